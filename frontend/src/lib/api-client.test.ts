@@ -1,0 +1,289 @@
+import { describe, expect, it, vi } from 'vitest';
+
+import { ApiError, createApiClient, parseRetryAfter } from './api-client';
+import { tokenStorageKey, type StorageLike } from './token-store';
+
+function memoryStorage(): StorageLike & { data: Map<string, string> } {
+  const data = new Map<string, string>();
+  return {
+    data,
+    getItem: (key) => data.get(key) ?? null,
+    setItem: (key, value) => void data.set(key, value),
+    removeItem: (key) => void data.delete(key),
+  };
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });
+
+const errorBody = (code: string, message: string, fields?: Record<string, string>) => ({
+  error: { code, message, ...(fields ? { fields } : {}) },
+  request_id: 'req-123',
+});
+
+const tokenResponse = (access: string, refresh: string) => ({
+  access_token: access,
+  refresh_token: refresh,
+  token_type: 'Bearer',
+  expires_in: 900,
+  user: {
+    id: 'u1',
+    email: 'a@example.com',
+    full_name: 'Ada',
+    role: 'OPS_ADMIN',
+    is_active: true,
+    driver_id: null,
+    created_at: '2024-01-01T00:00:00Z',
+  },
+  tenant: { id: 't1', name: 'Acme', slug: 'acme' },
+});
+
+const deferred = <T>() => {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+};
+
+type Call = { url: string; method: string; auth: string | null; body: unknown };
+
+/**
+ * A fake backend: protected routes accept only `validToken`; the refresh
+ * endpoint answers with whatever `onRefresh` returns.
+ */
+function fakeServer(opts: {
+  validToken: string;
+  onRefresh: (body: unknown) => Promise<Response> | Response;
+  /** Lets a test hold back the response to a protected call. */
+  hold?: (call: Call) => Promise<void> | undefined;
+}) {
+  const calls: Call[] = [];
+  const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = String(input);
+    const headers = new Headers(init?.headers);
+    const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
+    const call: Call = { url, method: init?.method ?? 'GET', auth: headers.get('Authorization'), body };
+    calls.push(call);
+    if (url.endsWith('/api/auth/refresh')) return opts.onRefresh(body);
+    await opts.hold?.(call);
+    if (call.auth !== `Bearer ${opts.validToken}`) return json(401, errorBody('unauthorized', 'Token expired'));
+    return json(200, { url, ok: true });
+  });
+  return { fetchMock, calls };
+}
+
+function setup(opts: Parameters<typeof fakeServer>[0], initial = { accessToken: 'old-access', refreshToken: 'old-refresh' }) {
+  const storage = memoryStorage();
+  storage.setItem(tokenStorageKey('ops'), JSON.stringify(initial));
+  const server = fakeServer(opts);
+  const client = createApiClient({ realm: 'ops', baseUrl: 'http://api.test', storage, fetch: server.fetchMock });
+  const onExpired = vi.fn();
+  client.onSessionExpired(onExpired);
+  return { ...server, storage, client, onExpired };
+}
+
+const refreshCalls = (calls: Call[]) => calls.filter((c) => c.url.endsWith('/api/auth/refresh'));
+
+describe('api client: authentication', () => {
+  it('attaches the access token of its realm', async () => {
+    const { client, calls } = setup({ validToken: 'old-access', onRefresh: () => json(500, {}) });
+    await client.get('/api/ops/drivers', { query: { limit: 50, cursor: null } });
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.auth).toBe('Bearer old-access');
+    expect(calls[0]?.url).toBe('http://api.test/api/ops/drivers?limit=50');
+  });
+
+  it('does not send a token when auth is disabled', async () => {
+    const { client, calls } = setup({ validToken: 'x', onRefresh: () => json(500, {}) });
+    await expect(client.post('/api/auth/login', { email: 'a', password: 'b' }, { auth: false })).rejects.toThrow();
+    expect(calls[0]?.auth).toBeNull();
+    // A 401 on an unauthenticated call (e.g. wrong password) never triggers a refresh.
+    expect(refreshCalls(calls)).toHaveLength(0);
+  });
+});
+
+describe('api client: refresh on 401', () => {
+  it('refreshes exactly once for concurrent 401s and retries each request with the new token', async () => {
+    const gate = deferred<void>();
+    const { client, calls, storage, onExpired } = setup({
+      validToken: 'new-access',
+      onRefresh: async () => {
+        await gate.promise; // hold the refresh open until every request has failed
+        return json(200, tokenResponse('new-access', 'new-refresh'));
+      },
+    });
+
+    const requests = Promise.all([
+      client.get<{ url: string }>('/api/ops/users'),
+      client.get<{ url: string }>('/api/ops/drivers'),
+      client.get<{ url: string }>('/api/ops/vehicles'),
+    ]);
+    await vi.waitFor(() => expect(refreshCalls(calls)).toHaveLength(1));
+    gate.resolve();
+    const results = await requests;
+
+    expect(results.map((r) => r.url)).toEqual([
+      'http://api.test/api/ops/users',
+      'http://api.test/api/ops/drivers',
+      'http://api.test/api/ops/vehicles',
+    ]);
+    expect(refreshCalls(calls)).toHaveLength(1);
+    expect(refreshCalls(calls)[0]?.body).toEqual({ refresh_token: 'old-refresh' });
+    expect(refreshCalls(calls)[0]?.auth).toBeNull();
+
+    // 3 failed originals + 1 refresh + 3 retries, and every retry carries the new token.
+    expect(calls).toHaveLength(7);
+    const retries = calls.slice(4);
+    expect(retries.map((c) => c.auth)).toEqual(['Bearer new-access', 'Bearer new-access', 'Bearer new-access']);
+
+    // Rotated refresh token is stored.
+    expect(JSON.parse(storage.getItem(tokenStorageKey('ops')) ?? 'null')).toEqual({
+      accessToken: 'new-access',
+      refreshToken: 'new-refresh',
+    });
+    expect(onExpired).not.toHaveBeenCalled();
+  });
+
+  it('does not refresh again for a 401 that arrives after the tokens were already rotated', async () => {
+    const slowResponse = deferred<void>();
+    const { client, calls } = setup({
+      validToken: 'new-access',
+      onRefresh: () => json(200, tokenResponse('new-access', 'new-refresh')),
+      hold: (call) => (call.url.endsWith('/slow') && call.auth === 'Bearer old-access' ? slowResponse.promise : undefined),
+    });
+
+    // Sent with the old token; its 401 comes back only after another request refreshed.
+    const slow = client.get('/api/ops/slow');
+    await client.get('/api/ops/fast');
+    expect(refreshCalls(calls)).toHaveLength(1);
+
+    slowResponse.resolve();
+    await expect(slow).resolves.toMatchObject({ ok: true });
+    // The stale 401 reused the rotated token instead of spending the new refresh token.
+    expect(refreshCalls(calls)).toHaveLength(1);
+    expect(calls.at(-1)).toMatchObject({ url: 'http://api.test/api/ops/slow', auth: 'Bearer new-access' });
+  });
+
+  it('logs out when the refresh is rejected: clears tokens, notifies once, rejects every caller', async () => {
+    const { client, calls, storage, onExpired } = setup({
+      validToken: 'never-valid',
+      onRefresh: () => json(401, errorBody('invalid_refresh_token', 'Refresh token revoked')),
+    });
+
+    const results = await Promise.allSettled([client.get('/api/ops/users'), client.get('/api/ops/drivers')]);
+
+    for (const result of results) {
+      expect(result.status).toBe('rejected');
+      const reason = (result as PromiseRejectedResult).reason as ApiError;
+      expect(reason).toBeInstanceOf(ApiError);
+      expect(reason.code).toBe('session_expired');
+      expect(reason.status).toBe(401);
+    }
+    expect(refreshCalls(calls)).toHaveLength(1);
+    expect(storage.getItem(tokenStorageKey('ops'))).toBeNull();
+    expect(client.session.get()).toBeNull();
+    expect(onExpired).toHaveBeenCalledTimes(1);
+  });
+
+  it('logs out when the refreshed token is refused as well, without looping', async () => {
+    const { client, calls, onExpired } = setup({
+      validToken: 'never-valid',
+      onRefresh: () => json(200, tokenResponse('new-access', 'new-refresh')),
+    });
+    await expect(client.get('/api/ops/users')).rejects.toMatchObject({ code: 'session_expired' });
+    expect(calls.map((c) => c.auth)).toEqual(['Bearer old-access', null, 'Bearer new-access']);
+    expect(client.session.get()).toBeNull();
+    expect(onExpired).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps the session when the refresh fails for a transient reason (5xx / network)', async () => {
+    let attempt = 0;
+    const { client, onExpired } = setup({
+      validToken: 'new-access',
+      onRefresh: () => {
+        attempt += 1;
+        if (attempt === 1) return json(503, errorBody('unavailable', 'Service unavailable'));
+        if (attempt === 2) throw new TypeError('Failed to fetch');
+        return json(200, tokenResponse('new-access', 'new-refresh'));
+      },
+    });
+
+    await expect(client.get('/api/ops/users')).rejects.toMatchObject({ status: 503, code: 'unavailable' });
+    await expect(client.get('/api/ops/users')).rejects.toMatchObject({ status: 0, code: 'network_error' });
+    expect(client.session.get()).toEqual({ accessToken: 'old-access', refreshToken: 'old-refresh' });
+    expect(onExpired).not.toHaveBeenCalled();
+
+    // Once the backend is back, the same session recovers.
+    await expect(client.get('/api/ops/users')).resolves.toMatchObject({ ok: true });
+    expect(client.session.get()?.refreshToken).toBe('new-refresh');
+  });
+
+  it('keeps ops and driver sessions apart', async () => {
+    const storage = memoryStorage();
+    const fetchMock = vi.fn(async () => json(200, {}));
+    const ops = createApiClient({ realm: 'ops', storage, fetch: fetchMock });
+    const driver = createApiClient({ realm: 'driver', storage, fetch: fetchMock });
+    ops.session.set({ access_token: 'ops-a', refresh_token: 'ops-r' });
+    driver.session.set({ access_token: 'drv-a', refresh_token: 'drv-r' });
+    ops.session.clear();
+    expect(ops.session.get()).toBeNull();
+    expect(driver.session.get()).toEqual({ accessToken: 'drv-a', refreshToken: 'drv-r' });
+  });
+});
+
+describe('api client: errors', () => {
+  it('parses the error envelope into an ApiError', async () => {
+    const fetchMock = vi.fn(async () =>
+      json(422, errorBody('validation_failed', 'Request is invalid', { email: 'Email already in use' })),
+    );
+    const client = createApiClient({ realm: 'ops', storage: memoryStorage(), fetch: fetchMock });
+    const error = await client.post('/api/ops/users', {}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({
+      status: 422,
+      code: 'validation_failed',
+      message: 'Request is invalid',
+      fields: { email: 'Email already in use' },
+      requestId: 'req-123',
+    });
+  });
+
+  it('reads Retry-After on 429', async () => {
+    const fetchMock = vi.fn(async () =>
+      json(429, errorBody('too_many_requests', 'Too many login attempts'), { 'Retry-After': '30' }),
+    );
+    const client = createApiClient({ realm: 'ops', storage: memoryStorage(), fetch: fetchMock });
+    await expect(client.post('/api/auth/login', {}, { auth: false })).rejects.toMatchObject({
+      status: 429,
+      code: 'too_many_requests',
+      retryAfterSeconds: 30,
+    });
+  });
+
+  it('copes with a non-JSON error body', async () => {
+    const fetchMock = vi.fn(async () => new Response('<html>Bad gateway</html>', { status: 502 }));
+    const client = createApiClient({ realm: 'ops', storage: memoryStorage(), fetch: fetchMock });
+    await expect(client.get('/api/health')).rejects.toMatchObject({ status: 502, code: 'http_502', fields: {} });
+  });
+
+  it('turns a network failure into a network_error ApiError', async () => {
+    const fetchMock = vi.fn(async () => {
+      throw new TypeError('Failed to fetch');
+    });
+    const client = createApiClient({ realm: 'ops', storage: memoryStorage(), fetch: fetchMock });
+    await expect(client.get('/api/health')).rejects.toMatchObject({ status: 0, code: 'network_error' });
+  });
+
+  it('returns undefined for 204 No Content', async () => {
+    const fetchMock = vi.fn(async () => new Response(null, { status: 204 }));
+    const client = createApiClient({ realm: 'ops', storage: memoryStorage(), fetch: fetchMock });
+    await expect(client.post('/api/auth/logout', { refresh_token: 'r' }, { auth: false })).resolves.toBeUndefined();
+  });
+
+  it('parses Retry-After as seconds or as an HTTP date', () => {
+    expect(parseRetryAfter('12')).toBe(12);
+    expect(parseRetryAfter(null)).toBeNull();
+    expect(parseRetryAfter('soon')).toBeNull();
+    const now = Date.parse('2024-01-01T00:00:00Z');
+    expect(parseRetryAfter('Mon, 01 Jan 2024 00:01:00 GMT', now)).toBe(60);
+  });
+});

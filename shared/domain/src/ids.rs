@@ -1,0 +1,68 @@
+//! Identifiers. Every entity id is a ULID rendered in Crockford base32 (26 characters): sortable
+//! by creation time, unguessable enough for ids (80 random bits) but never used as a secret.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+macro_rules! id_type {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+        #[serde(transparent)]
+        #[schema(value_type = String, example = "01JD3Q6Z8X4M2N7P5R9S1T3V5W")]
+        pub struct $name(String);
+
+        impl $name {
+            /// A fresh id.
+            pub fn generate() -> Self {
+                Self(ulid::Ulid::new().to_string())
+            }
+            /// Parses an id taken from a path or body. Anything that is not a ULID is refused,
+            /// which also keeps arbitrary strings out of DynamoDB keys.
+            pub fn parse(raw: &str) -> Option<Self> {
+                ulid::Ulid::from_string(raw).ok().map(|u| Self(u.to_string()))
+            }
+            /// Wraps a value read back from the store (already validated when written).
+            pub fn from_stored(raw: impl Into<String>) -> Self {
+                Self(raw.into())
+            }
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+id_type!(/// A tenant (one logistics company using CargoFlow).
+    TenantId);
+id_type!(/// A login (ops user or driver user).
+    UserId);
+id_type!(/// A driver record (may or may not have a login).
+    DriverId);
+id_type!(/// A vehicle.
+    VehicleId);
+id_type!(/// A refresh-token family: every rotation of one login session.
+    TokenFamilyId);
+id_type!(/// One refresh token within a family.
+    TokenId);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_accepts_ulids_only() {
+        let id = UserId::generate();
+        assert_eq!(UserId::parse(id.as_str()), Some(id.clone()));
+        assert_eq!(UserId::parse(&id.as_str().to_lowercase()), Some(id));
+        assert!(UserId::parse("not-an-id").is_none());
+        assert!(UserId::parse("").is_none());
+        assert!(UserId::parse("TENANT#x").is_none());
+    }
+}

@@ -1,0 +1,76 @@
+//! Every setting comes from the environment, with a documented default for local use
+//! (.env.example lists them all; template.yaml sets the same variables in AWS).
+
+use std::env;
+
+#[derive(Clone)]
+pub struct AppConfig {
+    /// `TABLE_NAME`: the single DynamoDB table.
+    pub table_name: String,
+    /// `JWT_SECRET`: HS256 signing key, at least 32 bytes. Required: there is no default.
+    pub jwt_secret: String,
+    /// `JWT_ISSUER` (default `cargoflow`).
+    pub jwt_issuer: String,
+    /// `ACCESS_TOKEN_TTL_SECS` (default 900).
+    pub access_ttl_secs: i64,
+    /// `REFRESH_TOKEN_TTL_SECS` (default 1,209,600: 14 days).
+    pub refresh_ttl_secs: i64,
+    /// `LOGIN_MAX_FAILURES` per account or client address within the window (default 5 per
+    /// account, 4x that per address).
+    pub login_max_failures: u64,
+    /// `LOGIN_WINDOW_SECS` (default 900).
+    pub login_window_secs: i64,
+    /// `LOGIN_BLOCK_SECS`: how long a blocked account or address waits (default 900).
+    pub login_block_secs: i64,
+    /// `MAX_BODY_BYTES` for JSON bodies (default 262,144).
+    pub max_body_bytes: usize,
+}
+
+impl std::fmt::Debug for AppConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppConfig")
+            .field("table_name", &self.table_name)
+            .field("jwt_issuer", &self.jwt_issuer)
+            .field("jwt_secret", &"***")
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{0} is required")]
+    Missing(&'static str),
+    #[error("{0} is not valid: {1}")]
+    Invalid(&'static str, String),
+}
+
+fn var(name: &'static str, default: &str) -> String {
+    env::var(name).ok().filter(|v| !v.is_empty()).unwrap_or_else(|| default.to_string())
+}
+
+fn num<T: std::str::FromStr>(name: &'static str, default: T) -> Result<T, ConfigError> {
+    match env::var(name) {
+        Ok(v) if !v.is_empty() => v.parse().map_err(|_| ConfigError::Invalid(name, v)),
+        _ => Ok(default),
+    }
+}
+
+impl AppConfig {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let jwt_secret = env::var("JWT_SECRET").map_err(|_| ConfigError::Missing("JWT_SECRET"))?;
+        if jwt_secret.len() < 32 {
+            return Err(ConfigError::Invalid("JWT_SECRET", "must be at least 32 bytes".into()));
+        }
+        Ok(Self {
+            table_name: var("TABLE_NAME", "cargoflow-local"),
+            jwt_secret,
+            jwt_issuer: var("JWT_ISSUER", "cargoflow"),
+            access_ttl_secs: num("ACCESS_TOKEN_TTL_SECS", 900)?,
+            refresh_ttl_secs: num("REFRESH_TOKEN_TTL_SECS", 1_209_600)?,
+            login_max_failures: num("LOGIN_MAX_FAILURES", 5)?,
+            login_window_secs: num("LOGIN_WINDOW_SECS", 900)?,
+            login_block_secs: num("LOGIN_BLOCK_SECS", 900)?,
+            max_body_bytes: num("MAX_BODY_BYTES", 262_144)?,
+        })
+    }
+}

@@ -1,0 +1,168 @@
+//! Every DynamoDB key format CargoFlow writes, in one place, with a test each.
+//!
+//! Generic key attributes `PK`/`SK` (and `GSI1PK`/`GSI1SK` where a pattern needs them),
+//! upper-case prefixes, `#` as the separator. Every tenant-owned item's partition key starts
+//! with `TENANT#<tenant id>`, so an IAM `dynamodb:LeadingKeys` condition can fence a tenant.
+//! Values placed in keys are validated ids, slugs, emails or plates, none of which can contain
+//! `#` (see the property tests in cargoflow-domain).
+
+use cargoflow_domain::*;
+
+pub const PK: &str = "PK";
+pub const SK: &str = "SK";
+pub const GSI1: &str = "GSI1";
+pub const GSI1PK: &str = "GSI1PK";
+pub const GSI1SK: &str = "GSI1SK";
+pub const TTL: &str = "ttl";
+
+/// A primary key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Key {
+    pub pk: String,
+    pub sk: String,
+}
+
+impl Key {
+    fn new(pk: String, sk: impl Into<String>) -> Self {
+        Self { pk, sk: sk.into() }
+    }
+}
+
+/// The partition holding a tenant's own small collections (users, drivers, vehicles, ...).
+pub fn tenant_pk(tenant: &TenantId) -> String {
+    format!("TENANT#{tenant}")
+}
+
+pub fn tenant(tenant: &TenantId) -> Key {
+    Key::new(tenant_pk(tenant), "TENANT")
+}
+
+/// Global uniqueness of a tenant slug.
+pub fn slug_marker(slug: &TenantSlug) -> Key {
+    Key::new(format!("SLUG#{slug}"), "SLUG")
+}
+
+/// Global uniqueness of a login email; also the login lookup (email -> tenant, user).
+pub fn email_marker(email: &Email) -> Key {
+    Key::new(format!("EMAIL#{email}"), "EMAIL")
+}
+
+pub const USER_PREFIX: &str = "USER#";
+pub fn user(tenant: &TenantId, user: &UserId) -> Key {
+    Key::new(tenant_pk(tenant), format!("{USER_PREFIX}{user}"))
+}
+
+pub const DRIVER_PREFIX: &str = "DRIVER#";
+pub fn driver(tenant: &TenantId, driver: &DriverId) -> Key {
+    Key::new(tenant_pk(tenant), format!("{DRIVER_PREFIX}{driver}"))
+}
+
+pub const VEHICLE_PREFIX: &str = "VEHICLE#";
+pub fn vehicle(tenant: &TenantId, vehicle: &VehicleId) -> Key {
+    Key::new(tenant_pk(tenant), format!("{VEHICLE_PREFIX}{vehicle}"))
+}
+
+/// Per-tenant uniqueness of a vehicle plate.
+pub fn plate_marker(tenant: &TenantId, plate: &PlateNumber) -> Key {
+    Key::new(tenant_pk(tenant), format!("PLATE#{plate}"))
+}
+
+/// One refresh-token family (login session): its current token id and revocation.
+pub fn token_family(tenant: &TenantId, family: &TokenFamilyId) -> Key {
+    Key::new(tenant_pk(tenant), format!("RTFAM#{family}"))
+}
+
+/// A fixed-window counter for throttling (failed logins, later API rate limits). `subject`
+/// is hashed so that client-supplied strings (emails, addresses) never shape a key.
+pub fn throttle(scope: &str, subject: &str) -> Key {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(subject.as_bytes());
+    let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    Key::new(format!("THROTTLE#{scope}#{hex}"), "THROTTLE")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t() -> TenantId {
+        TenantId::from_stored("01JD3Q6Z8X4M2N7P5R9S1T3V5W")
+    }
+
+    #[test]
+    fn tenant_key() {
+        assert_eq!(tenant(&t()), Key { pk: "TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W".into(), sk: "TENANT".into() });
+    }
+
+    #[test]
+    fn slug_marker_key() {
+        let k = slug_marker(&TenantSlug::parse("acme").unwrap());
+        assert_eq!((k.pk.as_str(), k.sk.as_str()), ("SLUG#acme", "SLUG"));
+    }
+
+    #[test]
+    fn email_marker_key() {
+        let k = email_marker(&Email::parse("Ops@Acme.com").unwrap());
+        assert_eq!((k.pk.as_str(), k.sk.as_str()), ("EMAIL#ops@acme.com", "EMAIL"));
+    }
+
+    #[test]
+    fn user_key() {
+        let k = user(&t(), &UserId::from_stored("01JD3Q6Z8X4M2N7P5R9S1T3V5X"));
+        assert_eq!(k.pk, "TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W");
+        assert_eq!(k.sk, "USER#01JD3Q6Z8X4M2N7P5R9S1T3V5X");
+        assert!(k.sk.starts_with(USER_PREFIX));
+    }
+
+    #[test]
+    fn driver_key() {
+        let k = driver(&t(), &DriverId::from_stored("D1"));
+        assert_eq!((k.pk.as_str(), k.sk.as_str()), ("TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W", "DRIVER#D1"));
+        assert!(k.sk.starts_with(DRIVER_PREFIX));
+    }
+
+    #[test]
+    fn vehicle_key() {
+        let k = vehicle(&t(), &VehicleId::from_stored("V1"));
+        assert_eq!((k.pk.as_str(), k.sk.as_str()), ("TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W", "VEHICLE#V1"));
+        assert!(k.sk.starts_with(VEHICLE_PREFIX));
+    }
+
+    #[test]
+    fn plate_marker_key() {
+        let k = plate_marker(&t(), &PlateNumber::parse("ka01ab1234").unwrap());
+        assert_eq!(k.sk, "PLATE#KA01AB1234");
+        assert!(k.pk.starts_with("TENANT#"));
+    }
+
+    #[test]
+    fn token_family_key() {
+        let k = token_family(&t(), &TokenFamilyId::from_stored("F1"));
+        assert_eq!((k.pk.as_str(), k.sk.as_str()), ("TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W", "RTFAM#F1"));
+    }
+
+    #[test]
+    fn throttle_key_hashes_the_subject() {
+        let k = throttle("login-email", "ops@acme.com");
+        assert!(k.pk.starts_with("THROTTLE#login-email#"));
+        assert_eq!(k.pk.len(), "THROTTLE#login-email#".len() + 32);
+        assert!(!k.pk.contains("acme"));
+        assert_eq!(k, throttle("login-email", "ops@acme.com"));
+        assert_ne!(k, throttle("login-ip", "ops@acme.com"));
+    }
+
+    #[test]
+    fn tenant_owned_keys_lead_with_the_tenant() {
+        let tid = t();
+        for k in [
+            tenant(&tid),
+            user(&tid, &UserId::generate()),
+            driver(&tid, &DriverId::generate()),
+            vehicle(&tid, &VehicleId::generate()),
+            plate_marker(&tid, &PlateNumber::parse("AB12").unwrap()),
+            token_family(&tid, &TokenFamilyId::generate()),
+        ] {
+            assert!(k.pk.starts_with(&format!("TENANT#{tid}")), "{k:?}");
+        }
+    }
+}

@@ -1,0 +1,26 @@
+//! CargoFlow's single-table DynamoDB store.
+//!
+//! - [`keys`]: every key format, one place, a test each.
+//! - [`items`]: the stored shape of each entity (separate from the domain types, converted with
+//!   `TryFrom`), always with `entity_type`, timestamps and `version`.
+//! - [`Store`]: the operations functions perform. Every tenant-owned operation takes the
+//!   tenant id from the caller's verified identity (never from request input), and every
+//!   multi-item change is one `TransactWriteItems`.
+//!
+//! The access patterns are tabled in docs/ARCHITECTURE.md.
+
+pub mod cursor;
+pub mod error;
+pub mod fleet;
+pub mod items;
+pub mod keys;
+pub mod sessions;
+pub mod store;
+pub mod tenancy;
+pub mod throttle;
+
+pub use cursor::Page;
+pub use error::StoreError;
+pub use store::Store;
+pub use tenancy::LoginRecord;
+pub use throttle::ThrottleDecision;

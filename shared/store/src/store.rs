@@ -1,0 +1,235 @@
+//! The store handle and its generic building blocks (get, query a prefix, transactions).
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::keys::{self, Key};
+use crate::{Page, StoreError, cursor};
+
+pub type Item = HashMap<String, AttributeValue>;
+
+/// Built once per function instance (outside the handler) and shared.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub(crate) client: Client,
+    pub(crate) table: String,
+}
+
+/// Why a transaction was cancelled: one code per item, in order ("None" for items that
+/// passed, "ConditionalCheckFailed" for a failed guard, ...).
+#[derive(Debug)]
+pub enum TxError {
+    Cancelled(Vec<String>),
+    Store(StoreError),
+}
+
+impl TxError {
+    /// Which items' conditions failed.
+    pub fn failed_conditions(&self) -> Vec<usize> {
+        match self {
+            TxError::Cancelled(codes) => codes
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.as_str() == "ConditionalCheckFailed")
+                .map(|(i, _)| i)
+                .collect(),
+            TxError::Store(_) => vec![],
+        }
+    }
+}
+
+pub(crate) fn key_map(key: &Key) -> Item {
+    HashMap::from([
+        (keys::PK.to_string(), AttributeValue::S(key.pk.clone())),
+        (keys::SK.to_string(), AttributeValue::S(key.sk.clone())),
+    ])
+}
+
+pub(crate) fn s(v: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(v.into())
+}
+
+pub(crate) fn n(v: impl ToString) -> AttributeValue {
+    AttributeValue::N(v.to_string())
+}
+
+impl Store {
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self { client, table: table.into() }
+    }
+
+    /// Builds the client from the environment (region, credentials, and the endpoint from
+    /// `AWS_ENDPOINT_URL_DYNAMODB` / `AWS_ENDPOINT_URL` when set).
+    pub async fn from_env(table: impl Into<String>) -> Self {
+        let config = aws_config::load_from_env().await;
+        Self::new(Client::new(&config), table)
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+
+    /// For the health check: the table answers and is ACTIVE.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        let out = self
+            .client
+            .describe_table()
+            .table_name(&self.table)
+            .send()
+            .await
+            .map_err(|e| StoreError::backend("DescribeTable", e))?;
+        match out.table().and_then(|t| t.table_status()) {
+            Some(aws_sdk_dynamodb::types::TableStatus::Active) => Ok(()),
+            other => Err(StoreError::Backend { operation: "DescribeTable", message: format!("table status {other:?}") }),
+        }
+    }
+
+    pub(crate) fn to_item<T: Serialize>(value: &T) -> Result<Item, StoreError> {
+        Ok(serde_dynamo::to_item(value)?)
+    }
+
+    pub(crate) async fn get<T: DeserializeOwned>(&self, key: &Key) -> Result<Option<T>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key_map(key)))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| StoreError::backend("GetItem", e))?;
+        match out.item {
+            Some(item) => Ok(Some(serde_dynamo::from_item(item)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// One page of the items in partition `pk` whose sort key starts with `sk_prefix`.
+    pub(crate) async fn query_prefix<T: DeserializeOwned>(
+        &self,
+        pk: &str,
+        sk_prefix: &str,
+        cursor: Option<&str>,
+        limit: i32,
+    ) -> Result<Page<T>, StoreError> {
+        let start = match cursor {
+            Some(c) => Some(cursor::decode(c, keys::PK, pk, keys::SK, Some(sk_prefix))?),
+            None => None,
+        };
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
+            .expression_attribute_names("#pk", keys::PK)
+            .expression_attribute_names("#sk", keys::SK)
+            .expression_attribute_values(":pk", s(pk))
+            .expression_attribute_values(":prefix", s(sk_prefix))
+            .set_exclusive_start_key(start)
+            .limit(limit)
+            .send()
+            .await
+            .map_err(|e| StoreError::backend("Query", e))?;
+        let next_cursor = out.last_evaluated_key.as_ref().and_then(cursor::encode);
+        let items = out
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .map(serde_dynamo::from_item)
+            .collect::<Result<Vec<T>, _>>()?;
+        Ok(Page { items, next_cursor })
+    }
+
+    pub(crate) async fn transact(&self, items: Vec<TransactWriteItem>) -> Result<(), TxError> {
+        match self.client.transact_write_items().set_transact_items(Some(items)).send().await {
+            Ok(_) => Ok(()),
+            Err(SdkError::ServiceError(e)) => match e.into_err() {
+                TransactWriteItemsError::TransactionCanceledException(c) => Err(TxError::Cancelled(
+                    c.cancellation_reasons()
+                        .iter()
+                        .map(|r| r.code().unwrap_or("None").to_string())
+                        .collect(),
+                )),
+                other => Err(TxError::Store(StoreError::backend("TransactWriteItems", other))),
+            },
+            Err(e) => Err(TxError::Store(StoreError::backend("TransactWriteItems", e))),
+        }
+    }
+
+    /// A put that only succeeds when no item with this key exists.
+    pub(crate) fn put_new(&self, item: Item) -> Result<TransactWriteItem, StoreError> {
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(#pk)")
+            .expression_attribute_names("#pk", keys::PK)
+            .build()
+            .map_err(|e| StoreError::backend("build Put", e))?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    /// A put that replaces an item only while it is still at `expected_version`.
+    pub(crate) fn put_versioned(&self, item: Item, expected_version: u64) -> Result<TransactWriteItem, StoreError> {
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("#v = :expected")
+            .expression_attribute_names("#v", "version")
+            .expression_attribute_values(":expected", n(expected_version))
+            .build()
+            .map_err(|e| StoreError::backend("build Put", e))?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    pub(crate) fn delete(&self, key: &Key) -> Result<TransactWriteItem, StoreError> {
+        let del = Delete::builder()
+            .table_name(&self.table)
+            .set_key(Some(key_map(key)))
+            .build()
+            .map_err(|e| StoreError::backend("build Delete", e))?;
+        Ok(TransactWriteItem::builder().delete(del).build())
+    }
+
+    /// An update with a condition, for transactions.
+    pub(crate) fn update(
+        &self,
+        key: &Key,
+        update_expression: &str,
+        condition: &str,
+        names: &[(&str, &str)],
+        values: Vec<(&str, AttributeValue)>,
+    ) -> Result<TransactWriteItem, StoreError> {
+        let mut b = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(key_map(key)))
+            .update_expression(update_expression)
+            .condition_expression(condition);
+        for (k, v) in names {
+            b = b.expression_attribute_names(*k, *v);
+        }
+        for (k, v) in values {
+            b = b.expression_attribute_values(k, v);
+        }
+        let u = b.build().map_err(|e| StoreError::backend("build Update", e))?;
+        Ok(TransactWriteItem::builder().update(u).build())
+    }
+
+    /// Runs a one-item change as a transaction and maps a failed condition to `Conflict`.
+    pub(crate) async fn transact_one(&self, item: TransactWriteItem) -> Result<(), StoreError> {
+        match self.transact(vec![item]).await {
+            Ok(()) => Ok(()),
+            Err(TxError::Cancelled(_)) => Err(StoreError::Conflict),
+            Err(TxError::Store(e)) => Err(e),
+        }
+    }
+}

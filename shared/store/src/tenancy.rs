@@ -1,0 +1,163 @@
+//! Tenants, users and logins.
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use cargoflow_domain::*;
+use time::OffsetDateTime;
+
+use crate::items::{MarkerItem, TenantItem, UserItem};
+use crate::store::{TxError, n, s};
+use crate::{Page, Store, StoreError, keys};
+
+/// What the login path needs: the user and its password hash.
+#[derive(Debug, Clone)]
+pub struct LoginRecord {
+    pub user: User,
+    pub password_hash: String,
+}
+
+/// The mutable fields of a user; `None` keeps the stored value.
+#[derive(Debug, Clone, Default)]
+pub struct UserChanges {
+    pub full_name: Option<DisplayName>,
+    pub role: Option<Role>,
+    pub is_active: Option<bool>,
+}
+
+impl Store {
+    /// Creates a tenant and its first OPS_ADMIN in one transaction, with the slug and email
+    /// markers that keep both globally unique.
+    pub async fn register_tenant(&self, tenant: &Tenant, admin: &User, password_hash: String) -> Result<(), StoreError> {
+        let tx = vec![
+            self.put_new(Self::to_item(&TenantItem::new(keys::tenant(&tenant.id), tenant))?)?,
+            self.put_new(Self::to_item(&MarkerItem::new(
+                keys::slug_marker(&tenant.slug),
+                &tenant.id,
+                tenant.id.as_str(),
+                tenant.created_at,
+            ))?)?,
+            self.put_new(Self::to_item(&MarkerItem::new(
+                keys::email_marker(&admin.email),
+                &tenant.id,
+                admin.id.as_str(),
+                admin.created_at,
+            ))?)?,
+            self.put_new(Self::to_item(&UserItem::new(keys::user(&tenant.id, &admin.id), admin, password_hash))?)?,
+        ];
+        match self.transact(tx).await {
+            Ok(()) => Ok(()),
+            Err(e) => Err(map_unique(e, &[(1, "tenant_slug"), (2, "email")])),
+        }
+    }
+
+    pub async fn get_tenant(&self, tenant: &TenantId) -> Result<Tenant, StoreError> {
+        let item: TenantItem = self.get(&keys::tenant(tenant)).await?.ok_or(StoreError::NotFound)?;
+        item.try_into()
+    }
+
+    /// Email -> user and hash (two reads: the marker, then the user).
+    pub async fn find_login(&self, email: &Email) -> Result<Option<LoginRecord>, StoreError> {
+        let Some(marker) = self.get::<MarkerItem>(&keys::email_marker(email)).await? else {
+            return Ok(None);
+        };
+        let tenant = TenantId::from_stored(marker.tenant_id);
+        let user = UserId::from_stored(marker.owner_id);
+        let Some(item) = self.get::<UserItem>(&keys::user(&tenant, &user)).await? else {
+            return Ok(None);
+        };
+        let password_hash = item.password_hash.clone();
+        Ok(Some(LoginRecord { user: item.try_into()?, password_hash }))
+    }
+
+    pub async fn get_user(&self, tenant: &TenantId, user: &UserId) -> Result<User, StoreError> {
+        let item: UserItem = self.get(&keys::user(tenant, user)).await?.ok_or(StoreError::NotFound)?;
+        item.try_into()
+    }
+
+    pub async fn list_users(&self, tenant: &TenantId, cursor: Option<&str>, limit: i32) -> Result<Page<User>, StoreError> {
+        let page = self.query_prefix::<UserItem>(&keys::tenant_pk(tenant), keys::USER_PREFIX, cursor, limit).await?;
+        Ok(Page {
+            items: page.items.into_iter().map(User::try_from).collect::<Result<_, _>>()?,
+            next_cursor: page.next_cursor,
+        })
+    }
+
+    /// A new login in an existing tenant (email marker + user).
+    pub async fn create_user(&self, user: &User, password_hash: String) -> Result<(), StoreError> {
+        let tx = vec![
+            self.put_new(Self::to_item(&MarkerItem::new(
+                keys::email_marker(&user.email),
+                &user.tenant_id,
+                user.id.as_str(),
+                user.created_at,
+            ))?)?,
+            self.put_new(Self::to_item(&UserItem::new(keys::user(&user.tenant_id, &user.id), user, password_hash))?)?,
+        ];
+        self.transact(tx).await.map_err(|e| map_unique(e, &[(0, "email")]))
+    }
+
+    /// Applies `changes` if the user is still at `expected_version`; returns the new user.
+    pub async fn update_user(
+        &self,
+        tenant: &TenantId,
+        user: &UserId,
+        expected_version: u64,
+        changes: &UserChanges,
+        now: OffsetDateTime,
+    ) -> Result<User, StoreError> {
+        let item = self.user_update(tenant, user, expected_version, changes, now)?;
+        self.transact_one(item).await?;
+        self.get_user(tenant, user).await
+    }
+
+    pub(crate) fn user_update(
+        &self,
+        tenant: &TenantId,
+        user: &UserId,
+        expected_version: u64,
+        changes: &UserChanges,
+        now: OffsetDateTime,
+    ) -> Result<aws_sdk_dynamodb::types::TransactWriteItem, StoreError> {
+        let mut sets = vec!["updated_at = :now", "version = version + :one"];
+        let mut values: Vec<(&str, AttributeValue)> = vec![
+            (":now", s(cargoflow_domain::time_util::rfc3339(now))),
+            (":one", n(1)),
+            (":expected", n(expected_version)),
+        ];
+        if let Some(name) = &changes.full_name {
+            sets.push("full_name = :full_name");
+            values.push((":full_name", s(name.as_str())));
+        }
+        if let Some(role) = changes.role {
+            sets.push("#role = :role");
+            values.push((":role", s(role.as_str())));
+        }
+        if let Some(active) = changes.is_active {
+            sets.push("is_active = :active");
+            values.push((":active", AttributeValue::Bool(active)));
+        }
+        let expr = format!("SET {}", sets.join(", "));
+        self.update(
+            &keys::user(tenant, user),
+            &expr,
+            "attribute_exists(#pk) AND version = :expected",
+            &[("#pk", keys::PK), ("#role", "role")],
+            values,
+        )
+    }
+}
+
+/// Maps a cancelled transaction to `Taken { field }` when the failed item is one of the
+/// uniqueness markers, else to `Conflict`.
+pub(crate) fn map_unique(e: TxError, markers: &[(usize, &'static str)]) -> StoreError {
+    match e {
+        TxError::Store(e) => e,
+        cancelled => {
+            let failed = cancelled.failed_conditions();
+            markers
+                .iter()
+                .find(|(i, _)| failed.contains(i))
+                .map(|(_, field)| StoreError::Taken { field })
+                .unwrap_or(StoreError::Conflict)
+        }
+    }
+}

@@ -1,0 +1,135 @@
+//! Fixed-window counters with a block period, kept in DynamoDB with TTL (cleanup only: the
+//! window and the block are checked on every read, never trusted to TTL deletion).
+
+use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
+use aws_sdk_dynamodb::types::ReturnValue;
+
+use crate::items::ThrottleItem;
+use crate::keys::{self, Key};
+use crate::store::{key_map, n, s};
+use crate::{Store, StoreError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThrottleDecision {
+    pub allowed: bool,
+    /// Seconds until the block lifts (0 when allowed).
+    pub retry_after_secs: u64,
+}
+
+impl ThrottleDecision {
+    const ALLOW: Self = Self { allowed: true, retry_after_secs: 0 };
+}
+
+/// The limits of one throttle.
+#[derive(Debug, Clone, Copy)]
+pub struct ThrottleRule {
+    /// How many hits a window allows.
+    pub limit: u64,
+    pub window_secs: i64,
+    /// How long the subject stays blocked once over the limit.
+    pub block_secs: i64,
+}
+
+impl Store {
+    /// Is `key` blocked at `now` (epoch seconds)?
+    pub async fn throttle_status(&self, key: &Key, now: i64) -> Result<ThrottleDecision, StoreError> {
+        Ok(match self.get::<ThrottleItem>(key).await? {
+            Some(t) if t.blocked_until > now => {
+                ThrottleDecision { allowed: false, retry_after_secs: (t.blocked_until - now) as u64 }
+            }
+            _ => ThrottleDecision::ALLOW,
+        })
+    }
+
+    /// Counts one hit against `key` and reports whether it is now over the rule's limit.
+    pub async fn throttle_hit(&self, key: &Key, rule: ThrottleRule, now: i64) -> Result<ThrottleDecision, StoreError> {
+        let ttl = now + rule.window_secs.max(rule.block_secs) + 60;
+        // Count within the current window; when the window has passed, start a new one.
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key_map(key)))
+            .update_expression(
+                "SET entity_type = :type, window_start = if_not_exists(window_start, :now), #ttl = :ttl, \
+                 blocked_until = if_not_exists(blocked_until, :zero) ADD #count :one",
+            )
+            .condition_expression("attribute_not_exists(#pk) OR window_start > :floor")
+            .expression_attribute_names("#pk", keys::PK)
+            .expression_attribute_names("#ttl", keys::TTL)
+            .expression_attribute_names("#count", "count")
+            .expression_attribute_values(":type", s(ThrottleItem::TYPE))
+            .expression_attribute_values(":now", n(now))
+            .expression_attribute_values(":ttl", n(ttl))
+            .expression_attribute_values(":zero", n(0))
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":floor", n(now - rule.window_secs))
+            .return_values(ReturnValue::AllNew)
+            .send()
+            .await;
+        let item: ThrottleItem = match result {
+            Ok(out) => serde_dynamo::from_item(out.attributes.unwrap_or_default())?,
+            Err(e) if matches!(e.as_service_error(), Some(UpdateItemError::ConditionalCheckFailedException(_))) => {
+                // The window is over: start a fresh one (keeping a block that still runs).
+                let previous = self.get::<ThrottleItem>(key).await?;
+                let blocked_until = previous.map(|p| p.blocked_until).filter(|b| *b > now).unwrap_or(0);
+                let fresh = ThrottleItem {
+                    pk: key.pk.clone(),
+                    sk: key.sk.clone(),
+                    entity_type: ThrottleItem::TYPE.into(),
+                    count: 1,
+                    window_start: now,
+                    blocked_until,
+                    ttl,
+                };
+                self.client
+                    .put_item()
+                    .table_name(&self.table)
+                    .set_item(Some(Self::to_item(&fresh)?))
+                    .send()
+                    .await
+                    .map_err(|e| StoreError::backend("PutItem", e))?;
+                fresh
+            }
+            Err(e) => return Err(StoreError::backend("UpdateItem", e)),
+        };
+        if item.blocked_until > now {
+            return Ok(ThrottleDecision { allowed: false, retry_after_secs: (item.blocked_until - now) as u64 });
+        }
+        if item.count >= rule.limit {
+            let until = now + rule.block_secs;
+            self.client
+                .update_item()
+                .table_name(&self.table)
+                .set_key(Some(key_map(key)))
+                .update_expression("SET blocked_until = :until, #ttl = :ttl")
+                .expression_attribute_names("#ttl", keys::TTL)
+                .expression_attribute_values(":until", n(until))
+                .expression_attribute_values(":ttl", n(until + 60))
+                .send()
+                .await
+                .map_err(|e| StoreError::backend("UpdateItem", e))?;
+            return Ok(ThrottleDecision { allowed: false, retry_after_secs: rule.block_secs as u64 });
+        }
+        Ok(ThrottleDecision::ALLOW)
+    }
+
+    /// Forgets a subject's hits (after a successful login).
+    pub async fn throttle_reset(&self, key: &Key) -> Result<(), StoreError> {
+        self.client
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(key_map(key)))
+            .condition_expression("attribute_not_exists(#pk) OR blocked_until <= :zero OR attribute_not_exists(blocked_until)")
+            .expression_attribute_names("#pk", keys::PK)
+            .expression_attribute_values(":zero", n(0))
+            .send()
+            .await
+            .map(|_| ())
+            .or_else(|e| match e.as_service_error() {
+                // A running block is kept: a correct password does not lift it.
+                Some(aws_sdk_dynamodb::operation::delete_item::DeleteItemError::ConditionalCheckFailedException(_)) => Ok(()),
+                _ => Err(StoreError::backend("DeleteItem", e)),
+            })
+    }
+}
