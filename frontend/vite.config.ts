@@ -27,6 +27,18 @@ export default defineConfig(({ mode }) => {
     build: {
       outDir: 'dist',
       sourcemap: true,
+      rolldownOptions: {
+        output: {
+          // Stable, cacheable vendor chunks; app code is split per route.
+          codeSplitting: {
+            groups: [
+              { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler|react-router)[\\/]/ },
+              { name: 'vendor', test: /node_modules[\\/](@tanstack|sonner|zod)[\\/]/ },
+              { name: 'forms', test: /node_modules[\\/](react-hook-form|@hookform)[\\/]/ },
+            ],
+          },
+        },
+      },
     },
     test: {
       environment: 'node',

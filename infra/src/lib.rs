@@ -1,0 +1,14 @@
+//! The local stand-in for what AWS does around CargoFlow's functions, built from template.yaml
+//! so that routes and event sources cannot drift from what deploys:
+//!
+//! - [`template`]: reads template.yaml (functions, routes, event sources, table, bucket, queues).
+//! - [`host`]: serves every HttpApi route by calling the function's handler in-process with a
+//!   real API Gateway v2 HTTP request event, and the built web apps beside it.
+//! - [`streams`]: polls the table's DynamoDB stream like Lambda (about 4 times a second) and
+//!   hands batches to a consumer, with partial-batch retries.
+//! - [`resources`]: creates the table, bucket, bus, rule and queues as the template declares.
+
+pub mod host;
+pub mod resources;
+pub mod streams;
+pub mod template;

@@ -23,3 +23,9 @@ export const paths = {
     today: '/driver/today',
   },
 } as const;
+
+/** Entry points of each front-end app (keys match the API client realms). */
+export const realmPaths = {
+  ops: { root: paths.ops.root, login: paths.ops.login, home: paths.ops.dashboard },
+  driver: { root: paths.driver.root, login: paths.driver.login, home: paths.driver.today },
+} as const;

@@ -227,7 +227,11 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   /** Serialises refreshes across tabs where the Web Locks API exists. */
   function withCrossTabLock<T>(task: () => Promise<T>): Promise<T> {
     const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
-    return locks ? locks.request(`cargoflow.${realm}.refresh`, task) : task();
+    if (!locks) return task();
+    return new Promise<T>((resolve, reject) => {
+      // The lock is held until the task settles.
+      locks.request(`cargoflow.${realm}.refresh`, () => task().then(resolve, reject)).catch(reject);
+    });
   }
 
   function refreshAccessToken(staleAccessToken: string): Promise<string> {

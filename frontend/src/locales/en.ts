@@ -23,6 +23,7 @@ export const en = {
     emptyValue: '—',
     skipToContent: 'Skip to main content',
     you: 'you',
+    notifications: 'Notifications',
     rowActions: (name: string) => `Actions for ${name}`,
   },
 

@@ -1,0 +1,47 @@
+//! Every CargoFlow function's handler, one module per function, named as in template.yaml
+//! (function `create-driver` -> resource `CreateDriverFunction` -> module [`create_driver`] ->
+//! binary `create-driver` in functions/lambdas).
+//!
+//! An HTTP handler is `async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response, ApiError>`:
+//! it parses the request into validated domain types, authenticates, calls one store
+//! operation, and returns. [`registry`] maps function names to handlers for the local host and
+//! for the test that checks template.yaml against the code.
+
+pub mod deps;
+pub mod dto;
+pub mod session;
+pub mod openapi;
+pub mod registry;
+pub mod runtime;
+
+// Platform
+pub mod get_docs;
+pub mod get_openapi;
+pub mod health;
+
+// Auth
+pub mod get_me;
+pub mod login;
+pub mod logout;
+pub mod refresh_token;
+pub mod register;
+
+// Users (OPS_ADMIN)
+pub mod create_user;
+pub mod deactivate_user;
+pub mod list_users;
+pub mod update_user;
+
+// Drivers and vehicles
+pub mod create_driver;
+pub mod create_vehicle;
+pub mod deactivate_driver;
+pub mod deactivate_vehicle;
+pub mod get_driver;
+pub mod get_vehicle;
+pub mod list_drivers;
+pub mod list_vehicles;
+pub mod update_driver;
+pub mod update_vehicle;
+
+pub use deps::Deps;

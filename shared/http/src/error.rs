@@ -219,3 +219,17 @@ mod tests {
         assert_eq!(ApiError::from(StoreError::Backend { operation: "x", message: "y".into() }).status(), 500);
     }
 }
+
+/// Names the missing resource in a store lookup's 404 and passes other errors through.
+pub trait NotFoundAs<T> {
+    fn not_found_as(self, what: &'static str) -> Result<T, ApiError>;
+}
+
+impl<T> NotFoundAs<T> for Result<T, StoreError> {
+    fn not_found_as(self, what: &'static str) -> Result<T, ApiError> {
+        self.map_err(|e| match e {
+            StoreError::NotFound => ApiError::NotFound(what),
+            other => other.into(),
+        })
+    }
+}

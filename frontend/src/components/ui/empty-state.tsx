@@ -9,7 +9,7 @@ type EmptyStateProps = {
   icon?: ReactNode;
   action?: ReactNode;
   /** Heading level for the title (default h2). */
-  headingLevel?: 'h2' | 'h3';
+  headingLevel?: 'h1' | 'h2' | 'h3';
 };
 
 export function EmptyState({ title, description, icon, action, headingLevel: Heading = 'h2' }: EmptyStateProps) {

@@ -35,7 +35,7 @@ export function Field({ label, hint, error, optional, className, children }: Fie
   const id = useId();
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
-  const describedBy = cn(error && errorId, hint && hintId) || undefined;
+  const describedBy = cn(error ? errorId : null, hint ? hintId : null) || undefined;
 
   return (
     <div className={cn(styles.field, className)}>

@@ -1,0 +1,77 @@
+import type { ComponentType } from 'react';
+import { createBrowserRouter, Navigate, RouterProvider, type RouteObject } from 'react-router';
+
+import { FullPageSpinner } from '@/components/ui/spinner';
+import { paths } from '@/config/paths';
+
+import { RealmRoot } from './realm-root';
+import { RouteError } from './route-error';
+import type { ComingSoonFeature } from './routes/ops/coming-soon';
+
+/** Code-splits a route module whose default export is the page component. */
+const page = (load: () => Promise<{ default: ComponentType }>): RouteObject['lazy'] => async () => ({
+  Component: (await load()).default,
+});
+
+const comingSoon = (feature: ComingSoonFeature): RouteObject['lazy'] => async () => {
+  const { default: ComingSoon } = await import('./routes/ops/coming-soon');
+  return { element: <ComingSoon feature={feature} /> };
+};
+
+const notFound = page(() => import('./routes/not-found'));
+
+export const routes: RouteObject[] = [
+  {
+    // Ops console: sign-in, sign-up and everything under /ops.
+    element: <RealmRoot realm="ops" />,
+    errorElement: <RouteError />,
+    hydrateFallbackElement: <FullPageSpinner />,
+    children: [
+      { path: paths.home, element: <Navigate to={paths.ops.dashboard} replace /> },
+      { path: paths.ops.login, lazy: page(() => import('./routes/ops/login')) },
+      { path: paths.ops.register, lazy: page(() => import('./routes/ops/register')) },
+      {
+        path: paths.ops.root,
+        lazy: page(() => import('./layouts/ops-layout')),
+        children: [
+          { index: true, element: <Navigate to={paths.ops.dashboard} replace /> },
+          { path: paths.ops.dashboard, lazy: page(() => import('./routes/ops/dashboard')) },
+          { path: paths.ops.orders, lazy: comingSoon('orders') },
+          { path: paths.ops.routes, lazy: comingSoon('routes') },
+          { path: paths.ops.exceptions, lazy: comingSoon('exceptions') },
+          { path: paths.ops.admin.users, lazy: page(() => import('./routes/ops/admin/users')) },
+          { path: paths.ops.admin.drivers, lazy: page(() => import('./routes/ops/admin/drivers')) },
+          { path: paths.ops.admin.vehicles, lazy: page(() => import('./routes/ops/admin/vehicles')) },
+          { path: paths.ops.admin.webhooks, lazy: comingSoon('webhooks') },
+          { path: paths.ops.admin.events, lazy: comingSoon('events') },
+          { path: '*', lazy: notFound },
+        ],
+      },
+    ],
+  },
+  {
+    // Driver app (mobile-first), with its own session.
+    path: paths.driver.root,
+    element: <RealmRoot realm="driver" />,
+    errorElement: <RouteError />,
+    hydrateFallbackElement: <FullPageSpinner />,
+    children: [
+      { index: true, element: <Navigate to={paths.driver.today} replace /> },
+      { path: paths.driver.login, lazy: page(() => import('./routes/driver/login')) },
+      {
+        lazy: page(() => import('./layouts/driver-layout')),
+        children: [
+          { path: paths.driver.today, lazy: page(() => import('./routes/driver/today')) },
+          { path: '*', lazy: notFound },
+        ],
+      },
+    ],
+  },
+  { path: '*', lazy: notFound, hydrateFallbackElement: <FullPageSpinner /> },
+];
+
+const router = createBrowserRouter(routes);
+
+export function AppRouter() {
+  return <RouterProvider router={router} />;
+}

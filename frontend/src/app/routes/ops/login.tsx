@@ -1,0 +1,37 @@
+import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
+
+import { AuthLayout } from '@/components/layouts/auth-layout';
+import { paths } from '@/config/paths';
+import { LoginForm } from '@/features/auth/components/login-form';
+import { REDIRECT_PARAM, safeRedirect } from '@/features/auth/utils';
+import { useApiClient } from '@/lib/api-provider';
+import { t } from '@/locales';
+
+export default function OpsLoginRoute() {
+  const api = useApiClient();
+  const navigate = useNavigate();
+  const [searchParams] = useSearchParams();
+  const redirectTo = safeRedirect(searchParams.get(REDIRECT_PARAM), 'ops');
+  const labels = t.auth.login;
+
+  if (api.session.get()) return <Navigate to={redirectTo} replace />;
+
+  return (
+    <AuthLayout
+      title={labels.title}
+      subtitle={labels.subtitle}
+      footer={
+        <>
+          <p>
+            {labels.noAccount} <Link to={paths.ops.register}>{labels.createAccount}</Link>
+          </p>
+          <p>
+            {labels.driverPrompt} <Link to={paths.driver.login}>{labels.driverLink}</Link>
+          </p>
+        </>
+      }
+    >
+      <LoginForm onSuccess={() => void navigate(redirectTo, { replace: true })} />
+    </AuthLayout>
+  );
+}

@@ -1,0 +1,62 @@
+import type { ReactNode } from 'react';
+import { Navigate, useLocation } from 'react-router';
+
+import { EmptyState } from '@/components/ui/empty-state';
+import { ErrorState } from '@/components/ui/error-state';
+import { LockIcon } from '@/components/ui/icons';
+import { isApiError } from '@/lib/api-client';
+import { useApiClient } from '@/lib/api-provider';
+import { isRoleAllowedInRealm } from '@/lib/authorization';
+import { t } from '@/locales';
+
+import { useMe } from '../api/get-me';
+import { loginUrl } from '../utils';
+
+import { SessionProvider } from './session';
+import { SignOutButton } from './sign-out-button';
+
+type RequireSessionProps = {
+  /** Shown while the session is being checked (e.g. a skeleton of the layout). */
+  fallback: ReactNode;
+  children: ReactNode;
+};
+
+/**
+ * Guards an app (ops console or driver app): requires stored tokens, loads
+ * /api/auth/me, and checks that the role may use this app. Below it,
+ * `useSession()` returns the signed-in user and tenant.
+ */
+export function RequireSession({ fallback, children }: RequireSessionProps) {
+  const api = useApiClient();
+  const location = useLocation();
+  const hasSession = api.session.get() !== null;
+  const me = useMe({ enabled: hasSession });
+
+  if (!hasSession) {
+    return <Navigate to={loginUrl(api.realm, location.pathname + location.search)} replace />;
+  }
+  if (me.isPending) return fallback;
+  if (me.isError) {
+    // An expired session is already being redirected to the login page.
+    if (isApiError(me.error) && me.error.code === 'session_expired') return fallback;
+    return (
+      <div style={{ paddingTop: '10vh' }}>
+        <ErrorState error={me.error} onRetry={() => void me.refetch()} isRetrying={me.isFetching} />
+      </div>
+    );
+  }
+  if (!isRoleAllowedInRealm(api.realm, me.data.user.role)) {
+    return (
+      <div style={{ paddingTop: '10vh' }}>
+        <EmptyState
+          headingLevel="h1"
+          icon={<LockIcon size={22} />}
+          title={api.realm === 'ops' ? t.auth.wrongApp.opsTitle : t.auth.wrongApp.driverTitle}
+          description={t.auth.wrongApp.body}
+          action={<SignOutButton />}
+        />
+      </div>
+    );
+  }
+  return <SessionProvider value={me.data}>{children}</SessionProvider>;
+}

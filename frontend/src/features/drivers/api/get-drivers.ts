@@ -1,0 +1,27 @@
+import { infiniteQueryOptions, useInfiniteQuery } from '@tanstack/react-query';
+
+import type { ApiClient } from '@/lib/api-client';
+import { useApiClient } from '@/lib/api-provider';
+import { nextCursor, PAGE_SIZE } from '@/lib/pagination';
+import type { Driver, Page, PageParams } from '@/types/api';
+
+export const driversQueryKey = (api: ApiClient) => [api.realm, 'drivers'] as const;
+
+export const getDrivers = (api: ApiClient, params: PageParams = {}, signal?: AbortSignal): Promise<Page<Driver>> =>
+  api.get<Page<Driver>>('/api/ops/drivers', {
+    query: { cursor: params.cursor, limit: params.limit ?? PAGE_SIZE },
+    signal,
+  });
+
+export const getDriversQueryOptions = (api: ApiClient) =>
+  infiniteQueryOptions({
+    queryKey: [...driversQueryKey(api), 'list'] as const,
+    queryFn: ({ pageParam, signal }) => getDrivers(api, { cursor: pageParam }, signal),
+    initialPageParam: null as string | null,
+    getNextPageParam: nextCursor,
+  });
+
+export const useDrivers = () => {
+  const api = useApiClient();
+  return useInfiniteQuery(getDriversQueryOptions(api));
+};

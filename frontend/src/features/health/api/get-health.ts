@@ -1,0 +1,20 @@
+import { queryOptions, useQuery } from '@tanstack/react-query';
+
+import type { ApiClient } from '@/lib/api-client';
+import { useApiClient } from '@/lib/api-provider';
+import type { HealthResponse } from '@/types/api';
+
+export const getHealth = (api: ApiClient, signal?: AbortSignal): Promise<HealthResponse> =>
+  api.get<HealthResponse>('/api/health', { signal, auth: false });
+
+export const getHealthQueryOptions = (api: ApiClient) =>
+  queryOptions({
+    queryKey: [api.realm, 'health'] as const,
+    queryFn: ({ signal }) => getHealth(api, signal),
+    refetchInterval: 60_000,
+  });
+
+export const useHealth = () => {
+  const api = useApiClient();
+  return useQuery(getHealthQueryOptions(api));
+};

@@ -1,0 +1,40 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+
+import type { ApiClient } from '@/lib/api-client';
+import { useApiClient } from '@/lib/api-provider';
+import { ifMatch, isConflict } from '@/lib/concurrency';
+import type { UpdateVehicleRequest, Vehicle } from '@/types/api';
+
+import type { VehicleInput } from './create-vehicle';
+import { vehiclesQueryKey } from './get-vehicles';
+
+/** Only the fields that differ from `vehicle` (PATCH semantics). */
+export function vehicleChanges(vehicle: Vehicle, input: VehicleInput): UpdateVehicleRequest {
+  return {
+    ...(input.plate_number !== vehicle.plate_number && { plate_number: input.plate_number }),
+    ...(input.type !== vehicle.type && { type: input.type }),
+    ...(input.capacity_kg !== vehicle.capacity_kg && { capacity_kg: input.capacity_kg }),
+  };
+}
+
+type UpdateVehicleVariables = {
+  vehicleId: string;
+  /** `version` of the record the edit started from. */
+  version: number;
+  data: UpdateVehicleRequest;
+};
+
+export const updateVehicle = (api: ApiClient, { vehicleId, version, data }: UpdateVehicleVariables): Promise<Vehicle> =>
+  api.patch<Vehicle>(`/api/ops/vehicles/${encodeURIComponent(vehicleId)}`, data, { headers: ifMatch(version) });
+
+export const useUpdateVehicle = () => {
+  const api = useApiClient();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (variables: UpdateVehicleVariables) => updateVehicle(api, variables),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: vehiclesQueryKey(api) }),
+    onError: (error) => {
+      if (isConflict(error)) void queryClient.invalidateQueries({ queryKey: vehiclesQueryKey(api) });
+    },
+  });
+};

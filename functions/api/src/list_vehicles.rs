@@ -1,0 +1,19 @@
+//! GET /api/ops/vehicles: the tenant's vehicles, a page at a time.
+
+use std::sync::Arc;
+
+use cargoflow_domain::Permission;
+use cargoflow_http::{ApiError, Body, Request, Response, authenticate, ok, page_query};
+
+use crate::Deps;
+use crate::dto::VehiclePage;
+
+#[utoipa::path(get, path = "/api/ops/vehicles", operation_id = "list_vehicles", tag = "vehicles",
+    security(("bearer" = [])),
+    params(("cursor" = Option<String>, Query), ("limit" = Option<i32>, Query, description = "1-100, default 50")),
+    responses((status = 200, description = "A page of vehicles", body = VehiclePage)))]
+pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
+    let caller = authenticate(&req, &deps.tokens, Permission::Operate)?;
+    let page = page_query(&req)?;
+    ok(&VehiclePage::from(deps.store.list_vehicles(&caller.tenant_id, page.cursor(), page.limit).await?))
+}

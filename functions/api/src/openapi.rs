@@ -1,0 +1,68 @@
+//! The OpenAPI 3.1 document, generated from the handlers' `#[utoipa::path]` annotations.
+//! `make openapi` writes it to docs/openapi.json; the frontend generates its types from it.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "CargoFlow API",
+        description = "Multi-tenant delivery management: ops console, driver app, public tracking, signed webhooks. \
+                       Errors share one shape: `{\"error\": {\"code\", \"message\", \"fields\"?}, \"request_id\"}`.",
+        version = "0.1.0",
+        license(name = "Apache-2.0")
+    ),
+    paths(
+        crate::health::handle,
+        crate::register::handle,
+        crate::login::handle,
+        crate::get_me::handle,
+        crate::refresh_token::handle,
+        crate::logout::handle,
+        crate::create_user::handle,
+        crate::list_users::handle,
+        crate::update_user::handle,
+        crate::deactivate_user::handle,
+        crate::create_driver::handle,
+        crate::list_drivers::handle,
+        crate::get_driver::handle,
+        crate::update_driver::handle,
+        crate::deactivate_driver::handle,
+        crate::create_vehicle::handle,
+        crate::list_vehicles::handle,
+        crate::get_vehicle::handle,
+        crate::update_vehicle::handle,
+        crate::deactivate_vehicle::handle,
+    ),
+    components(schemas(cargoflow_http::ErrorBody)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "platform", description = "Health, schema, docs"),
+        (name = "auth", description = "Registration, login, token refresh"),
+        (name = "users", description = "Ops users and roles (OPS_ADMIN)"),
+        (name = "drivers", description = "Drivers and their logins"),
+        (name = "vehicles", description = "Vehicles"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+    }
+}
+
+pub fn document() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+pub fn document_json() -> String {
+    document().to_pretty_json().unwrap_or_else(|_| "{}".into())
+}

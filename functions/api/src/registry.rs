@@ -1,0 +1,52 @@
+//! Function name (as in template.yaml and the binary) -> handler. The local host serves
+//! template.yaml's routes through this table, and a test checks that every function in the
+//! template has an entry here and every entry a function in the template.
+
+use std::sync::Arc;
+
+use cargoflow_http::{Body, Request, Response, serve};
+use futures::future::BoxFuture;
+
+use crate::Deps;
+
+pub type HttpFn = fn(Arc<Deps>, Request) -> BoxFuture<'static, Response<Body>>;
+
+macro_rules! http {
+    ($name:literal, $module:ident) => {
+        ($name, |deps: Arc<Deps>, req: Request| -> BoxFuture<'static, Response<Body>> {
+            Box::pin(serve($name, req, move |r| crate::$module::handle(deps, r)))
+        } as HttpFn)
+    };
+}
+
+/// Every HTTP function.
+pub fn http_functions() -> Vec<(&'static str, HttpFn)> {
+    vec![
+        http!("health", health),
+        http!("get-openapi", get_openapi),
+        http!("get-docs", get_docs),
+        http!("register", register),
+        http!("login", login),
+        http!("get-me", get_me),
+        http!("refresh-token", refresh_token),
+        http!("logout", logout),
+        http!("create-user", create_user),
+        http!("list-users", list_users),
+        http!("update-user", update_user),
+        http!("deactivate-user", deactivate_user),
+        http!("create-driver", create_driver),
+        http!("list-drivers", list_drivers),
+        http!("get-driver", get_driver),
+        http!("update-driver", update_driver),
+        http!("deactivate-driver", deactivate_driver),
+        http!("create-vehicle", create_vehicle),
+        http!("list-vehicles", list_vehicles),
+        http!("get-vehicle", get_vehicle),
+        http!("update-vehicle", update_vehicle),
+        http!("deactivate-vehicle", deactivate_vehicle),
+    ]
+}
+
+pub fn http_function(name: &str) -> Option<HttpFn> {
+    http_functions().into_iter().find(|(n, _)| *n == name).map(|(_, f)| f)
+}

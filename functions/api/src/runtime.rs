@@ -1,0 +1,26 @@
+//! What every Lambda binary's `main` calls: logging, dependencies built once, then the
+//! lambda_http runtime serving one handler.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use cargoflow_http::{ApiError, Body, Request, Response, serve};
+
+use crate::Deps;
+
+pub fn run_http<F, Fut>(function: &'static str, handler: F) -> Result<(), lambda_http::Error>
+where
+    F: Fn(Arc<Deps>, Request) -> Fut + Send + Sync + Copy + 'static,
+    Fut: Future<Output = Result<Response<Body>, ApiError>> + Send + 'static,
+{
+    cargoflow_http::logging::init();
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    rt.block_on(async move {
+        let deps = Arc::new(Deps::from_env().await?);
+        lambda_http::run(lambda_http::service_fn(move |req: Request| {
+            let deps = deps.clone();
+            async move { Ok::<_, std::convert::Infallible>(serve(function, req, |r| handler(deps, r)).await) }
+        }))
+        .await
+    })
+}

@@ -1,0 +1,4 @@
+//! Lambda entry point of `login`; its code is functions/api/src/login.rs.
+fn main() -> Result<(), lambda_http::Error> {
+    cargoflow_functions::runtime::run_http("login", cargoflow_functions::login::handle)
+}

@@ -1,0 +1,30 @@
+//! `local-host`: serves template.yaml's routes with the real handlers, and the built web
+//! apps, on one origin. See infra/src/host.rs.
+
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use cargoflow_functions::Deps;
+use cargoflow_infra::host::{HostState, routes, serve};
+use cargoflow_infra::template::Template;
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    cargoflow_http::logging::init();
+    let template_path = std::env::var("TEMPLATE").unwrap_or_else(|_| "template.yaml".into());
+    let template = Template::load(template_path.as_ref())?;
+    let routes = routes(&template)?;
+    let deps = Arc::new(Deps::from_env().await.context("configuration")?);
+    let port: u16 = std::env::var("LOCAL_HOST_PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(3000);
+    let bind = std::env::var("LOCAL_HOST_BIND").unwrap_or_else(|_| "127.0.0.1".into());
+    let static_dir = std::env::var("STATIC_DIR").ok().map(std::path::PathBuf::from).filter(|p| p.join("index.html").is_file());
+    let cors_origins = std::env::var("CORS_ALLOWED_ORIGINS").unwrap_or_else(|_| "*".into()).split(',').map(|s| s.trim().to_string()).collect();
+    let listener = tokio::net::TcpListener::bind((bind.as_str(), port)).await.with_context(|| format!("binding {bind}:{port}"))?;
+    tracing::info!(routes = routes.len(), %bind, port, static_dir = ?static_dir, "local host listening");
+    println!("local host: http://{bind}:{port} ({} routes from {template_path})", routes.len());
+    let state = HostState { deps, routes: Arc::new(routes), cors_origins: Arc::new(cors_origins), static_dir };
+    serve(listener, state, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+}

@@ -1,0 +1,247 @@
+//! Creates the local resources as template.yaml declares them: the table (keys, GSIs,
+//! stream, TTL), the POD bucket (CORS), the event bus, the webhook queue with its DLQ and
+//! redrive, and the rule sending events to the queue. Idempotent: existing resources are kept.
+//! Names come from the environment (TABLE_NAME, POD_BUCKET, EVENT_BUS_NAME,
+//! WEBHOOK_QUEUE_NAME, WEBHOOK_DLQ_NAME); everything else from the template.
+
+use anyhow::{Context, Result, anyhow};
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType,
+    ScalarAttributeType, StreamSpecification, StreamViewType, TimeToLiveSpecification,
+};
+use serde_yaml_ng::Value;
+
+use crate::template::{Template, to_json};
+
+#[derive(Debug, Clone)]
+pub struct Names {
+    pub table: String,
+    pub bucket: String,
+    pub bus: String,
+    pub queue: String,
+    pub dlq: String,
+    /// Origins allowed by the bucket's CORS (replaces the template's parameter).
+    pub cors_origins: Vec<String>,
+}
+
+impl Names {
+    pub fn from_env() -> Self {
+        let var = |k: &str, d: &str| std::env::var(k).ok().filter(|v| !v.is_empty()).unwrap_or_else(|| d.to_string());
+        Self {
+            table: var("TABLE_NAME", "cargoflow-local"),
+            bucket: var("POD_BUCKET", "cargoflow-pod-local"),
+            bus: var("EVENT_BUS_NAME", "cargoflow-local"),
+            queue: var("WEBHOOK_QUEUE_NAME", "cargoflow-webhooks"),
+            dlq: var("WEBHOOK_DLQ_NAME", "cargoflow-webhooks-dlq"),
+            cors_origins: var("CORS_ALLOWED_ORIGINS", "*").split(',').map(|s| s.trim().to_string()).collect(),
+        }
+    }
+}
+
+fn s(v: &Value, path: &[&str]) -> Option<String> {
+    path.iter().try_fold(v, |cur, k| cur.get(*k)).and_then(Value::as_str).map(str::to_string)
+}
+
+fn key_schema(v: &Value) -> Result<Vec<KeySchemaElement>> {
+    v.as_sequence()
+        .ok_or_else(|| anyhow!("KeySchema is not a list"))?
+        .iter()
+        .map(|k| {
+            let name = s(k, &["AttributeName"]).ok_or_else(|| anyhow!("KeySchema without AttributeName"))?;
+            let kt = match s(k, &["KeyType"]).as_deref() {
+                Some("HASH") => KeyType::Hash,
+                Some("RANGE") => KeyType::Range,
+                other => return Err(anyhow!("bad KeyType {other:?}")),
+            };
+            Ok(KeySchemaElement::builder().attribute_name(name).key_type(kt).build()?)
+        })
+        .collect()
+}
+
+pub async fn create_table(ddb: &aws_sdk_dynamodb::Client, template: &Template, name: &str) -> Result<()> {
+    let p = template.properties("Table").ok_or_else(|| anyhow!("template has no Table"))?;
+    let attrs = p
+        .get("AttributeDefinitions")
+        .and_then(Value::as_sequence)
+        .ok_or_else(|| anyhow!("Table has no AttributeDefinitions"))?
+        .iter()
+        .map(|a| {
+            let t = match s(a, &["AttributeType"]).as_deref() {
+                Some("S") => ScalarAttributeType::S,
+                Some("N") => ScalarAttributeType::N,
+                Some("B") => ScalarAttributeType::B,
+                other => return Err(anyhow!("bad AttributeType {other:?}")),
+            };
+            Ok(AttributeDefinition::builder().attribute_name(s(a, &["AttributeName"]).unwrap_or_default()).attribute_type(t).build()?)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut req = ddb
+        .create_table()
+        .table_name(name)
+        .billing_mode(BillingMode::PayPerRequest)
+        .set_attribute_definitions(Some(attrs))
+        .set_key_schema(Some(key_schema(p.get("KeySchema").ok_or_else(|| anyhow!("Table has no KeySchema"))?)?));
+    for g in p.get("GlobalSecondaryIndexes").and_then(Value::as_sequence).into_iter().flatten() {
+        let projection = match s(g, &["Projection", "ProjectionType"]).as_deref() {
+            Some("KEYS_ONLY") => ProjectionType::KeysOnly,
+            _ => ProjectionType::All,
+        };
+        req = req.global_secondary_indexes(
+            GlobalSecondaryIndex::builder()
+                .index_name(s(g, &["IndexName"]).unwrap_or_default())
+                .set_key_schema(Some(key_schema(g.get("KeySchema").ok_or_else(|| anyhow!("GSI without KeySchema"))?)?))
+                .projection(Projection::builder().projection_type(projection).build())
+                .build()?,
+        );
+    }
+    if let Some(view) = s(p, &["StreamSpecification", "StreamViewType"]) {
+        req = req.stream_specification(
+            StreamSpecification::builder().stream_enabled(true).stream_view_type(StreamViewType::from(view.as_str())).build()?,
+        );
+    }
+    match req.send().await {
+        Ok(_) => tracing::info!(table = name, "table created"),
+        Err(e) if format!("{e:?}").contains("ResourceInUseException") => tracing::info!(table = name, "table exists"),
+        Err(e) => return Err(anyhow!("CreateTable {name}: {e:?}")),
+    }
+    if let Some(ttl) = s(p, &["TimeToLiveSpecification", "AttributeName"]) {
+        let r = ddb
+            .update_time_to_live()
+            .table_name(name)
+            .time_to_live_specification(TimeToLiveSpecification::builder().attribute_name(ttl).enabled(true).build()?)
+            .send()
+            .await;
+        if let Err(e) = r {
+            let msg = format!("{e:?}");
+            if !msg.contains("already enabled") && !msg.contains("ValidationException") {
+                return Err(anyhow!("UpdateTimeToLive: {msg}"));
+            }
+        }
+    }
+    Ok(())
+}
+
+pub async fn create_bucket(s3: &aws_sdk_s3::Client, template: &Template, names: &Names) -> Result<()> {
+    use aws_sdk_s3::types::{CorsConfiguration, CorsRule};
+    match s3.create_bucket().bucket(&names.bucket).send().await {
+        Ok(_) => tracing::info!(bucket = %names.bucket, "bucket created"),
+        Err(e) => {
+            let msg = format!("{e:?}");
+            if !msg.contains("BucketAlreadyOwnedByYou") && !msg.contains("BucketAlreadyExists") {
+                return Err(anyhow!("CreateBucket: {msg}"));
+            }
+        }
+    }
+    let p = template.properties("PodBucket").ok_or_else(|| anyhow!("template has no PodBucket"))?;
+    let mut rules = Vec::new();
+    for r in p.get("CorsConfiguration").and_then(|c| c.get("CorsRules")).and_then(Value::as_sequence).into_iter().flatten() {
+        let list = |k: &str| -> Vec<String> {
+            r.get(k).and_then(Value::as_sequence).map(|v| v.iter().filter_map(Value::as_str).map(str::to_string).collect()).unwrap_or_default()
+        };
+        rules.push(
+            CorsRule::builder()
+                .set_allowed_methods(Some(list("AllowedMethods")))
+                .set_allowed_origins(Some(names.cors_origins.clone()))
+                .set_allowed_headers(Some(list("AllowedHeaders")))
+                .set_expose_headers(Some(list("ExposedHeaders")))
+                .set_max_age_seconds(r.get("MaxAge").and_then(Value::as_i64).map(|v| v as i32))
+                .build()?,
+        );
+    }
+    s3.put_bucket_cors()
+        .bucket(&names.bucket)
+        .cors_configuration(CorsConfiguration::builder().set_cors_rules(Some(rules)).build()?)
+        .send()
+        .await
+        .map_err(|e| anyhow!("PutBucketCors: {e:?}"))?;
+    Ok(())
+}
+
+async fn queue_arn(sqs: &aws_sdk_sqs::Client, url: &str) -> Result<String> {
+    let out = sqs
+        .get_queue_attributes()
+        .queue_url(url)
+        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
+        .send()
+        .await
+        .map_err(|e| anyhow!("GetQueueAttributes: {e:?}"))?;
+    out.attributes()
+        .and_then(|a| a.get(&aws_sdk_sqs::types::QueueAttributeName::QueueArn))
+        .cloned()
+        .ok_or_else(|| anyhow!("queue {url} has no ARN"))
+}
+
+pub async fn create_queues_and_rule(
+    sqs: &aws_sdk_sqs::Client,
+    events: &aws_sdk_eventbridge::Client,
+    template: &Template,
+    names: &Names,
+) -> Result<(String, String)> {
+    use aws_sdk_sqs::types::QueueAttributeName as A;
+    let q = template.properties("WebhookQueue").ok_or_else(|| anyhow!("template has no WebhookQueue"))?;
+    let dlq_url = sqs
+        .create_queue()
+        .queue_name(&names.dlq)
+        .send()
+        .await
+        .map_err(|e| anyhow!("CreateQueue {}: {e:?}", names.dlq))?
+        .queue_url()
+        .unwrap_or_default()
+        .to_string();
+    let dlq_arn = queue_arn(sqs, &dlq_url).await?;
+    let max_receive = q.get("RedrivePolicy").and_then(|r| r.get("maxReceiveCount")).and_then(Value::as_i64).unwrap_or(5);
+    let visibility = q.get("VisibilityTimeout").and_then(Value::as_i64).unwrap_or(30);
+    let redrive = serde_json::json!({ "deadLetterTargetArn": dlq_arn, "maxReceiveCount": max_receive }).to_string();
+    let queue_url = sqs
+        .create_queue()
+        .queue_name(&names.queue)
+        .attributes(A::VisibilityTimeout, visibility.to_string())
+        .attributes(A::RedrivePolicy, redrive)
+        .send()
+        .await
+        .map_err(|e| anyhow!("CreateQueue {}: {e:?}", names.queue))?
+        .queue_url()
+        .unwrap_or_default()
+        .to_string();
+    let queue_arn = queue_arn(sqs, &queue_url).await?;
+
+    if let Err(e) = events.create_event_bus().name(&names.bus).send().await {
+        let msg = format!("{e:?}");
+        if !msg.contains("ResourceAlreadyExists") {
+            return Err(anyhow!("CreateEventBus: {msg}"));
+        }
+    }
+    let rule = template.properties("WebhookRule").ok_or_else(|| anyhow!("template has no WebhookRule"))?;
+    let pattern = to_json(rule.get("EventPattern").ok_or_else(|| anyhow!("WebhookRule has no EventPattern"))?);
+    let rule_name = format!("{}-webhooks", names.bus);
+    events
+        .put_rule()
+        .name(&rule_name)
+        .event_bus_name(&names.bus)
+        .event_pattern(pattern.to_string())
+        .send()
+        .await
+        .map_err(|e| anyhow!("PutRule: {e:?}"))?;
+    events
+        .put_targets()
+        .rule(&rule_name)
+        .event_bus_name(&names.bus)
+        .targets(aws_sdk_eventbridge::types::Target::builder().id("webhook-queue").arn(&queue_arn).build()?)
+        .send()
+        .await
+        .map_err(|e| anyhow!("PutTargets: {e:?}"))?;
+    Ok((queue_url, dlq_url))
+}
+
+/// Everything, in order. Prints the queue URLs for the caller's environment.
+pub async fn create_all(sdk: &aws_config::SdkConfig, template: &Template, names: &Names) -> Result<()> {
+    let ddb = aws_sdk_dynamodb::Client::new(sdk);
+    create_table(&ddb, template, &names.table).await.context("table")?;
+    let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(sdk).force_path_style(true).build());
+    create_bucket(&s3, template, names).await.context("bucket")?;
+    let sqs = aws_sdk_sqs::Client::new(sdk);
+    let events = aws_sdk_eventbridge::Client::new(sdk);
+    let (queue, dlq) = create_queues_and_rule(&sqs, &events, template, names).await.context("queues and rule")?;
+    tracing::info!(%queue, %dlq, "queues ready");
+    Ok(())
+}

@@ -1,0 +1,135 @@
+//! What the local host and `create-resources` need from template.yaml.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context, Result, anyhow};
+use serde_yaml_ng::Value;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpRoute {
+    pub method: String,
+    pub path: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct FunctionDef {
+    /// The resource's logical id, e.g. `CreateDriverFunction`.
+    pub logical_id: String,
+    /// `Metadata.BuildProperties.Binary`: the function's one name (binary, registry entry).
+    pub binary: String,
+    pub http_routes: Vec<HttpRoute>,
+    /// Event types other than HttpApi (DynamoDB, SQS, Schedule, ...), by event name.
+    pub other_events: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Template {
+    pub functions: Vec<FunctionDef>,
+    pub resources: serde_yaml_ng::Mapping,
+}
+
+fn get<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
+    path.iter().try_fold(v, |cur, k| cur.get(*k))
+}
+
+fn str_at(v: &Value, path: &[&str]) -> Option<String> {
+    get(v, path).and_then(Value::as_str).map(str::to_string)
+}
+
+impl Template {
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        Self::parse(&text)
+    }
+
+    pub fn parse(text: &str) -> Result<Self> {
+        let doc: Value = serde_yaml_ng::from_str(text).context("parsing template YAML")?;
+        let resources = doc.get("Resources").and_then(Value::as_mapping).ok_or_else(|| anyhow!("template has no Resources"))?.clone();
+        let mut functions = Vec::new();
+        for (id, res) in &resources {
+            if str_at(res, &["Type"]).as_deref() != Some("AWS::Serverless::Function") {
+                continue;
+            }
+            let logical_id = id.as_str().unwrap_or_default().to_string();
+            let binary = str_at(res, &["Metadata", "BuildProperties", "Binary"])
+                .ok_or_else(|| anyhow!("{logical_id} has no Metadata.BuildProperties.Binary"))?;
+            let mut http_routes = Vec::new();
+            let mut other_events = BTreeMap::new();
+            if let Some(events) = get(res, &["Properties", "Events"]).and_then(Value::as_mapping) {
+                for (name, ev) in events {
+                    let ty = str_at(ev, &["Type"]).unwrap_or_default();
+                    if ty == "HttpApi" {
+                        let method = str_at(ev, &["Properties", "Method"]).ok_or_else(|| anyhow!("{logical_id}: route without Method"))?;
+                        let path = str_at(ev, &["Properties", "Path"]).ok_or_else(|| anyhow!("{logical_id}: route without Path"))?;
+                        http_routes.push(HttpRoute { method: method.to_uppercase(), path });
+                    } else {
+                        other_events.insert(name.as_str().unwrap_or_default().to_string(), ty);
+                    }
+                }
+            }
+            functions.push(FunctionDef { logical_id, binary, http_routes, other_events });
+        }
+        Ok(Self { functions, resources })
+    }
+
+    /// A resource's `Properties`.
+    pub fn properties(&self, logical_id: &str) -> Option<&Value> {
+        self.resources.get(logical_id).and_then(|r| r.get("Properties"))
+    }
+}
+
+/// Converts a YAML value into JSON (tags such as `!Ref` are dropped to their value).
+pub fn to_json(v: &Value) -> serde_json::Value {
+    match v {
+        Value::Null => serde_json::Value::Null,
+        Value::Bool(b) => serde_json::Value::Bool(*b),
+        Value::Number(n) => serde_json::to_value(n).unwrap_or(serde_json::Value::Null),
+        Value::String(s) => serde_json::Value::String(s.clone()),
+        Value::Sequence(seq) => serde_json::Value::Array(seq.iter().map(to_json).collect()),
+        Value::Mapping(m) => serde_json::Value::Object(
+            m.iter().filter_map(|(k, v)| k.as_str().map(|k| (k.to_string(), to_json(v)))).collect(),
+        ),
+        Value::Tagged(t) => to_json(&t.value),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_functions_routes_and_tags() {
+        let t = Template::parse(
+            r#"
+Resources:
+  Table:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      TableName: !Ref Name
+  GetThingFunction:
+    Type: AWS::Serverless::Function
+    Metadata:
+      BuildProperties:
+        Binary: get-thing
+    Properties:
+      Events:
+        Api:
+          Type: HttpApi
+          Properties:
+            ApiId: !Ref HttpApi
+            Method: get
+            Path: /api/things/{id}
+        Stream:
+          Type: DynamoDB
+"#,
+        )
+        .unwrap();
+        assert_eq!(t.functions.len(), 1);
+        let f = &t.functions[0];
+        assert_eq!(f.binary, "get-thing");
+        assert_eq!(f.http_routes, vec![HttpRoute { method: "GET".into(), path: "/api/things/{id}".into() }]);
+        assert_eq!(f.other_events.get("Stream").map(String::as_str), Some("DynamoDB"));
+        assert!(t.properties("Table").is_some());
+    }
+}
