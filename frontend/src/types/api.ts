@@ -33,6 +33,8 @@ export type User = {
   is_active: boolean;
   driver_id: Uuid | null;
   created_at: Timestamp;
+  updated_at: Timestamp;
+  version: number;
 };
 
 export type Tenant = {
@@ -91,11 +93,12 @@ export type CreateUserRequest = {
   email: string;
   password: string;
   full_name: string;
-  role: Role;
+  role: OpsRole;
 };
 
+/** An admin cannot change their own role; a DRIVER login keeps its role. */
 export type UpdateUserRequest = {
-  role?: Role;
+  role?: OpsRole;
   full_name?: string;
 };
 
@@ -120,10 +123,10 @@ export type CreateDriverRequest = {
   is_active?: boolean;
 };
 
+/** The email (and login) of a driver cannot be changed through this endpoint. */
 export type UpdateDriverRequest = {
   name?: string;
   phone?: string;
-  email?: string | null;
   is_active?: boolean;
 };
 
@@ -147,10 +150,11 @@ export type CreateVehicleRequest = {
   capacity_kg: number;
 };
 
-export type UpdateVehicleRequest = Partial<CreateVehicleRequest>;
+export type UpdateVehicleRequest = Partial<CreateVehicleRequest> & { is_active?: boolean };
 
 export type HealthResponse = {
+  /** `ok` or `unavailable` (the latter with HTTP 503). */
   status: string;
-  /** Shape not pinned down yet: component name -> status string or object. */
-  checks: Record<string, unknown>;
+  /** Dependency -> `ok` or what is wrong with it. */
+  checks: Record<string, string>;
 };

@@ -32,6 +32,9 @@ pub mod deactivate_user;
 pub mod list_users;
 pub mod update_user;
 
+// Driver app
+pub mod get_driver_me;
+
 // Drivers and vehicles
 pub mod create_driver;
 pub mod create_vehicle;

@@ -24,6 +24,7 @@ use utoipa::{Modify, OpenApi};
         crate::list_users::handle,
         crate::update_user::handle,
         crate::deactivate_user::handle,
+        crate::get_driver_me::handle,
         crate::create_driver::handle,
         crate::list_drivers::handle,
         crate::get_driver::handle,
@@ -41,6 +42,7 @@ use utoipa::{Modify, OpenApi};
         (name = "platform", description = "Health, schema, docs"),
         (name = "auth", description = "Registration, login, token refresh"),
         (name = "users", description = "Ops users and roles (OPS_ADMIN)"),
+        (name = "driver", description = "The driver app (driver tokens only)"),
         (name = "drivers", description = "Drivers and their logins"),
         (name = "vehicles", description = "Vehicles"),
     )

@@ -34,6 +34,7 @@ pub fn http_functions() -> Vec<(&'static str, HttpFn)> {
         http!("list-users", list_users),
         http!("update-user", update_user),
         http!("deactivate-user", deactivate_user),
+        http!("get-driver-me", get_driver_me),
         http!("create-driver", create_driver),
         http!("list-drivers", list_drivers),
         http!("get-driver", get_driver),

@@ -86,11 +86,16 @@ impl Store {
             sets.push("is_active = :active");
             values.push((":active", AttributeValue::Bool(active)));
         }
+        // DynamoDB refuses declared names an expression does not use.
+        let mut names = vec![("#pk", keys::PK)];
+        if changes.name.is_some() {
+            names.push(("#name", "name"));
+        }
         let mut tx = vec![self.update(
             &keys::driver(tenant, &current.id),
             &format!("SET {}", sets.join(", ")),
             "attribute_exists(#pk) AND version = :expected",
-            &[("#pk", keys::PK), ("#name", "name")],
+            &names,
             values,
         )?];
         if let (Some(active), Some(user_id)) = (changes.is_active, &current.user_id) {

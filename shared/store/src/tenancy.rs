@@ -136,13 +136,12 @@ impl Store {
             values.push((":active", AttributeValue::Bool(active)));
         }
         let expr = format!("SET {}", sets.join(", "));
-        self.update(
-            &keys::user(tenant, user),
-            &expr,
-            "attribute_exists(#pk) AND version = :expected",
-            &[("#pk", keys::PK), ("#role", "role")],
-            values,
-        )
+        // DynamoDB refuses declared names an expression does not use.
+        let mut names = vec![("#pk", keys::PK)];
+        if changes.role.is_some() {
+            names.push(("#role", "role"));
+        }
+        self.update(&keys::user(tenant, user), &expr, "attribute_exists(#pk) AND version = :expected", &names, values)
     }
 }
 

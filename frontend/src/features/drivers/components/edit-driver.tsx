@@ -19,7 +19,7 @@ import {
   type UpdateDriverInput,
 } from '../api/update-driver';
 
-const FIELDS = ['name', 'phone', 'email'] as const;
+const FIELDS = ['name', 'phone'] as const;
 
 type EditDriverDialogProps = {
   driver: Driver | null;
@@ -44,14 +44,14 @@ function EditDriverForm({ driver, onDone }: { driver: Driver; onDone: () => void
     formState: { errors },
   } = useForm<UpdateDriverFormValues, unknown, UpdateDriverInput>({
     resolver: zodResolver(updateDriverInputSchema),
-    defaultValues: { name: driver.name, phone: driver.phone, email: driver.email ?? '' },
+    defaultValues: { name: driver.name, phone: driver.phone },
   });
 
   const submit = handleSubmit(async (values) => {
     const changes = driverChanges(driver, values);
     try {
       if (Object.keys(changes).length > 0) {
-        await updateDriver.mutateAsync({ driverId: driver.id, version: driver.version, data: changes });
+        await updateDriver.mutateAsync({ driverId: driver.id, data: changes });
         toast.success(t.drivers.updated(values.name));
       }
       onDone();
@@ -67,14 +67,6 @@ function EditDriverForm({ driver, onDone }: { driver: Driver; onDone: () => void
       </Field>
       <Field label={labels.phone} hint={labels.phoneHint} error={errors.phone?.message}>
         <Input type="tel" autoComplete="off" inputMode="tel" {...register('phone')} />
-      </Field>
-      <Field
-        label={labels.email}
-        hint={labels.emailHint}
-        optional={driver.user_id === null}
-        error={errors.email?.message}
-      >
-        <Input type="email" autoComplete="off" inputMode="email" {...register('email')} />
       </Field>
       <DialogFooter>
         <Button variant="secondary" onClick={onDone}>

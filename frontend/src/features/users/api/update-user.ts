@@ -3,16 +3,17 @@ import { z } from 'zod';
 
 import type { ApiClient } from '@/lib/api-client';
 import { useApiClient } from '@/lib/api-provider';
+import { OPS_ROLES } from '@/lib/authorization';
 import { nameSchema } from '@/lib/validation';
 import { t } from '@/locales';
 import type { UpdateUserRequest, User } from '@/types/api';
 
 import { usersQueryKey } from './get-users';
 
-/** `role` is absent when the form locks it (own account, driver accounts). */
+/** `role` is absent when the form locks it: your own account, or a driver's login. */
 export const updateUserInputSchema = z.object({
   full_name: nameSchema,
-  role: z.enum(['OPS_ADMIN', 'OPS_DISPATCHER', 'DRIVER'], { error: t.validation.role }).optional(),
+  role: z.enum(OPS_ROLES, { error: t.validation.role }).optional(),
 });
 
 export type UpdateUserFormValues = z.input<typeof updateUserInputSchema>;

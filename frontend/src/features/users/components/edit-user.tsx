@@ -49,7 +49,7 @@ function EditUserForm({ user, isSelf, onDone }: { user: User; isSelf: boolean; o
     formState: { errors },
   } = useForm<UpdateUserFormValues, unknown, UpdateUserInput>({
     resolver: zodResolver(updateUserInputSchema),
-    defaultValues: { full_name: user.full_name, role: user.role },
+    defaultValues: { full_name: user.full_name, role: user.role === 'DRIVER' ? undefined : user.role },
   });
 
   const submit = handleSubmit(async (values) => {
@@ -75,14 +75,20 @@ function EditUserForm({ user, isSelf, onDone }: { user: User; isSelf: boolean; o
         error={errors.role?.message}
         hint={isSelf ? labels.roleSelfHint : isDriver ? labels.roleDriverHint : undefined}
       >
-        {/* A disabled field is left out of the submitted values, so the role is not sent. */}
-        <Select {...register('role', { disabled: roleLocked })}>
-          {(isDriver ? (['DRIVER'] as const) : OPS_ROLES).map((role) => (
-            <option key={role} value={role}>
-              {t.roles[role]}
-            </option>
-          ))}
-        </Select>
+        {isDriver ? (
+          <Select disabled value="DRIVER">
+            <option value="DRIVER">{t.roles.DRIVER}</option>
+          </Select>
+        ) : (
+          // A disabled field is left out of the submitted values, so the role is not sent.
+          <Select {...register('role', { disabled: roleLocked })}>
+            {OPS_ROLES.map((role) => (
+              <option key={role} value={role}>
+                {t.roles[role]}
+              </option>
+            ))}
+          </Select>
+        )}
       </Field>
       <DialogFooter>
         <Button variant="secondary" onClick={onDone}>

@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import type { ApiClient } from '@/lib/api-client';
 import { useApiClient } from '@/lib/api-provider';
-import { ifMatch, isConflict } from '@/lib/concurrency';
+import { isConflict } from '@/lib/concurrency';
 import type { UpdateVehicleRequest, Vehicle } from '@/types/api';
 
 import type { VehicleInput } from './create-vehicle';
@@ -19,13 +19,12 @@ export function vehicleChanges(vehicle: Vehicle, input: VehicleInput): UpdateVeh
 
 type UpdateVehicleVariables = {
   vehicleId: string;
-  /** `version` of the record the edit started from. */
-  version: number;
   data: UpdateVehicleRequest;
 };
 
-export const updateVehicle = (api: ApiClient, { vehicleId, version, data }: UpdateVehicleVariables): Promise<Vehicle> =>
-  api.patch<Vehicle>(`/api/ops/vehicles/${encodeURIComponent(vehicleId)}`, data, { headers: ifMatch(version) });
+/** 409 when the plate is taken or the vehicle changed concurrently; the list is then refetched. */
+export const updateVehicle = (api: ApiClient, { vehicleId, data }: UpdateVehicleVariables): Promise<Vehicle> =>
+  api.patch<Vehicle>(`/api/ops/vehicles/${encodeURIComponent(vehicleId)}`, data);
 
 export const useUpdateVehicle = () => {
   const api = useApiClient();

@@ -90,7 +90,7 @@ export function VehiclesList() {
             onSubmit={async (values) => {
               const changes = vehicleChanges(editing, values);
               if (Object.keys(changes).length > 0) {
-                await updateVehicle.mutateAsync({ vehicleId: editing.id, version: editing.version, data: changes });
+                await updateVehicle.mutateAsync({ vehicleId: editing.id, data: changes });
                 toast.success(labels.updated(values.plate_number));
               }
               setEditing(null);

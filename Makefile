@@ -1,0 +1,31 @@
+# CargoFlow: `make dev` runs everything locally; `make test` tests everything from a clean state.
+SHELL := /bin/bash
+export CF_CACHE ?= $(HOME)/.cache/cargoflow
+export CARGO_TARGET_DIR ?= $(CF_CACHE)/target
+
+.PHONY: dev test lint openapi package package-one unit fmt clean-cache
+
+dev: ## install what is missing, start the stand-ins, seed, serve API + web apps
+	@bash infra/scripts/dev.sh
+
+test: ## everything: template checks, unit, integration (DynamoDB Local + moto)
+	@bash infra/scripts/test.sh
+
+unit: ## pure tests only (no stand-ins)
+	cargo test --lib
+
+lint: ## template checks and clippy
+	@source infra/scripts/lib.sh && ensure_venv "$$VENV" infra/tools/requirements.txt && "$$VENV/bin/cfn-lint" template.yaml
+	cargo clippy --workspace --all-targets -- -D warnings
+
+openapi: ## write docs/openapi.json from the code
+	cargo run -q -p cargoflow-infra --bin export-openapi > docs/openapi.json
+
+package: ## build every function for Lambda with cargo-lambda (release)
+	@bash infra/scripts/package.sh
+
+package-one: ## build one function with cargo-lambda (keeps the packaging path alive in CI)
+	@bash infra/scripts/package.sh health
+
+fmt:
+	cargo fmt --all

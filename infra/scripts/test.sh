@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# make test: everything, from a clean state. Starts its own stand-ins on free ports, runs the
+# template checks and every test, and leaves nothing running.
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+START=$(date +%s)
+
+ensure_tools
+ensure_venv "$DEPLOY_VENV" "$ROOT/infra/tools/requirements-deploy.txt"
+
+say "template checks: cfn-lint and sam validate --lint"
+"$VENV/bin/cfn-lint" template.yaml
+SAM_CLI_TELEMETRY=0 "$DEPLOY_VENV/bin/sam" validate --lint --template template.yaml --region us-east-1 >/dev/null
+
+DDB_PORT=$(free_port); MOTO_PORT=$(free_port)
+LOGS="$CF_CACHE/test-logs/$$"; mkdir -p "$LOGS"
+PIDS=()
+cleanup() { stop_pids "${PIDS[@]}"; }
+trap cleanup EXIT INT TERM
+
+aws_env "$DDB_PORT" "$MOTO_PORT"
+export TABLE_NAME="cargoflow-test-$$" POD_BUCKET="cargoflow-pod-test-$$" EVENT_BUS_NAME="cargoflow-test-$$"
+export WEBHOOK_QUEUE_NAME="cargoflow-webhooks-test-$$" WEBHOOK_DLQ_NAME="cargoflow-webhooks-dlq-test-$$"
+load_env_files
+export CARGOFLOW_STANDINS=1 RUST_BACKTRACE=0
+
+say "building"
+cargo build -q -p cargoflow-infra --bins
+cargo test -q --no-run 2>&1 | grep -v '^\s*Executable' || true
+
+say "starting DynamoDB Local on :$DDB_PORT and moto on :$MOTO_PORT"
+start_standins "$DDB_PORT" "$MOTO_PORT" "$LOGS"
+PIDS+=("$DDB_PID" "$MOTO_PID")
+"$CARGO_TARGET_DIR/debug/create-resources" template.yaml >"$LOGS/create-resources.log" 2>&1 \
+  || { cat "$LOGS/create-resources.log"; die "create-resources failed"; }
+
+say "running the tests"
+set +e +o pipefail
+cargo test -- --test-threads=4 2>&1 | tee "$LOGS/cargo-test.log" | grep -E '^(running|test result)|FAILED|panicked'
+status=${PIPESTATUS[0]}
+set -e -o pipefail
+if [ "$status" -ne 0 ]; then
+  sed -n '/^failures:/,/^test result/p' "$LOGS/cargo-test.log" | head -200
+fi
+passed=$(grep -o '[0-9]* passed' "$LOGS/cargo-test.log" | awk '{s+=$1} END {print s+0}')
+failed=$(grep -o '[0-9]* failed' "$LOGS/cargo-test.log" | awk '{s+=$1} END {print s+0}')
+say "took $(( $(date +%s) - START )) s; logs in $LOGS"
+echo "${passed} passed, ${failed} failed"
+exit "$status"

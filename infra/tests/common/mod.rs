@@ -1,0 +1,142 @@
+//! The test harness: the local host started once per test binary (in its own thread and
+//! runtime) against the stand-ins that `make test` started, and helpers that give every test
+//! a tenant of its own so tests never see each other's data and can run in parallel.
+#![allow(dead_code)]
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::sync::{Arc, OnceLock};
+
+use cargoflow_functions::Deps;
+use cargoflow_infra::host::{HostState, routes};
+use cargoflow_infra::template::Template;
+use serde_json::{Value, json};
+
+pub fn template_path() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../template.yaml")
+}
+
+pub fn require_standins() {
+    if std::env::var("CARGOFLOW_STANDINS").is_err() {
+        panic!("this test needs DynamoDB Local and moto: run it through `make test`");
+    }
+}
+
+/// The base URL of the local host serving template.yaml with the real handlers.
+pub fn base_url() -> &'static str {
+    static BASE: OnceLock<String> = OnceLock::new();
+    BASE.get_or_init(|| {
+        require_standins();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+            rt.block_on(async move {
+                let template = Template::load(&template_path()).unwrap();
+                let routes = routes(&template).unwrap();
+                let deps = Arc::new(Deps::from_env().await.unwrap());
+                let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await.unwrap();
+                let port = listener.local_addr().unwrap().port();
+                let state = HostState { deps, routes: Arc::new(routes), cors_origins: Arc::new(vec!["*".into()]), static_dir: None };
+                tx.send(format!("http://127.0.0.1:{port}")).unwrap();
+                cargoflow_infra::host::serve(listener, state, std::future::pending()).await.unwrap();
+            });
+        });
+        rx.recv().unwrap()
+    })
+}
+
+/// A client whose requests come from a loopback address of its own, so that per-address
+/// limits (failed logins) of one test never touch another.
+pub fn client() -> reqwest::Client {
+    let octets: [u8; 3] = rand::random();
+    let ip = IpAddr::V4(Ipv4Addr::new(127, octets[0].max(1), octets[1], octets[2].max(2)));
+    reqwest::Client::builder().local_address(ip).build().unwrap()
+}
+
+pub fn url(path: &str) -> String {
+    format!("{}{}", base_url(), path)
+}
+
+pub fn unique(prefix: &str) -> String {
+    format!("{prefix}{}", ulid::Ulid::new().to_string().to_lowercase())
+}
+
+pub const PASSWORD: &str = "StrongPass123!";
+
+/// A registered tenant and its admin's tokens.
+pub struct TestTenant {
+    pub slug: String,
+    pub email: String,
+    pub access: String,
+    pub refresh: String,
+    pub tenant_id: String,
+    pub user_id: String,
+    pub http: reqwest::Client,
+}
+
+impl TestTenant {
+    pub async fn register() -> Self {
+        let http = client();
+        let slug = unique("t");
+        let slug = slug[..slug.len().min(30)].to_string();
+        let email = format!("admin@{slug}.example");
+        let r = http
+            .post(url("/api/auth/register"))
+            .json(&json!({"tenant_name": "Test Co", "tenant_slug": slug, "email": email, "password": PASSWORD, "full_name": "Test Admin"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201, "register: {}", r.text().await.unwrap());
+        let body: Value = r.json().await.unwrap();
+        Self {
+            slug,
+            email,
+            access: body["access_token"].as_str().unwrap().into(),
+            refresh: body["refresh_token"].as_str().unwrap().into(),
+            tenant_id: body["tenant"]["id"].as_str().unwrap().into(),
+            user_id: body["user"]["id"].as_str().unwrap().into(),
+            http,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        send(self.http.get(url(path)).bearer_auth(&self.access)).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        send(self.http.post(url(path)).bearer_auth(&self.access).json(&body)).await
+    }
+
+    pub async fn patch(&self, path: &str, body: Value) -> (u16, Value) {
+        send(self.http.patch(url(path)).bearer_auth(&self.access).json(&body)).await
+    }
+
+    /// Creates a login in this tenant and logs it in; returns its access token.
+    pub async fn user_token(&self, role: &str) -> String {
+        let email = format!("{}@{}.example", unique("u"), self.slug);
+        let (s, b) = self.post("/api/ops/users", json!({"email": email, "password": PASSWORD, "full_name": "Someone", "role": role})).await;
+        assert_eq!(s, 201, "{b}");
+        login(&self.http, &email, PASSWORD).await.1["access_token"].as_str().unwrap().to_string()
+    }
+
+    /// Creates a driver with a login; returns (driver id, driver email).
+    pub async fn driver_with_login(&self) -> (String, String) {
+        let email = format!("{}@{}.example", unique("d"), self.slug);
+        let (s, b) = self
+            .post("/api/ops/drivers", json!({"name": "Ravi Kumar", "phone": "+919900001111", "email": email, "password": "DriverPass123!"}))
+            .await;
+        assert_eq!(s, 201, "{b}");
+        (b["id"].as_str().unwrap().to_string(), email)
+    }
+}
+
+pub async fn send(req: reqwest::RequestBuilder) -> (u16, Value) {
+    let r = req.send().await.unwrap();
+    let status = r.status().as_u16();
+    let text = r.text().await.unwrap();
+    let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+    (status, body)
+}
+
+pub async fn login(http: &reqwest::Client, email: &str, password: &str) -> (u16, Value) {
+    send(http.post(url("/api/auth/login")).json(&json!({"email": email, "password": password}))).await
+}

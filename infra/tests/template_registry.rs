@@ -1,0 +1,48 @@
+//! template.yaml and the code agree: every function has a handler, a binary and a name used
+//! consistently; every handler has a function. Pure: no stand-ins needed.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use cargoflow_infra::template::Template;
+
+#[test]
+fn every_function_has_a_handler_and_every_handler_a_function() {
+    let template = Template::load(&common::template_path()).unwrap();
+    let in_template: BTreeSet<String> = template.functions.iter().map(|f| f.binary.clone()).collect();
+    let in_code: BTreeSet<String> =
+        cargoflow_functions::registry::http_functions().iter().map(|(n, _)| n.to_string()).collect();
+    assert_eq!(in_template, in_code, "template.yaml functions vs registry");
+    let bins_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../functions/lambdas/src/bin");
+    let bins: BTreeSet<String> = std::fs::read_dir(bins_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().trim_end_matches(".rs").to_string())
+        .collect();
+    assert_eq!(in_template, bins, "template.yaml functions vs functions/lambdas/src/bin");
+}
+
+#[test]
+fn names_are_one_name_through_the_stack() {
+    let template = Template::load(&common::template_path()).unwrap();
+    for f in &template.functions {
+        let pascal: String = f.binary.split('-').map(|p| {
+            let mut c = p.chars();
+            c.next().map(|h| h.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+        }).collect();
+        assert_eq!(f.logical_id, format!("{pascal}Function"), "resource name of {}", f.binary);
+        let module = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../functions/api/src")
+            .join(format!("{}.rs", f.binary.replace('-', "_")));
+        assert!(module.is_file(), "handler module for {}", f.binary);
+        assert!(!f.http_routes.is_empty(), "{} has a route", f.binary);
+    }
+}
+
+#[test]
+fn every_route_is_served_by_the_local_host() {
+    let template = Template::load(&common::template_path()).unwrap();
+    let routes = cargoflow_infra::host::routes(&template).unwrap();
+    let n: usize = template.functions.iter().map(|f| f.http_routes.len()).sum();
+    assert_eq!(routes.len(), n);
+}
