@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export CF_CACHE ?= $(HOME)/.cache/cargoflow
 export CARGO_TARGET_DIR ?= $(CF_CACHE)/target
 
-.PHONY: dev test lint openapi package package-one unit fmt clean-cache
+.PHONY: dev test lint openapi package package-one unit fmt localstack-resources
 
 dev: ## install what is missing, start the stand-ins, seed, serve API + web apps
 	@bash infra/scripts/dev.sh
@@ -29,3 +29,9 @@ package-one: ## build one function with cargo-lambda (keeps the packaging path a
 
 fmt:
 	cargo fmt --all
+
+localstack-resources: ## create the template's resources in a LocalStack on :4566 (see localstack/)
+	set -a; source .env.example; set +a; \
+	env -u AWS_ENDPOINT_URL_DYNAMODB -u AWS_ENDPOINT_URL_DYNAMODB_STREAMS -u AWS_ENDPOINT_URL_S3 \
+	-u AWS_ENDPOINT_URL_SQS -u AWS_ENDPOINT_URL_EVENTBRIDGE AWS_ENDPOINT_URL=http://127.0.0.1:4566 \
+	cargo run -q -p cargoflow-infra --bin create-resources template.yaml

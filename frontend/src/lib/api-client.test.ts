@@ -233,16 +233,16 @@ describe('api client: refresh on 401', () => {
 describe('api client: errors', () => {
   it('parses the error envelope into an ApiError', async () => {
     const fetchMock = vi.fn(async () =>
-      json(422, errorBody('validation_failed', 'Request is invalid', { email: 'Email already in use' })),
+      json(400, errorBody('validation_failed', 'One or more fields are invalid.', { email: 'must be a valid email address' })),
     );
     const client = createApiClient({ realm: 'ops', storage: memoryStorage(), fetch: fetchMock });
     const error = await client.post('/api/ops/users', {}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({
-      status: 422,
+      status: 400,
       code: 'validation_failed',
-      message: 'Request is invalid',
-      fields: { email: 'Email already in use' },
+      message: 'One or more fields are invalid.',
+      fields: { email: 'must be a valid email address' },
       requestId: 'req-123',
     });
   });
@@ -271,6 +271,14 @@ describe('api client: errors', () => {
     });
     const client = createApiClient({ realm: 'ops', storage: memoryStorage(), fetch: fetchMock });
     await expect(client.get('/api/health')).rejects.toMatchObject({ status: 0, code: 'network_error' });
+  });
+
+  it('treats statuses listed in acceptStatus as answers (health 503)', async () => {
+    const body = { status: 'unavailable', checks: { dynamodb: 'unreachable (table cargoflow)' } };
+    const fetchMock = vi.fn(async () => json(503, body));
+    const client = createApiClient({ realm: 'ops', storage: memoryStorage(), fetch: fetchMock });
+    await expect(client.get('/api/health', { auth: false, acceptStatus: [503] })).resolves.toEqual(body);
+    await expect(client.get('/api/health', { auth: false })).rejects.toMatchObject({ status: 503, code: 'http_503' });
   });
 
   it('returns undefined for 204 No Content', async () => {

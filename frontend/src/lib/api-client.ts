@@ -106,6 +106,8 @@ export type RequestOptions = {
   signal?: AbortSignal;
   /** Send the realm's access token and refresh it on 401 (default true). */
   auth?: boolean;
+  /** Non-2xx statuses whose body is a normal answer (e.g. 503 from /api/health). */
+  acceptStatus?: readonly number[];
 };
 
 type BodylessOptions = Omit<RequestOptions, 'method' | 'body'>;
@@ -267,7 +269,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       }
     }
 
-    if (!response.ok) throw await ApiError.fromResponse(response);
+    if (!response.ok && !init.acceptStatus?.includes(response.status)) throw await ApiError.fromResponse(response);
     return parseBody<T>(response);
   }
 

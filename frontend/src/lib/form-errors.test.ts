@@ -6,20 +6,20 @@ import { applyApiFieldErrors } from './form-errors';
 type Values = { email: string; password: string; full_name: string };
 
 describe('applyApiFieldErrors', () => {
-  it('maps known server field errors onto the form and focuses the first', () => {
+  it('maps known server field errors onto the form (capitalised) and focuses the first', () => {
     const setError = vi.fn();
     const error = new ApiError({
       status: 422,
       code: 'validation_failed',
       message: 'Request is invalid',
-      fields: { email: 'Email already in use', password: 'Too weak', tenant_id: 'Not shown in this form' },
+      fields: { email: 'is already taken', password: 'Too weak', tenant_id: 'Not shown in this form' },
     });
 
     const mapped = applyApiFieldErrors<Values>(error, setError, ['full_name', 'email', 'password']);
 
     expect(mapped).toEqual(['email', 'password']);
     expect(setError).toHaveBeenCalledTimes(2);
-    expect(setError).toHaveBeenNthCalledWith(1, 'email', { type: 'server', message: 'Email already in use' }, { shouldFocus: true });
+    expect(setError).toHaveBeenNthCalledWith(1, 'email', { type: 'server', message: 'Is already taken' }, { shouldFocus: true });
     expect(setError).toHaveBeenNthCalledWith(2, 'password', { type: 'server', message: 'Too weak' }, { shouldFocus: false });
   });
 

@@ -20,7 +20,7 @@ export function toastError(error: unknown) {
     // The session-expired flow shows its own toast and redirects.
     if (error.code === 'session_expired') return;
     const details = [
-      error.retryAfterSeconds ? t.errors.retryAfter(error.retryAfterSeconds) : null,
+      error.retryAfterSeconds ? t.errors.retryAfter(t.common.duration(error.retryAfterSeconds)) : null,
       error.requestId ? t.errors.reference(error.requestId) : null,
     ].filter(Boolean);
     toast.error(error.message, details.length ? { description: details.join(' ') } : undefined);

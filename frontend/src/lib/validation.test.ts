@@ -56,18 +56,24 @@ describe('email', () => {
   });
 });
 
-describe('password (>= 10 chars, a letter and a digit)', () => {
-  it.each(['abcdefghi1', 'correct horse 9 battery', '1234567890x', 'Pässwörd12'])('accepts %j', (value) => {
-    expect(errorOf(passwordSchema, value)).toBeNull();
-  });
+describe('password (10-128 chars, a letter, a digit, 5 distinct chars)', () => {
+  it.each(['abcdefghi1', 'correct horse 9 battery', '1234567890x', 'Pässwörd12', `a1${'bcdef'.repeat(25)}x`])(
+    'accepts %j',
+    (value) => {
+      expect(errorOf(passwordSchema, value)).toBeNull();
+    },
+  );
 
   it.each([
     ['', v.required],
     ['abc12', v.passwordTooShort(10)],
     ['abcdefgh1', v.passwordTooShort(10)], // 9 characters
+    [`a1${'b'.repeat(127)}`, v.tooLong(128)],
     ['abcdefghijk', v.passwordNeedsDigit],
+    ['abcdefghij١', v.passwordNeedsDigit], // an Arabic-Indic digit is not 0-9
     ['12345678901', v.passwordNeedsLetter],
     ['!!!!!!!!!!1', v.passwordNeedsLetter],
+    ['aaaa1111aaaa', v.passwordTooSimple],
   ])('rejects %j', (value, message) => {
     expect(errorOf(passwordSchema, value)).toBe(message);
   });
@@ -126,6 +132,7 @@ describe('phone (E.164: + then 8-15 digits)', () => {
     ['447700900123', v.phoneFormat],
     ['+1234567', v.phoneFormat],
     ['+1234567890123456', v.phoneFormat],
+    ['+0447700900123', v.phoneFormat],
     ['+44 7700 9001x3', v.phoneFormat],
     ['++447700900123', v.phoneFormat],
   ])('rejects %j', (value, message) => {
@@ -185,5 +192,6 @@ describe('full_name / name (1-120 chars)', () => {
     expect(errorOf(nameSchema, '')).toBe(v.required);
     expect(errorOf(nameSchema, '   ')).toBe(v.required);
     expect(errorOf(nameSchema, 'x'.repeat(121))).toBe(v.tooLong(120));
+    expect(errorOf(nameSchema, 'Ada\nLovelace')).toBe(v.controlCharacters);
   });
 });

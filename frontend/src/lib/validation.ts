@@ -14,6 +14,7 @@ const v = t.validation;
 const charLength = (value: string) => Array.from(value).length;
 
 export const PASSWORD_MIN_LENGTH = 10;
+export const PASSWORD_MAX_LENGTH = 128;
 export const NAME_MAX_LENGTH = 120;
 export const EMAIL_MAX_LENGTH = 254;
 
@@ -31,22 +32,29 @@ export const optionalEmailSchema = z
   .transform((value) => (value === '' ? undefined : value))
   .pipe(emailSchema.optional());
 
+/**
+ * 10–128 characters with a letter, an ASCII digit and at least 5 distinct
+ * characters. (The server also refuses a short list of common passwords.)
+ */
 export const passwordSchema = z
   .string()
   .min(1, v.required)
   .refine((value) => charLength(value) >= PASSWORD_MIN_LENGTH, v.passwordTooShort(PASSWORD_MIN_LENGTH))
+  .refine((value) => charLength(value) <= PASSWORD_MAX_LENGTH, v.tooLong(PASSWORD_MAX_LENGTH))
   .refine((value) => /\p{L}/u.test(value), v.passwordNeedsLetter)
-  .refine((value) => /\p{Nd}/u.test(value), v.passwordNeedsDigit);
+  .refine((value) => /[0-9]/.test(value), v.passwordNeedsDigit)
+  .refine((value) => new Set(value).size >= 5, v.passwordTooSimple);
 
 /** For sign-in forms: the server decides; only require something was typed. */
 export const loginPasswordSchema = z.string().min(1, v.required);
 
-/** full_name / name: 1–120 characters after trimming. */
+/** full_name / name: 1–120 characters after trimming, no control characters. */
 export const nameSchema = z
   .string()
   .trim()
   .min(1, v.required)
-  .refine((value) => charLength(value) <= NAME_MAX_LENGTH, v.tooLong(NAME_MAX_LENGTH));
+  .refine((value) => charLength(value) <= NAME_MAX_LENGTH, v.tooLong(NAME_MAX_LENGTH))
+  .refine((value) => !/\p{Cc}/u.test(value), v.controlCharacters);
 
 /** 3–40 of [a-z0-9-], starting with a letter, not ending with '-'. */
 export const tenantSlugSchema = z
@@ -69,16 +77,16 @@ export function slugify(input: string): string {
 }
 
 /**
- * E.164: '+' then 8–15 digits. Spaces, dashes, dots and parentheses typed for
- * readability are removed before checking, so "+44 7700 900123" is accepted
- * and sent as "+447700900123".
+ * E.164: '+' then 8–15 digits, the first not 0. Spaces, dashes, dots and
+ * parentheses typed for readability are removed before checking, so
+ * "+44 7700 900123" is accepted and sent as "+447700900123".
  */
 export const phoneSchema = z
   .string()
   .trim()
   .min(1, v.required)
   .transform((value) => value.replace(/[\s().-]/g, ''))
-  .pipe(z.string().regex(/^\+\d{8,15}$/, v.phoneFormat));
+  .pipe(z.string().regex(/^\+[1-9]\d{7,14}$/, v.phoneFormat));
 
 /** Whole kilograms, 1..100 000. Inputs register with `valueAsNumber`. */
 export const capacityKgSchema = z

@@ -24,7 +24,8 @@ export const en = {
     skipToContent: 'Skip to main content',
     you: 'you',
     notifications: 'Notifications',
-    rowActions: (name: string) => `Actions for ${name}`,
+    /** A wait such as a Retry-After: "45 s", "15 min". */
+    duration: (seconds: number) => (seconds < 60 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`),
   },
 
   roles: {
@@ -46,10 +47,12 @@ export const en = {
     tooLong: (max: number) => `Use at most ${max} characters`,
     passwordTooShort: (min: number) => `Use at least ${min} characters`,
     passwordNeedsLetter: 'Include at least one letter',
-    passwordNeedsDigit: 'Include at least one digit',
+    passwordNeedsDigit: 'Include at least one digit (0–9)',
+    passwordTooSimple: 'Use at least 5 different characters',
+    controlCharacters: 'Remove line breaks and other control characters',
     slugLength: 'Use between 3 and 40 characters',
     slugFormat: 'Use lowercase letters, digits and hyphens; start with a letter and do not end with a hyphen',
-    phoneFormat: 'Use international format: + followed by 8 to 15 digits, e.g. +447700900123',
+    phoneFormat: 'Use international format: + and the country code, 8 to 15 digits in all, e.g. +447700900123',
     capacityNumber: 'Enter the capacity in kilograms',
     capacityInteger: 'Use a whole number of kilograms',
     capacityRange: 'Use a value between 1 and 100,000 kg',
@@ -65,7 +68,7 @@ export const en = {
     sessionExpired: 'Your session has expired. Please sign in again.',
     unexpected: 'Something went wrong. Please try again.',
     httpStatus: (status: number) => `The server responded with an error (HTTP ${status}).`,
-    retryAfter: (seconds: number) => `Try again in ${seconds} s.`,
+    retryAfter: (wait: string) => `Try again in ${wait}.`,
     reference: (requestId: string) => `Reference: ${requestId}`,
     loadFailedTitle: 'Could not load this data',
     forbiddenTitle: 'You do not have access to this page',
@@ -89,7 +92,7 @@ export const en = {
       password: 'Password',
       submit: 'Sign in',
       submitting: 'Signing in…',
-      cooldown: (seconds: number) => `Too many attempts. You can try again in ${seconds} s.`,
+      cooldown: (wait: string) => `Too many attempts. You can try again in ${wait}.`,
       noAccount: 'New to CargoFlow?',
       createAccount: 'Create a company account',
       driverPrompt: 'Are you a driver?',
@@ -159,8 +162,7 @@ export const en = {
     health: {
       title: 'System health',
       ok: 'Operational',
-      degraded: 'Degraded',
-      unknown: 'Unknown',
+      unavailable: 'Unavailable',
       noChecks: 'No component checks reported.',
     },
     setup: {

@@ -59,7 +59,7 @@ export function LoginForm({ onSuccess }: LoginFormProps) {
       </Field>
       {cooldown > 0 && (
         <p className={styles.notice}>
-          {t.auth.login.cooldown(cooldown)}
+          {t.auth.login.cooldown(t.common.duration(cooldown))}
         </p>
       )}
       <Button

@@ -66,11 +66,11 @@ describe('edit driver form', () => {
     version: 3,
   };
 
-  it('sends only changed fields, and null for a cleared email', () => {
-    const unchanged = updateDriverInputSchema.parse({ name: 'Dana Driver', phone: '+44 7700 900123', email: 'dana@example.com' });
+  it('sends only changed fields (the API refuses an empty update)', () => {
+    const unchanged = updateDriverInputSchema.parse({ name: 'Dana Driver', phone: '+44 7700 900123' });
     expect(driverChanges(driver, unchanged)).toEqual({});
 
-    const edited = updateDriverInputSchema.parse({ name: 'Dana D.', phone: '+447700900123', email: '' });
-    expect(driverChanges(driver, edited)).toEqual({ name: 'Dana D.', email: null });
+    const edited = updateDriverInputSchema.parse({ name: ' Dana D. ', phone: '+447700900123' });
+    expect(driverChanges(driver, edited)).toEqual({ name: 'Dana D.' });
   });
 });

@@ -4,8 +4,9 @@ import type { ApiClient } from '@/lib/api-client';
 import { useApiClient } from '@/lib/api-provider';
 import type { HealthResponse } from '@/types/api';
 
+/** 200 when every dependency answers, 503 (same body) naming the ones that do not. */
 export const getHealth = (api: ApiClient, signal?: AbortSignal): Promise<HealthResponse> =>
-  api.get<HealthResponse>('/api/health', { signal, auth: false });
+  api.get<HealthResponse>('/api/health', { signal, auth: false, acceptStatus: [503] });
 
 export const getHealthQueryOptions = (api: ApiClient) =>
   queryOptions({

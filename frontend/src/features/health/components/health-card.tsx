@@ -1,4 +1,4 @@
-import { Badge, type BadgeTone } from '@/components/ui/badge';
+import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import { ErrorState } from '@/components/ui/error-state';
 import { SkeletonLines } from '@/components/ui/skeleton';
@@ -6,38 +6,28 @@ import { t } from '@/locales';
 
 import { useHealth } from '../api/get-health';
 
-const HEALTHY = new Set(['ok', 'up', 'healthy', 'pass', 'passing']);
+const isOk = (status: string) => status.toLowerCase() === 'ok';
 
-/** A check is reported either as a status string or as an object with a `status`. */
-function checkStatus(value: unknown): string | null {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'boolean') return value ? 'ok' : 'failing';
-  if (typeof value === 'object' && value !== null && typeof (value as { status?: unknown }).status === 'string') {
-    return (value as { status: string }).status;
-  }
-  return null;
+function StatusBadge({ status }: { status: string }) {
+  return isOk(status) ? (
+    <Badge tone="success" dot>
+      {t.dashboard.health.ok}
+    </Badge>
+  ) : (
+    <Badge tone="danger" dot>
+      {t.dashboard.health.unavailable}
+    </Badge>
+  );
 }
 
-function statusTone(status: string | null): BadgeTone {
-  if (status === null) return 'neutral';
-  return HEALTHY.has(status.toLowerCase()) ? 'success' : 'warning';
-}
-
-function statusLabel(status: string | null): string {
-  if (status === null) return t.dashboard.health.unknown;
-  return HEALTHY.has(status.toLowerCase()) ? t.dashboard.health.ok : status;
-}
-
+/** Backend dependencies as reported by GET /api/health (refreshed every minute). */
 export function HealthCard() {
   const health = useHealth();
   const labels = t.dashboard.health;
-  const overall = health.data ? health.data.status : null;
+  const checks = Object.entries(health.data?.checks ?? {});
 
   return (
-    <Card
-      title={labels.title}
-      actions={health.data && <Badge tone={statusTone(overall)} dot>{statusLabel(overall)}</Badge>}
-    >
+    <Card title={labels.title} actions={health.data && <StatusBadge status={health.data.status} />}>
       {health.isPending ? (
         <SkeletonLines lines={3} />
       ) : health.isError ? (
@@ -47,19 +37,21 @@ export function HealthCard() {
           onRetry={() => void health.refetch()}
           isRetrying={health.isFetching}
         />
-      ) : Object.keys(health.data.checks ?? {}).length === 0 ? (
+      ) : checks.length === 0 ? (
         <p style={{ color: 'var(--color-text-muted)' }}>{labels.noChecks}</p>
       ) : (
-        <ul style={{ display: 'grid', gap: 'var(--space-2)', margin: 0, padding: 0, listStyle: 'none' }}>
-          {Object.entries(health.data.checks).map(([name, value]) => {
-            const status = checkStatus(value);
-            return (
-              <li key={name} style={{ display: 'flex', justifyContent: 'space-between', gap: 'var(--space-4)' }}>
+        <ul style={{ display: 'grid', gap: 'var(--space-3)', margin: 0, padding: 0, listStyle: 'none' }}>
+          {checks.map(([name, status]) => (
+            <li key={name}>
+              <div style={{ display: 'flex', justifyContent: 'space-between', gap: 'var(--space-4)' }}>
                 <span style={{ fontFamily: 'var(--font-mono)', fontSize: 'var(--font-size-sm)' }}>{name}</span>
-                <Badge tone={statusTone(status)}>{statusLabel(status)}</Badge>
-              </li>
-            );
-          })}
+                <StatusBadge status={status} />
+              </div>
+              {!isOk(status) && (
+                <p style={{ color: 'var(--color-text-muted)', fontSize: 'var(--font-size-sm)' }}>{status}</p>
+              )}
+            </li>
+          ))}
         </ul>
       )}
     </Card>
