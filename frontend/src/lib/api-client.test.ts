@@ -163,6 +163,34 @@ describe('api client: refresh on 401', () => {
     expect(calls.at(-1)).toMatchObject({ url: 'http://api.test/api/ops/slow', auth: 'Bearer new-access' });
   });
 
+  it('makes a stale 401 wait for the refresh in flight instead of reusing an expired token', async () => {
+    const slowResponse = deferred<void>();
+    const refreshGate = deferred<void>();
+    const { client, calls, storage, onExpired } = setup({
+      validToken: 'new-access',
+      onRefresh: async () => {
+        await refreshGate.promise;
+        return json(200, tokenResponse('new-access', 'new-refresh'));
+      },
+      hold: (call) => (call.url.endsWith('/slow') && call.auth === 'Bearer old-access' ? slowResponse.promise : undefined),
+    });
+
+    const slow = client.get('/api/ops/slow'); // sent with old-access
+    // Another tab rotated to a token that has expired by now.
+    storage.setItem(tokenStorageKey('ops'), JSON.stringify({ accessToken: 'mid-access', refreshToken: 'mid-refresh' }));
+    const fast = client.get('/api/ops/fast'); // 401 -> refresh starts, held open
+    await vi.waitFor(() => expect(refreshCalls(calls)).toHaveLength(1));
+    slowResponse.resolve(); // its 401 (old-access) arrives during the refresh
+    await new Promise((resolve) => setTimeout(resolve, 10)); // let that 401 be handled
+    refreshGate.resolve();
+
+    await expect(Promise.all([slow, fast])).resolves.toHaveLength(2);
+    expect(refreshCalls(calls)).toHaveLength(1);
+    expect(refreshCalls(calls)[0]?.body).toEqual({ refresh_token: 'mid-refresh' });
+    expect(calls.filter((c) => c.url.endsWith('/slow')).map((c) => c.auth)).toEqual(['Bearer old-access', 'Bearer new-access']);
+    expect(onExpired).not.toHaveBeenCalled();
+  });
+
   it('logs out when the refresh is rejected: clears tokens, notifies once, rejects every caller', async () => {
     const { client, calls, storage, onExpired } = setup({
       validToken: 'never-valid',

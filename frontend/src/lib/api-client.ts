@@ -237,10 +237,13 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   }
 
   function refreshAccessToken(staleAccessToken: string): Promise<string> {
+    // Every 401 that arrives while a refresh is running waits for that refresh.
+    if (refreshInFlight) return refreshInFlight;
     const current = tokens.get();
     if (!current) return Promise.reject(sessionExpiredError());
+    // The tokens were rotated after this request was sent: just use the new ones.
     if (current.accessToken !== staleAccessToken) return Promise.resolve(current.accessToken);
-    refreshInFlight ??= withCrossTabLock(() => performRefresh(staleAccessToken)).finally(() => {
+    refreshInFlight = withCrossTabLock(() => performRefresh(staleAccessToken)).finally(() => {
       refreshInFlight = null;
     });
     return refreshInFlight;

@@ -11,10 +11,9 @@ export const REALM_ROLES: Record<Realm, readonly Role[]> = {
 
 export const isRoleAllowedInRealm = (realm: Realm, role: Role): boolean => REALM_ROLES[realm].includes(role);
 
-/** Fine-grained permissions of the ops console. */
+/** Permissions within the ops console beyond the realm check (the API enforces the same). */
 export const policies = {
   manageUsers: (role: Role) => role === 'OPS_ADMIN',
-  manageFleet: (role: Role) => role === 'OPS_ADMIN' || role === 'OPS_DISPATCHER',
 } as const;
 
 export type Policy = keyof typeof policies;

@@ -1,7 +1,6 @@
 import { locale, t } from '@/locales';
 
 const dateFormatter = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' });
-const dateTimeFormatter = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
 const numberFormatter = new Intl.NumberFormat(locale);
 
 function toDate(value: string): Date | null {
@@ -12,11 +11,6 @@ function toDate(value: string): Date | null {
 export const formatDate = (value: string): string => {
   const date = toDate(value);
   return date ? dateFormatter.format(date) : t.common.emptyValue;
-};
-
-export const formatDateTime = (value: string): string => {
-  const date = toDate(value);
-  return date ? dateTimeFormatter.format(date) : t.common.emptyValue;
 };
 
 export const formatNumber = (value: number): string => numberFormatter.format(value);

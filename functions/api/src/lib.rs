@@ -8,6 +8,8 @@
 //! for the test that checks template.yaml against the code.
 
 pub mod deps;
+pub mod idempotency;
+pub mod transitions;
 pub mod dto;
 pub mod session;
 pub mod openapi;
@@ -46,5 +48,17 @@ pub mod list_drivers;
 pub mod list_vehicles;
 pub mod update_driver;
 pub mod update_vehicle;
+
+// Orders and exceptions
+pub mod ack_exception;
+pub mod cancel_order;
+pub mod create_exception;
+pub mod create_order;
+pub mod get_order;
+pub mod import_orders;
+pub mod list_exceptions;
+pub mod list_orders;
+pub mod resolve_exception;
+pub mod update_order;
 
 pub use deps::Deps;

@@ -35,6 +35,16 @@ use utoipa::{Modify, OpenApi};
         crate::get_vehicle::handle,
         crate::update_vehicle::handle,
         crate::deactivate_vehicle::handle,
+        crate::create_order::handle,
+        crate::list_orders::handle,
+        crate::get_order::handle,
+        crate::update_order::handle,
+        crate::cancel_order::handle,
+        crate::import_orders::handle,
+        crate::create_exception::handle,
+        crate::list_exceptions::handle,
+        crate::ack_exception::handle,
+        crate::resolve_exception::handle,
     ),
     components(schemas(cargoflow_http::ErrorBody)),
     modifiers(&BearerAuth),
@@ -45,6 +55,8 @@ use utoipa::{Modify, OpenApi};
         (name = "driver", description = "The driver app (driver tokens only)"),
         (name = "drivers", description = "Drivers and their logins"),
         (name = "vehicles", description = "Vehicles"),
+        (name = "orders", description = "Orders, stops, status history, CSV import"),
+        (name = "exceptions", description = "Exceptions raised on orders"),
     )
 )]
 pub struct ApiDoc;

@@ -19,6 +19,18 @@ macro_rules! http {
     };
 }
 
+/// A function whose POSTs honour `Idempotency-Key` (see idempotency.rs).
+macro_rules! http_idempotent {
+    ($name:literal, $module:ident) => {
+        ($name, |deps: Arc<Deps>, req: Request| -> BoxFuture<'static, Response<Body>> {
+            Box::pin(serve($name, req, move |r| async move {
+                let d = deps.clone();
+                crate::idempotency::run(&deps, r, move |r| crate::$module::handle(d, r)).await
+            }))
+        } as HttpFn)
+    };
+}
+
 /// Every HTTP function.
 pub fn http_functions() -> Vec<(&'static str, HttpFn)> {
     vec![
@@ -45,6 +57,16 @@ pub fn http_functions() -> Vec<(&'static str, HttpFn)> {
         http!("get-vehicle", get_vehicle),
         http!("update-vehicle", update_vehicle),
         http!("deactivate-vehicle", deactivate_vehicle),
+        http_idempotent!("create-order", create_order),
+        http!("list-orders", list_orders),
+        http!("get-order", get_order),
+        http!("update-order", update_order),
+        http_idempotent!("cancel-order", cancel_order),
+        http_idempotent!("import-orders", import_orders),
+        http_idempotent!("create-exception", create_exception),
+        http!("list-exceptions", list_exceptions),
+        http_idempotent!("ack-exception", ack_exception),
+        http_idempotent!("resolve-exception", resolve_exception),
     ]
 }
 

@@ -1,13 +1,10 @@
 //! Identifiers. Every entity id is a ULID rendered in Crockford base32 (26 characters): sortable
 //! by creation time, unguessable enough for ids (80 random bits) but never used as a secret.
 
-use serde::{Deserialize, Serialize};
-use std::fmt;
-
 macro_rules! id_type {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize, ::utoipa::ToSchema)]
         #[serde(transparent)]
         #[schema(value_type = String, example = "01JD3Q6Z8X4M2N7P5R9S1T3V5W")]
         pub struct $name(String);
@@ -15,12 +12,12 @@ macro_rules! id_type {
         impl $name {
             /// A fresh id.
             pub fn generate() -> Self {
-                Self(ulid::Ulid::new().to_string())
+                Self(::ulid::Ulid::new().to_string())
             }
             /// Parses an id taken from a path or body. Anything that is not a ULID is refused,
             /// which also keeps arbitrary strings out of DynamoDB keys.
             pub fn parse(raw: &str) -> Option<Self> {
-                ulid::Ulid::from_string(raw).ok().map(|u| Self(u.to_string()))
+                ::ulid::Ulid::from_string(raw).ok().map(|u| Self(u.to_string()))
             }
             /// Wraps a value read back from the store (already validated when written).
             pub fn from_stored(raw: impl Into<String>) -> Self {
@@ -31,8 +28,8 @@ macro_rules! id_type {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(&self.0)
             }
         }

@@ -1,16 +1,26 @@
-//! CargoFlow's domain model: validated value types, roles and the entities the store persists.
+//! CargoFlow's domain model: validated value types, roles, the order status machine and the
+//! entities the store persists.
 //!
 //! Everything here is pure (no I/O) so it can be unit- and property-tested in milliseconds.
 //! Request DTOs are parsed into these types at the HTTP boundary; inside, invalid states are
 //! unrepresentable.
 
-pub mod entities;
+#[macro_use]
 pub mod ids;
+pub mod entities;
+pub mod events;
+pub mod exceptions;
+pub mod orders;
 pub mod roles;
+pub mod status_machine;
 pub mod time_util;
 pub mod validation;
 
 pub use entities::*;
+pub use events::*;
+pub use exceptions::*;
 pub use ids::*;
+pub use orders::*;
 pub use roles::*;
+pub use status_machine::{ActorType, OrderStatus, TransitionError};
 pub use validation::*;

@@ -13,6 +13,9 @@ pub const SK: &str = "SK";
 pub const GSI1: &str = "GSI1";
 pub const GSI1PK: &str = "GSI1PK";
 pub const GSI1SK: &str = "GSI1SK";
+pub const GSI2: &str = "GSI2";
+pub const GSI2PK: &str = "GSI2PK";
+pub const GSI2SK: &str = "GSI2SK";
 pub const TTL: &str = "ttl";
 
 /// A primary key.
@@ -80,6 +83,71 @@ pub fn throttle(scope: &str, subject: &str) -> Key {
     let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
     Key::new(format!("THROTTLE#{scope}#{hex}"), "THROTTLE")
 }
+
+/// An order's partition: the order, its history, its exceptions (and later its POD), so the
+/// order detail is one Query.
+pub fn order_pk(tenant: &TenantId, order: &OrderId) -> String {
+    format!("TENANT#{tenant}#ORDER#{order}")
+}
+
+pub fn order(tenant: &TenantId, order: &OrderId) -> Key {
+    Key::new(order_pk(tenant, order), "ORDER")
+}
+
+pub const HISTORY_PREFIX: &str = "HIST#";
+/// One immutable status-history row; the id is a ULID, so rows sort by time.
+pub fn history(tenant: &TenantId, order: &OrderId, entry: &str) -> Key {
+    Key::new(order_pk(tenant, order), format!("{HISTORY_PREFIX}{entry}"))
+}
+
+pub const EXCEPTION_PREFIX: &str = "EXC#";
+pub fn exception(tenant: &TenantId, order: &OrderId, exception: &ExceptionId) -> Key {
+    Key::new(order_pk(tenant, order), format!("{EXCEPTION_PREFIX}{exception}"))
+}
+
+/// Per-tenant uniqueness of an order's reference code; also the lookup by code.
+pub fn reference_marker(tenant: &TenantId, code: &ReferenceCode) -> Key {
+    Key::new(format!("TENANT#{tenant}#REF#{code}"), "REF")
+}
+
+/// An outbox event.
+pub fn event(tenant: &TenantId, event: &EventId) -> Key {
+    Key::new(format!("TENANT#{tenant}#EVENT#{event}"), "EVENT")
+}
+
+/// An idempotency record; `key_hash` is the hex SHA-256 of the caller and the client's key.
+pub fn idempotency(tenant: &TenantId, key_hash: &str) -> Key {
+    Key::new(format!("TENANT#{tenant}#IDEMP#{key_hash}"), "IDEMP")
+}
+
+/// GSI1: a tenant's orders, newest first by id (ULIDs sort by creation time).
+pub fn gsi1_orders(tenant: &TenantId) -> String {
+    format!("TENANT#{tenant}#ORDERS")
+}
+
+/// GSI2: a tenant's orders in one status.
+pub fn gsi2_orders_by_status(tenant: &TenantId, status: OrderStatus) -> String {
+    format!("TENANT#{tenant}#ORDERS#{}", status.as_str())
+}
+
+/// GSI1: a tenant's exceptions, newest first; also the lookup of an exception by id.
+pub fn gsi1_exceptions(tenant: &TenantId) -> String {
+    format!("TENANT#{tenant}#EXCEPTIONS")
+}
+
+/// GSI2: a tenant's exceptions in one status.
+pub fn gsi2_exceptions_by_status(tenant: &TenantId, status: ExceptionStatus) -> String {
+    format!("TENANT#{tenant}#EXCEPTIONS#{}", status.as_str())
+}
+
+/// GSI1: a tenant's event log, newest first.
+pub fn gsi1_events(tenant: &TenantId) -> String {
+    format!("TENANT#{tenant}#EVENTS")
+}
+
+/// GSI2 (sparse): events still waiting to be published, by when they are due. Removed once
+/// the relay has published them.
+pub const GSI2_OUTBOX_PENDING: &str = "OUTBOX#PENDING";
 
 #[cfg(test)]
 mod tests {
@@ -151,6 +219,46 @@ mod tests {
         assert_ne!(k, throttle("login-ip", "ops@acme.com"));
     }
 
+    fn o() -> OrderId {
+        OrderId::from_stored("01JD3Q6Z8X4M2N7P5R9S1T3V60")
+    }
+
+    #[test]
+    fn order_keys() {
+        let k = order(&t(), &o());
+        assert_eq!(k.pk, "TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#ORDER#01JD3Q6Z8X4M2N7P5R9S1T3V60");
+        assert_eq!(k.sk, "ORDER");
+        let h = history(&t(), &o(), "H1");
+        assert_eq!((h.pk.as_str(), h.sk.as_str()), (k.pk.as_str(), "HIST#H1"));
+        let e = exception(&t(), &o(), &ExceptionId::from_stored("E1"));
+        assert_eq!((e.pk.as_str(), e.sk.as_str()), (k.pk.as_str(), "EXC#E1"));
+    }
+
+    #[test]
+    fn reference_marker_key() {
+        let k = reference_marker(&t(), &ReferenceCode::parse("cf-10021").unwrap());
+        assert_eq!((k.pk.as_str(), k.sk.as_str()), ("TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#REF#CF-10021", "REF"));
+    }
+
+    #[test]
+    fn event_and_idempotency_keys() {
+        let k = event(&t(), &EventId::from_stored("EV1"));
+        assert_eq!((k.pk.as_str(), k.sk.as_str()), ("TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#EVENT#EV1", "EVENT"));
+        let k = idempotency(&t(), "abc");
+        assert_eq!((k.pk.as_str(), k.sk.as_str()), ("TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#IDEMP#abc", "IDEMP"));
+    }
+
+    #[test]
+    fn index_keys() {
+        assert_eq!(gsi1_orders(&t()), "TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#ORDERS");
+        assert_eq!(gsi2_orders_by_status(&t(), OrderStatus::InTransit), "TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#ORDERS#IN_TRANSIT");
+        assert_eq!(gsi1_exceptions(&t()), "TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#EXCEPTIONS");
+        assert_eq!(gsi2_exceptions_by_status(&t(), ExceptionStatus::Open), "TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#EXCEPTIONS#OPEN");
+        assert_eq!(gsi1_events(&t()), "TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#EVENTS");
+        // a status-partition never collides with the all-orders partition's prefix queries
+        assert_ne!(gsi2_orders_by_status(&t(), OrderStatus::Created), gsi1_orders(&t()));
+    }
+
     #[test]
     fn tenant_owned_keys_lead_with_the_tenant() {
         let tid = t();
@@ -161,6 +269,12 @@ mod tests {
             vehicle(&tid, &VehicleId::generate()),
             plate_marker(&tid, &PlateNumber::parse("AB12").unwrap()),
             token_family(&tid, &TokenFamilyId::generate()),
+            order(&tid, &OrderId::generate()),
+            history(&tid, &OrderId::generate(), "H"),
+            exception(&tid, &OrderId::generate(), &ExceptionId::generate()),
+            reference_marker(&tid, &ReferenceCode::parse("R1").unwrap()),
+            event(&tid, &EventId::generate()),
+            idempotency(&tid, "h"),
         ] {
             assert!(k.pk.starts_with(&format!("TENANT#{tid}")), "{k:?}");
         }

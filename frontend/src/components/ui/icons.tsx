@@ -108,7 +108,6 @@ export const LogOutIcon = createIcon(
 export const MenuIcon = createIcon(<path d="M4 6h16M4 12h16M4 18h16" />);
 export const CloseIcon = createIcon(<path d="M18 6 6 18M6 6l12 12" />);
 export const PlusIcon = createIcon(<path d="M12 5v14M5 12h14" />);
-export const PencilIcon = createIcon(<path d="M17 3a2.85 2.83 0 1 1 4 4L7.5 20.5 2 22l1.5-5.5Z" />);
 
 export const InboxIcon = createIcon(
   <>

@@ -1,0 +1,36 @@
+//! GET /api/ops/orders/{id}: the order with its stops, history, exceptions and POD summary,
+//! read with one Query of the order's partition.
+
+use std::sync::Arc;
+
+use cargoflow_domain::*;
+use cargoflow_http::{ApiError, Body, NotFoundAs, Request, Response, authenticate, ok, path_id};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::Deps;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrderDetailResponse {
+    #[serde(flatten)]
+    pub order: Order,
+    /// Oldest first.
+    pub history: Vec<StatusHistoryEntry>,
+    pub exceptions: Vec<OrderException>,
+    /// Proof of delivery, once delivered (issue 6).
+    #[schema(value_type = Option<Object>)]
+    pub pod: Option<serde_json::Value>,
+}
+
+#[utoipa::path(get, path = "/api/ops/orders/{id}", operation_id = "get_order", tag = "orders",
+    security(("bearer" = [])), params(("id" = String, Path)),
+    responses(
+        (status = 200, description = "The order", body = OrderDetailResponse),
+        (status = 404, description = "No such order in this tenant", body = cargoflow_http::ErrorBody),
+    ))]
+pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
+    let caller = authenticate(&req, &deps.tokens, Permission::Operate)?;
+    let id = path_id(&req, "id", OrderId::parse, "order")?;
+    let detail = deps.store.order_detail(&caller.tenant_id, &id).await.not_found_as("order")?;
+    ok(&OrderDetailResponse { order: detail.order, history: detail.history, exceptions: detail.exceptions, pod: None })
+}

@@ -1,0 +1,4 @@
+//! Lambda entry point of `import-orders`; its code is functions/api/src/import_orders.rs.
+fn main() -> Result<(), lambda_http::Error> {
+    cargoflow_functions::runtime::run_http("import-orders", cargoflow_functions::import_orders::handle)
+}

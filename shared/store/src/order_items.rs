@@ -1,0 +1,215 @@
+//! Stored shapes of orders, history, exceptions, events and idempotency records.
+
+use cargoflow_domain::*;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::StoreError;
+use crate::keys;
+
+fn check_type(found: &str, want: &str) -> Result<(), StoreError> {
+    if found == want { Ok(()) } else { Err(StoreError::Corrupt(format!("expected {want}, found {found}"))) }
+}
+
+/// The order, nested under `order`, with the top-level attributes its indexes and filters use.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OrderItem {
+    #[serde(rename = "PK")]
+    pub pk: String,
+    #[serde(rename = "SK")]
+    pub sk: String,
+    pub entity_type: String,
+    #[serde(rename = "GSI1PK")]
+    pub gsi1pk: String,
+    #[serde(rename = "GSI1SK")]
+    pub gsi1sk: String,
+    #[serde(rename = "GSI2PK")]
+    pub gsi2pk: String,
+    #[serde(rename = "GSI2SK")]
+    pub gsi2sk: String,
+    pub status: OrderStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub route_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub driver_id: Option<String>,
+    /// Lower-cased reference code, customer name and phone, for `contains` search.
+    pub search_text: String,
+    pub version: u64,
+    pub order: Order,
+}
+
+impl OrderItem {
+    pub const TYPE: &'static str = "ORDER";
+
+    pub fn new(tenant: &TenantId, o: &Order) -> Self {
+        let k = keys::order(tenant, &o.id);
+        Self {
+            pk: k.pk,
+            sk: k.sk,
+            entity_type: Self::TYPE.into(),
+            gsi1pk: keys::gsi1_orders(tenant),
+            gsi1sk: o.id.to_string(),
+            gsi2pk: keys::gsi2_orders_by_status(tenant, o.status),
+            gsi2sk: o.id.to_string(),
+            status: o.status,
+            route_id: o.route_id.as_ref().map(ToString::to_string),
+            driver_id: o.driver_id.as_ref().map(ToString::to_string),
+            search_text: format!("{} {} {}", o.reference_code, o.customer_name, o.customer_phone).to_lowercase(),
+            version: o.version,
+            order: o.clone(),
+        }
+    }
+}
+
+impl TryFrom<OrderItem> for Order {
+    type Error = StoreError;
+    fn try_from(i: OrderItem) -> Result<Self, StoreError> {
+        check_type(&i.entity_type, OrderItem::TYPE)?;
+        Ok(i.order)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct HistoryItem {
+    #[serde(rename = "PK")]
+    pub pk: String,
+    #[serde(rename = "SK")]
+    pub sk: String,
+    pub entity_type: String,
+    pub entry: StatusHistoryEntry,
+}
+
+impl HistoryItem {
+    pub const TYPE: &'static str = "STATUS_HISTORY";
+
+    pub fn new(tenant: &TenantId, h: &StatusHistoryEntry) -> Self {
+        let k = keys::history(tenant, &h.order_id, &h.id);
+        Self { pk: k.pk, sk: k.sk, entity_type: Self::TYPE.into(), entry: h.clone() }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ExceptionItem {
+    #[serde(rename = "PK")]
+    pub pk: String,
+    #[serde(rename = "SK")]
+    pub sk: String,
+    pub entity_type: String,
+    #[serde(rename = "GSI1PK")]
+    pub gsi1pk: String,
+    #[serde(rename = "GSI1SK")]
+    pub gsi1sk: String,
+    #[serde(rename = "GSI2PK")]
+    pub gsi2pk: String,
+    #[serde(rename = "GSI2SK")]
+    pub gsi2sk: String,
+    pub status: ExceptionStatus,
+    pub exception_type: ExceptionType,
+    pub version: u64,
+    pub exception: OrderException,
+}
+
+impl ExceptionItem {
+    pub const TYPE: &'static str = "EXCEPTION";
+
+    pub fn new(tenant: &TenantId, e: &OrderException) -> Self {
+        let k = keys::exception(tenant, &e.order_id, &e.id);
+        Self {
+            pk: k.pk,
+            sk: k.sk,
+            entity_type: Self::TYPE.into(),
+            gsi1pk: keys::gsi1_exceptions(tenant),
+            gsi1sk: e.id.to_string(),
+            gsi2pk: keys::gsi2_exceptions_by_status(tenant, e.status),
+            gsi2sk: e.id.to_string(),
+            status: e.status,
+            exception_type: e.exception_type,
+            version: e.version,
+            exception: e.clone(),
+        }
+    }
+}
+
+/// An outbox event (the seed's Event + OutboxMessage in one item). The relay publishes it
+/// when the stream shows its insert; `GSI2PK` stays set while it is PENDING so the sweeper
+/// finds what the relay missed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EventItem {
+    #[serde(rename = "PK")]
+    pub pk: String,
+    #[serde(rename = "SK")]
+    pub sk: String,
+    pub entity_type: String,
+    #[serde(rename = "GSI1PK")]
+    pub gsi1pk: String,
+    #[serde(rename = "GSI1SK")]
+    pub gsi1sk: String,
+    #[serde(rename = "GSI2PK", default, skip_serializing_if = "Option::is_none")]
+    pub gsi2pk: Option<String>,
+    #[serde(rename = "GSI2SK", default, skip_serializing_if = "Option::is_none")]
+    pub gsi2sk: Option<String>,
+    pub id: String,
+    pub tenant_id: String,
+    pub event_type: String,
+    /// The payload, as JSON text (published verbatim).
+    pub payload: String,
+    /// PENDING, PROCESSED or FAILED.
+    pub status: String,
+    pub retries: u32,
+    #[serde(with = "time::serde::rfc3339")]
+    pub next_attempt_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+impl EventItem {
+    pub const TYPE: &'static str = "EVENT";
+
+    pub fn new(tenant: &TenantId, e: &NewEvent) -> Self {
+        let k = keys::event(tenant, &e.id);
+        let due = time_util::rfc3339(e.occurred_at);
+        Self {
+            pk: k.pk,
+            sk: k.sk,
+            entity_type: Self::TYPE.into(),
+            gsi1pk: keys::gsi1_events(tenant),
+            gsi1sk: e.id.to_string(),
+            gsi2pk: Some(keys::GSI2_OUTBOX_PENDING.into()),
+            gsi2sk: Some(format!("{due}#{}", e.id)),
+            id: e.id.to_string(),
+            tenant_id: tenant.to_string(),
+            event_type: e.event_type.as_str().into(),
+            payload: e.payload.to_string(),
+            status: "PENDING".into(),
+            retries: 0,
+            next_attempt_at: e.occurred_at,
+            created_at: e.occurred_at,
+        }
+    }
+}
+
+/// One idempotency key's record: the request's hash and, once done, the response to replay.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IdempotencyItem {
+    #[serde(rename = "PK")]
+    pub pk: String,
+    #[serde(rename = "SK")]
+    pub sk: String,
+    pub entity_type: String,
+    /// IN_PROGRESS or COMPLETED.
+    pub status: String,
+    pub request_hash: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_status: Option<u16>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_body: Option<String>,
+    /// Epoch seconds after which the record no longer counts (checked on write and read).
+    pub expires_at: i64,
+    /// Epoch seconds after which an IN_PROGRESS claim is considered abandoned.
+    pub in_progress_until: i64,
+    pub ttl: i64,
+}
+
+impl IdempotencyItem {
+    pub const TYPE: &'static str = "IDEMPOTENCY";
+}

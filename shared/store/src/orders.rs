@@ -1,0 +1,404 @@
+//! Orders: creation (with its reference marker, first history row and event), status
+//! transitions (order + history + event in one transaction), edits, the detail Query and the
+//! filtered listings.
+
+use aws_sdk_dynamodb::types::{AttributeValue, ConditionCheck, Put, TransactWriteItem};
+use cargoflow_domain::*;
+use time::OffsetDateTime;
+
+use crate::order_items::{EventItem, ExceptionItem, HistoryItem, OrderItem};
+use crate::store::{TxError, key_map, n, s};
+use crate::tenancy::map_unique;
+use crate::{Page, Store, StoreError, cursor, keys};
+
+/// What one order's partition holds.
+#[derive(Debug, Clone)]
+pub struct OrderDetail {
+    pub order: Order,
+    pub history: Vec<StatusHistoryEntry>,
+    pub exceptions: Vec<OrderException>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct OrderFilter {
+    pub status: Option<OrderStatus>,
+    pub created_from: Option<OffsetDateTime>,
+    pub created_to: Option<OffsetDateTime>,
+    pub route_id: Option<RouteId>,
+    pub driver_id: Option<DriverId>,
+    /// Lower-cased substring of reference code, customer name or phone.
+    pub search: Option<String>,
+}
+
+/// Why a guarded write of an order failed.
+#[derive(Debug)]
+pub enum OrderWriteError {
+    /// The order is no longer at the expected status/version (a concurrent change won).
+    Stale,
+    Store(StoreError),
+}
+
+impl From<StoreError> for OrderWriteError {
+    fn from(e: StoreError) -> Self {
+        OrderWriteError::Store(e)
+    }
+}
+
+/// The lowest and highest ULID strings of a time range (for key conditions on id-sorted indexes).
+pub fn ulid_bounds(from: Option<OffsetDateTime>, to: Option<OffsetDateTime>) -> (String, String) {
+    let ms = |t: OffsetDateTime| (t.unix_timestamp_nanos() / 1_000_000).max(0) as u64;
+    let lo = from.map(|t| ulid::Ulid::from_parts(ms(t), 0)).unwrap_or(ulid::Ulid::nil());
+    let hi = to.map(|t| ulid::Ulid::from_parts(ms(t), u128::MAX)).unwrap_or(ulid::Ulid::from_parts((1u64 << 48) - 1, u128::MAX));
+    (lo.to_string(), hi.to_string())
+}
+
+impl Store {
+    pub(crate) fn event_tx(&self, tenant: &TenantId, event: &NewEvent) -> Result<TransactWriteItem, StoreError> {
+        self.put_new(Self::to_item(&EventItem::new(tenant, event))?)
+    }
+
+    pub(crate) fn history_tx(&self, tenant: &TenantId, entry: &StatusHistoryEntry) -> Result<TransactWriteItem, StoreError> {
+        self.put_new(Self::to_item(&HistoryItem::new(tenant, entry))?)
+    }
+
+    /// An order write guarded by its version and status.
+    pub(crate) fn order_guarded_tx(
+        &self,
+        tenant: &TenantId,
+        order: &Order,
+        expected_version: u64,
+        expected_status: OrderStatus,
+    ) -> Result<TransactWriteItem, StoreError> {
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(Self::to_item(&OrderItem::new(tenant, order))?))
+            .condition_expression("version = :expected AND #status = :status")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":expected", n(expected_version))
+            .expression_attribute_values(":status", s(expected_status.as_str()))
+            .build()
+            .map_err(|e| StoreError::backend("build Put", e))?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    /// A guard that the order exists (for writes next to it).
+    pub(crate) fn order_exists_tx(&self, tenant: &TenantId, order: &OrderId) -> Result<TransactWriteItem, StoreError> {
+        let c = ConditionCheck::builder()
+            .table_name(&self.table)
+            .set_key(Some(key_map(&keys::order(tenant, order))))
+            .condition_expression("attribute_exists(#pk)")
+            .expression_attribute_names("#pk", keys::PK)
+            .build()
+            .map_err(|e| StoreError::backend("build ConditionCheck", e))?;
+        Ok(TransactWriteItem::builder().condition_check(c).build())
+    }
+
+    /// Creates an order with its reference marker, its first history row and its event.
+    pub async fn create_order(
+        &self,
+        tenant: &TenantId,
+        order: &Order,
+        history: &StatusHistoryEntry,
+        event: &NewEvent,
+    ) -> Result<(), StoreError> {
+        let marker = crate::items::MarkerItem::new(keys::reference_marker(tenant, &order.reference_code), tenant, order.id.as_str(), order.created_at);
+        let tx = vec![
+            self.put_new(Self::to_item(&OrderItem::new(tenant, order))?)?,
+            self.put_new(Self::to_item(&marker)?)?,
+            self.history_tx(tenant, history)?,
+            self.event_tx(tenant, event)?,
+        ];
+        self.transact(tx).await.map_err(|e| map_unique(e, &[(1, "reference_code")]))
+    }
+
+    pub async fn get_order(&self, tenant: &TenantId, order: &OrderId) -> Result<Order, StoreError> {
+        let item: OrderItem = self.get(&keys::order(tenant, order)).await?.ok_or(StoreError::NotFound)?;
+        item.try_into()
+    }
+
+    /// The order, its history (oldest first) and its exceptions: one Query of its partition.
+    pub async fn order_detail(&self, tenant: &TenantId, order: &OrderId) -> Result<OrderDetail, StoreError> {
+        let pk = keys::order_pk(tenant, order);
+        let mut start = None;
+        let mut found = None;
+        let mut history = Vec::new();
+        let mut exceptions = Vec::new();
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("#pk = :pk")
+                .expression_attribute_names("#pk", keys::PK)
+                .expression_attribute_values(":pk", s(&pk))
+                .consistent_read(true)
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(|e| StoreError::backend("Query", e))?;
+            for item in out.items.unwrap_or_default() {
+                match item.get("entity_type").and_then(|v| v.as_s().ok()).map(String::as_str) {
+                    Some(OrderItem::TYPE) => found = Some(Order::try_from(serde_dynamo::from_item::<_, OrderItem>(item)?)?),
+                    Some(HistoryItem::TYPE) => history.push(serde_dynamo::from_item::<_, HistoryItem>(item)?.entry),
+                    Some(ExceptionItem::TYPE) => exceptions.push(serde_dynamo::from_item::<_, ExceptionItem>(item)?.exception),
+                    _ => {}
+                }
+            }
+            start = out.last_evaluated_key;
+            if start.is_none() {
+                break;
+            }
+        }
+        let order = found.ok_or(StoreError::NotFound)?;
+        Ok(OrderDetail { order, history, exceptions })
+    }
+
+    /// Writes a status transition: the order (only if still at `from`/`expected_version`),
+    /// its history row (only if absent) and its event, in one TransactWriteItems.
+    pub async fn transition_order(
+        &self,
+        tenant: &TenantId,
+        updated: &Order,
+        expected_version: u64,
+        from: OrderStatus,
+        history: &StatusHistoryEntry,
+        event: &NewEvent,
+    ) -> Result<(), OrderWriteError> {
+        let tx = vec![
+            self.order_guarded_tx(tenant, updated, expected_version, from)?,
+            self.history_tx(tenant, history)?,
+            self.event_tx(tenant, event)?,
+        ];
+        match self.transact(tx).await {
+            Ok(()) => Ok(()),
+            Err(TxError::Cancelled(codes)) if codes.first().map(String::as_str) == Some("ConditionalCheckFailed") => Err(OrderWriteError::Stale),
+            Err(TxError::Cancelled(codes)) => Err(OrderWriteError::Store(StoreError::Backend { operation: "TransactWriteItems", message: format!("{codes:?}") })),
+            Err(TxError::Store(e)) => Err(e.into()),
+        }
+    }
+
+    /// Saves an edit of an order (status unchanged) with its event.
+    pub async fn update_order(&self, tenant: &TenantId, updated: &Order, expected_version: u64, event: &NewEvent) -> Result<(), OrderWriteError> {
+        let tx = vec![self.order_guarded_tx(tenant, updated, expected_version, updated.status)?, self.event_tx(tenant, event)?];
+        match self.transact(tx).await {
+            Ok(()) => Ok(()),
+            Err(TxError::Cancelled(_)) => Err(OrderWriteError::Stale),
+            Err(TxError::Store(e)) => Err(e.into()),
+        }
+    }
+
+    /// The order with this reference code, if any.
+    pub async fn find_order_by_reference(&self, tenant: &TenantId, code: &ReferenceCode) -> Result<Option<Order>, StoreError> {
+        let Some(marker) = self.get::<crate::items::MarkerItem>(&keys::reference_marker(tenant, code)).await? else {
+            return Ok(None);
+        };
+        match self.get_order(tenant, &OrderId::from_stored(marker.owner_id)).await {
+            Ok(o) => Ok(Some(o)),
+            Err(StoreError::NotFound) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// A page of orders, newest first, through GSI1 (all) or GSI2 (one status), narrowed by
+    /// the creation-time range in the key condition and by route, driver and search in a
+    /// filter. Filtered pages may hold fewer than `limit` items; follow `next_cursor`.
+    pub async fn list_orders(&self, tenant: &TenantId, filter: &OrderFilter, cursor: Option<&str>, limit: i32) -> Result<Page<Order>, StoreError> {
+        let (index, pk_attr, sk_attr, pk) = match filter.status {
+            Some(st) => (keys::GSI2, keys::GSI2PK, keys::GSI2SK, keys::gsi2_orders_by_status(tenant, st)),
+            None => (keys::GSI1, keys::GSI1PK, keys::GSI1SK, keys::gsi1_orders(tenant)),
+        };
+        let (lo, hi) = ulid_bounds(filter.created_from, filter.created_to);
+        let mut filters = Vec::new();
+        let mut values = vec![(":pk", s(&pk)), (":lo", s(lo)), (":hi", s(hi))];
+        if let Some(r) = &filter.route_id {
+            filters.push("route_id = :route");
+            values.push((":route", s(r.as_str())));
+        }
+        if let Some(d) = &filter.driver_id {
+            filters.push("driver_id = :driver");
+            values.push((":driver", s(d.as_str())));
+        }
+        if let Some(q) = &filter.search {
+            filters.push("contains(search_text, :q)");
+            values.push((":q", s(q.to_lowercase())));
+        }
+        let mut start = match cursor {
+            Some(c) => Some(cursor::decode(c, pk_attr, &pk, sk_attr, None)?),
+            None => None,
+        };
+        let mut items = Vec::new();
+        let mut pages = 0;
+        loop {
+            let mut q = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(index)
+                .key_condition_expression(format!("{pk_attr} = :pk AND {sk_attr} BETWEEN :lo AND :hi"))
+                .scan_index_forward(false)
+                .limit(limit - items.len() as i32)
+                .set_exclusive_start_key(start.take());
+            for (k, v) in &values {
+                q = q.expression_attribute_values(*k, v.clone());
+            }
+            if !filters.is_empty() {
+                q = q.filter_expression(filters.join(" AND "));
+            }
+            let out = q.send().await.map_err(|e| StoreError::backend("Query", e))?;
+            for item in out.items.unwrap_or_default() {
+                items.push(Order::try_from(serde_dynamo::from_item::<_, OrderItem>(item)?)?);
+            }
+            pages += 1;
+            start = out.last_evaluated_key;
+            if start.is_none() || items.len() as i32 >= limit || pages >= 5 {
+                break;
+            }
+        }
+        Ok(Page { items, next_cursor: start.as_ref().and_then(cursor::encode) })
+    }
+
+    // ------------------------------------------------------------------ exceptions
+
+    /// Raises an exception on an existing order, with its event.
+    pub async fn create_exception(&self, tenant: &TenantId, e: &OrderException, event: &NewEvent) -> Result<(), OrderWriteError> {
+        let tx = vec![
+            self.order_exists_tx(tenant, &e.order_id)?,
+            self.put_new(Self::to_item(&ExceptionItem::new(tenant, e))?)?,
+            self.event_tx(tenant, event)?,
+        ];
+        match self.transact(tx).await {
+            Ok(()) => Ok(()),
+            Err(TxError::Cancelled(_)) => Err(OrderWriteError::Stale),
+            Err(TxError::Store(e)) => Err(e.into()),
+        }
+    }
+
+    /// Finds an exception by id (GSI1), then reads it consistently from the table.
+    pub async fn get_exception(&self, tenant: &TenantId, id: &ExceptionId) -> Result<OrderException, StoreError> {
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(keys::GSI1)
+            .key_condition_expression("GSI1PK = :pk AND GSI1SK = :id")
+            .expression_attribute_values(":pk", s(keys::gsi1_exceptions(tenant)))
+            .expression_attribute_values(":id", s(id.as_str()))
+            .send()
+            .await
+            .map_err(|e| StoreError::backend("Query", e))?;
+        let item = out.items.unwrap_or_default().into_iter().next().ok_or(StoreError::NotFound)?;
+        let found: ExceptionItem = serde_dynamo::from_item(item)?;
+        let fresh: ExceptionItem = self
+            .get(&keys::exception(tenant, &found.exception.order_id, id))
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok(fresh.exception)
+    }
+
+    /// Saves an exception's move (guarded by its version) with its event.
+    pub async fn update_exception(&self, tenant: &TenantId, updated: &OrderException, expected_version: u64, event: &NewEvent) -> Result<(), OrderWriteError> {
+        let tx = vec![
+            self.put_versioned(Self::to_item(&ExceptionItem::new(tenant, updated))?, expected_version)?,
+            self.event_tx(tenant, event)?,
+        ];
+        match self.transact(tx).await {
+            Ok(()) => Ok(()),
+            Err(TxError::Cancelled(_)) => Err(OrderWriteError::Stale),
+            Err(TxError::Store(e)) => Err(e.into()),
+        }
+    }
+
+    /// A page of exceptions, newest first: by status through GSI2, all through GSI1, or one
+    /// order's through its partition; narrowed by type in a filter.
+    pub async fn list_exceptions(
+        &self,
+        tenant: &TenantId,
+        status: Option<ExceptionStatus>,
+        exception_type: Option<ExceptionType>,
+        order: Option<&OrderId>,
+        cursor: Option<&str>,
+        limit: i32,
+    ) -> Result<Page<OrderException>, StoreError> {
+        let mut filters = Vec::new();
+        let mut values: Vec<(&str, AttributeValue)> = Vec::new();
+        let (index, pk_attr, sk_attr, pk, sk_cond) = match (order, status) {
+            (Some(o), _) => {
+                if let Some(st) = status {
+                    filters.push("#status = :status");
+                    values.push((":status", s(st.as_str())));
+                }
+                (None, keys::PK, keys::SK, keys::order_pk(tenant, o), Some(keys::EXCEPTION_PREFIX))
+            }
+            (None, Some(st)) => (Some(keys::GSI2), keys::GSI2PK, keys::GSI2SK, keys::gsi2_exceptions_by_status(tenant, st), None),
+            (None, None) => (Some(keys::GSI1), keys::GSI1PK, keys::GSI1SK, keys::gsi1_exceptions(tenant), None),
+        };
+        if let Some(t) = exception_type {
+            filters.push("exception_type = :type");
+            values.push((":type", s(t.as_str())));
+        }
+        let mut start = match cursor {
+            Some(c) => Some(cursor::decode(c, pk_attr, &pk, sk_attr, sk_cond)?),
+            None => None,
+        };
+        let key_cond = match sk_cond {
+            Some(_) => format!("{pk_attr} = :pk AND begins_with({sk_attr}, :prefix)"),
+            None => format!("{pk_attr} = :pk"),
+        };
+        let mut items = Vec::new();
+        let mut pages = 0;
+        loop {
+            let mut q = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .set_index_name(index.map(str::to_string))
+                .key_condition_expression(&key_cond)
+                .expression_attribute_values(":pk", s(&pk))
+                .scan_index_forward(false)
+                .limit(limit - items.len() as i32)
+                .set_exclusive_start_key(start.take());
+            if let Some(prefix) = sk_cond {
+                q = q.expression_attribute_values(":prefix", s(prefix));
+            }
+            for (k, v) in &values {
+                q = q.expression_attribute_values(*k, v.clone());
+            }
+            if !filters.is_empty() {
+                q = q.filter_expression(filters.join(" AND "));
+                if filters.iter().any(|f| f.contains("#status")) {
+                    q = q.expression_attribute_names("#status", "status");
+                }
+            }
+            let out = q.send().await.map_err(|e| StoreError::backend("Query", e))?;
+            for item in out.items.unwrap_or_default() {
+                items.push(serde_dynamo::from_item::<_, ExceptionItem>(item)?.exception);
+            }
+            pages += 1;
+            start = out.last_evaluated_key;
+            if start.is_none() || items.len() as i32 >= limit || pages >= 5 {
+                break;
+            }
+        }
+        Ok(Page { items, next_cursor: start.as_ref().and_then(cursor::encode) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ulid_bounds_bracket_ids_created_in_the_range() {
+        let from = time::macros::datetime!(2026-11-20 00:00 UTC);
+        let to = time::macros::datetime!(2026-11-21 00:00 UTC);
+        let (lo, hi) = ulid_bounds(Some(from), Some(to));
+        let inside = ulid::Ulid::from_parts((time::macros::datetime!(2026-11-20 12:00 UTC).unix_timestamp() * 1000) as u64, 42).to_string();
+        let before = ulid::Ulid::from_parts((time::macros::datetime!(2026-11-19 23:59 UTC).unix_timestamp() * 1000) as u64, u128::MAX >> 48).to_string();
+        let after = ulid::Ulid::from_parts((time::macros::datetime!(2026-11-21 00:00:01 UTC).unix_timestamp() * 1000) as u64, 0).to_string();
+        assert!(lo <= inside && inside <= hi);
+        assert!(before < lo);
+        assert!(after > hi);
+        let (lo, hi) = ulid_bounds(None, None);
+        assert!(lo < inside && inside < hi);
+    }
+}
