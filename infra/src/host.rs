@@ -245,6 +245,28 @@ fn cors_headers(state: &HostState, req_headers: &HeaderMap, out: &mut HeaderMap)
     out.insert("vary", HeaderValue::from_static("origin"));
 }
 
+pub enum Invocation {
+    Response(lambda_http::Response<lambda_http::Body>),
+    NoRoute { method_mismatch: bool },
+    BadEvent(String),
+}
+
+/// Finds the route for a request and runs its function with the API Gateway event, as
+/// API Gateway would. Tests call this directly to count a function's DynamoDB requests.
+pub async fn invoke(state: &HostState, method: &Method, uri: &http::Uri, headers: &HeaderMap, body: &[u8], source_ip: &str) -> Invocation {
+    let path = uri.path();
+    let candidates: Vec<(&Route, BTreeMap<String, String>)> =
+        state.routes.iter().filter_map(|r| r.matches(path).map(|p| (r, p))).collect();
+    let Some((route, params)) = candidates.iter().find(|(r, _)| r.method == method.as_str()).cloned() else {
+        return Invocation::NoRoute { method_mismatch: !candidates.is_empty() };
+    };
+    let event = api_gateway_event(route, method, uri, headers, body, &params, source_ip);
+    match lambda_http::request::from_str(&event.to_string()) {
+        Ok(req) => Invocation::Response((route.handler)(state.deps.clone(), req).await),
+        Err(e) => Invocation::BadEvent(e.to_string()),
+    }
+}
+
 /// Handles one request: a route of the template, a CORS preflight, or a static file.
 pub async fn dispatch(
     State(state): State<HostState>,
@@ -261,16 +283,6 @@ pub async fn dispatch(
         headers.insert("access-control-max-age", HeaderValue::from_static("600"));
         return (StatusCode::NO_CONTENT, headers).into_response();
     }
-    let candidates: Vec<(&Route, BTreeMap<String, String>)> =
-        state.routes.iter().filter_map(|r| r.matches(&path).map(|p| (r, p))).collect();
-    let Some((route, params)) = candidates.iter().find(|(r, _)| r.method == parts.method.as_str()).cloned() else {
-        if path.starts_with("/api/") || path == "/api" {
-            let status = if candidates.is_empty() { StatusCode::NOT_FOUND } else { StatusCode::METHOD_NOT_ALLOWED };
-            // API Gateway's own answer for an unknown route.
-            return (status, [("content-type", "application/json")], r#"{"message":"Not Found"}"#).into_response();
-        }
-        return serve_static(&state, &path).await;
-    };
     // API Gateway HTTP APIs accept payloads up to 10 MB.
     let bytes: Bytes = match axum::body::to_bytes(body, 10 * 1024 * 1024).await {
         Ok(b) => b,
@@ -279,15 +291,21 @@ pub async fn dispatch(
                 .into_response();
         }
     };
-    let event = api_gateway_event(route, &parts.method, &parts.uri, &parts.headers, &bytes, &params, &addr.ip().to_string());
-    let lambda_req = match lambda_http::request::from_str(&event.to_string()) {
-        Ok(r) => r,
-        Err(e) => {
+    let response = match invoke(&state, &parts.method, &parts.uri, &parts.headers, &bytes, &addr.ip().to_string()).await {
+        Invocation::Response(r) => r,
+        Invocation::NoRoute { method_mismatch } => {
+            if path.starts_with("/api/") || path == "/api" {
+                let status = if method_mismatch { StatusCode::METHOD_NOT_ALLOWED } else { StatusCode::NOT_FOUND };
+                // API Gateway's own answer for an unknown route.
+                return (status, [("content-type", "application/json")], r#"{"message":"Not Found"}"#).into_response();
+            }
+            return serve_static(&state, &path).await;
+        }
+        Invocation::BadEvent(e) => {
             tracing::error!(error = %e, "could not build the API Gateway event");
             return (StatusCode::INTERNAL_SERVER_ERROR, "local host: bad event").into_response();
         }
     };
-    let response = (route.handler)(state.deps.clone(), lambda_req).await;
     let (rparts, rbody) = response.into_parts();
     let mut headers = rparts.headers;
     cors_headers(&state, &parts.headers, &mut headers);

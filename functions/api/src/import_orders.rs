@@ -184,8 +184,25 @@ pub fn read_rows(bytes: &[u8]) -> Result<Vec<BTreeMap<String, String>>, ApiError
 
 pub async fn import(deps: &Deps, caller: &Identity, rows: Vec<BTreeMap<String, String>>) -> ImportResponse {
     let total = rows.len();
-    let results: Vec<ImportRowResult> = futures::stream::iter(rows.into_iter().enumerate())
-        .map(|(i, row)| async move {
+    // A code repeated in the file: the first row gets it, later rows are reported (rows are
+    // written concurrently, so the marker alone would pick a winner at random).
+    let mut first_row: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let duplicates: Vec<Option<usize>> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let code = row.get("reference_code").map(|s| s.trim().to_uppercase()).filter(|s| !s.is_empty())?;
+            match first_row.get(&code) {
+                Some(first) => Some(*first),
+                None => {
+                    first_row.insert(code, i + 1);
+                    None
+                }
+            }
+        })
+        .collect();
+    let results: Vec<ImportRowResult> = futures::stream::iter(rows.into_iter().zip(duplicates).enumerate())
+        .map(|(i, (row, duplicate_of))| async move {
             let reference_code = row.get("reference_code").map(|s| s.trim().to_uppercase()).filter(|s| !s.is_empty());
             let failed = |errors: BTreeMap<String, String>| ImportRowResult {
                 row: i + 1,
@@ -194,6 +211,9 @@ pub async fn import(deps: &Deps, caller: &Identity, rows: Vec<BTreeMap<String, S
                 order_id: None,
                 errors: Some(errors),
             };
+            if let Some(first) = duplicate_of {
+                return failed(BTreeMap::from([("reference_code".to_string(), format!("repeats row {first} of this file"))]));
+            }
             let new = match row_to_order(&row) {
                 Ok(n) => n,
                 Err(errors) => return failed(errors),

@@ -5,10 +5,9 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-use aws_sdk_dynamodb::config::interceptors::BeforeSerializationInterceptorContextRef;
+use aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef;
 use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
-use aws_smithy_runtime_api::box_error::BoxError;
-use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_sdk_dynamodb::error::BoxError;
 
 #[derive(Debug, Clone, Default)]
 pub struct RequestCounter {
@@ -44,24 +43,24 @@ impl Intercept for RequestCounter {
         "RequestCounter"
     }
 
-    fn read_before_execution(
+    /// Counted once per attempt on the wire (a retried request counts twice, as AWS bills it).
+    /// DynamoDB's JSON protocol names the operation in `X-Amz-Target`.
+    fn read_before_transmit(
         &self,
-        _context: &BeforeSerializationInterceptorContextRef<'_>,
-        cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        let name = cfg.load::<Metadata>().map(|m| m.name().to_string()).unwrap_or_else(|| "unknown".into());
-        if let Ok(mut c) = self.counts.lock() {
-            *c.entry(name).or_default() += 1;
-        }
-        Ok(())
-    }
-
-    fn read_after_execution(
-        &self,
-        _context: &aws_sdk_dynamodb::config::interceptors::FinalizerInterceptorContextRef<'_>,
+        context: &BeforeTransmitInterceptorContextRef<'_>,
         _rc: &RuntimeComponents,
         _cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
+        let name = context
+            .request()
+            .headers()
+            .get("x-amz-target")
+            .and_then(|t| t.rsplit('.').next())
+            .unwrap_or("unknown")
+            .to_string();
+        if let Ok(mut c) = self.counts.lock() {
+            *c.entry(name).or_default() += 1;
+        }
         Ok(())
     }
 }

@@ -1,0 +1,97 @@
+//! How many DynamoDB requests each order endpoint makes, counted by an SDK interceptor on the
+//! function's own client: a status transition is one GetItem and exactly one
+//! TransactWriteItems; the order detail is exactly one Query.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use cargoflow_functions::Deps;
+use cargoflow_http::AppConfig;
+use cargoflow_infra::host::{HostState, Invocation, invoke, routes};
+use cargoflow_infra::template::Template;
+use cargoflow_store::Store;
+use cargoflow_store::metrics::RequestCounter;
+use http::{HeaderMap, HeaderValue, Method};
+use serde_json::{Value, json};
+
+struct Harness {
+    state: HostState,
+    counter: RequestCounter,
+}
+
+impl Harness {
+    async fn new() -> Self {
+        common::require_standins();
+        let counter = RequestCounter::default();
+        let config = AppConfig::from_env().unwrap();
+        let store = Store::from_env_counted(config.table_name.clone(), counter.clone()).await;
+        let deps = Arc::new(Deps::new(config, store).unwrap());
+        let template = Template::load(&common::template_path()).unwrap();
+        let state = HostState { deps, routes: Arc::new(routes(&template).unwrap()), cors_origins: Arc::new(vec![]), static_dir: None };
+        Self { state, counter }
+    }
+
+    /// Calls one route; returns status, body and the DynamoDB requests it made.
+    async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> (u16, Value, BTreeMap<String, u64>) {
+        let mut headers = HeaderMap::new();
+        headers.insert("content-type", HeaderValue::from_static("application/json"));
+        if let Some(t) = token {
+            headers.insert("authorization", HeaderValue::from_str(&format!("Bearer {t}")).unwrap());
+        }
+        let bytes = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
+        let before = self.counter.snapshot();
+        let Invocation::Response(resp) = invoke(&self.state, &method, &path.parse().unwrap(), &headers, &bytes, "127.0.0.9").await else {
+            panic!("no route for {method} {path}");
+        };
+        let used = self.counter.since(&before);
+        let body = match resp.body() {
+            lambda_http::Body::Text(t) => serde_json::from_str(t).unwrap_or(Value::Null),
+            _ => Value::Null,
+        };
+        (resp.status().as_u16(), body, used)
+    }
+}
+
+fn ops(pairs: &[(&str, u64)]) -> BTreeMap<String, u64> {
+    pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+}
+
+#[tokio::test]
+async fn order_endpoints_stay_within_their_request_budget() {
+    let h = Harness::new().await;
+    let slug = common::unique("rb");
+    let slug = &slug[..slug.len().min(30)];
+    let (s, reg, _) = h
+        .call(Method::POST, "/api/auth/register", None, Some(json!({"tenant_name": "Budget", "tenant_slug": slug, "email": format!("a@{slug}.example"), "password": common::PASSWORD, "full_name": "A"})))
+        .await;
+    assert_eq!(s, 201, "{reg}");
+    let token = reg["access_token"].as_str().unwrap().to_string();
+    let order = json!({"reference_code": "RB-1", "customer_name": "C", "customer_phone": "+918888887777", "stops": [
+        {"sequence_index": 1, "type": "PICKUP", "address_line": "a", "city": "b"},
+        {"sequence_index": 2, "type": "DROP", "address_line": "c", "city": "d"}]});
+
+    let (s, created, used) = h.call(Method::POST, "/api/ops/orders", Some(&token), Some(order)).await;
+    assert_eq!(s, 201, "{created}");
+    assert_eq!(used, ops(&[("TransactWriteItems", 1)]), "create-order");
+    let id = created["id"].as_str().unwrap();
+
+    let (s, _, used) = h.call(Method::GET, &format!("/api/ops/orders/{id}"), Some(&token), None).await;
+    assert_eq!(s, 200);
+    assert_eq!(used, ops(&[("Query", 1)]), "get-order is exactly one Query");
+
+    let (s, _, used) = h.call(Method::POST, &format!("/api/ops/orders/{id}/cancel"), Some(&token), Some(json!({"reason": "budget"}))).await;
+    assert_eq!(s, 200);
+    assert_eq!(used, ops(&[("GetItem", 1), ("TransactWriteItems", 1)]), "a transition is one read and exactly one TransactWriteItems");
+
+    let (s, _, used) = h.call(Method::GET, "/api/ops/orders", Some(&token), None).await;
+    assert_eq!(s, 200);
+    assert_eq!(used, ops(&[("Query", 1)]), "list-orders");
+
+    let (s, _, used) = h.call(Method::POST, &format!("/api/ops/orders/{id}/exceptions"), Some(&token), Some(json!({"type": "OTHER"}))).await;
+    assert_eq!(s, 201);
+    assert_eq!(used, ops(&[("GetItem", 1), ("TransactWriteItems", 1)]), "create-exception");
+
+    eprintln!("request budgets held: create 1 tx; detail 1 query; transition 1 get + 1 tx; list 1 query; exception 1 get + 1 tx");
+}
