@@ -1,66 +1,38 @@
 /**
- * HAND-WRITTEN API TYPES — TO BE REPLACED.
+ * API types: aliases of the types generated from the backend's OpenAPI document
+ * (`npm run gen:api` writes `api.d.ts` from ../docs/openapi.json; do not edit
+ * that file by hand). The rest of the app imports from '@/types/api' only, so a
+ * regenerated contract shows up as type errors where the app disagrees with it.
  *
- * These mirror the API contract as agreed with the backend while its OpenAPI
- * document (served at /api/schema/) is not yet exported to docs/openapi.json.
- * Once it is, run `npm run gen:api` (writes src/types/api.d.ts) and turn this
- * file into aliases of the generated `components['schemas']` types, e.g.
- *   export type Driver = components['schemas']['Driver'];
- * so that the rest of the app keeps importing from '@/types/api'.
+ * Also here: the few runtime lists of enum values the UI needs (selects,
+ * filters), each checked against the generated union.
  */
+import type { components } from './api.d';
 
+type Schemas = components['schemas'];
+
+/** A ULID. */
 export type Uuid = string;
 /** RFC 3339 timestamp. */
 export type Timestamp = string;
 
-export type OpsRole = 'OPS_ADMIN' | 'OPS_DISPATCHER';
-export type Role = OpsRole | 'DRIVER';
+export type Role = Schemas['Role'];
+export type OpsRole = Exclude<Role, 'DRIVER'>;
 
-export type ApiErrorBody = {
-  error: {
-    code: string;
-    message: string;
-    fields?: Record<string, string>;
-  };
-  request_id?: string;
-};
+export type ApiErrorBody = Schemas['ErrorBody'];
 
-export type User = {
-  id: Uuid;
-  email: string;
-  full_name: string;
-  role: Role;
-  is_active: boolean;
-  driver_id: Uuid | null;
-  created_at: Timestamp;
-  updated_at: Timestamp;
-  version: number;
-};
+export type User = Schemas['User'];
+export type Tenant = Schemas['TenantSummary'];
+export type TokenResponse = Schemas['TokenResponse'];
+export type MeResponse = Schemas['MeResponse'];
 
-export type Tenant = {
-  id: Uuid;
-  name: string;
-  slug: string;
-};
-
-export type TokenResponse = {
-  access_token: string;
-  refresh_token: string;
-  token_type: 'Bearer';
-  /** Lifetime of the access token in seconds (900). */
-  expires_in: number;
-  user: User;
-  tenant: Tenant;
-};
-
-export type MeResponse = {
-  user: User;
-  tenant: Tenant;
-};
-
+/**
+ * One page of a cursor-paginated list (`UserPage`, `DriverPage`, `OrderPage`…
+ * all share this shape). Pass `next_cursor` back as `cursor` for the next page.
+ */
 export type Page<T> = {
   items: T[];
-  next_cursor: string | null;
+  next_cursor?: string | null;
 };
 
 export type PageParams = {
@@ -68,93 +40,86 @@ export type PageParams = {
   limit?: number;
 };
 
-export type RegisterRequest = {
-  tenant_name: string;
-  tenant_slug: string;
-  email: string;
-  password: string;
-  full_name: string;
-};
+export type RegisterRequest = Schemas['RegisterRequest'];
+export type LoginRequest = Schemas['LoginRequest'];
+export type RefreshRequest = Schemas['RefreshRequest'];
+export type LogoutRequest = Schemas['RefreshRequest'];
 
-export type LoginRequest = {
-  email: string;
-  password: string;
-};
-
-export type RefreshRequest = {
-  refresh_token: string;
-};
-
-export type LogoutRequest = {
-  refresh_token: string;
-};
-
-export type CreateUserRequest = {
-  email: string;
-  password: string;
-  full_name: string;
-  role: OpsRole;
-};
-
+export type CreateUserRequest = Schemas['CreateUserRequest'];
 /** An admin cannot change their own role; a DRIVER login keeps its role. */
-export type UpdateUserRequest = {
-  role?: OpsRole;
-  full_name?: string;
-};
+export type UpdateUserRequest = Schemas['UpdateUserRequest'];
 
-export type Driver = {
-  id: Uuid;
-  name: string;
-  /** E.164, e.g. +447700900123 */
-  phone: string;
-  email: string | null;
-  user_id: Uuid | null;
-  is_active: boolean;
-  created_at: Timestamp;
-  updated_at: Timestamp;
-  version: number;
-};
-
-export type CreateDriverRequest = {
-  name: string;
-  phone: string;
-  email?: string;
-  password?: string;
-  is_active?: boolean;
-};
-
+export type Driver = Schemas['Driver'];
+export type CreateDriverRequest = Schemas['CreateDriverRequest'];
 /** The email (and login) of a driver cannot be changed through this endpoint. */
-export type UpdateDriverRequest = {
-  name?: string;
-  phone?: string;
-  is_active?: boolean;
-};
+export type UpdateDriverRequest = Schemas['UpdateDriverRequest'];
 
-export const VEHICLE_TYPES = ['BIKE', 'CAR', 'VAN', 'TRUCK'] as const;
-export type VehicleType = (typeof VEHICLE_TYPES)[number];
+export type VehicleType = Schemas['VehicleType'];
+export type Vehicle = Schemas['Vehicle'];
+export type CreateVehicleRequest = Schemas['CreateVehicleRequest'];
+export type UpdateVehicleRequest = Schemas['UpdateVehicleRequest'];
 
-export type Vehicle = {
-  id: Uuid;
-  plate_number: string;
-  type: VehicleType;
-  capacity_kg: number;
-  is_active: boolean;
-  created_at: Timestamp;
-  updated_at: Timestamp;
-  version: number;
-};
+export type HealthResponse = Schemas['HealthResponse'];
 
-export type CreateVehicleRequest = {
-  plate_number: string;
-  type: VehicleType;
-  capacity_kg: number;
-};
+// ---------------------------------------------------------------- orders
 
-export type UpdateVehicleRequest = Partial<CreateVehicleRequest> & { is_active?: boolean };
+export type OrderStatus = Schemas['OrderStatus'];
+export type StopType = Schemas['StopType'];
+export type StopStatus = Schemas['StopStatus'];
+export type ActorType = Schemas['ActorType'];
+export type TimeWindow = Schemas['TimeWindow'];
+export type Stop = Schemas['Stop'];
+export type PackageDetails = Schemas['PackageDetails'];
+export type ItemLine = Schemas['ItemLine'];
+export type Order = Schemas['Order'];
+export type OrderDetail = Schemas['OrderDetailResponse'];
+export type StatusHistoryEntry = Schemas['StatusHistoryEntry'];
 
-export type HealthResponse = {
-  /** `ok` or `unavailable` (the latter with HTTP 503). */
-  status: string;
-  /** Dependency -> `ok` or what is wrong with it. */
-  checks: Record<string, string>;
-};
+export type OrderInput = Schemas['OrderInput'];
+export type StopInput = Schemas['StopInput'];
+export type WindowInput = Schemas['WindowInput'];
+export type PackageInput = Schemas['PackageInput'];
+export type ItemLineInput = Schemas['ItemLineInput'];
+export type UpdateOrderRequest = Schemas['UpdateOrderRequest'];
+export type CancelOrderRequest = Schemas['CancelOrderRequest'];
+
+export type ImportResponse = Schemas['ImportResponse'];
+export type ImportRowResult = Schemas['ImportRowResult'];
+
+export type ExceptionType = Schemas['ExceptionType'];
+export type ExceptionStatus = Schemas['ExceptionStatus'];
+export type OrderException = Schemas['OrderException'];
+export type CreateExceptionRequest = Schemas['CreateExceptionRequest'];
+export type AckExceptionRequest = Schemas['AckExceptionRequest'];
+export type ResolveExceptionRequest = Schemas['ResolveExceptionRequest'];
+
+// ---------------------------------------------------------------- enum values
+
+/** Lists every member of a union exactly once (the record makes the compiler check it). */
+const valuesOf = <T extends string>(record: Record<T, true>): readonly T[] => Object.keys(record) as T[];
+
+export const VEHICLE_TYPES = ['BIKE', 'CAR', 'VAN', 'TRUCK'] as const satisfies readonly VehicleType[];
+
+/** In status-machine order. */
+export const ORDER_STATUSES = valuesOf<OrderStatus>({
+  CREATED: true,
+  ASSIGNED: true,
+  PICKED_UP: true,
+  IN_TRANSIT: true,
+  DELIVERED: true,
+  FAILED: true,
+  CANCELLED: true,
+});
+
+export const STOP_TYPES = valuesOf<StopType>({ PICKUP: true, DROP: true });
+
+export const EXCEPTION_TYPES = valuesOf<ExceptionType>({
+  DELAY: true,
+  FAILED_ATTEMPT: true,
+  WRONG_ADDRESS: true,
+  CUSTOMER_UNAVAILABLE: true,
+  DAMAGED: true,
+  OTHER: true,
+});
+
+export const EXCEPTION_STATUSES = valuesOf<ExceptionStatus>({ OPEN: true, ACKNOWLEDGED: true, RESOLVED: true });
