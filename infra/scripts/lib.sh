@@ -110,7 +110,8 @@ aws_env() { # <dynamodb port> <moto port>
   export AWS_ENDPOINT_URL_EVENTBRIDGE="http://127.0.0.1:$2"
 }
 
-# Loads .env.example then .env (if present) without overriding variables already set.
+# Loads .env (if present), then .env.example, never overriding a variable already set: so the
+# shell wins over .env, and .env over .env.example.
 load_env_files() {
   local f line key
   for f in "$ROOT/.env" "$ROOT/.env.example"; do

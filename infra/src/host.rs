@@ -117,6 +117,9 @@ pub fn routes(template: &Template) -> Result<Vec<Route>> {
     let mut routes = Vec::new();
     for f in &template.functions {
         if f.http_routes.is_empty() {
+            if f.schedules.is_empty() && f.other_events.is_empty() {
+                return Err(anyhow!("{} has no event source", f.logical_id));
+            }
             continue;
         }
         let handler = http_function(&f.binary).ok_or_else(|| anyhow!("{} ({}) has no HTTP handler in the registry", f.logical_id, f.binary))?;

@@ -10,5 +10,6 @@
 
 pub mod host;
 pub mod resources;
+pub mod schedules;
 pub mod streams;
 pub mod template;

@@ -113,7 +113,7 @@ pub async fn create_table(ddb: &aws_sdk_dynamodb::Client, template: &Template, n
             .await;
         if let Err(e) = r {
             let msg = format!("{e:?}");
-            if !msg.contains("already enabled") && !msg.contains("ValidationException") {
+            if !msg.contains("TimeToLive is already enabled") {
                 return Err(anyhow!("UpdateTimeToLive: {msg}"));
             }
         }
@@ -147,6 +147,27 @@ pub async fn create_bucket(s3: &aws_sdk_s3::Client, template: &Template, names: 
                 .set_max_age_seconds(r.get("MaxAge").and_then(Value::as_i64).map(|v| v as i32))
                 .build()?,
         );
+    }
+    if p.get("VersioningConfiguration").is_some() {
+        use aws_sdk_s3::types::{BucketVersioningStatus, VersioningConfiguration};
+        s3.put_bucket_versioning()
+            .bucket(&names.bucket)
+            .versioning_configuration(VersioningConfiguration::builder().status(BucketVersioningStatus::Enabled).build())
+            .send()
+            .await
+            .map_err(|e| anyhow!("PutBucketVersioning: {e:?}"))?;
+    }
+    if p.get("BucketEncryption").is_some() {
+        use aws_sdk_s3::types::{ServerSideEncryption, ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration, ServerSideEncryptionRule};
+        let rule = ServerSideEncryptionRule::builder()
+            .apply_server_side_encryption_by_default(ServerSideEncryptionByDefault::builder().sse_algorithm(ServerSideEncryption::Aes256).build()?)
+            .build();
+        s3.put_bucket_encryption()
+            .bucket(&names.bucket)
+            .server_side_encryption_configuration(ServerSideEncryptionConfiguration::builder().rules(rule).build()?)
+            .send()
+            .await
+            .map_err(|e| anyhow!("PutBucketEncryption: {e:?}"))?;
     }
     s3.put_bucket_cors()
         .bucket(&names.bucket)

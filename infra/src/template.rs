@@ -19,6 +19,8 @@ pub struct FunctionDef {
     /// `Metadata.BuildProperties.Binary`: the function's one name (binary, registry entry).
     pub binary: String,
     pub http_routes: Vec<HttpRoute>,
+    /// `Schedule`/`ScheduleV2` events' expressions, e.g. `rate(5 minutes)`.
+    pub schedules: Vec<String>,
     /// Event types other than HttpApi (DynamoDB, SQS, Schedule, ...), by event name.
     pub other_events: BTreeMap<String, String>,
 }
@@ -55,6 +57,7 @@ impl Template {
             let binary = str_at(res, &["Metadata", "BuildProperties", "Binary"])
                 .ok_or_else(|| anyhow!("{logical_id} has no Metadata.BuildProperties.Binary"))?;
             let mut http_routes = Vec::new();
+            let mut schedules = Vec::new();
             let mut other_events = BTreeMap::new();
             if let Some(events) = get(res, &["Properties", "Events"]).and_then(Value::as_mapping) {
                 for (name, ev) in events {
@@ -63,12 +66,17 @@ impl Template {
                         let method = str_at(ev, &["Properties", "Method"]).ok_or_else(|| anyhow!("{logical_id}: route without Method"))?;
                         let path = str_at(ev, &["Properties", "Path"]).ok_or_else(|| anyhow!("{logical_id}: route without Path"))?;
                         http_routes.push(HttpRoute { method: method.to_uppercase(), path });
+                    } else if ty == "Schedule" || ty == "ScheduleV2" {
+                        let expr = str_at(ev, &["Properties", "ScheduleExpression"])
+                            .or_else(|| str_at(ev, &["Properties", "Schedule"]))
+                            .ok_or_else(|| anyhow!("{logical_id}: schedule without an expression"))?;
+                        schedules.push(expr);
                     } else {
                         other_events.insert(name.as_str().unwrap_or_default().to_string(), ty);
                     }
                 }
             }
-            functions.push(FunctionDef { logical_id, binary, http_routes, other_events });
+            functions.push(FunctionDef { logical_id, binary, http_routes, schedules, other_events });
         }
         Ok(Self { functions, resources })
     }
@@ -77,6 +85,21 @@ impl Template {
     pub fn properties(&self, logical_id: &str) -> Option<&Value> {
         self.resources.get(logical_id).and_then(|r| r.get("Properties"))
     }
+}
+
+/// The period of a `rate(N unit)` expression (cron expressions are not played locally).
+pub fn rate_period(expr: &str) -> Option<std::time::Duration> {
+    let inner = expr.trim().strip_prefix("rate(")?.strip_suffix(')')?;
+    let (n, unit) = inner.trim().split_once(' ')?;
+    let n: u64 = n.parse().ok()?;
+    let secs = match unit.trim().trim_end_matches('s') {
+        "second" => n,
+        "minute" => n * 60,
+        "hour" => n * 3600,
+        "day" => n * 86_400,
+        _ => return None,
+    };
+    (secs > 0).then(|| std::time::Duration::from_secs(secs))
 }
 
 /// Converts a YAML value into JSON (tags such as `!Ref` are dropped to their value).
@@ -97,6 +120,14 @@ pub fn to_json(v: &Value) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rates() {
+        assert_eq!(rate_period("rate(5 minutes)"), Some(std::time::Duration::from_secs(300)));
+        assert_eq!(rate_period("rate(1 hour)"), Some(std::time::Duration::from_secs(3600)));
+        assert_eq!(rate_period("cron(0 8 * * ? *)"), None);
+        assert_eq!(rate_period("rate(0 minutes)"), None);
+    }
 
     #[test]
     fn reads_functions_routes_and_tags() {

@@ -11,8 +11,7 @@ use cargoflow_infra::template::Template;
 fn every_function_has_a_handler_and_every_handler_a_function() {
     let template = Template::load(&common::template_path()).unwrap();
     let in_template: BTreeSet<String> = template.functions.iter().map(|f| f.binary.clone()).collect();
-    let in_code: BTreeSet<String> =
-        cargoflow_functions::registry::http_functions().iter().map(|(n, _)| n.to_string()).collect();
+    let in_code: BTreeSet<String> = cargoflow_functions::registry::all_function_names().iter().map(|n| n.to_string()).collect();
     assert_eq!(in_template, in_code, "template.yaml functions vs registry");
     let bins_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../functions/lambdas/src/bin");
     let bins: BTreeSet<String> = std::fs::read_dir(bins_dir)
@@ -35,7 +34,10 @@ fn names_are_one_name_through_the_stack() {
             .join("../functions/api/src")
             .join(format!("{}.rs", f.binary.replace('-', "_")));
         assert!(module.is_file(), "handler module for {}", f.binary);
-        assert!(!f.http_routes.is_empty(), "{} has a route", f.binary);
+        assert!(!f.http_routes.is_empty() || !f.schedules.is_empty(), "{} has a route or a schedule", f.binary);
+        if !f.schedules.is_empty() {
+            assert!(cargoflow_functions::registry::schedule_function(&f.binary).is_some(), "{} is scheduled in the code", f.binary);
+        }
     }
 }
 

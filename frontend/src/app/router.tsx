@@ -36,9 +36,11 @@ export const routes: RouteObject[] = [
         children: [
           { index: true, element: <Navigate to={paths.ops.dashboard} replace /> },
           { path: paths.ops.dashboard, lazy: page(() => import('./routes/ops/dashboard')) },
-          { path: paths.ops.orders, lazy: comingSoon('orders') },
+          { path: paths.ops.orders, lazy: page(() => import('./routes/ops/orders/orders')) },
+          { path: paths.ops.newOrder, lazy: page(() => import('./routes/ops/orders/new-order')) },
+          { path: paths.ops.orderPattern, lazy: page(() => import('./routes/ops/orders/order')) },
           { path: paths.ops.routes, lazy: comingSoon('routes') },
-          { path: paths.ops.exceptions, lazy: comingSoon('exceptions') },
+          { path: paths.ops.exceptions, lazy: page(() => import('./routes/ops/exceptions')) },
           { path: paths.ops.admin.users, lazy: page(() => import('./routes/ops/admin/users')) },
           { path: paths.ops.admin.drivers, lazy: page(() => import('./routes/ops/admin/drivers')) },
           { path: paths.ops.admin.vehicles, lazy: page(() => import('./routes/ops/admin/vehicles')) },

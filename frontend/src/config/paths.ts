@@ -7,6 +7,10 @@ export const paths = {
     root: '/ops',
     dashboard: '/ops/dashboard',
     orders: '/ops/orders',
+    newOrder: '/ops/orders/new',
+    /** Route pattern of the order detail page; link with `order(id)`. */
+    orderPattern: '/ops/orders/:orderId',
+    order: (orderId: string) => `/ops/orders/${encodeURIComponent(orderId)}`,
     routes: '/ops/routes',
     exceptions: '/ops/exceptions',
     admin: {
@@ -17,6 +21,8 @@ export const paths = {
       events: '/ops/admin/events',
     },
   },
+  /** The public tracking page a customer opens (served by the tracking app). */
+  tracking: (token: string) => `/track/${encodeURIComponent(token)}`,
   driver: {
     root: '/driver',
     login: '/driver/login',

@@ -275,6 +275,36 @@ describe('api client: errors', () => {
     });
   });
 
+  it('keeps the machine-readable details of a refused change', async () => {
+    const fetchMock = vi.fn(async () =>
+      json(409, {
+        error: { code: 'invalid_transition', message: 'cannot move', details: { current_status: 'IN_TRANSIT' } },
+        request_id: 'req-9',
+      }),
+    );
+    const client = createApiClient({ realm: 'ops', storage: memoryStorage(), fetch: fetchMock });
+    await expect(client.post('/api/ops/orders/o1/cancel', { reason: 'x' })).rejects.toMatchObject({
+      status: 409,
+      code: 'invalid_transition',
+      details: { current_status: 'IN_TRANSIT' },
+    });
+  });
+
+  it('sends a raw body with its own content type instead of JSON', async () => {
+    const fetchMock = vi.fn(async (_input: RequestInfo | URL, _init?: RequestInit) => json(200, { ok: true }));
+    const client = createApiClient({ realm: 'ops', storage: memoryStorage(), fetch: fetchMock });
+    const csv = 'reference_code,customer_name\nCF-1,Ada\n';
+    await client.post('/api/ops/orders/import', undefined, {
+      rawBody: { data: csv, contentType: 'text/csv' },
+      headers: { 'Idempotency-Key': 'k1' },
+    });
+    const init = fetchMock.mock.calls[0]?.[1];
+    const headers = new Headers(init?.headers);
+    expect(init?.body).toBe(csv);
+    expect(headers.get('Content-Type')).toBe('text/csv');
+    expect(headers.get('Idempotency-Key')).toBe('k1');
+  });
+
   it('reads Retry-After on 429', async () => {
     const fetchMock = vi.fn(async () =>
       json(429, errorBody('too_many_requests', 'Too many login attempts'), { 'Retry-After': '30' }),

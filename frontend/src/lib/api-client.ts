@@ -20,6 +20,8 @@ export class ApiError extends Error {
   readonly requestId: string | null;
   /** Seconds from the Retry-After header (429/503), when present. */
   readonly retryAfterSeconds: number | null;
+  /** Extra machine-readable context, e.g. `{ current_status }` after a refused status change. */
+  readonly details: Readonly<Record<string, unknown>> | null;
 
   constructor(init: {
     status: number;
@@ -28,6 +30,7 @@ export class ApiError extends Error {
     fields?: Record<string, string>;
     requestId?: string | null;
     retryAfterSeconds?: number | null;
+    details?: Record<string, unknown> | null;
   }) {
     super(init.message);
     this.status = init.status;
@@ -35,6 +38,7 @@ export class ApiError extends Error {
     this.fields = init.fields ?? {};
     this.requestId = init.requestId ?? null;
     this.retryAfterSeconds = init.retryAfterSeconds ?? null;
+    this.details = init.details ?? null;
   }
 
   /** Builds an ApiError from a non-2xx response, tolerating non-JSON bodies. */
@@ -54,6 +58,7 @@ export class ApiError extends Error {
         fields: body.error.fields ?? {},
         requestId: body.request_id ?? response.headers.get('X-Request-Id'),
         retryAfterSeconds,
+        details: body.error.details ?? null,
       });
     }
     return new ApiError({
@@ -100,6 +105,8 @@ export type RequestOptions = {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Serialised as JSON. */
   body?: unknown;
+  /** Sent as is instead of a JSON `body` (e.g. a CSV file), with its content type. */
+  rawBody?: { data: string | Blob; contentType: string };
   /** Appended to the URL; null/undefined values are skipped. */
   query?: Record<string, QueryValue>;
   headers?: Record<string, string>;
@@ -178,13 +185,20 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 
   async function send(path: string, init: RequestOptions, accessToken: string | null): Promise<Response> {
     const headers: Record<string, string> = { Accept: 'application/json', ...init.headers };
-    if (init.body !== undefined) headers['Content-Type'] = 'application/json';
+    let body: string | Blob | undefined;
+    if (init.rawBody) {
+      headers['Content-Type'] = init.rawBody.contentType;
+      body = init.rawBody.data;
+    } else if (init.body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      body = JSON.stringify(init.body);
+    }
     if (accessToken) headers.Authorization = `Bearer ${accessToken}`;
     try {
       return await doFetch(buildUrl(path, init.query), {
         method: init.method ?? 'GET',
         headers,
-        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+        body,
         signal: init.signal,
         credentials: 'same-origin',
       });

@@ -102,3 +102,26 @@ export const plateNumberSchema = z
   .min(1, v.required)
   .transform((value) => value.toUpperCase())
   .pipe(z.string().regex(/^[A-Z0-9 -]{2,16}$/, v.plateFormat));
+
+/**
+ * Free text as the API checks it (addresses, notes, reasons): trimmed, at most
+ * `max` characters, no control characters other than tab and line feed.
+ */
+const hasForbiddenControl = (value: string) => /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/.test(value);
+
+export const requiredTextSchema = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, v.required)
+    .refine((value) => charLength(value) <= max, v.tooLong(max))
+    .refine((value) => !hasForbiddenControl(value), v.textControlCharacters);
+
+/** Like `requiredTextSchema`; empty input becomes `undefined`. */
+export const optionalTextSchema = (max: number) =>
+  z
+    .string()
+    .trim()
+    .refine((value) => charLength(value) <= max, v.tooLong(max))
+    .refine((value) => !hasForbiddenControl(value), v.textControlCharacters)
+    .transform((value) => (value === '' ? undefined : value));

@@ -57,9 +57,12 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         version: 1,
     };
     let event = events::exception_event(EventType::ExceptionCreated, &exception, now);
-    deps.store.create_exception(&caller.tenant_id, &exception, &event).await.map_err(|e| match e {
-        cargoflow_store::orders::OrderWriteError::Stale => ApiError::NotFound("order"),
-        other => write_error(other, None),
-    })?;
+    if let Err(e) = deps.store.create_exception(&caller.tenant_id, &exception, &event).await {
+        // A failed guard: the order vanished (404), or a concurrent write collided (409).
+        return Err(match deps.store.get_order(&caller.tenant_id, &exception.order_id).await {
+            Err(cargoflow_store::StoreError::NotFound) => ApiError::NotFound("order"),
+            _ => write_error(e, None),
+        });
+    }
     created(&exception)
 }

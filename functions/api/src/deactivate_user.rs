@@ -22,6 +22,9 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         return Err(ApiError::conflict("own_account", "You cannot deactivate your own account."));
     }
     let current = deps.store.get_user(&caller.tenant_id, &user_id).await.not_found_as("user")?;
+    if current.role == Role::Driver {
+        return Err(ApiError::conflict("driver_login", "Deactivate drivers through /api/ops/drivers/{id}/deactivate, which also deactivates their login."));
+    }
     if !current.is_active {
         return ok(&current);
     }

@@ -15,17 +15,11 @@ use crate::Deps;
 
 const KEEP_SECS: i64 = 24 * 3600;
 const IN_PROGRESS_SECS: i64 = 60;
+/// DynamoDB items hold 400 KB; larger responses (big CSV imports) are replaced by a note.
+const MAX_KEPT_BYTES: usize = 300 * 1024;
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn body_bytes(req: &Request) -> &[u8] {
-    match req.body() {
-        Body::Text(t) => t.as_bytes(),
-        Body::Binary(b) => b,
-        _ => &[],
-    }
 }
 
 fn body_text(resp: &Response<Body>) -> String {
@@ -55,7 +49,7 @@ where
             .chain_update(b"\n")
             .chain_update(req.uri().path())
             .chain_update(b"\n")
-            .chain_update(body_bytes(&req))
+            .chain_update(cargoflow_http::body_bytes(&req))
             .finalize(),
     );
     let record = keys::idempotency(&caller.tenant_id, &key_hash);
@@ -83,23 +77,29 @@ where
     }
     let rid = request_id(&req);
     let result = handler(req).await;
-    let (status, body) = match &result {
-        Ok(r) => (r.status().as_u16(), body_text(r)),
-        Err(e) => (e.status(), String::new()),
+    let (status, response) = match result {
+        Ok(r) => (r.status().as_u16(), r),
+        Err(e) if e.status() >= 500 => {
+            // Nothing was applied (or it may be retried safely): free the key for a retry.
+            if let Err(release) = deps.store.release_idempotency(&record).await {
+                tracing::error!(error = %release, "could not release an idempotency key");
+            }
+            return Err(e);
+        }
+        Err(e) => (e.status(), e.into_response(&rid)),
     };
-    if status >= 500 {
-        deps.store.release_idempotency(&record).await?;
-        return result;
+    let mut body = body_text(&response);
+    if body.len() > MAX_KEPT_BYTES {
+        body = serde_json::json!({
+            "replayed": true,
+            "message": "The request was applied once; its response was too large to keep for replay."
+        })
+        .to_string();
     }
-    match result {
-        Ok(r) => {
-            deps.store.complete_idempotency(&record, status, &body).await?;
-            Ok(r)
-        }
-        Err(e) => {
-            let resp = e.into_response(&rid);
-            deps.store.complete_idempotency(&record, status, &body_text(&resp)).await?;
-            Ok(resp)
-        }
+    // The change is done: whatever happens to the record, the client gets its answer. If the
+    // record cannot be completed it stays IN_PROGRESS (repeats answer 409) until it expires.
+    if let Err(e) = deps.store.complete_idempotency(&record, status, &body).await {
+        tracing::error!(error = %e, "could not store the idempotent response");
     }
+    Ok(response)
 }

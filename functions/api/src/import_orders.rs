@@ -117,14 +117,6 @@ pub fn row_to_order(row: &BTreeMap<String, String>) -> Result<NewOrder, BTreeMap
     }
 }
 
-fn body_bytes(req: &Request) -> &[u8] {
-    match req.body() {
-        Body::Text(t) => t.as_bytes(),
-        Body::Binary(b) => b,
-        _ => &[],
-    }
-}
-
 #[utoipa::path(post, path = "/api/ops/orders/import", operation_id = "import_orders", tag = "orders",
     security(("bearer" = [])), params(("Idempotency-Key" = Option<String>, Header)),
     request_body(content = String, content_type = "text/csv", description = "Header row, then one order per row; see docs/API.md"),
@@ -140,7 +132,7 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     if !ct.starts_with("text/csv") {
         return Err(ApiError::UnsupportedMediaType { expected: "text/csv" });
     }
-    let bytes = body_bytes(&req);
+    let bytes = cargoflow_http::body_bytes(&req);
     if bytes.len() > MAX_BYTES {
         return Err(ApiError::PayloadTooLarge { limit: MAX_BYTES });
     }
@@ -157,6 +149,10 @@ pub fn read_rows(bytes: &[u8]) -> Result<Vec<BTreeMap<String, String>>, ApiError
         .iter()
         .map(|h| h.trim_start_matches('\u{feff}').to_lowercase())
         .collect();
+    let mut seen = std::collections::HashSet::new();
+    if let Some(dup) = headers.iter().find(|h| !seen.insert(h.as_str())) {
+        return Err(ApiError::field("columns", format!("column {dup} appears twice")));
+    }
     let unknown: Vec<&String> = headers.iter().filter(|h| !REQUIRED.contains(&h.as_str()) && !OPTIONAL.contains(&h.as_str())).collect();
     let missing: Vec<&&str> = REQUIRED.iter().filter(|r| !headers.iter().any(|h| h == **r)).collect();
     if !unknown.is_empty() || !missing.is_empty() {

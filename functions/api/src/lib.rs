@@ -61,4 +61,21 @@ pub mod list_orders;
 pub mod resolve_exception;
 pub mod update_order;
 
+// Routes
+pub mod add_route_orders;
+pub mod cancel_route;
+pub mod create_route;
+pub mod get_route;
+pub mod list_routes;
+pub mod optimize_route;
+pub mod planning;
+pub mod reassign_order;
+pub mod remove_route_order;
+pub mod reorder_route;
+pub mod routing;
+
+// Scheduled jobs
+pub mod detect_delays;
+pub mod send_route_reminders;
+
 pub use deps::Deps;

@@ -39,8 +39,11 @@ fn invalid() -> ApiError {
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
     let body: LoginRequest = parse_json(&req, deps.config.max_body_bytes)?;
     let email = Email::parse(&body.email).map_err(|r| ApiError::field("email", r))?;
-    if body.password.is_empty() || body.password.len() > 1024 {
+    if body.password.is_empty() {
         return Err(ApiError::field("password", "is required"));
+    }
+    if body.password.len() > 1024 {
+        return Err(ApiError::field("password", "is too long"));
     }
     let c = &deps.config;
     let account_key = keys::throttle("login-account", email.as_str());
@@ -57,6 +60,12 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         }
     }
 
+    // Count the attempt before checking the password, so parallel guesses cannot all slip in
+    // under the limit; a successful login resets the account's count.
+    let pre = deps.store.throttle_hit(&account_key, account_rule, now).await?;
+    if !pre.allowed {
+        return Err(ApiError::TooManyRequests { retry_after_secs: pre.retry_after_secs, message: BLOCKED });
+    }
     let record = deps.store.find_login(&email).await?;
     let verified = match &record {
         Some(r) => cargoflow_auth::verify_password(&body.password, &r.password_hash),
@@ -66,12 +75,10 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         }
     };
     if !verified {
-        let a = deps.store.throttle_hit(&account_key, account_rule, now).await?;
         let b = deps.store.throttle_hit(&ip_key, ip_rule, now).await?;
         tracing::info!("login failed");
-        if !a.allowed || !b.allowed {
-            let retry_after_secs = a.retry_after_secs.max(b.retry_after_secs);
-            return Err(ApiError::TooManyRequests { retry_after_secs, message: BLOCKED });
+        if !b.allowed {
+            return Err(ApiError::TooManyRequests { retry_after_secs: b.retry_after_secs, message: BLOCKED });
         }
         return Err(invalid());
     }

@@ -45,6 +45,15 @@ use utoipa::{Modify, OpenApi};
         crate::list_exceptions::handle,
         crate::ack_exception::handle,
         crate::resolve_exception::handle,
+        crate::create_route::handle,
+        crate::list_routes::handle,
+        crate::get_route::handle,
+        crate::reorder_route::handle,
+        crate::optimize_route::handle,
+        crate::add_route_orders::handle,
+        crate::remove_route_order::handle,
+        crate::cancel_route::handle,
+        crate::reassign_order::handle,
     ),
     components(schemas(cargoflow_http::ErrorBody)),
     modifiers(&BearerAuth),
@@ -57,6 +66,7 @@ use utoipa::{Modify, OpenApi};
         (name = "vehicles", description = "Vehicles"),
         (name = "orders", description = "Orders, stops, status history, CSV import"),
         (name = "exceptions", description = "Exceptions raised on orders"),
+        (name = "routes", description = "Routes: assignment, optimisation, reordering, ETAs"),
     )
 )]
 pub struct ApiDoc;

@@ -41,7 +41,8 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     let now = time_util::now();
 
     let family = deps.store.get_token_family(&tenant_id, &family_id).await?.ok_or_else(refused)?;
-    if family.revoked || family.expires_at <= now {
+    let too_old = now > family.created_at + time::Duration::seconds(deps.config.session_max_secs);
+    if family.revoked || family.expires_at <= now || too_old {
         return Err(refused());
     }
     if family.current_token_id != presented {
@@ -57,6 +58,10 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         }
         Err(e) => return Err(e.into()),
     };
+    let tenant = deps.store.get_tenant(&tenant_id).await?;
+    if !tenant.is_active {
+        return Err(refused());
+    }
     let next = TokenId::generate();
     match deps.store.rotate_token_family(&tenant_id, &family_id, &presented, &next, now + deps.tokens.refresh_ttl(), now).await {
         Ok(()) => {}
@@ -67,6 +72,5 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         }
         Err(e) => return Err(e.into()),
     }
-    let tenant = deps.store.get_tenant(&tenant_id).await?;
     ok(&crate::session::token_response(&deps, user, TenantSummary::from(&tenant), &family_id, &next, now))
 }

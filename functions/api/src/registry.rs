@@ -42,21 +42,21 @@ pub fn http_functions() -> Vec<(&'static str, HttpFn)> {
         http!("get-me", get_me),
         http!("refresh-token", refresh_token),
         http!("logout", logout),
-        http!("create-user", create_user),
+        http_idempotent!("create-user", create_user),
         http!("list-users", list_users),
         http!("update-user", update_user),
-        http!("deactivate-user", deactivate_user),
+        http_idempotent!("deactivate-user", deactivate_user),
         http!("get-driver-me", get_driver_me),
-        http!("create-driver", create_driver),
+        http_idempotent!("create-driver", create_driver),
         http!("list-drivers", list_drivers),
         http!("get-driver", get_driver),
         http!("update-driver", update_driver),
-        http!("deactivate-driver", deactivate_driver),
-        http!("create-vehicle", create_vehicle),
+        http_idempotent!("deactivate-driver", deactivate_driver),
+        http_idempotent!("create-vehicle", create_vehicle),
         http!("list-vehicles", list_vehicles),
         http!("get-vehicle", get_vehicle),
         http!("update-vehicle", update_vehicle),
-        http!("deactivate-vehicle", deactivate_vehicle),
+        http_idempotent!("deactivate-vehicle", deactivate_vehicle),
         http_idempotent!("create-order", create_order),
         http!("list-orders", list_orders),
         http!("get-order", get_order),
@@ -67,7 +67,41 @@ pub fn http_functions() -> Vec<(&'static str, HttpFn)> {
         http!("list-exceptions", list_exceptions),
         http_idempotent!("ack-exception", ack_exception),
         http_idempotent!("resolve-exception", resolve_exception),
+        http_idempotent!("create-route", create_route),
+        http!("list-routes", list_routes),
+        http!("get-route", get_route),
+        http!("reorder-route", reorder_route),
+        http!("optimize-route", optimize_route),
+        http_idempotent!("add-route-orders", add_route_orders),
+        http!("remove-route-order", remove_route_order),
+        http_idempotent!("cancel-route", cancel_route),
+        http_idempotent!("reassign-order", reassign_order),
     ]
+}
+
+/// A scheduled function: the schedule's event in, a JSON report out.
+pub type ScheduleFn = fn(Arc<Deps>, serde_json::Value) -> BoxFuture<'static, Result<serde_json::Value, String>>;
+
+macro_rules! schedule {
+    ($name:literal, $module:ident) => {
+        ($name, |deps: Arc<Deps>, event: serde_json::Value| -> BoxFuture<'static, Result<serde_json::Value, String>> {
+            Box::pin(crate::$module::handle(deps, event))
+        } as ScheduleFn)
+    };
+}
+
+/// Every scheduled function.
+pub fn schedule_functions() -> Vec<(&'static str, ScheduleFn)> {
+    vec![schedule!("detect-delays", detect_delays), schedule!("send-route-reminders", send_route_reminders)]
+}
+
+pub fn schedule_function(name: &str) -> Option<ScheduleFn> {
+    schedule_functions().into_iter().find(|(n, _)| *n == name).map(|(_, f)| f)
+}
+
+/// Every function name, HTTP or scheduled.
+pub fn all_function_names() -> Vec<&'static str> {
+    http_functions().into_iter().map(|(n, _)| n).chain(schedule_functions().into_iter().map(|(n, _)| n)).collect()
 }
 
 pub fn http_function(name: &str) -> Option<HttpFn> {

@@ -6,6 +6,7 @@ use cargoflow_domain::status_machine::{self, TransitionError};
 use cargoflow_domain::*;
 use cargoflow_http::{ApiError, NotFoundAs};
 use cargoflow_store::orders::OrderWriteError;
+use cargoflow_store::unit_of_work::{CommitError, UnitOfWork};
 use serde_json::{Value, json};
 
 use crate::Deps;
@@ -46,7 +47,10 @@ pub fn write_error(e: OrderWriteError, current: Option<&Order>) -> ApiError {
     }
 }
 
-/// Moves `order` to `to`, applying `change` to the new state (stop times, reasons, ...).
+/// Moves `order` to `to`, applying `change` to the new state (stop times, reasons, ...), in one
+/// transaction with its history row and event, and, when the order is on a route, the route:
+/// a cancelled order's pending stops leave the plan, the other ETAs are recomputed, and the
+/// route completes when all its orders are final.
 pub async fn transition(
     deps: &Deps,
     who: &Mover<'_>,
@@ -59,21 +63,62 @@ pub async fn transition(
 ) -> Result<Order, ApiError> {
     let current = deps.store.get_order(who.tenant, order).await.not_found_as("order")?;
     status_machine::check(current.status, to, who.actor).map_err(|e| transition_error(e, &current))?;
+    let now = time_util::now();
     let mut next = current.clone();
     next.status = to;
-    next.updated_at = time_util::now();
+    next.updated_at = now;
     next.version = current.version + 1;
     change(&mut next);
     let history = StatusHistoryEntry::new(&next, Some(current.status), who.actor, who.user.cloned(), stop.clone(), metadata);
     let event = events::order_status_changed(&next, current.status, who.actor, who.user, stop.as_ref(), reason);
-    match deps.store.transition_order(who.tenant, &next, current.version, current.status, &history, &event).await {
+    let mut uow = UnitOfWork::new(&deps.store, who.tenant);
+    uow.order(&next, current.version, current.status)?;
+    uow.history(&history)?;
+    uow.event(&event)?;
+    if let Some(route_id) = &next.route_id {
+        follow_on_route(deps, who.tenant, route_id, &next, &mut uow, now).await?;
+    }
+    match uow.commit().await {
         Ok(()) => {
             tracing::info!(order_id = %next.id, from = current.status.as_str(), to = to.as_str(), "order status changed");
             Ok(next)
         }
-        Err(e) => {
+        Err(CommitError::Guards(labels)) if labels.iter().all(|l| l.starts_with("order:") || l == "transaction_conflict") => {
             let latest = deps.store.get_order(who.tenant, order).await.ok();
-            Err(write_error(e, latest.as_ref()))
+            Err(write_error(OrderWriteError::Stale, latest.as_ref()))
         }
+        Err(e) => Err(crate::routing::commit_error(e)),
     }
+}
+
+/// Adds the route's side of an order's move to `uow`.
+async fn follow_on_route(deps: &Deps, tenant: &TenantId, route_id: &RouteId, moved: &Order, uow: &mut UnitOfWork<'_>, now: time::OffsetDateTime) -> Result<(), ApiError> {
+    let Ok((route, vehicle, orders)) = crate::routing::load_route(deps, tenant, route_id).await else {
+        return Ok(());
+    };
+    if route.status.is_final() {
+        return Ok(());
+    }
+    let orders: Vec<Order> = orders.into_iter().map(|o| if o.id == moved.id { moved.clone() } else { o }).collect();
+    let mut next = route.clone();
+    if moved.status == OrderStatus::Cancelled {
+        next.stops.retain(|s| s.order_id != moved.id || s.status != StopStatus::Pending);
+    }
+    next.updated_at = now;
+    next.version = route.version + 1;
+    let event_type = if orders.iter().all(|o| o.status.is_terminal()) {
+        next.status = RouteStatus::Completed;
+        next.end_time = Some(now);
+        EventType::RouteCompleted
+    } else {
+        crate::routing::replan(deps, &mut next, vehicle.vehicle_type, &orders, false, now);
+        EventType::RouteUpdated
+    };
+    uow.route(&next, route.version)?;
+    uow.event(&events::route_event(event_type, &next, now))?;
+    if next.status != RouteStatus::Completed {
+        let skip = std::collections::HashSet::from([moved.id.clone()]);
+        crate::routing::sync_etas(uow, &orders, &next, &skip, now)?;
+    }
+    Ok(())
 }

@@ -34,9 +34,12 @@ pub struct UpdateOrderRequest {
     pub package: Option<PackageInput>,
     /// Replaces every stop; only while the order is CREATED.
     pub stops: Option<Vec<StopInput>>,
-    /// Refused: status changes go through cancel and the status endpoints.
+    /// The version the client edited; when given and stale, 409 (nothing is overwritten).
+    pub version: Option<u64>,
+    /// Refused (even as null): status changes go through cancel and the status endpoints.
+    #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
-    pub status: Option<serde_json::Value>,
+    pub status: Option<Option<serde_json::Value>>,
 }
 
 #[utoipa::path(patch, path = "/api/ops/orders/{id}", operation_id = "update_order", tag = "orders",
@@ -55,6 +58,9 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         return Err(ApiError::field("status", "cannot be changed here; use cancel or the status endpoints"));
     }
     let current = deps.store.get_order(&caller.tenant_id, &id).await.not_found_as("order")?;
+    if body.version.is_some_and(|v| v != current.version) {
+        return Err(write_error(cargoflow_store::orders::OrderWriteError::Stale, Some(&current)));
+    }
     if current.status.is_terminal() {
         return Err(ApiError::conflict("order_final", format!("The order is {}; final orders cannot be edited.", current.status.as_str())));
     }

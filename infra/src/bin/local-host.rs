@@ -22,6 +22,8 @@ async fn main() -> Result<()> {
     let listener = tokio::net::TcpListener::bind((bind.as_str(), port)).await.with_context(|| format!("binding {bind}:{port}"))?;
     tracing::info!(routes = routes.len(), %bind, port, static_dir = ?static_dir, "local host listening");
     println!("local host: http://{bind}:{port} ({} routes from {template_path})", routes.len());
+    let speedup: u32 = std::env::var("LOCAL_SCHEDULE_SPEEDUP").ok().and_then(|v| v.parse().ok()).unwrap_or(1);
+    let _schedules = cargoflow_infra::schedules::start(&template, deps.clone(), speedup)?;
     let state = HostState { deps, routes: Arc::new(routes), cors_origins: Arc::new(cors_origins), static_dir };
     serve(listener, state, async {
         let _ = tokio::signal::ctrl_c().await;

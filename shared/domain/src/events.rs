@@ -30,10 +30,26 @@ pub enum EventType {
     ExceptionAcknowledged,
     #[serde(rename = "exception.resolved")]
     ExceptionResolved,
+    #[serde(rename = "order.assigned")]
+    OrderAssigned,
+    #[serde(rename = "order.reassigned")]
+    OrderReassigned,
+    #[serde(rename = "route.created")]
+    RouteCreated,
+    #[serde(rename = "route.updated")]
+    RouteUpdated,
+    #[serde(rename = "route.started")]
+    RouteStarted,
+    #[serde(rename = "route.completed")]
+    RouteCompleted,
+    #[serde(rename = "route.cancelled")]
+    RouteCancelled,
+    #[serde(rename = "route.reminder")]
+    RouteReminder,
 }
 
 impl EventType {
-    pub const ALL: [EventType; 7] = [
+    pub const ALL: [EventType; 15] = [
         EventType::OrderCreated,
         EventType::OrderUpdated,
         EventType::OrderStatusChanged,
@@ -41,6 +57,14 @@ impl EventType {
         EventType::ExceptionCreated,
         EventType::ExceptionAcknowledged,
         EventType::ExceptionResolved,
+        EventType::OrderAssigned,
+        EventType::OrderReassigned,
+        EventType::RouteCreated,
+        EventType::RouteUpdated,
+        EventType::RouteStarted,
+        EventType::RouteCompleted,
+        EventType::RouteCancelled,
+        EventType::RouteReminder,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -52,6 +76,14 @@ impl EventType {
             EventType::ExceptionCreated => "exception.created",
             EventType::ExceptionAcknowledged => "exception.acknowledged",
             EventType::ExceptionResolved => "exception.resolved",
+            EventType::OrderAssigned => "order.assigned",
+            EventType::OrderReassigned => "order.reassigned",
+            EventType::RouteCreated => "route.created",
+            EventType::RouteUpdated => "route.updated",
+            EventType::RouteStarted => "route.started",
+            EventType::RouteCompleted => "route.completed",
+            EventType::RouteCancelled => "route.cancelled",
+            EventType::RouteReminder => "route.reminder",
         }
     }
 }
@@ -116,6 +148,47 @@ pub fn order_status_changed(
             "reason": reason,
         }),
     )
+}
+
+/// A status move with an explicit event type (`order.assigned` for CREATED -> ASSIGNED).
+pub fn order_moved(
+    event_type: EventType,
+    o: &Order,
+    from: OrderStatus,
+    actor: ActorType,
+    actor_user: Option<&UserId>,
+    extra: Value,
+) -> NewEvent {
+    let mut payload = json!({
+        "order": order_summary(o),
+        "from_status": from,
+        "to_status": o.status,
+        "actor_type": actor,
+        "actor_user_id": actor_user,
+    });
+    if let (Some(p), Value::Object(extra)) = (payload.as_object_mut(), extra) {
+        p.extend(extra);
+    }
+    NewEvent::new(event_type, o.updated_at, payload)
+}
+
+pub fn route_summary(r: &crate::routes::Route) -> Value {
+    json!({
+        "id": r.id,
+        "route_date": r.route_date.to_string(),
+        "driver_id": r.driver_id,
+        "vehicle_id": r.vehicle_id,
+        "status": r.status,
+        "order_ids": r.order_ids,
+        "stops": r.stops.len(),
+        "total_distance_m": r.total_distance_m.round(),
+        "start_time": r.start_time.map(crate::time_util::rfc3339),
+        "version": r.version,
+    })
+}
+
+pub fn route_event(event_type: EventType, r: &crate::routes::Route, at: OffsetDateTime) -> NewEvent {
+    NewEvent::new(event_type, at, json!({ "route": route_summary(r) }))
 }
 
 pub fn exception_event(event_type: EventType, e: &OrderException, at: OffsetDateTime) -> NewEvent {

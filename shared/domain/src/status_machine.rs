@@ -6,6 +6,14 @@
 //! CREATED | ASSIGNED | PICKED_UP -> CANCELLED   (ops only)
 //! ASSIGNED -> CREATED                           (taken off a route: ops or the system)
 //! ```
+//! The seed's machine, plus ASSIGNED -> CREATED, which issue 4 needs (an order taken off its
+//! route goes back to the pool, with history and an event). Who makes each move:
+//! ```text
+//! CREATED -> ASSIGNED, ASSIGNED -> CREATED     OPS, SYSTEM
+//! ASSIGNED -> PICKED_UP -> IN_TRANSIT           DRIVER
+//! IN_TRANSIT -> DELIVERED | FAILED              DRIVER
+//! CREATED | ASSIGNED | PICKED_UP -> CANCELLED   OPS
+//! ```
 //! DELIVERED, FAILED and CANCELLED are terminal: nothing leaves them.
 
 use serde::{Deserialize, Serialize};
@@ -69,11 +77,11 @@ impl OrderStatus {
 /// Why a move is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum TransitionError {
-    #[error("order is {0:?}, a final status")]
+    #[error("The order is {}, a final status.", .0.as_str())]
     Terminal(OrderStatus),
-    #[error("cannot move from {from:?} to {to:?}")]
+    #[error("An order cannot move from {} to {}.", from.as_str(), to.as_str())]
     NotAllowed { from: OrderStatus, to: OrderStatus },
-    #[error("{actor:?} may not move an order from {from:?} to {to:?}")]
+    #[error("This caller may not move an order from {} to {}.", from.as_str(), to.as_str())]
     NotPermitted { from: OrderStatus, to: OrderStatus, actor: ActorType },
 }
 
@@ -87,7 +95,7 @@ pub fn allowed_actors(from: OrderStatus, to: OrderStatus) -> &'static [ActorType
         (Assigned, PickedUp) => &[Driver],
         (PickedUp, InTransit) => &[Driver],
         (InTransit, Delivered) => &[Driver],
-        (InTransit, Failed) => &[Driver, Ops],
+        (InTransit, Failed) => &[Driver],
         (Created | Assigned | PickedUp, Cancelled) => &[Ops],
         _ => &[],
     }
@@ -126,7 +134,7 @@ mod tests {
         (Assigned, PickedUp, &[Driver]),
         (PickedUp, InTransit, &[Driver]),
         (InTransit, Delivered, &[Driver]),
-        (InTransit, Failed, &[Driver, Ops]),
+        (InTransit, Failed, &[Driver]),
         (Created, Cancelled, &[Ops]),
         (Assigned, Cancelled, &[Ops]),
         (PickedUp, Cancelled, &[Ops]),

@@ -159,8 +159,10 @@ impl TenantSlug {
 }
 
 impl Phone {
+    /// Spaces, dashes, dots and brackets people type are dropped: "+91 88888-87777" is fine.
     pub fn parse(raw: &str) -> Result<Self, String> {
-        let s = raw.trim();
+        let cleaned: String = raw.trim().chars().filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')')).collect();
+        let s = cleaned.as_str();
         let digits = s.strip_prefix('+').unwrap_or("");
         let ok = (8..=15).contains(&digits.len())
             && digits.chars().all(|c| c.is_ascii_digit())
@@ -297,7 +299,9 @@ mod tests {
     #[test]
     fn phone() {
         assert!(Phone::parse("+918888887777").is_ok());
-        for bad in ["918888887777", "+0123456789", "+12", "+1234567890123456", "+91-888-888", ""] {
+        assert_eq!(Phone::parse(" +91 88888-87777 ").unwrap().as_str(), "+918888887777");
+        assert_eq!(Phone::parse("+1 (415) 555.0101").unwrap().as_str(), "+14155550101");
+        for bad in ["918888887777", "+0123456789", "+12", "+1234567890123456", "+91-88", "", "+91 8888x87777"] {
             assert!(Phone::parse(bad).is_err(), "{bad}");
         }
     }

@@ -15,6 +15,9 @@ pub struct AppConfig {
     pub access_ttl_secs: i64,
     /// `REFRESH_TOKEN_TTL_SECS` (default 1,209,600: 14 days).
     pub refresh_ttl_secs: i64,
+    /// `SESSION_MAX_SECS`: a login session ends this long after the login, however often it
+    /// is refreshed (default 2,592,000: 30 days).
+    pub session_max_secs: i64,
     /// `LOGIN_MAX_FAILURES` per account or client address within the window (default 5 per
     /// account, 4x that per address).
     pub login_max_failures: u64,
@@ -24,6 +27,15 @@ pub struct AppConfig {
     pub login_block_secs: i64,
     /// `MAX_BODY_BYTES` for JSON bodies (default 262,144).
     pub max_body_bytes: usize,
+    /// `SPEED_KMH_BIKE`, `_CAR`, `_VAN`, `_TRUCK`: average road speeds for ETAs (default 20, 30, 28, 25).
+    pub speed_kmh: [f64; 4],
+    /// `STOP_SERVICE_SECS`: time spent at each stop, for ETAs (default 300).
+    pub stop_service_secs: i64,
+    /// `DELAY_MARGIN_SECS`: how late past a drop window or ETA an order must be before the
+    /// delay job raises a DELAY exception (default 900).
+    pub delay_margin_secs: i64,
+    /// `REMINDER_LEAD_SECS`: routes starting within this many seconds get a reminder (default 3600).
+    pub reminder_lead_secs: i64,
 }
 
 impl std::fmt::Debug for AppConfig {
@@ -67,10 +79,20 @@ impl AppConfig {
             jwt_issuer: var("JWT_ISSUER", "cargoflow"),
             access_ttl_secs: num("ACCESS_TOKEN_TTL_SECS", 900)?,
             refresh_ttl_secs: num("REFRESH_TOKEN_TTL_SECS", 1_209_600)?,
+            session_max_secs: num("SESSION_MAX_SECS", 2_592_000)?,
             login_max_failures: num("LOGIN_MAX_FAILURES", 5)?,
             login_window_secs: num("LOGIN_WINDOW_SECS", 900)?,
             login_block_secs: num("LOGIN_BLOCK_SECS", 900)?,
             max_body_bytes: num("MAX_BODY_BYTES", 262_144)?,
+            speed_kmh: [
+                num("SPEED_KMH_BIKE", 20.0)?,
+                num("SPEED_KMH_CAR", 30.0)?,
+                num("SPEED_KMH_VAN", 28.0)?,
+                num("SPEED_KMH_TRUCK", 25.0)?,
+            ],
+            stop_service_secs: num("STOP_SERVICE_SECS", 300)?,
+            delay_margin_secs: num("DELAY_MARGIN_SECS", 900)?,
+            reminder_lead_secs: num("REMINDER_LEAD_SECS", 3600)?,
         })
     }
 }

@@ -19,6 +19,7 @@ pub use lambda_http::{Body, Request, Response};
 pub use request::*;
 pub use response::*;
 
+use lambda_http::RequestExt;
 use std::future::Future;
 use tracing::Instrument;
 
@@ -29,8 +30,12 @@ where
     Fut: Future<Output = Result<Response<Body>, ApiError>>,
 {
     let request_id = request_id(&req);
-    let method = req.method().clone();
-    let path = req.uri().path().to_string();
+    // The route key (`GET /api/ops/orders/{id}`), not the raw path: paths can carry secrets
+    // such as tracking tokens, which must not reach the logs.
+    let route = match req.request_context_ref() {
+        Some(lambda_http::request::RequestContext::ApiGatewayV2(ctx)) => ctx.route_key.clone().unwrap_or_default(),
+        _ => String::new(),
+    };
     let span = tracing::info_span!("request", request_id = %request_id, function = function, tenant_id = tracing::field::Empty, user_id = tracing::field::Empty);
     async move {
         let started = std::time::Instant::now();
@@ -44,9 +49,9 @@ where
         let status = response.status().as_u16();
         let ms = started.elapsed().as_secs_f64() * 1000.0;
         if status >= 500 {
-            tracing::error!(%method, %path, status, duration_ms = ms, "request failed");
+            tracing::error!(%route, status, duration_ms = ms, "request failed");
         } else {
-            tracing::info!(%method, %path, status, duration_ms = ms, "request");
+            tracing::info!(%route, status, duration_ms = ms, "request");
         }
         response
     }

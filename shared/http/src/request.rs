@@ -25,7 +25,8 @@ pub fn client_ip(req: &Request) -> Option<String> {
     }
 }
 
-fn body_bytes(req: &Request) -> &[u8] {
+/// The raw body, however API Gateway delivered it (text, or binary decoded from base64).
+pub fn body_bytes(req: &Request) -> &[u8] {
     match req.body() {
         Body::Empty => &[],
         Body::Text(t) => t.as_bytes(),

@@ -60,7 +60,12 @@ pub fn decode(
         (None, _) => return Err(StoreError::BadCursor),
         _ => {}
     }
-    if map.len() > 4 {
+    // Exactly the key attributes this query hands out: the table's, plus the index's.
+    let mut expected = vec!["PK", "SK"];
+    if pk_attr != "PK" {
+        expected.extend([pk_attr, sk_attr]);
+    }
+    if map.len() != expected.len() || !expected.iter().all(|k| map.contains_key(*k)) {
         return Err(StoreError::BadCursor);
     }
     Ok(map.into_iter().map(|(k, v)| (k, AttributeValue::S(v))).collect())
@@ -78,6 +83,20 @@ mod tests {
     fn round_trip_in_its_own_partition() {
         let c = encode(&key("TENANT#A", "USER#1")).unwrap();
         assert_eq!(decode(&c, "PK", "TENANT#A", "SK", Some("USER#")).unwrap(), key("TENANT#A", "USER#1"));
+    }
+
+    #[test]
+    fn index_cursors_need_exactly_their_keys() {
+        let mut k = key("TENANT#A#ORDER#1", "ORDER");
+        k.insert("GSI1PK".into(), AttributeValue::S("TENANT#A#ORDERS".into()));
+        k.insert("GSI1SK".into(), AttributeValue::S("1".into()));
+        let c = encode(&k).unwrap();
+        assert!(decode(&c, "GSI1PK", "TENANT#A#ORDERS", "GSI1SK", None).is_ok());
+        let mut extra = k.clone();
+        extra.insert("X".into(), AttributeValue::S("y".into()));
+        assert!(decode(&encode(&extra).unwrap(), "GSI1PK", "TENANT#A#ORDERS", "GSI1SK", None).is_err());
+        k.remove("PK");
+        assert!(decode(&encode(&k).unwrap(), "GSI1PK", "TENANT#A#ORDERS", "GSI1SK", None).is_err());
     }
 
     #[test]

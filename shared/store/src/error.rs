@@ -29,6 +29,17 @@ impl StoreError {
     }
 }
 
+/// A Query that started from a client's cursor and was refused by DynamoDB's validation:
+/// the cursor is at fault (400), not the service.
+pub(crate) fn query_failed<E: std::fmt::Debug>(err: E, from_cursor: bool) -> StoreError {
+    let message = format!("{err:?}");
+    if from_cursor && message.contains("ValidationException") {
+        StoreError::BadCursor
+    } else {
+        StoreError::Backend { operation: "Query", message }
+    }
+}
+
 impl From<serde_dynamo::Error> for StoreError {
     fn from(e: serde_dynamo::Error) -> Self {
         StoreError::Corrupt(e.to_string())

@@ -19,6 +19,11 @@ pub struct TenantItem {
     #[serde(rename = "SK")]
     pub sk: String,
     pub entity_type: String,
+    /// Every tenant is listed in GSI1 under `TENANTS`, for the scheduled jobs.
+    #[serde(rename = "GSI1PK", default)]
+    pub gsi1pk: Option<String>,
+    #[serde(rename = "GSI1SK", default)]
+    pub gsi1sk: Option<String>,
     pub id: String,
     pub name: String,
     pub slug: String,
@@ -38,6 +43,8 @@ impl TenantItem {
             pk: key.pk,
             sk: key.sk,
             entity_type: Self::TYPE.into(),
+            gsi1pk: Some(crate::keys::GSI1_TENANTS.into()),
+            gsi1sk: Some(t.id.to_string()),
             id: t.id.to_string(),
             name: t.name.to_string(),
             slug: t.slug.to_string(),

@@ -40,6 +40,9 @@ pub fn tenant(tenant: &TenantId) -> Key {
     Key::new(tenant_pk(tenant), "TENANT")
 }
 
+/// GSI1: every tenant (the scheduled jobs walk them).
+pub const GSI1_TENANTS: &str = "TENANTS";
+
 /// Global uniqueness of a tenant slug.
 pub fn slug_marker(slug: &TenantSlug) -> Key {
     Key::new(format!("SLUG#{slug}"), "SLUG")
@@ -105,6 +108,11 @@ pub fn exception(tenant: &TenantId, order: &OrderId, exception: &ExceptionId) ->
     Key::new(order_pk(tenant, order), format!("{EXCEPTION_PREFIX}{exception}"))
 }
 
+/// Guards "one DELAY exception per order": written with the exception, only if absent.
+pub fn delay_flag(tenant: &TenantId, order: &OrderId) -> Key {
+    Key::new(order_pk(tenant, order), "DELAYFLAG")
+}
+
 /// Per-tenant uniqueness of an order's reference code; also the lookup by code.
 pub fn reference_marker(tenant: &TenantId, code: &ReferenceCode) -> Key {
     Key::new(format!("TENANT#{tenant}#REF#{code}"), "REF")
@@ -118,6 +126,25 @@ pub fn event(tenant: &TenantId, event: &EventId) -> Key {
 /// An idempotency record; `key_hash` is the hex SHA-256 of the caller and the client's key.
 pub fn idempotency(tenant: &TenantId, key_hash: &str) -> Key {
     Key::new(format!("TENANT#{tenant}#IDEMP#{key_hash}"), "IDEMP")
+}
+
+pub fn route(tenant: &TenantId, route: &RouteId) -> Key {
+    Key::new(format!("TENANT#{tenant}#ROUTE#{route}"), "ROUTE")
+}
+
+/// One route per driver per date.
+pub fn driver_day_marker(tenant: &TenantId, driver: &DriverId, date: &str) -> Key {
+    Key::new(format!("TENANT#{tenant}#DRIVERDAY#{driver}#{date}"), "DRIVERDAY")
+}
+
+/// GSI1: a tenant's routes by date (`<YYYY-MM-DD>#<route id>`).
+pub fn gsi1_routes(tenant: &TenantId) -> String {
+    format!("TENANT#{tenant}#ROUTES")
+}
+
+/// GSI2: one driver's routes by date.
+pub fn gsi2_driver_routes(tenant: &TenantId, driver: &DriverId) -> String {
+    format!("TENANT#{tenant}#DRIVER#{driver}#ROUTES")
 }
 
 /// GSI1: a tenant's orders, newest first by id (ULIDs sort by creation time).
@@ -145,9 +172,15 @@ pub fn gsi1_events(tenant: &TenantId) -> String {
     format!("TENANT#{tenant}#EVENTS")
 }
 
-/// GSI2 (sparse): events still waiting to be published, by when they are due. Removed once
-/// the relay has published them.
-pub const GSI2_OUTBOX_PENDING: &str = "OUTBOX#PENDING";
+/// GSI2 (sparse): events still waiting to be published, by when they are due, spread over
+/// [`OUTBOX_SHARDS`] partitions so one busy tenant cannot throttle the index for all.
+/// Removed once the relay has published them.
+pub const OUTBOX_SHARDS: u32 = 8;
+
+pub fn gsi2_outbox_pending(event: &EventId) -> String {
+    let shard = event.as_str().bytes().fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b))) % OUTBOX_SHARDS;
+    format!("OUTBOX#PENDING#{shard}")
+}
 
 #[cfg(test)]
 mod tests {
@@ -230,6 +263,8 @@ mod tests {
         assert_eq!(k.sk, "ORDER");
         let h = history(&t(), &o(), "H1");
         assert_eq!((h.pk.as_str(), h.sk.as_str()), (k.pk.as_str(), "HIST#H1"));
+        let f = delay_flag(&t(), &o());
+        assert_eq!((f.pk.as_str(), f.sk.as_str()), (k.pk.as_str(), "DELAYFLAG"));
         let e = exception(&t(), &o(), &ExceptionId::from_stored("E1"));
         assert_eq!((e.pk.as_str(), e.sk.as_str()), (k.pk.as_str(), "EXC#E1"));
     }
@@ -249,12 +284,27 @@ mod tests {
     }
 
     #[test]
+    fn route_keys() {
+        let k = route(&t(), &RouteId::from_stored("R1"));
+        assert_eq!((k.pk.as_str(), k.sk.as_str()), ("TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#ROUTE#R1", "ROUTE"));
+        let m = driver_day_marker(&t(), &DriverId::from_stored("D1"), "2026-11-23");
+        assert_eq!((m.pk.as_str(), m.sk.as_str()), ("TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#DRIVERDAY#D1#2026-11-23", "DRIVERDAY"));
+        assert_eq!(gsi1_routes(&t()), "TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#ROUTES");
+        assert_eq!(gsi2_driver_routes(&t(), &DriverId::from_stored("D1")), "TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#DRIVER#D1#ROUTES");
+    }
+
+    #[test]
     fn index_keys() {
         assert_eq!(gsi1_orders(&t()), "TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#ORDERS");
         assert_eq!(gsi2_orders_by_status(&t(), OrderStatus::InTransit), "TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#ORDERS#IN_TRANSIT");
         assert_eq!(gsi1_exceptions(&t()), "TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#EXCEPTIONS");
         assert_eq!(gsi2_exceptions_by_status(&t(), ExceptionStatus::Open), "TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#EXCEPTIONS#OPEN");
         assert_eq!(gsi1_events(&t()), "TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#EVENTS");
+        let shard = gsi2_outbox_pending(&EventId::from_stored("01JD3Q6Z8X4M2N7P5R9S1T3V5W"));
+        assert!(shard.starts_with("OUTBOX#PENDING#"));
+        assert_eq!(shard, gsi2_outbox_pending(&EventId::from_stored("01JD3Q6Z8X4M2N7P5R9S1T3V5W")), "stable per event");
+        let shards: std::collections::HashSet<String> = (0..200).map(|_| gsi2_outbox_pending(&EventId::generate())).collect();
+        assert_eq!(shards.len(), OUTBOX_SHARDS as usize, "events spread over every shard");
         // a status-partition never collides with the all-orders partition's prefix queries
         assert_ne!(gsi2_orders_by_status(&t(), OrderStatus::Created), gsi1_orders(&t()));
     }
@@ -275,6 +325,8 @@ mod tests {
             reference_marker(&tid, &ReferenceCode::parse("R1").unwrap()),
             event(&tid, &EventId::generate()),
             idempotency(&tid, "h"),
+            route(&tid, &RouteId::generate()),
+            driver_day_marker(&tid, &DriverId::generate(), "2026-11-23"),
         ] {
             assert!(k.pk.starts_with(&format!("TENANT#{tid}")), "{k:?}");
         }

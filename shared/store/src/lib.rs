@@ -21,6 +21,7 @@ pub mod orders;
 pub mod sessions;
 pub mod store;
 pub mod tenancy;
+pub mod unit_of_work;
 pub mod throttle;
 
 pub use cursor::Page;

@@ -34,6 +34,10 @@ pub struct OrderItem {
     pub driver_id: Option<String>,
     /// Lower-cased reference code, customer name and phone, for `contains` search.
     pub search_text: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
     pub version: u64,
     pub order: Order,
 }
@@ -55,6 +59,8 @@ impl OrderItem {
             route_id: o.route_id.as_ref().map(ToString::to_string),
             driver_id: o.driver_id.as_ref().map(ToString::to_string),
             search_text: format!("{} {} {}", o.reference_code, o.customer_name, o.customer_phone).to_lowercase(),
+            created_at: o.created_at,
+            updated_at: o.updated_at,
             version: o.version,
             order: o.clone(),
         }
@@ -76,6 +82,12 @@ pub struct HistoryItem {
     #[serde(rename = "SK")]
     pub sk: String,
     pub entity_type: String,
+    /// Immutable: written once, so created = updated and the version stays 1.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+    pub version: u64,
     pub entry: StatusHistoryEntry,
 }
 
@@ -84,7 +96,7 @@ impl HistoryItem {
 
     pub fn new(tenant: &TenantId, h: &StatusHistoryEntry) -> Self {
         let k = keys::history(tenant, &h.order_id, &h.id);
-        Self { pk: k.pk, sk: k.sk, entity_type: Self::TYPE.into(), entry: h.clone() }
+        Self { pk: k.pk, sk: k.sk, entity_type: Self::TYPE.into(), created_at: h.created_at, updated_at: h.created_at, version: 1, entry: h.clone() }
     }
 }
 
@@ -105,6 +117,10 @@ pub struct ExceptionItem {
     pub gsi2sk: String,
     pub status: ExceptionStatus,
     pub exception_type: ExceptionType,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
     pub version: u64,
     pub exception: OrderException,
 }
@@ -124,6 +140,8 @@ impl ExceptionItem {
             gsi2sk: e.id.to_string(),
             status: e.status,
             exception_type: e.exception_type,
+            created_at: e.created_at,
+            updated_at: e.updated_at,
             version: e.version,
             exception: e.clone(),
         }
@@ -160,6 +178,9 @@ pub struct EventItem {
     pub next_attempt_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+    pub version: u64,
 }
 
 impl EventItem {
@@ -174,7 +195,7 @@ impl EventItem {
             entity_type: Self::TYPE.into(),
             gsi1pk: keys::gsi1_events(tenant),
             gsi1sk: e.id.to_string(),
-            gsi2pk: Some(keys::GSI2_OUTBOX_PENDING.into()),
+            gsi2pk: Some(keys::gsi2_outbox_pending(&e.id)),
             gsi2sk: Some(format!("{due}#{}", e.id)),
             id: e.id.to_string(),
             tenant_id: tenant.to_string(),
@@ -184,6 +205,8 @@ impl EventItem {
             retries: 0,
             next_attempt_at: e.occurred_at,
             created_at: e.occurred_at,
+            updated_at: e.occurred_at,
+            version: 1,
         }
     }
 }
@@ -212,4 +235,67 @@ pub struct IdempotencyItem {
 
 impl IdempotencyItem {
     pub const TYPE: &'static str = "IDEMPOTENCY";
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RouteItem {
+    #[serde(rename = "PK")]
+    pub pk: String,
+    #[serde(rename = "SK")]
+    pub sk: String,
+    pub entity_type: String,
+    #[serde(rename = "GSI1PK")]
+    pub gsi1pk: String,
+    #[serde(rename = "GSI1SK")]
+    pub gsi1sk: String,
+    #[serde(rename = "GSI2PK")]
+    pub gsi2pk: String,
+    #[serde(rename = "GSI2SK")]
+    pub gsi2sk: String,
+    pub status: RouteStatus,
+    pub route_date: String,
+    pub driver_id: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+    pub version: u64,
+    pub route: Route,
+}
+
+impl RouteItem {
+    pub const TYPE: &'static str = "ROUTE";
+
+    pub fn date_key(r: &Route) -> String {
+        format!("{}", r.route_date)
+    }
+
+    pub fn new(tenant: &TenantId, r: &Route) -> Self {
+        let k = keys::route(tenant, &r.id);
+        let date = Self::date_key(r);
+        Self {
+            pk: k.pk,
+            sk: k.sk,
+            entity_type: Self::TYPE.into(),
+            gsi1pk: keys::gsi1_routes(tenant),
+            gsi1sk: format!("{date}#{}", r.id),
+            gsi2pk: keys::gsi2_driver_routes(tenant, &r.driver_id),
+            gsi2sk: format!("{date}#{}", r.id),
+            status: r.status,
+            route_date: date,
+            driver_id: r.driver_id.to_string(),
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            version: r.version,
+            route: r.clone(),
+        }
+    }
+}
+
+impl TryFrom<RouteItem> for Route {
+    type Error = StoreError;
+    fn try_from(i: RouteItem) -> Result<Self, StoreError> {
+        check_type(&i.entity_type, RouteItem::TYPE)?;
+        Ok(i.route)
+    }
 }

@@ -153,30 +153,6 @@ impl Store {
         Ok(OrderDetail { order, history, exceptions })
     }
 
-    /// Writes a status transition: the order (only if still at `from`/`expected_version`),
-    /// its history row (only if absent) and its event, in one TransactWriteItems.
-    pub async fn transition_order(
-        &self,
-        tenant: &TenantId,
-        updated: &Order,
-        expected_version: u64,
-        from: OrderStatus,
-        history: &StatusHistoryEntry,
-        event: &NewEvent,
-    ) -> Result<(), OrderWriteError> {
-        let tx = vec![
-            self.order_guarded_tx(tenant, updated, expected_version, from)?,
-            self.history_tx(tenant, history)?,
-            self.event_tx(tenant, event)?,
-        ];
-        match self.transact(tx).await {
-            Ok(()) => Ok(()),
-            Err(TxError::Cancelled(codes)) if codes.first().map(String::as_str) == Some("ConditionalCheckFailed") => Err(OrderWriteError::Stale),
-            Err(TxError::Cancelled(codes)) => Err(OrderWriteError::Store(StoreError::Backend { operation: "TransactWriteItems", message: format!("{codes:?}") })),
-            Err(TxError::Store(e)) => Err(e.into()),
-        }
-    }
-
     /// Saves an edit of an order (status unchanged) with its event.
     pub async fn update_order(&self, tenant: &TenantId, updated: &Order, expected_version: u64, event: &NewEvent) -> Result<(), OrderWriteError> {
         let tx = vec![self.order_guarded_tx(tenant, updated, expected_version, updated.status)?, self.event_tx(tenant, event)?];
@@ -209,7 +185,7 @@ impl Store {
         };
         let (lo, hi) = ulid_bounds(filter.created_from, filter.created_to);
         let mut filters = Vec::new();
-        let mut values = vec![(":pk", s(&pk)), (":lo", s(lo)), (":hi", s(hi))];
+        let mut values = vec![(":pk", s(&pk)), (":lo", s(&lo)), (":hi", s(&hi))];
         if let Some(r) = &filter.route_id {
             filters.push("route_id = :route");
             values.push((":route", s(r.as_str())));
@@ -223,7 +199,15 @@ impl Store {
             values.push((":q", s(q.to_lowercase())));
         }
         let mut start = match cursor {
-            Some(c) => Some(cursor::decode(c, pk_attr, &pk, sk_attr, None)?),
+            Some(c) => {
+                let key = cursor::decode(c, pk_attr, &pk, sk_attr, None)?;
+                // A cursor from another date range cannot continue this one.
+                let sk = key.get(sk_attr).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
+                if sk < lo || sk > hi {
+                    return Err(StoreError::BadCursor);
+                }
+                Some(key)
+            }
             None => None,
         };
         let mut items = Vec::new();
@@ -244,7 +228,7 @@ impl Store {
             if !filters.is_empty() {
                 q = q.filter_expression(filters.join(" AND "));
             }
-            let out = q.send().await.map_err(|e| StoreError::backend("Query", e))?;
+            let out = q.send().await.map_err(|e| crate::error::query_failed(e, cursor.is_some()))?;
             for item in out.items.unwrap_or_default() {
                 items.push(Order::try_from(serde_dynamo::from_item::<_, OrderItem>(item)?)?);
             }
@@ -369,7 +353,7 @@ impl Store {
                     q = q.expression_attribute_names("#status", "status");
                 }
             }
-            let out = q.send().await.map_err(|e| StoreError::backend("Query", e))?;
+            let out = q.send().await.map_err(|e| crate::error::query_failed(e, cursor.is_some()))?;
             for item in out.items.unwrap_or_default() {
                 items.push(serde_dynamo::from_item::<_, ExceptionItem>(item)?.exception);
             }
@@ -400,5 +384,53 @@ mod tests {
         assert!(after > hi);
         let (lo, hi) = ulid_bounds(None, None);
         assert!(lo < inside && inside < hi);
+    }
+}
+
+impl Store {
+    /// A tenant's orders that are under way (ASSIGNED, PICKED_UP, IN_TRANSIT), via GSI2.
+    pub async fn active_orders(&self, tenant: &TenantId) -> Result<Vec<Order>, StoreError> {
+        let mut out = Vec::new();
+        for status in [OrderStatus::Assigned, OrderStatus::PickedUp, OrderStatus::InTransit] {
+            let mut start = None;
+            loop {
+                let page = self
+                    .client
+                    .query()
+                    .table_name(&self.table)
+                    .index_name(keys::GSI2)
+                    .key_condition_expression("GSI2PK = :pk")
+                    .expression_attribute_values(":pk", s(keys::gsi2_orders_by_status(tenant, status)))
+                    .set_exclusive_start_key(start)
+                    .send()
+                    .await
+                    .map_err(|e| StoreError::backend("Query", e))?;
+                for item in page.items.unwrap_or_default() {
+                    out.push(Order::try_from(serde_dynamo::from_item::<_, OrderItem>(item)?)?);
+                }
+                start = page.last_evaluated_key;
+                if start.is_none() {
+                    break;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Raises the order's one DELAY exception: the delay flag (only if absent), the exception
+    /// and its event in one transaction. `Ok(false)` when the order already has one.
+    pub async fn raise_delay(&self, tenant: &TenantId, e: &OrderException, event: &NewEvent) -> Result<bool, StoreError> {
+        let flag = crate::items::MarkerItem::new(keys::delay_flag(tenant, &e.order_id), tenant, e.id.as_str(), e.created_at);
+        let tx = vec![
+            self.put_new(Self::to_item(&flag)?)?,
+            self.put_new(Self::to_item(&ExceptionItem::new(tenant, e))?)?,
+            self.event_tx(tenant, event)?,
+        ];
+        match self.transact(tx).await {
+            Ok(()) => Ok(true),
+            Err(TxError::Cancelled(codes)) if codes.first().map(String::as_str) == Some("ConditionalCheckFailed") => Ok(false),
+            Err(TxError::Cancelled(codes)) => Err(StoreError::Backend { operation: "TransactWriteItems", message: format!("{codes:?}") }),
+            Err(TxError::Store(e)) => Err(e),
+        }
     }
 }

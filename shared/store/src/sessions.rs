@@ -14,6 +14,8 @@ pub struct TokenFamily {
     pub current_token_id: TokenId,
     pub revoked: bool,
     pub expires_at: OffsetDateTime,
+    /// When the session began (login): sessions end at a fixed age however often refreshed.
+    pub created_at: OffsetDateTime,
 }
 
 impl Store {
@@ -52,6 +54,7 @@ impl Store {
             current_token_id: TokenId::from_stored(i.current_token_id),
             revoked: i.revoked,
             expires_at: i.expires_at,
+            created_at: i.created_at,
         }))
     }
 

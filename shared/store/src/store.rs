@@ -139,7 +139,7 @@ impl Store {
             .limit(limit)
             .send()
             .await
-            .map_err(|e| StoreError::backend("Query", e))?;
+            .map_err(|e| crate::error::query_failed(e, cursor.is_some()))?;
         let next_cursor = out.last_evaluated_key.as_ref().and_then(cursor::encode);
         let items = out
             .items
@@ -150,19 +150,29 @@ impl Store {
         Ok(Page { items, next_cursor })
     }
 
+    /// One TransactWriteItems. A cancellation caused only by another transaction touching the
+    /// same items (`TransactionConflict`, no failed condition) is retried once; what remains is
+    /// reported with its per-item reasons.
     pub(crate) async fn transact(&self, items: Vec<TransactWriteItem>) -> Result<(), TxError> {
-        match self.client.transact_write_items().set_transact_items(Some(items)).send().await {
-            Ok(_) => Ok(()),
-            Err(SdkError::ServiceError(e)) => match e.into_err() {
-                TransactWriteItemsError::TransactionCanceledException(c) => Err(TxError::Cancelled(
-                    c.cancellation_reasons()
-                        .iter()
-                        .map(|r| r.code().unwrap_or("None").to_string())
-                        .collect(),
-                )),
-                other => Err(TxError::Store(StoreError::backend("TransactWriteItems", other))),
-            },
-            Err(e) => Err(TxError::Store(StoreError::backend("TransactWriteItems", e))),
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let result = match self.client.transact_write_items().set_transact_items(Some(items.clone())).send().await {
+                Ok(_) => Ok(()),
+                Err(SdkError::ServiceError(e)) => match e.into_err() {
+                    TransactWriteItemsError::TransactionCanceledException(c) => Err(TxError::Cancelled(
+                        c.cancellation_reasons().iter().map(|r| r.code().unwrap_or("None").to_string()).collect(),
+                    )),
+                    other => Err(TxError::Store(StoreError::backend("TransactWriteItems", other))),
+                },
+                Err(e) => Err(TxError::Store(StoreError::backend("TransactWriteItems", e))),
+            };
+            match result {
+                Err(TxError::Cancelled(codes)) if attempt == 1 && codes.iter().any(|c| c == "TransactionConflict") && !codes.iter().any(|c| c == "ConditionalCheckFailed") => {
+                    tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+                }
+                other => return other,
+            }
         }
     }
 

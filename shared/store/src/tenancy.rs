@@ -160,3 +160,34 @@ pub(crate) fn map_unique(e: TxError, markers: &[(usize, &'static str)]) -> Store
         }
     }
 }
+
+impl Store {
+    /// Every tenant id (GSI1 `TENANTS`), for the scheduled jobs.
+    pub async fn all_tenants(&self) -> Result<Vec<TenantId>, StoreError> {
+        let mut out = Vec::new();
+        let mut start = None;
+        loop {
+            let page = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(keys::GSI1)
+                .key_condition_expression("GSI1PK = :pk")
+                .expression_attribute_values(":pk", s(keys::GSI1_TENANTS))
+                .projection_expression("id")
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(|e| StoreError::backend("Query", e))?;
+            for item in page.items.unwrap_or_default() {
+                if let Some(id) = item.get("id").and_then(|v| v.as_s().ok()) {
+                    out.push(TenantId::from_stored(id.clone()));
+                }
+            }
+            start = page.last_evaluated_key;
+            if start.is_none() {
+                return Ok(out);
+            }
+        }
+    }
+}

@@ -56,9 +56,9 @@ function OpsShell() {
 
   const operations: NavItem[] = [
     { to: paths.ops.dashboard, label: t.nav.dashboard, icon: DashboardIcon },
-    { to: paths.ops.orders, label: t.nav.orders, icon: PackageIcon, soon: true },
+    { to: paths.ops.orders, label: t.nav.orders, icon: PackageIcon },
     { to: paths.ops.routes, label: t.nav.routes, icon: RouteIcon, soon: true },
-    { to: paths.ops.exceptions, label: t.nav.exceptions, icon: AlertTriangleIcon, soon: true },
+    { to: paths.ops.exceptions, label: t.nav.exceptions, icon: AlertTriangleIcon },
   ];
   const admin: NavItem[] = [
     { to: paths.ops.admin.users, label: t.nav.users, icon: UsersIcon, hidden: !canManageUsers },

@@ -11,6 +11,8 @@ type DialogProps = {
   onClose: () => void;
   title: string;
   description?: ReactNode;
+  /** `lg` for wide content such as a results table. */
+  size?: 'md' | 'lg';
   children: ReactNode;
 };
 
@@ -19,7 +21,7 @@ type DialogProps = {
  * trapped, Escape closes it, and focus returns to the opener afterwards.
  * Content is mounted only while open, so forms start fresh each time.
  */
-export function Dialog({ open, onClose, title, description, children }: DialogProps) {
+export function Dialog({ open, onClose, title, description, size = 'md', children }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const descriptionId = useId();
@@ -34,7 +36,7 @@ export function Dialog({ open, onClose, title, description, children }: DialogPr
   return (
     <dialog
       ref={ref}
-      className={styles.dialog}
+      className={size === 'lg' ? `${styles.dialog} ${styles.large}` : styles.dialog}
       aria-labelledby={titleId}
       aria-describedby={description ? descriptionId : undefined}
       onClose={onClose}

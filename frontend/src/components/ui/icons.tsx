@@ -144,6 +144,33 @@ export const ClockIcon = createIcon(
   </>,
 );
 
+export const ChevronUpIcon = createIcon(<path d="m18 15-6-6-6 6" />);
+export const ChevronDownIcon = createIcon(<path d="m6 9 6 6 6-6" />);
+export const ArrowLeftIcon = createIcon(<path d="M19 12H5M12 19l-7-7 7-7" />);
+
+export const TrashIcon = createIcon(
+  <>
+    <path d="M3 6h18" />
+    <path d="M19 6v14a2 2 0 0 1-2 2H7a2 2 0 0 1-2-2V6" />
+    <path d="M8 6V4a2 2 0 0 1 2-2h4a2 2 0 0 1 2 2v2" />
+  </>,
+);
+
+export const CopyIcon = createIcon(
+  <>
+    <rect x="9" y="9" width="13" height="13" rx="2" />
+    <path d="M5 15H4a2 2 0 0 1-2-2V4a2 2 0 0 1 2-2h9a2 2 0 0 1 2 2v1" />
+  </>,
+);
+
+export const UploadIcon = createIcon(
+  <>
+    <path d="M21 15v4a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-4" />
+    <path d="m17 8-5-5-5 5" />
+    <path d="M12 3v12" />
+  </>,
+);
+
 /** The CargoFlow mark. */
 export function Logo({ size = 28 }: { size?: number }) {
   return (

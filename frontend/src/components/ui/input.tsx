@@ -20,6 +20,11 @@ export function Input({ className, ...props }: ComponentProps<'input'>) {
   return <input {...props} {...control} className={cn(styles.control, className)} />;
 }
 
+export function Textarea({ className, rows = 3, ...props }: ComponentProps<'textarea'>) {
+  const control = useControlProps(props);
+  return <textarea rows={rows} {...props} {...control} className={cn(styles.control, styles.textarea, className)} />;
+}
+
 export function Select({ className, children, ...props }: ComponentProps<'select'>) {
   const control = useControlProps(props);
   return (

@@ -27,10 +27,12 @@ export function PaginatedTable<T>({ query, caption, columns, getRowId, empty }: 
   if (!rows) {
     return <ErrorState error={query.error} onRetry={() => void query.refetch()} isRetrying={query.isFetching} />;
   }
-  if (rows.length === 0) return empty;
+  if (rows.length === 0 && !query.hasNextPage) return empty;
 
   const footer = query.hasNextPage ? (
     <div style={{ display: 'grid', justifyItems: 'center', gap: 'var(--space-2)' }}>
+      {/* A filtered list can hand out empty pages that still have more after them. */}
+      {rows.length === 0 && <p style={{ color: 'var(--color-text-muted)', textAlign: 'center' }}>{t.common.keepSearching}</p>}
       {query.isFetchNextPageError && (
         <p role="alert" style={{ color: 'var(--color-danger)' }}>
           {isApiError(query.error) ? query.error.message : t.errors.unexpected}
@@ -42,5 +44,6 @@ export function PaginatedTable<T>({ query, caption, columns, getRowId, empty }: 
     </div>
   ) : undefined;
 
+  if (rows.length === 0) return <div style={{ padding: 'var(--space-4)' }}>{footer}</div>;
   return <Table caption={caption} columns={columns} rows={rows} getRowId={getRowId} footer={footer} />;
 }

@@ -1,0 +1,127 @@
+//! Routes: a driver's day with a vehicle and an ordered list of stops from its orders.
+//! PLANNED -> IN_PROGRESS -> COMPLETED, or CANCELLED (from PLANNED or IN_PROGRESS).
+
+use serde::{Deserialize, Serialize};
+use time::{Date, OffsetDateTime};
+
+use crate::ids::*;
+use crate::orders::{OrderId, RouteId, StopId, StopStatus, StopType};
+
+/// Orders one route may hold: its creation (route, marker, driver and vehicle checks, and per
+/// order the order, a history row and an event) must fit one TransactWriteItems (100 items).
+pub const MAX_ORDERS_PER_ROUTE: usize = 30;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RouteStatus {
+    Planned,
+    InProgress,
+    Completed,
+    Cancelled,
+}
+
+impl RouteStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RouteStatus::Planned => "PLANNED",
+            RouteStatus::InProgress => "IN_PROGRESS",
+            RouteStatus::Completed => "COMPLETED",
+            RouteStatus::Cancelled => "CANCELLED",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        match raw.trim().to_uppercase().as_str() {
+            "PLANNED" => Ok(Self::Planned),
+            "IN_PROGRESS" => Ok(Self::InProgress),
+            "COMPLETED" => Ok(Self::Completed),
+            "CANCELLED" => Ok(Self::Cancelled),
+            _ => Err("must be one of PLANNED, IN_PROGRESS, COMPLETED, CANCELLED".into()),
+        }
+    }
+
+    pub fn can_become(self, to: RouteStatus) -> bool {
+        matches!(
+            (self, to),
+            (RouteStatus::Planned, RouteStatus::InProgress)
+                | (RouteStatus::InProgress, RouteStatus::Completed)
+                | (RouteStatus::Planned, RouteStatus::Cancelled)
+                | (RouteStatus::InProgress, RouteStatus::Cancelled)
+        )
+    }
+
+    pub fn is_final(self) -> bool {
+        matches!(self, RouteStatus::Completed | RouteStatus::Cancelled)
+    }
+}
+
+/// One stop in the route's driving order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RouteStop {
+    pub stop_id: StopId,
+    pub order_id: OrderId,
+    #[serde(rename = "type")]
+    pub stop_type: StopType,
+    pub address_line: String,
+    pub city: String,
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
+    pub status: StopStatus,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub scheduled_eta: Option<OffsetDateTime>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Route {
+    pub id: RouteId,
+    #[schema(value_type = String, example = "2026-11-23")]
+    pub route_date: Date,
+    pub driver_id: DriverId,
+    pub vehicle_id: VehicleId,
+    pub status: RouteStatus,
+    pub order_ids: Vec<OrderId>,
+    /// The driving order.
+    pub stops: Vec<RouteStop>,
+    pub total_distance_m: f64,
+    pub total_weight_kg: f64,
+    pub optimized: bool,
+    /// Stops whose time windows the planned order cannot meet.
+    pub unmet_windows: Vec<StopId>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub start_time: Option<OffsetDateTime>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub end_time: Option<OffsetDateTime>,
+    /// When the route.reminder event went out (once per route).
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub reminder_sent_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+    pub version: u64,
+}
+
+pub fn parse_route_date(raw: &str) -> Result<Date, String> {
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    Date::parse(raw.trim(), &fmt).map_err(|_| "must be a date (YYYY-MM-DD)".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn route_status_moves() {
+        use RouteStatus::*;
+        let all = [Planned, InProgress, Completed, Cancelled];
+        let allowed = [(Planned, InProgress), (InProgress, Completed), (Planned, Cancelled), (InProgress, Cancelled)];
+        for from in all {
+            for to in all {
+                assert_eq!(from.can_become(to), allowed.contains(&(from, to)), "{from:?} -> {to:?}");
+            }
+            assert_eq!(RouteStatus::parse(from.as_str()), Ok(from));
+        }
+        assert!(parse_route_date("2026-02-19").is_ok());
+        assert!(parse_route_date("19/02/2026").is_err());
+    }
+}
