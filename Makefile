@@ -35,3 +35,7 @@ localstack-resources: ## create the template's resources in a LocalStack on :456
 	env -u AWS_ENDPOINT_URL_DYNAMODB -u AWS_ENDPOINT_URL_DYNAMODB_STREAMS -u AWS_ENDPOINT_URL_S3 \
 	-u AWS_ENDPOINT_URL_SQS -u AWS_ENDPOINT_URL_EVENTBRIDGE AWS_ENDPOINT_URL=http://127.0.0.1:4566 \
 	cargo run -q -p cargoflow-infra --bin create-resources template.yaml
+
+.PHONY: bench-optimizer
+bench-optimizer: ## route optimiser on TSPLIB instances (TSPLIB=<folder> to change)
+	cargo run --release -q -p cargoflow-optimizer --bin bench-tsplib -- $(or $(TSPLIB),../shared/bench/tsplib)

@@ -36,7 +36,7 @@ PIDS+=("$DDB_PID" "$MOTO_PID")
 
 say "running the tests"
 set +e +o pipefail
-cargo test -- --test-threads=4 2>&1 | tee "$LOGS/cargo-test.log" | grep -E '^(running|test result)|FAILED|panicked'
+cargo test --no-fail-fast -- --test-threads=4 2>&1 | tee "$LOGS/cargo-test.log" | grep -E '^(running|test result)|FAILED|panicked'
 status=${PIPESTATUS[0]}
 set -e -o pipefail
 if [ "$status" -ne 0 ]; then

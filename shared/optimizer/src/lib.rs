@@ -158,8 +158,8 @@ pub struct Params {
     /// The vehicle comes back to the depot at the end (counted in distance and `end_s`);
     /// only with [`Start::Depot`].
     pub return_to_start: bool,
-    /// Perturbation rounds of the iterated local search; `None`: chosen by route size (about
-    /// 25 per stop, at most 10,000), `Some(0)`: local search only.
+    /// Perturbation rounds of the iterated local search; `None`: chosen by route size (25 per
+    /// stop, at least 400 and at most 10,000; none under 8 stops), `Some(0)`: local search only.
     pub max_kicks: Option<u64>,
     /// Wall-clock bound on the improvement; `None`: the kick budget alone bounds it. A result
     /// cut short by the clock depends on the machine's speed (the only non-determinism).

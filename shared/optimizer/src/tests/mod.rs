@@ -283,7 +283,7 @@ fn bad_input_is_refused() {
     let ok = Stop::new("a", StopKind::Drop).at(52.0, 13.0);
     let depot = Start::Depot(LatLng::new(52.0, 13.0));
     assert_eq!(
-        optimize(depot, &[ok.clone()], &Params::with_speed(0.0)),
+        optimize(depot, std::slice::from_ref(&ok), &Params::with_speed(0.0)),
         Err(OptimizeError::InvalidSpeed(0.0))
     );
     assert_eq!(
