@@ -264,3 +264,33 @@ impl StreamPoller {
         }
     }
 }
+
+/// Starts a poller for every function whose template events include a DynamoDB stream,
+/// feeding it the function's own handler. Stops when `shutdown` turns true.
+pub fn start_from_template(
+    template: &crate::template::Template,
+    deps: Arc<cargoflow_functions::Deps>,
+    sdk: &aws_config::SdkConfig,
+    table: &str,
+    shutdown: watch::Receiver<bool>,
+) -> Result<Vec<tokio::task::JoinHandle<()>>> {
+    let mut tasks = Vec::new();
+    for f in &template.functions {
+        if !f.other_events.values().any(|t| t == "DynamoDB") {
+            continue;
+        }
+        let handler = cargoflow_functions::registry::stream_function(&f.binary).ok_or_else(|| anyhow!("{} has no stream handler", f.binary))?;
+        let deps = deps.clone();
+        let consumer: StreamConsumer = Arc::new(move |event| handler(deps.clone(), event));
+        let poller = StreamPoller::new(sdk, PollerConfig::new(table));
+        let name = f.binary.clone();
+        let shutdown = shutdown.clone();
+        tasks.push(tokio::spawn(async move {
+            if let Err(e) = poller.run(consumer, None, shutdown).await {
+                tracing::error!(function = %name, error = %e, "stream poller stopped");
+            }
+        }));
+        tracing::info!(function = %f.binary, "stream poller started");
+    }
+    Ok(tasks)
+}

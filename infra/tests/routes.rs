@@ -327,3 +327,24 @@ async fn tenant_isolation_on_every_route_endpoint() {
     assert_eq!(other.t.get(&format!("/api/ops/routes?date={DAY}")).await.1["items"].as_array().unwrap().len(), 1);
     assert_eq!(f.t.get(&format!("/api/ops/routes/{rid}")).await.1["status"], "PLANNED");
 }
+
+#[tokio::test]
+async fn only_the_routes_driver_starts_it() {
+    let f = Fleet::new(1000).await;
+    let a = f.order("START-A", 1.0, 0.0).await;
+    let (_, r) = f.route(DAY, &[&a], false).await;
+    let rid = r["id"].as_str().unwrap();
+    let driver_email = f.t.get(&format!("/api/ops/drivers/{}", f.driver)).await.1["email"].as_str().unwrap().to_string();
+    let (_, session) = login(&f.t.http, &driver_email, "DriverPass123!").await;
+    let driver = session["access_token"].as_str().unwrap().to_string();
+    let (_, other_email) = f.t.driver_with_login().await;
+    let (_, other) = login(&f.t.http, &other_email, "DriverPass123!").await;
+    let start = |token: String| send(f.t.http.post(url(&format!("/api/driver/routes/{rid}/start"))).bearer_auth(token));
+    assert_eq!(start(other["access_token"].as_str().unwrap().to_string()).await.0, 404, "another driver's route");
+    assert_eq!(start(f.t.access.clone()).await.0, 403, "ops tokens cannot use driver routes");
+    let (s, started) = start(driver.clone()).await;
+    assert_eq!(s, 200, "{started}");
+    assert_eq!(started["status"], "IN_PROGRESS");
+    assert!(started["start_time"].is_string());
+    assert_eq!(start(driver).await.0, 409, "already started");
+}

@@ -34,7 +34,11 @@ fn names_are_one_name_through_the_stack() {
             .join("../functions/api/src")
             .join(format!("{}.rs", f.binary.replace('-', "_")));
         assert!(module.is_file(), "handler module for {}", f.binary);
-        assert!(!f.http_routes.is_empty() || !f.schedules.is_empty(), "{} has a route or a schedule", f.binary);
+        let streamed = f.other_events.values().any(|t| t == "DynamoDB");
+        assert!(!f.http_routes.is_empty() || !f.schedules.is_empty() || streamed, "{} has an event source", f.binary);
+        if streamed {
+            assert!(cargoflow_functions::registry::stream_function(&f.binary).is_some(), "{} consumes the stream in the code", f.binary);
+        }
         if !f.schedules.is_empty() {
             assert!(cargoflow_functions::registry::schedule_function(&f.binary).is_some(), "{} is scheduled in the code", f.binary);
         }

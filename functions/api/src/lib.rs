@@ -72,10 +72,16 @@ pub mod planning;
 pub mod reassign_order;
 pub mod remove_route_order;
 pub mod reorder_route;
+pub mod start_route;
 pub mod routing;
 
 // Scheduled jobs
 pub mod detect_delays;
 pub mod send_route_reminders;
+pub mod sweep_outbox;
+
+// Event pipeline
+pub mod publish;
+pub mod relay_outbox;
 
 pub use deps::Deps;

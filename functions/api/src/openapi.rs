@@ -54,6 +54,7 @@ use utoipa::{Modify, OpenApi};
         crate::remove_route_order::handle,
         crate::cancel_route::handle,
         crate::reassign_order::handle,
+        crate::start_route::handle,
     ),
     components(schemas(cargoflow_http::ErrorBody)),
     modifiers(&BearerAuth),

@@ -76,6 +76,7 @@ pub fn http_functions() -> Vec<(&'static str, HttpFn)> {
         http!("remove-route-order", remove_route_order),
         http_idempotent!("cancel-route", cancel_route),
         http_idempotent!("reassign-order", reassign_order),
+        http_idempotent!("start-route", start_route),
     ]
 }
 
@@ -92,7 +93,25 @@ macro_rules! schedule {
 
 /// Every scheduled function.
 pub fn schedule_functions() -> Vec<(&'static str, ScheduleFn)> {
-    vec![schedule!("detect-delays", detect_delays), schedule!("send-route-reminders", send_route_reminders)]
+    vec![
+        schedule!("detect-delays", detect_delays),
+        schedule!("send-route-reminders", send_route_reminders),
+        schedule!("sweep-outbox", sweep_outbox),
+    ]
+}
+
+/// A DynamoDB-stream function: a batch of records in, the failed ones out.
+pub type StreamFn = fn(
+    Arc<Deps>,
+    aws_lambda_events::dynamodb::Event,
+) -> BoxFuture<'static, Result<aws_lambda_events::streams::DynamoDbEventResponse, String>>;
+
+pub fn stream_functions() -> Vec<(&'static str, StreamFn)> {
+    vec![("relay-outbox", |deps, event| Box::pin(crate::relay_outbox::handle(deps, event)))]
+}
+
+pub fn stream_function(name: &str) -> Option<StreamFn> {
+    stream_functions().into_iter().find(|(n, _)| *n == name).map(|(_, f)| f)
 }
 
 pub fn schedule_function(name: &str) -> Option<ScheduleFn> {
@@ -101,7 +120,12 @@ pub fn schedule_function(name: &str) -> Option<ScheduleFn> {
 
 /// Every function name, HTTP or scheduled.
 pub fn all_function_names() -> Vec<&'static str> {
-    http_functions().into_iter().map(|(n, _)| n).chain(schedule_functions().into_iter().map(|(n, _)| n)).collect()
+    http_functions()
+        .into_iter()
+        .map(|(n, _)| n)
+        .chain(schedule_functions().into_iter().map(|(n, _)| n))
+        .chain(stream_functions().into_iter().map(|(n, _)| n))
+        .collect()
 }
 
 pub fn http_function(name: &str) -> Option<HttpFn> {

@@ -25,6 +25,28 @@ where
     })
 }
 
+/// What a stream-triggered function's binary runs (partial batch responses).
+pub fn run_stream<F, Fut>(function: &'static str, handler: F) -> Result<(), lambda_runtime::Error>
+where
+    F: Fn(Arc<Deps>, aws_lambda_events::dynamodb::Event) -> Fut + Send + Sync + Copy + 'static,
+    Fut: Future<Output = Result<aws_lambda_events::streams::DynamoDbEventResponse, String>> + Send + 'static,
+{
+    cargoflow_http::logging::init();
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    rt.block_on(async move {
+        let deps = Arc::new(Deps::from_env().await?);
+        lambda_runtime::run(lambda_runtime::service_fn(move |event: lambda_runtime::LambdaEvent<aws_lambda_events::dynamodb::Event>| {
+            let deps = deps.clone();
+            async move {
+                let span = tracing::info_span!("stream", function = function, request_id = %event.context.request_id);
+                let _g = span.enter();
+                handler(deps, event.payload).await.map_err(lambda_runtime::Error::from)
+            }
+        }))
+        .await
+    })
+}
+
 /// What a scheduled function's binary runs: the EventBridge Scheduler event in, a JSON report out.
 pub fn run_schedule<F, Fut>(function: &'static str, handler: F) -> Result<(), lambda_runtime::Error>
 where

@@ -24,6 +24,9 @@ async fn main() -> Result<()> {
     println!("local host: http://{bind}:{port} ({} routes from {template_path})", routes.len());
     let speedup: u32 = std::env::var("LOCAL_SCHEDULE_SPEEDUP").ok().and_then(|v| v.parse().ok()).unwrap_or(1);
     let _schedules = cargoflow_infra::schedules::start(&template, deps.clone(), speedup)?;
+    let (_stop_streams, streams_rx) = tokio::sync::watch::channel(false);
+    let sdk = aws_config::load_from_env().await;
+    let _streams = cargoflow_infra::streams::start_from_template(&template, deps.clone(), &sdk, &deps.config.table_name, streams_rx)?;
     let state = HostState { deps, routes: Arc::new(routes), cors_origins: Arc::new(cors_origins), static_dir };
     serve(listener, state, async {
         let _ = tokio::signal::ctrl_c().await;

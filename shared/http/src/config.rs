@@ -36,6 +36,11 @@ pub struct AppConfig {
     pub delay_margin_secs: i64,
     /// `REMINDER_LEAD_SECS`: routes starting within this many seconds get a reminder (default 3600).
     pub reminder_lead_secs: i64,
+    /// `EVENT_BUS_NAME`: the EventBridge bus events are published to.
+    pub event_bus_name: String,
+    /// `SWEEP_AFTER_SECS`: the sweeper republishes events still PENDING this long after they
+    /// were due (default 60).
+    pub sweep_after_secs: i64,
 }
 
 impl std::fmt::Debug for AppConfig {
@@ -93,6 +98,8 @@ impl AppConfig {
             stop_service_secs: num("STOP_SERVICE_SECS", 300)?,
             delay_margin_secs: num("DELAY_MARGIN_SECS", 900)?,
             reminder_lead_secs: num("REMINDER_LEAD_SECS", 3600)?,
+            event_bus_name: var("EVENT_BUS_NAME", "cargoflow-local"),
+            sweep_after_secs: num("SWEEP_AFTER_SECS", 60)?,
         })
     }
 }

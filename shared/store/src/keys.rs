@@ -179,6 +179,10 @@ pub const OUTBOX_SHARDS: u32 = 8;
 
 pub fn gsi2_outbox_pending(event: &EventId) -> String {
     let shard = event.as_str().bytes().fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b))) % OUTBOX_SHARDS;
+    gsi2_outbox_shard(shard)
+}
+
+pub fn gsi2_outbox_shard(shard: u32) -> String {
     format!("OUTBOX#PENDING#{shard}")
 }
 

@@ -18,6 +18,7 @@ pub mod keys;
 pub mod metrics;
 pub mod order_items;
 pub mod orders;
+pub mod outbox;
 pub mod sessions;
 pub mod store;
 pub mod tenancy;

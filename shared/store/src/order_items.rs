@@ -188,7 +188,7 @@ impl EventItem {
 
     pub fn new(tenant: &TenantId, e: &NewEvent) -> Self {
         let k = keys::event(tenant, &e.id);
-        let due = time_util::rfc3339(e.occurred_at);
+        let due = due_key(e.occurred_at);
         Self {
             pk: k.pk,
             sk: k.sk,
@@ -209,6 +209,12 @@ impl EventItem {
             version: 1,
         }
     }
+}
+
+/// GSI2 sort key of a pending event: when it is due, as zero-padded epoch milliseconds (so
+/// keys compare as times), then its id.
+pub fn due_key(t: OffsetDateTime) -> String {
+    format!("{:015}", (t.unix_timestamp_nanos() / 1_000_000).max(0))
 }
 
 /// One idempotency key's record: the request's hash and, once done, the response to replay.

@@ -1,0 +1,85 @@
+//! The outbox side of events: marking them published, scheduling a retry, finding the ones
+//! the relay missed.
+
+use cargoflow_domain::*;
+use time::OffsetDateTime;
+
+use crate::order_items::{EventItem, due_key};
+use crate::store::{key_map, n, s};
+use crate::{Store, StoreError, keys};
+
+impl Store {
+    /// PENDING -> PROCESSED, leaving the pending index. Idempotent: an event already marked
+    /// (by a concurrent relay or sweeper) is left alone.
+    pub async fn mark_event_processed(&self, tenant: &TenantId, event: &EventId, now: OffsetDateTime) -> Result<(), StoreError> {
+        let r = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key_map(&keys::event(tenant, event))))
+            .update_expression("SET #status = :done, processed_at = :now, updated_at = :now, version = version + :one REMOVE GSI2PK, GSI2SK")
+            .condition_expression("#status = :pending")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":done", s("PROCESSED"))
+            .expression_attribute_values(":pending", s("PENDING"))
+            .expression_attribute_values(":now", s(time_util::rfc3339(now)))
+            .expression_attribute_values(":one", n(1))
+            .send()
+            .await;
+        match r {
+            Ok(_) => Ok(()),
+            Err(e) if matches!(e.as_service_error(), Some(aws_sdk_dynamodb::operation::update_item::UpdateItemError::ConditionalCheckFailedException(_))) => Ok(()),
+            Err(e) => Err(StoreError::backend("UpdateItem", e)),
+        }
+    }
+
+    /// A failed publish: one more retry counted, due again at `next_attempt_at` (still PENDING,
+    /// so the sweeper finds it then).
+    pub async fn reschedule_event(&self, tenant: &TenantId, event: &EventId, next_attempt_at: OffsetDateTime, error: &str, now: OffsetDateTime) -> Result<(), StoreError> {
+        let shard = keys::gsi2_outbox_pending(event);
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key_map(&keys::event(tenant, event))))
+            .update_expression("SET retries = retries + :one, next_attempt_at = :next, last_error = :err, updated_at = :now, version = version + :one, GSI2PK = :shard, GSI2SK = :due")
+            .condition_expression("#status = :pending")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":pending", s("PENDING"))
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":next", s(time_util::rfc3339(next_attempt_at)))
+            .expression_attribute_values(":err", s(error.chars().take(500).collect::<String>()))
+            .expression_attribute_values(":now", s(time_util::rfc3339(now)))
+            .expression_attribute_values(":shard", s(shard))
+            .expression_attribute_values(":due", s(format!("{}#{}", due_key(next_attempt_at), event)))
+            .send()
+            .await
+            .map(|_| ())
+            .or_else(|e| match e.as_service_error() {
+                Some(aws_sdk_dynamodb::operation::update_item::UpdateItemError::ConditionalCheckFailedException(_)) => Ok(()),
+                _ => Err(StoreError::backend("UpdateItem", e)),
+            })
+    }
+
+    /// PENDING events due at or before `due_by`, across every tenant (all outbox shards).
+    pub async fn due_events(&self, due_by: OffsetDateTime, limit: i32) -> Result<Vec<EventItem>, StoreError> {
+        let mut out = Vec::new();
+        for shard in 0..keys::OUTBOX_SHARDS {
+            let page = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(keys::GSI2)
+                .key_condition_expression("GSI2PK = :pk AND GSI2SK <= :due")
+                .expression_attribute_values(":pk", s(keys::gsi2_outbox_shard(shard)))
+                .expression_attribute_values(":due", s(format!("{}#~", due_key(due_by))))
+                .limit(limit)
+                .send()
+                .await
+                .map_err(|e| StoreError::backend("Query", e))?;
+            for item in page.items.unwrap_or_default() {
+                out.push(serde_dynamo::from_item(item)?);
+            }
+        }
+        Ok(out)
+    }
+}
