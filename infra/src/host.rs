@@ -52,7 +52,13 @@ impl Route {
                 }
             })
             .collect();
-        Self { method: method.to_string(), path: path.to_string(), function: function.to_string(), segments, handler }
+        Self {
+            method: method.to_string(),
+            path: path.to_string(),
+            function: function.to_string(),
+            segments,
+            handler,
+        }
     }
 
     /// Matches a request path; returns the path parameters. Like API Gateway, a trailing
@@ -87,8 +93,16 @@ impl Route {
     /// API Gateway prefers the most specific route: static segments over parameters over
     /// greedy ones.
     fn specificity(&self) -> (usize, usize) {
-        let statics = self.segments.iter().filter(|s| matches!(s, Segment::Static(_))).count();
-        let greedy = self.segments.iter().filter(|s| matches!(s, Segment::Greedy(_))).count();
+        let statics = self
+            .segments
+            .iter()
+            .filter(|s| matches!(s, Segment::Static(_)))
+            .count();
+        let greedy = self
+            .segments
+            .iter()
+            .filter(|s| matches!(s, Segment::Greedy(_)))
+            .count();
         (usize::MAX - greedy, statics)
     }
 }
@@ -98,12 +112,15 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Some(b) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Some(b) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(b);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;
@@ -122,12 +139,18 @@ pub fn routes(template: &Template) -> Result<Vec<Route>> {
             }
             continue;
         }
-        let handler = http_function(&f.binary).ok_or_else(|| anyhow!("{} ({}) has no HTTP handler in the registry", f.logical_id, f.binary))?;
+        let handler = http_function(&f.binary).ok_or_else(|| {
+            anyhow!(
+                "{} ({}) has no HTTP handler in the registry",
+                f.logical_id,
+                f.binary
+            )
+        })?;
         for r in &f.http_routes {
             routes.push(Route::new(&r.method, &r.path, &f.binary, handler));
         }
     }
-    routes.sort_by(|a, b| b.specificity().cmp(&a.specificity()));
+    routes.sort_by_key(|r| std::cmp::Reverse(r.specificity()));
     Ok(routes)
 }
 
@@ -171,7 +194,10 @@ pub fn api_gateway_event(
     let mut query = Map::new();
     for pair in raw_query.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        let (k, v) = (percent_decode(&k.replace('+', " ")), percent_decode(&v.replace('+', " ")));
+        let (k, v) = (
+            percent_decode(&k.replace('+', " ")),
+            percent_decode(&v.replace('+', " ")),
+        );
         match query.get_mut(&k) {
             Some(Value::String(existing)) => {
                 existing.push(',');
@@ -184,7 +210,11 @@ pub fn api_gateway_event(
     }
     let now = time::OffsetDateTime::now_utc();
     let route_key = format!("{} {}", route.method, route.path);
-    let host = headers.get("host").and_then(|h| h.to_str().ok()).unwrap_or("localhost").to_string();
+    let host = headers
+        .get("host")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost")
+        .to_string();
     let (body_value, is_b64) = if body.is_empty() {
         (Value::Null, false)
     } else {
@@ -235,16 +265,25 @@ pub fn api_gateway_event(
 }
 
 fn cors_headers(state: &HostState, req_headers: &HeaderMap, out: &mut HeaderMap) {
-    let Some(origin) = req_headers.get("origin").and_then(|o| o.to_str().ok()) else { return };
+    let Some(origin) = req_headers.get("origin").and_then(|o| o.to_str().ok()) else {
+        return;
+    };
     let allowed = state.cors_origins.iter().any(|o| o == "*" || o == origin);
     if !allowed {
         return;
     }
-    let value = if state.cors_origins.iter().any(|o| o == "*") { "*" } else { origin };
+    let value = if state.cors_origins.iter().any(|o| o == "*") {
+        "*"
+    } else {
+        origin
+    };
     if let Ok(v) = HeaderValue::from_str(value) {
         out.insert("access-control-allow-origin", v);
     }
-    out.insert("access-control-expose-headers", HeaderValue::from_static("x-request-id, retry-after, etag"));
+    out.insert(
+        "access-control-expose-headers",
+        HeaderValue::from_static("x-request-id, retry-after, etag"),
+    );
     out.insert("vary", HeaderValue::from_static("origin"));
 }
 
@@ -256,12 +295,28 @@ pub enum Invocation {
 
 /// Finds the route for a request and runs its function with the API Gateway event, as
 /// API Gateway would. Tests call this directly to count a function's DynamoDB requests.
-pub async fn invoke(state: &HostState, method: &Method, uri: &http::Uri, headers: &HeaderMap, body: &[u8], source_ip: &str) -> Invocation {
+pub async fn invoke(
+    state: &HostState,
+    method: &Method,
+    uri: &http::Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+    source_ip: &str,
+) -> Invocation {
     let path = uri.path();
-    let candidates: Vec<(&Route, BTreeMap<String, String>)> =
-        state.routes.iter().filter_map(|r| r.matches(path).map(|p| (r, p))).collect();
-    let Some((route, params)) = candidates.iter().find(|(r, _)| r.method == method.as_str()).cloned() else {
-        return Invocation::NoRoute { method_mismatch: !candidates.is_empty() };
+    let candidates: Vec<(&Route, BTreeMap<String, String>)> = state
+        .routes
+        .iter()
+        .filter_map(|r| r.matches(path).map(|p| (r, p)))
+        .collect();
+    let Some((route, params)) = candidates
+        .iter()
+        .find(|(r, _)| r.method == method.as_str())
+        .cloned()
+    else {
+        return Invocation::NoRoute {
+            method_mismatch: !candidates.is_empty(),
+        };
     };
     let event = api_gateway_event(route, method, uri, headers, body, &params, source_ip);
     match lambda_http::request::from_str(&event.to_string()) {
@@ -278,11 +333,19 @@ pub async fn dispatch(
 ) -> AxumResponse {
     let (parts, body) = req.into_parts();
     let path = parts.uri.path().to_string();
-    if parts.method == Method::OPTIONS && parts.headers.contains_key("access-control-request-method") {
+    if parts.method == Method::OPTIONS
+        && parts.headers.contains_key("access-control-request-method")
+    {
         let mut headers = HeaderMap::new();
         cors_headers(&state, &parts.headers, &mut headers);
-        headers.insert("access-control-allow-methods", HeaderValue::from_static("GET,POST,PUT,PATCH,DELETE,OPTIONS"));
-        headers.insert("access-control-allow-headers", HeaderValue::from_static("authorization,content-type,idempotency-key,if-none-match"));
+        headers.insert(
+            "access-control-allow-methods",
+            HeaderValue::from_static("GET,POST,PUT,PATCH,DELETE,OPTIONS"),
+        );
+        headers.insert(
+            "access-control-allow-headers",
+            HeaderValue::from_static("authorization,content-type,idempotency-key,if-none-match"),
+        );
         headers.insert("access-control-max-age", HeaderValue::from_static("600"));
         return (StatusCode::NO_CONTENT, headers).into_response();
     }
@@ -290,17 +353,39 @@ pub async fn dispatch(
     let bytes: Bytes = match axum::body::to_bytes(body, 10 * 1024 * 1024).await {
         Ok(b) => b,
         Err(_) => {
-            return (StatusCode::PAYLOAD_TOO_LARGE, [("content-type", "application/json")], r#"{"message":"Request Entity Too Large"}"#)
+            return (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                [("content-type", "application/json")],
+                r#"{"message":"Request Entity Too Large"}"#,
+            )
                 .into_response();
         }
     };
-    let response = match invoke(&state, &parts.method, &parts.uri, &parts.headers, &bytes, &addr.ip().to_string()).await {
+    let response = match invoke(
+        &state,
+        &parts.method,
+        &parts.uri,
+        &parts.headers,
+        &bytes,
+        &addr.ip().to_string(),
+    )
+    .await
+    {
         Invocation::Response(r) => r,
         Invocation::NoRoute { method_mismatch } => {
             if path.starts_with("/api/") || path == "/api" {
-                let status = if method_mismatch { StatusCode::METHOD_NOT_ALLOWED } else { StatusCode::NOT_FOUND };
+                let status = if method_mismatch {
+                    StatusCode::METHOD_NOT_ALLOWED
+                } else {
+                    StatusCode::NOT_FOUND
+                };
                 // API Gateway's own answer for an unknown route.
-                return (status, [("content-type", "application/json")], r#"{"message":"Not Found"}"#).into_response();
+                return (
+                    status,
+                    [("content-type", "application/json")],
+                    r#"{"message":"Not Found"}"#,
+                )
+                    .into_response();
             }
             return serve_static(&state, &path).await;
         }
@@ -331,7 +416,11 @@ async fn serve_static(state: &HostState, path: &str) -> AxumResponse {
     let rel = path.trim_start_matches('/');
     let safe = !rel.split('/').any(|s| s == ".." || s.starts_with('.'));
     let candidate = dir.join(rel);
-    let file = if safe && !rel.is_empty() && candidate.is_file() { candidate } else { dir.join("index.html") };
+    let file = if safe && !rel.is_empty() && candidate.is_file() {
+        candidate
+    } else {
+        dir.join("index.html")
+    };
     match tokio::fs::read(&file).await {
         Ok(bytes) => {
             let ct = match file.extension().and_then(|e| e.to_str()) {
@@ -345,7 +434,11 @@ async fn serve_static(state: &HostState, path: &str) -> AxumResponse {
                 Some("woff2") => "font/woff2",
                 _ => "application/octet-stream",
             };
-            let cache = if file.ends_with("index.html") || file.ends_with("sw.js") { "no-cache" } else { "public, max-age=31536000, immutable" };
+            let cache = if file.ends_with("index.html") || file.ends_with("sw.js") {
+                "no-cache"
+            } else {
+                "public, max-age=31536000, immutable"
+            };
             ([("content-type", ct), ("cache-control", cache)], bytes).into_response()
         }
         Err(_) => (StatusCode::NOT_FOUND, "Not Found").into_response(),
@@ -357,10 +450,17 @@ pub fn router(state: HostState) -> axum::Router {
 }
 
 /// Serves until the future `shutdown` resolves.
-pub async fn serve(listener: tokio::net::TcpListener, state: HostState, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> Result<()> {
-    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await?;
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: HostState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<()> {
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await?;
     Ok(())
 }
 
@@ -403,7 +503,15 @@ mod tests {
         headers.insert("authorization", HeaderValue::from_static("Bearer t"));
         let uri: http::Uri = "/api/ops/drivers/D1?limit=5&cursor=a%2Bb".parse().unwrap();
         let params = BTreeMap::from([("id".to_string(), "D1".to_string())]);
-        let ev = api_gateway_event(&r, &Method::POST, &uri, &headers, br#"{"a":1}"#, &params, "10.0.0.1");
+        let ev = api_gateway_event(
+            &r,
+            &Method::POST,
+            &uri,
+            &headers,
+            br#"{"a":1}"#,
+            &params,
+            "10.0.0.1",
+        );
         let req = lambda_http::request::from_str(&ev.to_string()).unwrap();
         use lambda_http::RequestExt;
         assert_eq!(req.method(), Method::POST);

@@ -6,8 +6,9 @@
 
 use anyhow::{Context, Result, anyhow};
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType,
-    ScalarAttributeType, StreamSpecification, StreamViewType, TimeToLiveSpecification,
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
+    ProjectionType, ScalarAttributeType, StreamSpecification, StreamViewType,
+    TimeToLiveSpecification,
 };
 use serde_yaml_ng::Value;
 
@@ -26,20 +27,31 @@ pub struct Names {
 
 impl Names {
     pub fn from_env() -> Self {
-        let var = |k: &str, d: &str| std::env::var(k).ok().filter(|v| !v.is_empty()).unwrap_or_else(|| d.to_string());
+        let var = |k: &str, d: &str| {
+            std::env::var(k)
+                .ok()
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| d.to_string())
+        };
         Self {
             table: var("TABLE_NAME", "cargoflow-local"),
             bucket: var("POD_BUCKET", "cargoflow-pod-local"),
             bus: var("EVENT_BUS_NAME", "cargoflow-local"),
             queue: var("WEBHOOK_QUEUE_NAME", "cargoflow-webhooks"),
             dlq: var("WEBHOOK_DLQ_NAME", "cargoflow-webhooks-dlq"),
-            cors_origins: var("CORS_ALLOWED_ORIGINS", "*").split(',').map(|s| s.trim().to_string()).collect(),
+            cors_origins: var("CORS_ALLOWED_ORIGINS", "*")
+                .split(',')
+                .map(|s| s.trim().to_string())
+                .collect(),
         }
     }
 }
 
 fn s(v: &Value, path: &[&str]) -> Option<String> {
-    path.iter().try_fold(v, |cur, k| cur.get(*k)).and_then(Value::as_str).map(str::to_string)
+    path.iter()
+        .try_fold(v, |cur, k| cur.get(*k))
+        .and_then(Value::as_str)
+        .map(str::to_string)
 }
 
 fn key_schema(v: &Value) -> Result<Vec<KeySchemaElement>> {
@@ -47,19 +59,29 @@ fn key_schema(v: &Value) -> Result<Vec<KeySchemaElement>> {
         .ok_or_else(|| anyhow!("KeySchema is not a list"))?
         .iter()
         .map(|k| {
-            let name = s(k, &["AttributeName"]).ok_or_else(|| anyhow!("KeySchema without AttributeName"))?;
+            let name = s(k, &["AttributeName"])
+                .ok_or_else(|| anyhow!("KeySchema without AttributeName"))?;
             let kt = match s(k, &["KeyType"]).as_deref() {
                 Some("HASH") => KeyType::Hash,
                 Some("RANGE") => KeyType::Range,
                 other => return Err(anyhow!("bad KeyType {other:?}")),
             };
-            Ok(KeySchemaElement::builder().attribute_name(name).key_type(kt).build()?)
+            Ok(KeySchemaElement::builder()
+                .attribute_name(name)
+                .key_type(kt)
+                .build()?)
         })
         .collect()
 }
 
-pub async fn create_table(ddb: &aws_sdk_dynamodb::Client, template: &Template, name: &str) -> Result<()> {
-    let p = template.properties("Table").ok_or_else(|| anyhow!("template has no Table"))?;
+pub async fn create_table(
+    ddb: &aws_sdk_dynamodb::Client,
+    template: &Template,
+    name: &str,
+) -> Result<()> {
+    let p = template
+        .properties("Table")
+        .ok_or_else(|| anyhow!("template has no Table"))?;
     let attrs = p
         .get("AttributeDefinitions")
         .and_then(Value::as_sequence)
@@ -72,7 +94,10 @@ pub async fn create_table(ddb: &aws_sdk_dynamodb::Client, template: &Template, n
                 Some("B") => ScalarAttributeType::B,
                 other => return Err(anyhow!("bad AttributeType {other:?}")),
             };
-            Ok(AttributeDefinition::builder().attribute_name(s(a, &["AttributeName"]).unwrap_or_default()).attribute_type(t).build()?)
+            Ok(AttributeDefinition::builder()
+                .attribute_name(s(a, &["AttributeName"]).unwrap_or_default())
+                .attribute_type(t)
+                .build()?)
         })
         .collect::<Result<Vec<_>>>()?;
     let mut req = ddb
@@ -80,8 +105,16 @@ pub async fn create_table(ddb: &aws_sdk_dynamodb::Client, template: &Template, n
         .table_name(name)
         .billing_mode(BillingMode::PayPerRequest)
         .set_attribute_definitions(Some(attrs))
-        .set_key_schema(Some(key_schema(p.get("KeySchema").ok_or_else(|| anyhow!("Table has no KeySchema"))?)?));
-    for g in p.get("GlobalSecondaryIndexes").and_then(Value::as_sequence).into_iter().flatten() {
+        .set_key_schema(Some(key_schema(
+            p.get("KeySchema")
+                .ok_or_else(|| anyhow!("Table has no KeySchema"))?,
+        )?));
+    for g in p
+        .get("GlobalSecondaryIndexes")
+        .and_then(Value::as_sequence)
+        .into_iter()
+        .flatten()
+    {
         let projection = match s(g, &["Projection", "ProjectionType"]).as_deref() {
             Some("KEYS_ONLY") => ProjectionType::KeysOnly,
             _ => ProjectionType::All,
@@ -89,26 +122,39 @@ pub async fn create_table(ddb: &aws_sdk_dynamodb::Client, template: &Template, n
         req = req.global_secondary_indexes(
             GlobalSecondaryIndex::builder()
                 .index_name(s(g, &["IndexName"]).unwrap_or_default())
-                .set_key_schema(Some(key_schema(g.get("KeySchema").ok_or_else(|| anyhow!("GSI without KeySchema"))?)?))
+                .set_key_schema(Some(key_schema(
+                    g.get("KeySchema")
+                        .ok_or_else(|| anyhow!("GSI without KeySchema"))?,
+                )?))
                 .projection(Projection::builder().projection_type(projection).build())
                 .build()?,
         );
     }
     if let Some(view) = s(p, &["StreamSpecification", "StreamViewType"]) {
         req = req.stream_specification(
-            StreamSpecification::builder().stream_enabled(true).stream_view_type(StreamViewType::from(view.as_str())).build()?,
+            StreamSpecification::builder()
+                .stream_enabled(true)
+                .stream_view_type(StreamViewType::from(view.as_str()))
+                .build()?,
         );
     }
     match req.send().await {
         Ok(_) => tracing::info!(table = name, "table created"),
-        Err(e) if format!("{e:?}").contains("ResourceInUseException") => tracing::info!(table = name, "table exists"),
+        Err(e) if format!("{e:?}").contains("ResourceInUseException") => {
+            tracing::info!(table = name, "table exists")
+        }
         Err(e) => return Err(anyhow!("CreateTable {name}: {e:?}")),
     }
     if let Some(ttl) = s(p, &["TimeToLiveSpecification", "AttributeName"]) {
         let r = ddb
             .update_time_to_live()
             .table_name(name)
-            .time_to_live_specification(TimeToLiveSpecification::builder().attribute_name(ttl).enabled(true).build()?)
+            .time_to_live_specification(
+                TimeToLiveSpecification::builder()
+                    .attribute_name(ttl)
+                    .enabled(true)
+                    .build()?,
+            )
             .send()
             .await;
         if let Err(e) = r {
@@ -121,7 +167,11 @@ pub async fn create_table(ddb: &aws_sdk_dynamodb::Client, template: &Template, n
     Ok(())
 }
 
-pub async fn create_bucket(s3: &aws_sdk_s3::Client, template: &Template, names: &Names) -> Result<()> {
+pub async fn create_bucket(
+    s3: &aws_sdk_s3::Client,
+    template: &Template,
+    names: &Names,
+) -> Result<()> {
     use aws_sdk_s3::types::{CorsConfiguration, CorsRule};
     match s3.create_bucket().bucket(&names.bucket).send().await {
         Ok(_) => tracing::info!(bucket = %names.bucket, "bucket created"),
@@ -132,11 +182,27 @@ pub async fn create_bucket(s3: &aws_sdk_s3::Client, template: &Template, names: 
             }
         }
     }
-    let p = template.properties("PodBucket").ok_or_else(|| anyhow!("template has no PodBucket"))?;
+    let p = template
+        .properties("PodBucket")
+        .ok_or_else(|| anyhow!("template has no PodBucket"))?;
     let mut rules = Vec::new();
-    for r in p.get("CorsConfiguration").and_then(|c| c.get("CorsRules")).and_then(Value::as_sequence).into_iter().flatten() {
+    for r in p
+        .get("CorsConfiguration")
+        .and_then(|c| c.get("CorsRules"))
+        .and_then(Value::as_sequence)
+        .into_iter()
+        .flatten()
+    {
         let list = |k: &str| -> Vec<String> {
-            r.get(k).and_then(Value::as_sequence).map(|v| v.iter().filter_map(Value::as_str).map(str::to_string).collect()).unwrap_or_default()
+            r.get(k)
+                .and_then(Value::as_sequence)
+                .map(|v| {
+                    v.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default()
         };
         rules.push(
             CorsRule::builder()
@@ -152,26 +218,45 @@ pub async fn create_bucket(s3: &aws_sdk_s3::Client, template: &Template, names: 
         use aws_sdk_s3::types::{BucketVersioningStatus, VersioningConfiguration};
         s3.put_bucket_versioning()
             .bucket(&names.bucket)
-            .versioning_configuration(VersioningConfiguration::builder().status(BucketVersioningStatus::Enabled).build())
+            .versioning_configuration(
+                VersioningConfiguration::builder()
+                    .status(BucketVersioningStatus::Enabled)
+                    .build(),
+            )
             .send()
             .await
             .map_err(|e| anyhow!("PutBucketVersioning: {e:?}"))?;
     }
     if p.get("BucketEncryption").is_some() {
-        use aws_sdk_s3::types::{ServerSideEncryption, ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration, ServerSideEncryptionRule};
+        use aws_sdk_s3::types::{
+            ServerSideEncryption, ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration,
+            ServerSideEncryptionRule,
+        };
         let rule = ServerSideEncryptionRule::builder()
-            .apply_server_side_encryption_by_default(ServerSideEncryptionByDefault::builder().sse_algorithm(ServerSideEncryption::Aes256).build()?)
+            .apply_server_side_encryption_by_default(
+                ServerSideEncryptionByDefault::builder()
+                    .sse_algorithm(ServerSideEncryption::Aes256)
+                    .build()?,
+            )
             .build();
         s3.put_bucket_encryption()
             .bucket(&names.bucket)
-            .server_side_encryption_configuration(ServerSideEncryptionConfiguration::builder().rules(rule).build()?)
+            .server_side_encryption_configuration(
+                ServerSideEncryptionConfiguration::builder()
+                    .rules(rule)
+                    .build()?,
+            )
             .send()
             .await
             .map_err(|e| anyhow!("PutBucketEncryption: {e:?}"))?;
     }
     s3.put_bucket_cors()
         .bucket(&names.bucket)
-        .cors_configuration(CorsConfiguration::builder().set_cors_rules(Some(rules)).build()?)
+        .cors_configuration(
+            CorsConfiguration::builder()
+                .set_cors_rules(Some(rules))
+                .build()?,
+        )
         .send()
         .await
         .map_err(|e| anyhow!("PutBucketCors: {e:?}"))?;
@@ -199,7 +284,9 @@ pub async fn create_queues_and_rule(
     names: &Names,
 ) -> Result<(String, String)> {
     use aws_sdk_sqs::types::QueueAttributeName as A;
-    let q = template.properties("WebhookQueue").ok_or_else(|| anyhow!("template has no WebhookQueue"))?;
+    let q = template
+        .properties("WebhookQueue")
+        .ok_or_else(|| anyhow!("template has no WebhookQueue"))?;
     let dlq_url = sqs
         .create_queue()
         .queue_name(&names.dlq)
@@ -210,9 +297,18 @@ pub async fn create_queues_and_rule(
         .unwrap_or_default()
         .to_string();
     let dlq_arn = queue_arn(sqs, &dlq_url).await?;
-    let max_receive = q.get("RedrivePolicy").and_then(|r| r.get("maxReceiveCount")).and_then(Value::as_i64).unwrap_or(5);
-    let visibility = q.get("VisibilityTimeout").and_then(Value::as_i64).unwrap_or(30);
-    let redrive = serde_json::json!({ "deadLetterTargetArn": dlq_arn, "maxReceiveCount": max_receive }).to_string();
+    let max_receive = q
+        .get("RedrivePolicy")
+        .and_then(|r| r.get("maxReceiveCount"))
+        .and_then(Value::as_i64)
+        .unwrap_or(5);
+    let visibility = q
+        .get("VisibilityTimeout")
+        .and_then(Value::as_i64)
+        .unwrap_or(30);
+    let redrive =
+        serde_json::json!({ "deadLetterTargetArn": dlq_arn, "maxReceiveCount": max_receive })
+            .to_string();
     let queue_url = sqs
         .create_queue()
         .queue_name(&names.queue)
@@ -232,8 +328,13 @@ pub async fn create_queues_and_rule(
             return Err(anyhow!("CreateEventBus: {msg}"));
         }
     }
-    let rule = template.properties("WebhookRule").ok_or_else(|| anyhow!("template has no WebhookRule"))?;
-    let pattern = to_json(rule.get("EventPattern").ok_or_else(|| anyhow!("WebhookRule has no EventPattern"))?);
+    let rule = template
+        .properties("WebhookRule")
+        .ok_or_else(|| anyhow!("template has no WebhookRule"))?;
+    let pattern = to_json(
+        rule.get("EventPattern")
+            .ok_or_else(|| anyhow!("WebhookRule has no EventPattern"))?,
+    );
     let rule_name = format!("{}-webhooks", names.bus);
     events
         .put_rule()
@@ -247,7 +348,12 @@ pub async fn create_queues_and_rule(
         .put_targets()
         .rule(&rule_name)
         .event_bus_name(&names.bus)
-        .targets(aws_sdk_eventbridge::types::Target::builder().id("webhook-queue").arn(&queue_arn).build()?)
+        .targets(
+            aws_sdk_eventbridge::types::Target::builder()
+                .id("webhook-queue")
+                .arn(&queue_arn)
+                .build()?,
+        )
         .send()
         .await
         .map_err(|e| anyhow!("PutTargets: {e:?}"))?;
@@ -255,14 +361,28 @@ pub async fn create_queues_and_rule(
 }
 
 /// Everything, in order. Prints the queue URLs for the caller's environment.
-pub async fn create_all(sdk: &aws_config::SdkConfig, template: &Template, names: &Names) -> Result<()> {
+pub async fn create_all(
+    sdk: &aws_config::SdkConfig,
+    template: &Template,
+    names: &Names,
+) -> Result<()> {
     let ddb = aws_sdk_dynamodb::Client::new(sdk);
-    create_table(&ddb, template, &names.table).await.context("table")?;
-    let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(sdk).force_path_style(true).build());
-    create_bucket(&s3, template, names).await.context("bucket")?;
+    create_table(&ddb, template, &names.table)
+        .await
+        .context("table")?;
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(sdk)
+            .force_path_style(true)
+            .build(),
+    );
+    create_bucket(&s3, template, names)
+        .await
+        .context("bucket")?;
     let sqs = aws_sdk_sqs::Client::new(sdk);
     let events = aws_sdk_eventbridge::Client::new(sdk);
-    let (queue, dlq) = create_queues_and_rule(&sqs, &events, template, names).await.context("queues and rule")?;
+    let (queue, dlq) = create_queues_and_rule(&sqs, &events, template, names)
+        .await
+        .context("queues and rule")?;
     tracing::info!(%queue, %dlq, "queues ready");
     Ok(())
 }

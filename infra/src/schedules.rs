@@ -32,7 +32,8 @@ pub fn start(template: &Template, deps: Arc<Deps>, speedup: u32) -> Result<Vec<J
     let mut tasks = Vec::new();
     for f in &template.functions {
         for expr in &f.schedules {
-            let handler = schedule_function(&f.binary).ok_or_else(|| anyhow!("{} has no scheduled handler", f.binary))?;
+            let handler = schedule_function(&f.binary)
+                .ok_or_else(|| anyhow!("{} has no scheduled handler", f.binary))?;
             let Some(period) = rate_period(expr) else {
                 tracing::warn!(function = %f.binary, %expr, "only rate() schedules are played locally");
                 continue;
@@ -41,12 +42,15 @@ pub fn start(template: &Template, deps: Arc<Deps>, speedup: u32) -> Result<Vec<J
             let deps = deps.clone();
             let name = f.binary.clone();
             tasks.push(tokio::spawn(async move {
-                let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+                let mut tick =
+                    tokio::time::interval_at(tokio::time::Instant::now() + period, period);
                 loop {
                     tick.tick().await;
                     match handler(deps.clone(), event(&name)).await {
                         Ok(report) => tracing::info!(function = %name, %report, "scheduled run"),
-                        Err(e) => tracing::error!(function = %name, error = %e, "scheduled run failed"),
+                        Err(e) => {
+                            tracing::error!(function = %name, error = %e, "scheduled run failed")
+                        }
                     }
                 }
             }));

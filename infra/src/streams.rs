@@ -19,7 +19,8 @@ use futures::future::BoxFuture;
 use serde_json::{Map, Value, json};
 use tokio::sync::watch;
 
-pub type StreamConsumer = Arc<dyn Fn(Event) -> BoxFuture<'static, Result<DynamoDbEventResponse, String>> + Send + Sync>;
+pub type StreamConsumer =
+    Arc<dyn Fn(Event) -> BoxFuture<'static, Result<DynamoDbEventResponse, String>> + Send + Sync>;
 
 #[derive(Clone, Debug)]
 pub struct PollerConfig {
@@ -34,7 +35,13 @@ pub struct PollerConfig {
 
 impl PollerConfig {
     pub fn new(table: impl Into<String>) -> Self {
-        Self { table: table.into(), interval: Duration::from_millis(250), batch_size: 100, max_retries: 10, from_latest: true }
+        Self {
+            table: table.into(),
+            interval: Duration::from_millis(250),
+            batch_size: 100,
+            max_retries: 10,
+            from_latest: true,
+        }
     }
 }
 
@@ -49,13 +56,19 @@ fn attribute_json(v: &AttributeValue) -> Value {
         AttributeValue::L(l) => json!({ "L": l.iter().map(attribute_json).collect::<Vec<_>>() }),
         AttributeValue::Ss(v) => json!({ "SS": v }),
         AttributeValue::Ns(v) => json!({ "NS": v }),
-        AttributeValue::Bs(v) => json!({ "BS": v.iter().map(|b| B64.encode(b.as_ref())).collect::<Vec<_>>() }),
+        AttributeValue::Bs(v) => {
+            json!({ "BS": v.iter().map(|b| B64.encode(b.as_ref())).collect::<Vec<_>>() })
+        }
         _ => Value::Null,
     }
 }
 
 fn item_json(item: &HashMap<String, AttributeValue>) -> Value {
-    Value::Object(item.iter().map(|(k, v)| (k.clone(), attribute_json(v))).collect::<Map<_, _>>())
+    Value::Object(
+        item.iter()
+            .map(|(k, v)| (k.clone(), attribute_json(v)))
+            .collect::<Map<_, _>>(),
+    )
 }
 
 /// The event Lambda would deliver for these records.
@@ -88,11 +101,14 @@ pub fn lambda_event(records: &[Record], stream_arn: &str, region: &str) -> Resul
             })
         })
         .collect();
-    serde_json::from_value(json!({ "Records": records })).context("building the DynamoDB stream event")
+    serde_json::from_value(json!({ "Records": records }))
+        .context("building the DynamoDB stream event")
 }
 
 fn sequence(r: &Record) -> &str {
-    r.dynamodb().and_then(|d| d.sequence_number()).unwrap_or_default()
+    r.dynamodb()
+        .and_then(|d| d.sequence_number())
+        .unwrap_or_default()
 }
 
 pub struct StreamPoller {
@@ -108,12 +124,21 @@ impl StreamPoller {
             ddb: aws_sdk_dynamodb::Client::new(sdk),
             streams: aws_sdk_dynamodbstreams::Client::new(sdk),
             config,
-            region: sdk.region().map(|r| r.to_string()).unwrap_or_else(|| "us-east-1".into()),
+            region: sdk
+                .region()
+                .map(|r| r.to_string())
+                .unwrap_or_else(|| "us-east-1".into()),
         }
     }
 
     async fn stream_arn(&self) -> Result<String> {
-        let out = self.ddb.describe_table().table_name(&self.config.table).send().await.context("DescribeTable")?;
+        let out = self
+            .ddb
+            .describe_table()
+            .table_name(&self.config.table)
+            .send()
+            .await
+            .context("DescribeTable")?;
         out.table()
             .and_then(|t| t.latest_stream_arn())
             .map(str::to_string)
@@ -132,9 +157,14 @@ impl StreamPoller {
                 .send()
                 .await
                 .context("DescribeStream")?;
-            let Some(desc) = page.stream_description() else { break };
+            let Some(desc) = page.stream_description() else {
+                break;
+            };
             for s in desc.shards() {
-                let open = s.sequence_number_range().and_then(|r| r.ending_sequence_number()).is_none();
+                let open = s
+                    .sequence_number_range()
+                    .and_then(|r| r.ending_sequence_number())
+                    .is_none();
                 out.push((s.shard_id().unwrap_or_default().to_string(), open));
             }
             start = desc.last_evaluated_shard_id().map(str::to_string);
@@ -145,7 +175,12 @@ impl StreamPoller {
         Ok(out)
     }
 
-    async fn iterator(&self, arn: &str, shard: &str, kind: ShardIteratorType) -> Result<Option<String>> {
+    async fn iterator(
+        &self,
+        arn: &str,
+        shard: &str,
+        kind: ShardIteratorType,
+    ) -> Result<Option<String>> {
         let out = self
             .streams
             .get_shard_iterator()
@@ -172,13 +207,18 @@ impl StreamPoller {
             match consumer(event).await {
                 Ok(resp) if resp.batch_item_failures.is_empty() => return,
                 Ok(resp) => {
-                    let failed: HashSet<String> =
-                        resp.batch_item_failures.iter().filter_map(|f| f.item_identifier.clone()).collect();
+                    let failed: HashSet<String> = resp
+                        .batch_item_failures
+                        .iter()
+                        .filter_map(|f| f.item_identifier.clone())
+                        .collect();
                     let first = pending.iter().position(|r| failed.contains(sequence(r)));
                     match first {
                         Some(i) => pending.drain(..i).for_each(drop),
                         None => {
-                            tracing::warn!("stream poller: failures name unknown records; retrying the batch");
+                            tracing::warn!(
+                                "stream poller: failures name unknown records; retrying the batch"
+                            );
                         }
                     }
                 }
@@ -186,7 +226,10 @@ impl StreamPoller {
             }
             attempt += 1;
             if attempt > self.config.max_retries {
-                tracing::error!(records = pending.len(), "stream poller: retries exhausted; records dropped");
+                tracing::error!(
+                    records = pending.len(),
+                    "stream poller: retries exhausted; records dropped"
+                );
                 return;
             }
             tokio::time::sleep(Duration::from_millis(200u64 * 2u64.pow(attempt.min(5)))).await;
@@ -195,17 +238,26 @@ impl StreamPoller {
 
     /// Polls until `shutdown` turns true. `ready` is told once every open shard has an
     /// iterator, so a caller can write knowing the poller will see it.
-    pub async fn run(self, consumer: StreamConsumer, ready: Option<tokio::sync::oneshot::Sender<()>>, mut shutdown: watch::Receiver<bool>) -> Result<()> {
+    pub async fn run(
+        self,
+        consumer: StreamConsumer,
+        ready: Option<tokio::sync::oneshot::Sender<()>>,
+        mut shutdown: watch::Receiver<bool>,
+    ) -> Result<()> {
         let arn = self.stream_arn().await?;
         let mut iterators: HashMap<String, String> = HashMap::new();
         let mut known: HashSet<String> = HashSet::new();
-        let first_kind = if self.config.from_latest { ShardIteratorType::Latest } else { ShardIteratorType::TrimHorizon };
+        let first_kind = if self.config.from_latest {
+            ShardIteratorType::Latest
+        } else {
+            ShardIteratorType::TrimHorizon
+        };
         for (shard, open) in self.shards(&arn).await? {
             known.insert(shard.clone());
-            if open || !self.config.from_latest {
-                if let Some(it) = self.iterator(&arn, &shard, first_kind.clone()).await? {
-                    iterators.insert(shard, it);
-                }
+            if (open || !self.config.from_latest)
+                && let Some(it) = self.iterator(&arn, &shard, first_kind.clone()).await?
+            {
+                iterators.insert(shard, it);
             }
         }
         if let Some(r) = ready {
@@ -217,15 +269,17 @@ impl StreamPoller {
                 return Ok(());
             }
             tick += 1;
-            if tick % 8 == 0 {
+            if tick.is_multiple_of(8) {
                 // New shards (splits, rollovers) are read from their start.
                 match self.shards(&arn).await {
                     Ok(shards) => {
                         for (shard, _) in shards {
-                            if known.insert(shard.clone()) {
-                                if let Ok(Some(it)) = self.iterator(&arn, &shard, ShardIteratorType::TrimHorizon).await {
-                                    iterators.insert(shard, it);
-                                }
+                            if known.insert(shard.clone())
+                                && let Ok(Some(it)) = self
+                                    .iterator(&arn, &shard, ShardIteratorType::TrimHorizon)
+                                    .await
+                            {
+                                iterators.insert(shard, it);
                             }
                         }
                     }
@@ -234,8 +288,17 @@ impl StreamPoller {
             }
             let shard_ids: Vec<String> = iterators.keys().cloned().collect();
             for shard in shard_ids {
-                let Some(it) = iterators.get(&shard).cloned() else { continue };
-                match self.streams.get_records().shard_iterator(it).limit(self.config.batch_size).send().await {
+                let Some(it) = iterators.get(&shard).cloned() else {
+                    continue;
+                };
+                match self
+                    .streams
+                    .get_records()
+                    .shard_iterator(it)
+                    .limit(self.config.batch_size)
+                    .send()
+                    .await
+                {
                     Ok(out) => {
                         let records = out.records().to_vec();
                         match out.next_shard_iterator() {
@@ -279,7 +342,8 @@ pub fn start_from_template(
         if !f.other_events.values().any(|t| t == "DynamoDB") {
             continue;
         }
-        let handler = cargoflow_functions::registry::stream_function(&f.binary).ok_or_else(|| anyhow!("{} has no stream handler", f.binary))?;
+        let handler = cargoflow_functions::registry::stream_function(&f.binary)
+            .ok_or_else(|| anyhow!("{} has no stream handler", f.binary))?;
         let deps = deps.clone();
         let consumer: StreamConsumer = Arc::new(move |event| handler(deps.clone(), event));
         let poller = StreamPoller::new(sdk, PollerConfig::new(table));

@@ -41,13 +41,18 @@ fn str_at(v: &Value, path: &[&str]) -> Option<String> {
 
 impl Template {
     pub fn load(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
         Self::parse(&text)
     }
 
     pub fn parse(text: &str) -> Result<Self> {
         let doc: Value = serde_yaml_ng::from_str(text).context("parsing template YAML")?;
-        let resources = doc.get("Resources").and_then(Value::as_mapping).ok_or_else(|| anyhow!("template has no Resources"))?.clone();
+        let resources = doc
+            .get("Resources")
+            .and_then(Value::as_mapping)
+            .ok_or_else(|| anyhow!("template has no Resources"))?
+            .clone();
         let mut functions = Vec::new();
         for (id, res) in &resources {
             if str_at(res, &["Type"]).as_deref() != Some("AWS::Serverless::Function") {
@@ -63,27 +68,45 @@ impl Template {
                 for (name, ev) in events {
                     let ty = str_at(ev, &["Type"]).unwrap_or_default();
                     if ty == "HttpApi" {
-                        let method = str_at(ev, &["Properties", "Method"]).ok_or_else(|| anyhow!("{logical_id}: route without Method"))?;
-                        let path = str_at(ev, &["Properties", "Path"]).ok_or_else(|| anyhow!("{logical_id}: route without Path"))?;
-                        http_routes.push(HttpRoute { method: method.to_uppercase(), path });
+                        let method = str_at(ev, &["Properties", "Method"])
+                            .ok_or_else(|| anyhow!("{logical_id}: route without Method"))?;
+                        let path = str_at(ev, &["Properties", "Path"])
+                            .ok_or_else(|| anyhow!("{logical_id}: route without Path"))?;
+                        http_routes.push(HttpRoute {
+                            method: method.to_uppercase(),
+                            path,
+                        });
                     } else if ty == "Schedule" || ty == "ScheduleV2" {
                         let expr = str_at(ev, &["Properties", "ScheduleExpression"])
                             .or_else(|| str_at(ev, &["Properties", "Schedule"]))
-                            .ok_or_else(|| anyhow!("{logical_id}: schedule without an expression"))?;
+                            .ok_or_else(|| {
+                                anyhow!("{logical_id}: schedule without an expression")
+                            })?;
                         schedules.push(expr);
                     } else {
                         other_events.insert(name.as_str().unwrap_or_default().to_string(), ty);
                     }
                 }
             }
-            functions.push(FunctionDef { logical_id, binary, http_routes, schedules, other_events });
+            functions.push(FunctionDef {
+                logical_id,
+                binary,
+                http_routes,
+                schedules,
+                other_events,
+            });
         }
-        Ok(Self { functions, resources })
+        Ok(Self {
+            functions,
+            resources,
+        })
     }
 
     /// A resource's `Properties`.
     pub fn properties(&self, logical_id: &str) -> Option<&Value> {
-        self.resources.get(logical_id).and_then(|r| r.get("Properties"))
+        self.resources
+            .get(logical_id)
+            .and_then(|r| r.get("Properties"))
     }
 }
 
@@ -111,7 +134,9 @@ pub fn to_json(v: &Value) -> serde_json::Value {
         Value::String(s) => serde_json::Value::String(s.clone()),
         Value::Sequence(seq) => serde_json::Value::Array(seq.iter().map(to_json).collect()),
         Value::Mapping(m) => serde_json::Value::Object(
-            m.iter().filter_map(|(k, v)| k.as_str().map(|k| (k.to_string(), to_json(v)))).collect(),
+            m.iter()
+                .filter_map(|(k, v)| k.as_str().map(|k| (k.to_string(), to_json(v))))
+                .collect(),
         ),
         Value::Tagged(t) => to_json(&t.value),
     }
@@ -123,8 +148,14 @@ mod tests {
 
     #[test]
     fn rates() {
-        assert_eq!(rate_period("rate(5 minutes)"), Some(std::time::Duration::from_secs(300)));
-        assert_eq!(rate_period("rate(1 hour)"), Some(std::time::Duration::from_secs(3600)));
+        assert_eq!(
+            rate_period("rate(5 minutes)"),
+            Some(std::time::Duration::from_secs(300))
+        );
+        assert_eq!(
+            rate_period("rate(1 hour)"),
+            Some(std::time::Duration::from_secs(3600))
+        );
         assert_eq!(rate_period("cron(0 8 * * ? *)"), None);
         assert_eq!(rate_period("rate(0 minutes)"), None);
     }
@@ -159,8 +190,17 @@ Resources:
         assert_eq!(t.functions.len(), 1);
         let f = &t.functions[0];
         assert_eq!(f.binary, "get-thing");
-        assert_eq!(f.http_routes, vec![HttpRoute { method: "GET".into(), path: "/api/things/{id}".into() }]);
-        assert_eq!(f.other_events.get("Stream").map(String::as_str), Some("DynamoDB"));
+        assert_eq!(
+            f.http_routes,
+            vec![HttpRoute {
+                method: "GET".into(),
+                path: "/api/things/{id}".into()
+            }]
+        );
+        assert_eq!(
+            f.other_events.get("Stream").map(String::as_str),
+            Some("DynamoDB")
+        );
         assert!(t.properties("Table").is_some());
     }
 }

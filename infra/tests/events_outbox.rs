@@ -35,11 +35,18 @@ async fn event_items(t: &TestTenant) -> Vec<Value> {
         .table_name(std::env::var("TABLE_NAME").unwrap())
         .index_name("GSI1")
         .key_condition_expression("GSI1PK = :pk")
-        .expression_attribute_values(":pk", aws_sdk_dynamodb::types::AttributeValue::S(format!("TENANT#{}#EVENTS", t.tenant_id)))
+        .expression_attribute_values(
+            ":pk",
+            aws_sdk_dynamodb::types::AttributeValue::S(format!("TENANT#{}#EVENTS", t.tenant_id)),
+        )
         .send()
         .await
         .unwrap();
-    out.items.unwrap_or_default().into_iter().map(|i| serde_dynamo::from_item::<_, Value>(i).unwrap()).collect()
+    out.items
+        .unwrap_or_default()
+        .into_iter()
+        .map(|i| serde_dynamo::from_item::<_, Value>(i).unwrap())
+        .collect()
 }
 
 /// A queue of this test's own, fed by an EventBridge rule on the real bus that matches only
@@ -49,7 +56,14 @@ async fn tenant_queue(tenant_id: &str) -> String {
     let sqs = aws_sdk_sqs::Client::new(&sdk);
     let events = aws_sdk_eventbridge::Client::new(&sdk);
     let name = format!("t-{}", &tenant_id[tenant_id.len() - 12..]).to_lowercase();
-    let url = sqs.create_queue().queue_name(&name).send().await.unwrap().queue_url.unwrap();
+    let url = sqs
+        .create_queue()
+        .queue_name(&name)
+        .send()
+        .await
+        .unwrap()
+        .queue_url
+        .unwrap();
     let arn = sqs
         .get_queue_attributes()
         .queue_url(&url)
@@ -62,12 +76,25 @@ async fn tenant_queue(tenant_id: &str) -> String {
         .clone();
     let bus = std::env::var("EVENT_BUS_NAME").unwrap();
     let pattern = json!({"source": ["cargoflow"], "detail": {"tenant_id": [tenant_id]}});
-    events.put_rule().name(&name).event_bus_name(&bus).event_pattern(pattern.to_string()).send().await.unwrap();
+    events
+        .put_rule()
+        .name(&name)
+        .event_bus_name(&bus)
+        .event_pattern(pattern.to_string())
+        .send()
+        .await
+        .unwrap();
     events
         .put_targets()
         .rule(&name)
         .event_bus_name(&bus)
-        .targets(aws_sdk_eventbridge::types::Target::builder().id("q").arn(arn).build().unwrap())
+        .targets(
+            aws_sdk_eventbridge::types::Target::builder()
+                .id("q")
+                .arn(arn)
+                .build()
+                .unwrap(),
+        )
         .send()
         .await
         .unwrap();
@@ -80,10 +107,22 @@ async fn receive(url: &str, want: usize) -> Vec<Value> {
     let mut got = Vec::new();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
     while got.len() < want && tokio::time::Instant::now() < deadline {
-        let out = sqs.receive_message().queue_url(url).max_number_of_messages(10).wait_time_seconds(1).send().await.unwrap();
+        let out = sqs
+            .receive_message()
+            .queue_url(url)
+            .max_number_of_messages(10)
+            .wait_time_seconds(1)
+            .send()
+            .await
+            .unwrap();
         for m in out.messages.unwrap_or_default() {
             got.push(serde_json::from_str(m.body().unwrap_or("{}")).unwrap());
-            sqs.delete_message().queue_url(url).receipt_handle(m.receipt_handle().unwrap()).send().await.unwrap();
+            sqs.delete_message()
+                .queue_url(url)
+                .receipt_handle(m.receipt_handle().unwrap())
+                .send()
+                .await
+                .unwrap();
         }
     }
     got
@@ -95,12 +134,18 @@ async fn a_status_change_reaches_the_webhook_queue_through_the_relay() {
     let relay_deps = deps(None).await;
     // Other tests share the table and its stream: this relay takes only this tenant's records.
     let tenant = t.tenant_id.clone();
-    let consumer: StreamConsumer = Arc::new(move |mut event: aws_lambda_events::dynamodb::Event| {
-        event.records.retain(|r| {
-            serde_dynamo::from_item::<_, Value>(r.change.new_image.clone()).map(|v| v["tenant_id"] == tenant.as_str()).unwrap_or(false)
+    let consumer: StreamConsumer =
+        Arc::new(move |mut event: aws_lambda_events::dynamodb::Event| {
+            event.records.retain(|r| {
+                serde_dynamo::from_item::<_, Value>(r.change.new_image.clone())
+                    .map(|v| v["tenant_id"] == tenant.as_str())
+                    .unwrap_or(false)
+            });
+            Box::pin(cargoflow_functions::relay_outbox::handle(
+                relay_deps.clone(),
+                event,
+            ))
         });
-        Box::pin(cargoflow_functions::relay_outbox::handle(relay_deps.clone(), event))
-    });
     let sdk = aws_config::load_from_env().await;
     let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
@@ -113,23 +158,39 @@ async fn a_status_change_reaches_the_webhook_queue_through_the_relay() {
     let (s, o) = t.post("/api/ops/orders", json!({"reference_code": "PIPE-1", "customer_name": "C", "customer_phone": "+918888887777",
         "stops": [{"sequence_index": 1, "type": "PICKUP", "address_line": "a", "city": "b"}, {"sequence_index": 2, "type": "DROP", "address_line": "c", "city": "d"}]})).await;
     assert_eq!(s, 201);
-    t.post(&format!("/api/ops/orders/{}/cancel", o["id"].as_str().unwrap()), json!({"reason": "pipeline"})).await;
+    t.post(
+        &format!("/api/ops/orders/{}/cancel", o["id"].as_str().unwrap()),
+        json!({"reason": "pipeline"}),
+    )
+    .await;
     let messages = receive(&queue, 2).await;
     stop_tx.send(true).unwrap();
     task.await.unwrap().unwrap();
 
     let items = event_items(&t).await;
     assert_eq!(messages.len(), 2, "{messages:?}");
-    let ids: Vec<&str> = messages.iter().map(|m| m["detail"]["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = messages
+        .iter()
+        .map(|m| m["detail"]["id"].as_str().unwrap())
+        .collect();
     for item in &items {
-        assert!(ids.contains(&item["id"].as_str().unwrap()), "the event id is stable end to end");
+        assert!(
+            ids.contains(&item["id"].as_str().unwrap()),
+            "the event id is stable end to end"
+        );
         assert_eq!(item["status"], "PROCESSED", "{item}");
         assert!(item.get("GSI2PK").is_none(), "left the pending index");
     }
-    let cancelled = messages.iter().find(|m| m["detail-type"] == "order.cancelled").expect("order.cancelled delivered");
+    let cancelled = messages
+        .iter()
+        .find(|m| m["detail-type"] == "order.cancelled")
+        .expect("order.cancelled delivered");
     assert_eq!(cancelled["source"], "cargoflow");
     assert_eq!(cancelled["detail"]["data"]["to_status"], "CANCELLED");
-    assert_eq!(cancelled["detail"]["data"]["order"]["reference_code"], "PIPE-1");
+    assert_eq!(
+        cancelled["detail"]["data"]["order"]["reference_code"],
+        "PIPE-1"
+    );
 }
 
 #[tokio::test]
@@ -143,18 +204,34 @@ async fn a_failed_publish_stays_pending_and_the_sweeper_delivers_it() {
     assert_eq!(mine.len(), 1);
     // The relay's publish fails (the bus does not exist): the event stays PENDING, retry counted.
     let broken = deps(Some("no-such-bus")).await;
-    let item: cargoflow_store::order_items::EventItem = serde_json::from_value(mine[0].clone()).unwrap();
-    let failed = cargoflow_functions::publish::publish_and_record(&broken, std::slice::from_ref(&item)).await.unwrap();
+    let item: cargoflow_store::order_items::EventItem =
+        serde_json::from_value(mine[0].clone()).unwrap();
+    let failed =
+        cargoflow_functions::publish::publish_and_record(&broken, std::slice::from_ref(&item))
+            .await
+            .unwrap();
     assert_eq!(failed.len(), 1);
     let after = event_items(&t).await;
-    assert_eq!((after[0]["status"].as_str(), after[0]["retries"].as_u64()), (Some("PENDING"), Some(1)), "{}", after[0]);
-    assert!(after[0]["last_error"].as_str().unwrap().contains("PutEvents"));
+    assert_eq!(
+        (after[0]["status"].as_str(), after[0]["retries"].as_u64()),
+        (Some("PENDING"), Some(1)),
+        "{}",
+        after[0]
+    );
+    assert!(
+        after[0]["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("PutEvents")
+    );
     // The sweeper (with a threshold far in the future, so the retry counts as due) publishes it.
     let mut config = AppConfig::from_env().unwrap();
     config.sweep_after_secs = -3600;
     let store = Store::from_env(config.table_name.clone()).await;
     let sweeper = Arc::new(Deps::new(config, store).unwrap());
-    let report = cargoflow_functions::sweep_outbox::handle(sweeper, json!({})).await.unwrap();
+    let report = cargoflow_functions::sweep_outbox::handle(sweeper, json!({}))
+        .await
+        .unwrap();
     assert!(report["published"].as_u64().unwrap() >= 1, "{report}");
     let done = event_items(&t).await;
     assert_eq!(done[0]["status"], "PROCESSED");

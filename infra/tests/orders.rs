@@ -37,11 +37,18 @@ async fn events(t: &TestTenant) -> Vec<Value> {
         .table_name(std::env::var("TABLE_NAME").unwrap())
         .index_name("GSI1")
         .key_condition_expression("GSI1PK = :pk")
-        .expression_attribute_values(":pk", aws_sdk_dynamodb::types::AttributeValue::S(format!("TENANT#{}#EVENTS", t.tenant_id)))
+        .expression_attribute_values(
+            ":pk",
+            aws_sdk_dynamodb::types::AttributeValue::S(format!("TENANT#{}#EVENTS", t.tenant_id)),
+        )
         .send()
         .await
         .unwrap();
-    out.items.unwrap_or_default().into_iter().map(|i| serde_dynamo::from_item::<_, Value>(i).unwrap()).collect()
+    out.items
+        .unwrap_or_default()
+        .into_iter()
+        .map(|i| serde_dynamo::from_item::<_, Value>(i).unwrap())
+        .collect()
 }
 
 #[tokio::test]
@@ -51,11 +58,16 @@ async fn create_and_read_an_order_with_history() {
     assert_eq!(o["reference_code"], "CF-10021");
     assert_eq!(o["status"], "CREATED");
     assert_eq!(o["stops"][0]["status"], "PENDING");
-    assert!(o["stops"][0]["scheduled_eta"].is_null() && o["stops"][0].get("actual_arrival_time").is_some());
+    assert!(
+        o["stops"][0]["scheduled_eta"].is_null()
+            && o["stops"][0].get("actual_arrival_time").is_some()
+    );
     let token = o["tracking_token"].as_str().unwrap();
     assert_eq!(token.len(), 32, "192 random bits, base64url");
     assert!(!token.contains(o["id"].as_str().unwrap()));
-    let (s, d) = t.get(&format!("/api/ops/orders/{}", o["id"].as_str().unwrap())).await;
+    let (s, d) = t
+        .get(&format!("/api/ops/orders/{}", o["id"].as_str().unwrap()))
+        .await;
     assert_eq!(s, 200, "{d}");
     assert_eq!(d["package"]["items"][0]["quantity"], 3);
     assert_eq!(d["history"].as_array().unwrap().len(), 1);
@@ -80,7 +92,11 @@ async fn reference_codes_are_unique_per_tenant() {
     let other = TestTenant::register().await;
     create(&other, "DUP-1").await;
     let (_, list) = t.get("/api/ops/orders").await;
-    assert_eq!(list["items"].as_array().unwrap().len(), 1, "the refused order left nothing behind");
+    assert_eq!(
+        list["items"].as_array().unwrap().len(),
+        1,
+        "the refused order left nothing behind"
+    );
     assert_eq!(events(&t).await.len(), 1);
 }
 
@@ -104,7 +120,13 @@ async fn validation_names_every_bad_field() {
     body["stops"][1]["sequence_index"] = json!(2);
     let (s, b) = t.post("/api/ops/orders", body).await;
     assert_eq!(s, 400);
-    assert!(b["error"]["fields"]["stops"].as_str().unwrap().contains("PICKUP"), "{b}");
+    assert!(
+        b["error"]["fields"]["stops"]
+            .as_str()
+            .unwrap()
+            .contains("PICKUP"),
+        "{b}"
+    );
 }
 
 #[tokio::test]
@@ -112,27 +134,59 @@ async fn cancel_is_terminal_and_writes_history_and_an_event() {
     let t = TestTenant::register().await;
     let o = create(&t, "C-1").await;
     let id = o["id"].as_str().unwrap();
-    let (s, c) = t.post(&format!("/api/ops/orders/{id}/cancel"), json!({"reason": "Customer cancelled"})).await;
+    let (s, c) = t
+        .post(
+            &format!("/api/ops/orders/{id}/cancel"),
+            json!({"reason": "Customer cancelled"}),
+        )
+        .await;
     assert_eq!(s, 200, "{c}");
     assert_eq!(c["status"], "CANCELLED");
     assert_eq!(c["cancel_reason"], "Customer cancelled");
-    let (s, b) = t.post(&format!("/api/ops/orders/{id}/cancel"), json!({"reason": "again"})).await;
+    let (s, b) = t
+        .post(
+            &format!("/api/ops/orders/{id}/cancel"),
+            json!({"reason": "again"}),
+        )
+        .await;
     assert_eq!(s, 409, "{b}");
     assert_eq!(b["error"]["code"], "invalid_transition");
     assert_eq!(b["error"]["details"]["current_status"], "CANCELLED");
-    let (s, _) = t.patch(&format!("/api/ops/orders/{id}"), json!({"notes": "late edit"})).await;
+    let (s, _) = t
+        .patch(
+            &format!("/api/ops/orders/{id}"),
+            json!({"notes": "late edit"}),
+        )
+        .await;
     assert_eq!(s, 409, "final orders cannot be edited");
     let (_, d) = t.get(&format!("/api/ops/orders/{id}")).await;
     let h = d["history"].as_array().unwrap();
-    assert_eq!(h.len(), 2, "one row per transition, none for the refused one");
-    assert_eq!((h[1]["from_status"].as_str(), h[1]["to_status"].as_str()), (Some("CREATED"), Some("CANCELLED")));
+    assert_eq!(
+        h.len(),
+        2,
+        "one row per transition, none for the refused one"
+    );
+    assert_eq!(
+        (h[1]["from_status"].as_str(), h[1]["to_status"].as_str()),
+        (Some("CREATED"), Some("CANCELLED"))
+    );
     assert_eq!(h[1]["metadata"]["reason"], "Customer cancelled");
     let ev = events(&t).await;
-    assert_eq!(ev.iter().map(|e| e["event_type"].as_str().unwrap()).collect::<Vec<_>>(), vec!["order.created", "order.cancelled"]);
+    assert_eq!(
+        ev.iter()
+            .map(|e| e["event_type"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        vec!["order.created", "order.cancelled"]
+    );
     let payload: Value = serde_json::from_str(ev[1]["payload"].as_str().unwrap()).unwrap();
     assert_eq!(payload["from_status"], "CREATED");
     assert_eq!(payload["to_status"], "CANCELLED");
-    let (s, _) = t.post(&format!("/api/ops/orders/{id}/cancel"), json!({"reason": ""})).await;
+    let (s, _) = t
+        .post(
+            &format!("/api/ops/orders/{id}/cancel"),
+            json!({"reason": ""}),
+        )
+        .await;
     assert_eq!(s, 400);
 }
 
@@ -156,7 +210,11 @@ async fn twenty_concurrent_cancels_give_one_success_and_one_history_row() {
         }
     }
     let (_, d) = t.get(&format!("/api/ops/orders/{id}")).await;
-    assert_eq!(d["history"].as_array().unwrap().len(), 2, "created + exactly one cancel");
+    assert_eq!(
+        d["history"].as_array().unwrap().len(),
+        2,
+        "created + exactly one cancel"
+    );
     assert_eq!(events(&t).await.len(), 2);
 }
 
@@ -165,10 +223,20 @@ async fn status_is_never_patchable_and_edits_are_versioned() {
     let t = TestTenant::register().await;
     let o = create(&t, "P-1").await;
     let id = o["id"].as_str().unwrap();
-    let (s, b) = t.patch(&format!("/api/ops/orders/{id}"), json!({"status": "DELIVERED"})).await;
+    let (s, b) = t
+        .patch(
+            &format!("/api/ops/orders/{id}"),
+            json!({"status": "DELIVERED"}),
+        )
+        .await;
     assert_eq!(s, 400, "{b}");
     assert!(b["error"]["fields"]["status"].is_string());
-    let (s, u) = t.patch(&format!("/api/ops/orders/{id}"), json!({"notes": null, "customer_name": "A. Sharma", "drop_window": null})).await;
+    let (s, u) = t
+        .patch(
+            &format!("/api/ops/orders/{id}"),
+            json!({"notes": null, "customer_name": "A. Sharma", "drop_window": null}),
+        )
+        .await;
     assert_eq!(s, 200, "{u}");
     assert!(u["notes"].is_null() && u["drop_window"].is_null());
     assert_eq!(u["customer_name"], "A. Sharma");
@@ -176,7 +244,9 @@ async fn status_is_never_patchable_and_edits_are_versioned() {
     assert_eq!(u["status"], "CREATED");
     let mut stops = order_body("x")["stops"].clone();
     stops[1]["address_line"] = json!("New address");
-    let (s, u) = t.patch(&format!("/api/ops/orders/{id}"), json!({"stops": stops})).await;
+    let (s, u) = t
+        .patch(&format!("/api/ops/orders/{id}"), json!({"stops": stops}))
+        .await;
     assert_eq!(s, 200, "{u}");
     assert_eq!(u["stops"][1]["address_line"], "New address");
     let (s, _) = t.patch(&format!("/api/ops/orders/{id}"), json!({})).await;
@@ -192,11 +262,26 @@ async fn list_filters_search_and_pages() {
     b["customer_phone"] = json!("+14155550000");
     let (_, b) = t.post("/api/ops/orders", b).await;
     create(&t, "LIST-C").await;
-    t.post(&format!("/api/ops/orders/{}/cancel", a["id"].as_str().unwrap()), json!({"reason": "x"})).await;
+    t.post(
+        &format!("/api/ops/orders/{}/cancel", a["id"].as_str().unwrap()),
+        json!({"reason": "x"}),
+    )
+    .await;
 
-    let ids = |v: &Value| v["items"].as_array().unwrap().iter().map(|o| o["reference_code"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    let ids = |v: &Value| {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["reference_code"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
     let (_, all) = t.get("/api/ops/orders").await;
-    assert_eq!(ids(&all), vec!["LIST-C", "LIST-B", "LIST-A"], "newest first");
+    assert_eq!(
+        ids(&all),
+        vec!["LIST-C", "LIST-B", "LIST-A"],
+        "newest first"
+    );
     let (_, cancelled) = t.get("/api/ops/orders?status=CANCELLED").await;
     assert_eq!(ids(&cancelled), vec!["LIST-A"]);
     let (_, created) = t.get("/api/ops/orders?status=created").await;
@@ -207,15 +292,30 @@ async fn list_filters_search_and_pages() {
     }
     assert_eq!(b["reference_code"], "LIST-B");
     let today = time::OffsetDateTime::now_utc().date();
-    let (_, ranged) = t.get(&format!("/api/ops/orders?created_from={today}&created_to={today}")).await;
+    let (_, ranged) = t
+        .get(&format!(
+            "/api/ops/orders?created_from={today}&created_to={today}"
+        ))
+        .await;
     assert_eq!(ids(&ranged).len(), 3);
     let (_, none) = t.get("/api/ops/orders?created_to=2020-01-01").await;
     assert_eq!(ids(&none).len(), 0);
     let (_, p1) = t.get("/api/ops/orders?limit=2").await;
     assert_eq!(ids(&p1).len(), 2);
-    let (_, p2) = t.get(&format!("/api/ops/orders?limit=2&cursor={}", p1["next_cursor"].as_str().unwrap())).await;
+    let (_, p2) = t
+        .get(&format!(
+            "/api/ops/orders?limit=2&cursor={}",
+            p1["next_cursor"].as_str().unwrap()
+        ))
+        .await;
     assert_eq!(ids(&p2), vec!["LIST-A"]);
-    for bad in ["status=LOST", "created_from=yesterday", "limit=500", "route_id=nope", "created_from=2026-02-02&created_to=2026-01-01"] {
+    for bad in [
+        "status=LOST",
+        "created_from=yesterday",
+        "limit=500",
+        "route_id=nope",
+        "created_from=2026-02-02&created_to=2026-01-01",
+    ] {
         let (s, body) = t.get(&format!("/api/ops/orders?{bad}")).await;
         assert_eq!(s, 400, "{bad}: {body}");
     }
@@ -226,37 +326,106 @@ async fn exceptions_lifecycle_and_events() {
     let t = TestTenant::register().await;
     let o = create(&t, "EX-1").await;
     let oid = o["id"].as_str().unwrap();
-    let (s, e) = t.post(&format!("/api/ops/orders/{oid}/exceptions"), json!({"type": "DAMAGED", "notes": "Box crushed"})).await;
+    let (s, e) = t
+        .post(
+            &format!("/api/ops/orders/{oid}/exceptions"),
+            json!({"type": "DAMAGED", "notes": "Box crushed"}),
+        )
+        .await;
     assert_eq!(s, 201, "{e}");
     assert_eq!(e["status"], "OPEN");
     let eid = e["id"].as_str().unwrap();
-    let (_, e2) = t.post(&format!("/api/ops/orders/{oid}/exceptions"), json!({"type": "DELAY"})).await;
+    let (_, e2) = t
+        .post(
+            &format!("/api/ops/orders/{oid}/exceptions"),
+            json!({"type": "DELAY"}),
+        )
+        .await;
 
     let count = |v: &Value| v["items"].as_array().unwrap().len();
     assert_eq!(count(&t.get("/api/ops/exceptions").await.1), 2);
     assert_eq!(count(&t.get("/api/ops/exceptions?status=OPEN").await.1), 2);
     assert_eq!(count(&t.get("/api/ops/exceptions?type=DAMAGED").await.1), 1);
-    assert_eq!(count(&t.get(&format!("/api/ops/exceptions?order_id={oid}")).await.1), 2);
-    assert_eq!(count(&t.get(&format!("/api/ops/exceptions?order_id={oid}&status=OPEN&type=DELAY")).await.1), 1);
+    assert_eq!(
+        count(
+            &t.get(&format!("/api/ops/exceptions?order_id={oid}"))
+                .await
+                .1
+        ),
+        2
+    );
+    assert_eq!(
+        count(
+            &t.get(&format!(
+                "/api/ops/exceptions?order_id={oid}&status=OPEN&type=DELAY"
+            ))
+            .await
+            .1
+        ),
+        1
+    );
 
-    let (s, a) = t.post(&format!("/api/ops/exceptions/{eid}/ack"), json!({"note": "Investigating"})).await;
+    let (s, a) = t
+        .post(
+            &format!("/api/ops/exceptions/{eid}/ack"),
+            json!({"note": "Investigating"}),
+        )
+        .await;
     assert_eq!(s, 200, "{a}");
-    assert_eq!((a["status"].as_str(), a["ack_note"].as_str()), (Some("ACKNOWLEDGED"), Some("Investigating")));
-    assert_eq!(count(&t.get("/api/ops/exceptions?status=ACKNOWLEDGED").await.1), 1);
-    let (s, r) = t.post(&format!("/api/ops/exceptions/{eid}/resolve"), json!({"resolution": "Replaced"})).await;
+    assert_eq!(
+        (a["status"].as_str(), a["ack_note"].as_str()),
+        (Some("ACKNOWLEDGED"), Some("Investigating"))
+    );
+    assert_eq!(
+        count(&t.get("/api/ops/exceptions?status=ACKNOWLEDGED").await.1),
+        1
+    );
+    let (s, r) = t
+        .post(
+            &format!("/api/ops/exceptions/{eid}/resolve"),
+            json!({"resolution": "Replaced"}),
+        )
+        .await;
     assert_eq!(s, 200, "{r}");
     assert_eq!(r["status"], "RESOLVED");
     assert!(r["resolved_at"].is_string());
-    let (s, b) = t.post(&format!("/api/ops/exceptions/{eid}/ack"), json!({"note": "late"})).await;
+    let (s, b) = t
+        .post(
+            &format!("/api/ops/exceptions/{eid}/ack"),
+            json!({"note": "late"}),
+        )
+        .await;
     assert_eq!(s, 409, "{b}");
-    let (s, _) = t.post(&format!("/api/ops/exceptions/{}/resolve", e2["id"].as_str().unwrap()), json!({"resolution": ""})).await;
+    let (s, _) = t
+        .post(
+            &format!("/api/ops/exceptions/{}/resolve", e2["id"].as_str().unwrap()),
+            json!({"resolution": ""}),
+        )
+        .await;
     assert_eq!(s, 400);
-    let (s, _) = t.post(&format!("/api/ops/orders/{oid}/exceptions"), json!({"type": "ALIENS"})).await;
+    let (s, _) = t
+        .post(
+            &format!("/api/ops/orders/{oid}/exceptions"),
+            json!({"type": "ALIENS"}),
+        )
+        .await;
     assert_eq!(s, 400);
     let (_, d) = t.get(&format!("/api/ops/orders/{oid}")).await;
-    assert_eq!(d["exceptions"].as_array().unwrap().len(), 2, "the order detail shows its exceptions");
-    let types: Vec<String> = events(&t).await.iter().map(|e| e["event_type"].as_str().unwrap().to_string()).collect();
-    for want in ["exception.created", "exception.acknowledged", "exception.resolved"] {
+    assert_eq!(
+        d["exceptions"].as_array().unwrap().len(),
+        2,
+        "the order detail shows its exceptions"
+    );
+    let types: Vec<String> = events(&t)
+        .await
+        .iter()
+        .map(|e| e["event_type"].as_str().unwrap().to_string())
+        .collect();
+    for want in [
+        "exception.created",
+        "exception.acknowledged",
+        "exception.resolved",
+    ] {
         assert!(types.iter().any(|t| t == want), "{want} in {types:?}");
     }
 }
@@ -265,11 +434,25 @@ async fn exceptions_lifecycle_and_events() {
 async fn idempotency_key_replays_and_refuses_a_different_body() {
     let t = TestTenant::register().await;
     let post = |body: Value, key: &str| {
-        send(t.http.post(url("/api/ops/orders")).bearer_auth(&t.access).header("idempotency-key", key).json(&body))
+        send(
+            t.http
+                .post(url("/api/ops/orders"))
+                .bearer_auth(&t.access)
+                .header("idempotency-key", key)
+                .json(&body),
+        )
     };
     let (s1, b1) = post(order_body("IDEM-1"), "key-1").await;
     assert_eq!(s1, 201, "{b1}");
-    let r = t.http.post(url("/api/ops/orders")).bearer_auth(&t.access).header("idempotency-key", "key-1").json(&order_body("IDEM-1")).send().await.unwrap();
+    let r = t
+        .http
+        .post(url("/api/ops/orders"))
+        .bearer_auth(&t.access)
+        .header("idempotency-key", "key-1")
+        .json(&order_body("IDEM-1"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 201);
     assert_eq!(r.headers()["idempotent-replayed"], "true");
     let b2: Value = r.json().await.unwrap();
@@ -278,28 +461,57 @@ async fn idempotency_key_replays_and_refuses_a_different_body() {
     assert_eq!(s, 422, "{b}");
     assert_eq!(b["error"]["code"], "idempotency_key_reused");
     let (_, list) = t.get("/api/ops/orders").await;
-    assert_eq!(list["items"].as_array().unwrap().len(), 1, "no second effect");
+    assert_eq!(
+        list["items"].as_array().unwrap().len(),
+        1,
+        "no second effect"
+    );
     // 4xx answers replay too, and keys belong to their caller
     let (s, _) = post(order_body("IDEM-1"), "key-2").await;
     assert_eq!(s, 409);
     let (s, _) = post(order_body("IDEM-1"), "key-2").await;
     assert_eq!(s, 409);
     let other = TestTenant::register().await;
-    let (s, _) = send(other.http.post(url("/api/ops/orders")).bearer_auth(&other.access).header("idempotency-key", "key-1").json(&order_body("IDEM-1"))).await;
+    let (s, _) = send(
+        other
+            .http
+            .post(url("/api/ops/orders"))
+            .bearer_auth(&other.access)
+            .header("idempotency-key", "key-1")
+            .json(&order_body("IDEM-1")),
+    )
+    .await;
     assert_eq!(s, 201, "another caller's key-1 is its own");
     // a cancel replayed does not cancel twice (the second would be a 409 without the key)
     let id = b1["id"].as_str().unwrap();
-    let cancel = || send(t.http.post(url(&format!("/api/ops/orders/{id}/cancel"))).bearer_auth(&t.access).header("idempotency-key", "c-1").json(&json!({"reason": "x"})));
+    let cancel = || {
+        send(
+            t.http
+                .post(url(&format!("/api/ops/orders/{id}/cancel")))
+                .bearer_auth(&t.access)
+                .header("idempotency-key", "c-1")
+                .json(&json!({"reason": "x"})),
+        )
+    };
     assert_eq!(cancel().await.0, 200);
     assert_eq!(cancel().await.0, 200);
     let (_, d) = t.get(&format!("/api/ops/orders/{id}")).await;
     assert_eq!(d["history"].as_array().unwrap().len(), 2);
-    let (s, _) = send(t.http.post(url("/api/ops/orders")).bearer_auth(&t.access).header("idempotency-key", "").json(&order_body("IDEM-9"))).await;
+    let (s, _) = send(
+        t.http
+            .post(url("/api/ops/orders"))
+            .bearer_auth(&t.access)
+            .header("idempotency-key", "")
+            .json(&order_body("IDEM-9")),
+    )
+    .await;
     assert_eq!(s, 400);
 }
 
 fn csv_rows(n: usize, prefix: &str) -> String {
-    let mut s = String::from("reference_code,customer_name,customer_phone,pickup_address,pickup_city,pickup_lat,pickup_lng,drop_address,drop_city,drop_lat,drop_lng,drop_window_start,drop_window_end,weight_kg,notes\n");
+    let mut s = String::from(
+        "reference_code,customer_name,customer_phone,pickup_address,pickup_city,pickup_lat,pickup_lng,drop_address,drop_city,drop_lat,drop_lng,drop_window_start,drop_window_end,weight_kg,notes\n",
+    );
     for i in 0..n {
         s.push_str(&format!(
             "{prefix}-{i},Customer {i},+9188888{i:05},Warehouse {i},Bengaluru,12.97,77.75,\"Flat {i}, MG Road\",Bengaluru,12.9719,77.6412,2026-11-23T09:00:00Z,2026-11-23T12:00:00Z,1.5,\n"
@@ -316,17 +528,54 @@ async fn csv_import_creates_good_rows_and_reports_bad_ones() {
         "{}IMP-EXISTING,Dup,+918888887777,W,Bengaluru,,,D,Bengaluru,,,,,,\nIMP-BAD,Bad Phone,12345,W,Bengaluru,,,D,Bengaluru,99,,,,,\nIMP-1,Twice,+918888887777,W,Bengaluru,,,D,Bengaluru,,,,,,\n",
         csv_rows(2, "IMP")
     );
-    let (s, r) = send(t.http.post(url("/api/ops/orders/import")).bearer_auth(&t.access).header("content-type", "text/csv").body(csv)).await;
+    let (s, r) = send(
+        t.http
+            .post(url("/api/ops/orders/import"))
+            .bearer_auth(&t.access)
+            .header("content-type", "text/csv")
+            .body(csv),
+    )
+    .await;
     assert_eq!(s, 200, "{r}");
-    assert_eq!((r["total"].as_u64(), r["created"].as_u64(), r["failed"].as_u64()), (Some(5), Some(2), Some(3)), "{r}");
+    assert_eq!(
+        (
+            r["total"].as_u64(),
+            r["created"].as_u64(),
+            r["failed"].as_u64()
+        ),
+        (Some(5), Some(2), Some(3)),
+        "{r}"
+    );
     let rows = r["rows"].as_array().unwrap();
     assert_eq!(rows[0]["status"], "created");
     assert_eq!(rows[2]["errors"]["reference_code"], "is already taken");
-    assert!(rows[3]["errors"]["customer_phone"].is_string() && rows[3]["errors"]["drop_lat"].is_string(), "{}", rows[3]);
-    assert_eq!(rows[4]["errors"]["reference_code"], "repeats row 2 of this file");
-    let (s, b) = send(t.http.post(url("/api/ops/orders/import")).bearer_auth(&t.access).header("content-type", "text/csv").body("a,b\n1,2\n")).await;
+    assert!(
+        rows[3]["errors"]["customer_phone"].is_string()
+            && rows[3]["errors"]["drop_lat"].is_string(),
+        "{}",
+        rows[3]
+    );
+    assert_eq!(
+        rows[4]["errors"]["reference_code"],
+        "repeats row 2 of this file"
+    );
+    let (s, b) = send(
+        t.http
+            .post(url("/api/ops/orders/import"))
+            .bearer_auth(&t.access)
+            .header("content-type", "text/csv")
+            .body("a,b\n1,2\n"),
+    )
+    .await;
     assert_eq!(s, 400, "{b}");
-    let (s, _) = send(t.http.post(url("/api/ops/orders/import")).bearer_auth(&t.access).header("content-type", "application/json").body("{}")).await;
+    let (s, _) = send(
+        t.http
+            .post(url("/api/ops/orders/import"))
+            .bearer_auth(&t.access)
+            .header("content-type", "application/json")
+            .body("{}"),
+    )
+    .await;
     assert_eq!(s, 415);
 }
 
@@ -334,9 +583,27 @@ async fn csv_import_creates_good_rows_and_reports_bad_ones() {
 async fn csv_import_takes_a_thousand_rows() {
     let t = TestTenant::register().await;
     let started = std::time::Instant::now();
-    let (s, r) = send(t.http.post(url("/api/ops/orders/import")).bearer_auth(&t.access).header("content-type", "text/csv").body(csv_rows(1000, "BULK"))).await;
+    let (s, r) = send(
+        t.http
+            .post(url("/api/ops/orders/import"))
+            .bearer_auth(&t.access)
+            .header("content-type", "text/csv")
+            .body(csv_rows(1000, "BULK")),
+    )
+    .await;
     assert_eq!(s, 200);
-    assert_eq!(r["created"], 1000, "{}", r["rows"].as_array().unwrap().iter().find(|x| x["status"] != "created").cloned().unwrap_or_default());
+    assert_eq!(
+        r["created"],
+        1000,
+        "{}",
+        r["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["status"] != "created")
+            .cloned()
+            .unwrap_or_default()
+    );
     eprintln!("imported 1000 rows in {:?}", started.elapsed());
     let (_, p) = t.get("/api/ops/orders?limit=100&q=bulk-99").await;
     assert!(!p["items"].as_array().unwrap().is_empty());
@@ -348,15 +615,37 @@ async fn tenant_isolation_on_every_order_endpoint() {
     let b = TestTenant::register().await;
     let o = create(&a, "ISO-1").await;
     let oid = o["id"].as_str().unwrap();
-    let (_, e) = a.post(&format!("/api/ops/orders/{oid}/exceptions"), json!({"type": "OTHER"})).await;
+    let (_, e) = a
+        .post(
+            &format!("/api/ops/orders/{oid}/exceptions"),
+            json!({"type": "OTHER"}),
+        )
+        .await;
     let eid = e["id"].as_str().unwrap();
     let checks = [
         b.get(&format!("/api/ops/orders/{oid}")).await,
-        b.patch(&format!("/api/ops/orders/{oid}"), json!({"notes": "x"})).await,
-        b.post(&format!("/api/ops/orders/{oid}/cancel"), json!({"reason": "x"})).await,
-        b.post(&format!("/api/ops/orders/{oid}/exceptions"), json!({"type": "OTHER"})).await,
-        b.post(&format!("/api/ops/exceptions/{eid}/ack"), json!({"note": "x"})).await,
-        b.post(&format!("/api/ops/exceptions/{eid}/resolve"), json!({"resolution": "x"})).await,
+        b.patch(&format!("/api/ops/orders/{oid}"), json!({"notes": "x"}))
+            .await,
+        b.post(
+            &format!("/api/ops/orders/{oid}/cancel"),
+            json!({"reason": "x"}),
+        )
+        .await,
+        b.post(
+            &format!("/api/ops/orders/{oid}/exceptions"),
+            json!({"type": "OTHER"}),
+        )
+        .await,
+        b.post(
+            &format!("/api/ops/exceptions/{eid}/ack"),
+            json!({"note": "x"}),
+        )
+        .await,
+        b.post(
+            &format!("/api/ops/exceptions/{eid}/resolve"),
+            json!({"resolution": "x"}),
+        )
+        .await,
     ];
     for (i, (s, body)) in checks.iter().enumerate() {
         assert_eq!(*s, 404, "check {i}: {body}");
@@ -364,7 +653,12 @@ async fn tenant_isolation_on_every_order_endpoint() {
     assert_eq!(b.get("/api/ops/orders").await.1["items"], json!([]));
     assert_eq!(b.get("/api/ops/orders?q=iso").await.1["items"], json!([]));
     assert_eq!(b.get("/api/ops/exceptions").await.1["items"], json!([]));
-    assert_eq!(b.get(&format!("/api/ops/exceptions?order_id={oid}")).await.1["items"], json!([]));
+    assert_eq!(
+        b.get(&format!("/api/ops/exceptions?order_id={oid}"))
+            .await
+            .1["items"],
+        json!([])
+    );
     let (_, d) = a.get(&format!("/api/ops/orders/{oid}")).await;
     assert_eq!(d["status"], "CREATED");
     assert_eq!(d["exceptions"][0]["status"], "OPEN");
@@ -377,9 +671,20 @@ async fn drivers_cannot_use_order_endpoints() {
     let (_, email) = t.driver_with_login().await;
     let (_, session) = login(&t.http, &email, "DriverPass123!").await;
     let driver = session["access_token"].as_str().unwrap();
-    let (s, _) = send(t.http.post(url(&format!("/api/ops/orders/{}/cancel", o["id"].as_str().unwrap()))).bearer_auth(driver).json(&json!({"reason": "no"}))).await;
+    let (s, _) = send(
+        t.http
+            .post(url(&format!(
+                "/api/ops/orders/{}/cancel",
+                o["id"].as_str().unwrap()
+            )))
+            .bearer_auth(driver)
+            .json(&json!({"reason": "no"})),
+    )
+    .await;
     assert_eq!(s, 403, "the driver cannot cancel");
-    let (_, d) = t.get(&format!("/api/ops/orders/{}", o["id"].as_str().unwrap())).await;
+    let (_, d) = t
+        .get(&format!("/api/ops/orders/{}", o["id"].as_str().unwrap()))
+        .await;
     assert_eq!(d["status"], "CREATED");
 }
 

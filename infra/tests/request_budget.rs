@@ -29,20 +29,43 @@ impl Harness {
         let store = Store::from_env_counted(config.table_name.clone(), counter.clone()).await;
         let deps = Arc::new(Deps::new(config, store).unwrap());
         let template = Template::load(&common::template_path()).unwrap();
-        let state = HostState { deps, routes: Arc::new(routes(&template).unwrap()), cors_origins: Arc::new(vec![]), static_dir: None };
+        let state = HostState {
+            deps,
+            routes: Arc::new(routes(&template).unwrap()),
+            cors_origins: Arc::new(vec![]),
+            static_dir: None,
+        };
         Self { state, counter }
     }
 
     /// Calls one route; returns status, body and the DynamoDB requests it made.
-    async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> (u16, Value, BTreeMap<String, u64>) {
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (u16, Value, BTreeMap<String, u64>) {
         let mut headers = HeaderMap::new();
         headers.insert("content-type", HeaderValue::from_static("application/json"));
         if let Some(t) = token {
-            headers.insert("authorization", HeaderValue::from_str(&format!("Bearer {t}")).unwrap());
+            headers.insert(
+                "authorization",
+                HeaderValue::from_str(&format!("Bearer {t}")).unwrap(),
+            );
         }
         let bytes = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
         let before = self.counter.snapshot();
-        let Invocation::Response(resp) = invoke(&self.state, &method, &path.parse().unwrap(), &headers, &bytes, "127.0.0.9").await else {
+        let Invocation::Response(resp) = invoke(
+            &self.state,
+            &method,
+            &path.parse().unwrap(),
+            &headers,
+            &bytes,
+            "127.0.0.9",
+        )
+        .await
+        else {
             panic!("no route for {method} {path}");
         };
         let used = self.counter.since(&before);
@@ -72,26 +95,61 @@ async fn order_endpoints_stay_within_their_request_budget() {
         {"sequence_index": 1, "type": "PICKUP", "address_line": "a", "city": "b"},
         {"sequence_index": 2, "type": "DROP", "address_line": "c", "city": "d"}]});
 
-    let (s, created, used) = h.call(Method::POST, "/api/ops/orders", Some(&token), Some(order)).await;
+    let (s, created, used) = h
+        .call(Method::POST, "/api/ops/orders", Some(&token), Some(order))
+        .await;
     assert_eq!(s, 201, "{created}");
     assert_eq!(used, ops(&[("TransactWriteItems", 1)]), "create-order");
     let id = created["id"].as_str().unwrap();
 
-    let (s, _, used) = h.call(Method::GET, &format!("/api/ops/orders/{id}"), Some(&token), None).await;
+    let (s, _, used) = h
+        .call(
+            Method::GET,
+            &format!("/api/ops/orders/{id}"),
+            Some(&token),
+            None,
+        )
+        .await;
     assert_eq!(s, 200);
     assert_eq!(used, ops(&[("Query", 1)]), "get-order is exactly one Query");
 
-    let (s, _, used) = h.call(Method::POST, &format!("/api/ops/orders/{id}/cancel"), Some(&token), Some(json!({"reason": "budget"}))).await;
+    let (s, _, used) = h
+        .call(
+            Method::POST,
+            &format!("/api/ops/orders/{id}/cancel"),
+            Some(&token),
+            Some(json!({"reason": "budget"})),
+        )
+        .await;
     assert_eq!(s, 200);
-    assert_eq!(used, ops(&[("GetItem", 1), ("TransactWriteItems", 1)]), "a transition is one read and exactly one TransactWriteItems");
+    assert_eq!(
+        used,
+        ops(&[("GetItem", 1), ("TransactWriteItems", 1)]),
+        "a transition is one read and exactly one TransactWriteItems"
+    );
 
-    let (s, _, used) = h.call(Method::GET, "/api/ops/orders", Some(&token), None).await;
+    let (s, _, used) = h
+        .call(Method::GET, "/api/ops/orders", Some(&token), None)
+        .await;
     assert_eq!(s, 200);
     assert_eq!(used, ops(&[("Query", 1)]), "list-orders");
 
-    let (s, _, used) = h.call(Method::POST, &format!("/api/ops/orders/{id}/exceptions"), Some(&token), Some(json!({"type": "OTHER"}))).await;
+    let (s, _, used) = h
+        .call(
+            Method::POST,
+            &format!("/api/ops/orders/{id}/exceptions"),
+            Some(&token),
+            Some(json!({"type": "OTHER"})),
+        )
+        .await;
     assert_eq!(s, 201);
-    assert_eq!(used, ops(&[("GetItem", 1), ("TransactWriteItems", 1)]), "create-exception");
+    assert_eq!(
+        used,
+        ops(&[("GetItem", 1), ("TransactWriteItems", 1)]),
+        "create-exception"
+    );
 
-    eprintln!("request budgets held: create 1 tx; detail 1 query; transition 1 get + 1 tx; list 1 query; exception 1 get + 1 tx");
+    eprintln!(
+        "request budgets held: create 1 tx; detail 1 query; transition 1 get + 1 tx; list 1 query; exception 1 get + 1 tx"
+    );
 }

@@ -53,13 +53,24 @@ async fn delivers_inserts_and_retries_from_the_failed_record() {
             Box::pin(async move {
                 let mut failures = Vec::new();
                 for r in &event.records {
-                    let item: HashMap<String, serde_json::Value> = serde_dynamo::from_item(r.change.new_image.clone()).unwrap_or_default();
-                    let pk = item.get("PK").and_then(|v| v.as_str()).unwrap_or_default().to_string();
+                    let item: HashMap<String, serde_json::Value> =
+                        serde_dynamo::from_item(r.change.new_image.clone()).unwrap_or_default();
+                    let pk = item
+                        .get("PK")
+                        .and_then(|v| v.as_str())
+                        .unwrap_or_default()
+                        .to_string();
                     if !pk.contains(&run) {
                         continue; // other tests' writes share the table
                     }
-                    assert_eq!(item.get("n").and_then(|v| v.as_i64()), Some(42), "numbers arrive as numbers");
-                    seen.lock().unwrap().push((pk.clone(), r.event_name.clone()));
+                    assert_eq!(
+                        item.get("n").and_then(|v| v.as_i64()),
+                        Some(42),
+                        "numbers arrive as numbers"
+                    );
+                    seen.lock()
+                        .unwrap()
+                        .push((pk.clone(), r.event_name.clone()));
                     let mut done = failed_already.lock().unwrap();
                     if pk == fail_once_pk && !*done {
                         *done = true;
@@ -82,18 +93,29 @@ async fn delivers_inserts_and_retries_from_the_failed_record() {
     config.interval = Duration::from_millis(100);
     let poller = StreamPoller::new(&sdk, config);
     let task = tokio::spawn(poller.run(consumer, Some(ready_tx), stop_rx));
-    tokio::time::timeout(Duration::from_secs(10), ready_rx).await.expect("poller ready in time").unwrap();
+    tokio::time::timeout(Duration::from_secs(10), ready_rx)
+        .await
+        .expect("poller ready in time")
+        .unwrap();
 
     for i in 1..=3 {
         put(&ddb, &table, &format!("PROBE#{run}#{i}")).await;
     }
     let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
     loop {
-        let got: Vec<String> = seen.lock().unwrap().iter().map(|(pk, _)| pk.clone()).collect();
+        let got: Vec<String> = seen
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(pk, _)| pk.clone())
+            .collect();
         if got.len() >= 4 {
             break;
         }
-        assert!(tokio::time::Instant::now() < deadline, "stream records did not arrive: {got:?}");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "stream records did not arrive: {got:?}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -104,6 +126,10 @@ async fn delivers_inserts_and_retries_from_the_failed_record() {
     let pks: Vec<&str> = got.iter().map(|(pk, _)| pk.as_str()).collect();
     let p = |i: u32| format!("PROBE#{run}#{i}");
     // 1 once; 2 failed then retried; 3 only after 2's retry (never before it, never twice)
-    assert_eq!(pks, vec![p(1).as_str(), p(2).as_str(), p(2).as_str(), p(3).as_str()], "{got:?}");
+    assert_eq!(
+        pks,
+        vec![p(1).as_str(), p(2).as_str(), p(2).as_str(), p(3).as_str()],
+        "{got:?}"
+    );
     assert!(got.iter().all(|(_, name)| name == "INSERT"));
 }

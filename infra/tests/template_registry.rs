@@ -10,37 +10,77 @@ use cargoflow_infra::template::Template;
 #[test]
 fn every_function_has_a_handler_and_every_handler_a_function() {
     let template = Template::load(&common::template_path()).unwrap();
-    let in_template: BTreeSet<String> = template.functions.iter().map(|f| f.binary.clone()).collect();
-    let in_code: BTreeSet<String> = cargoflow_functions::registry::all_function_names().iter().map(|n| n.to_string()).collect();
+    let in_template: BTreeSet<String> = template
+        .functions
+        .iter()
+        .map(|f| f.binary.clone())
+        .collect();
+    let in_code: BTreeSet<String> = cargoflow_functions::registry::all_function_names()
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
     assert_eq!(in_template, in_code, "template.yaml functions vs registry");
-    let bins_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../functions/lambdas/src/bin");
+    let bins_dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../functions/lambdas/src/bin");
     let bins: BTreeSet<String> = std::fs::read_dir(bins_dir)
         .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().trim_end_matches(".rs").to_string())
+        .map(|e| {
+            e.unwrap()
+                .file_name()
+                .to_string_lossy()
+                .trim_end_matches(".rs")
+                .to_string()
+        })
         .collect();
-    assert_eq!(in_template, bins, "template.yaml functions vs functions/lambdas/src/bin");
+    assert_eq!(
+        in_template, bins,
+        "template.yaml functions vs functions/lambdas/src/bin"
+    );
 }
 
 #[test]
 fn names_are_one_name_through_the_stack() {
     let template = Template::load(&common::template_path()).unwrap();
     for f in &template.functions {
-        let pascal: String = f.binary.split('-').map(|p| {
-            let mut c = p.chars();
-            c.next().map(|h| h.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
-        }).collect();
-        assert_eq!(f.logical_id, format!("{pascal}Function"), "resource name of {}", f.binary);
+        let pascal: String = f
+            .binary
+            .split('-')
+            .map(|p| {
+                let mut c = p.chars();
+                c.next()
+                    .map(|h| h.to_uppercase().collect::<String>() + c.as_str())
+                    .unwrap_or_default()
+            })
+            .collect();
+        assert_eq!(
+            f.logical_id,
+            format!("{pascal}Function"),
+            "resource name of {}",
+            f.binary
+        );
         let module = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../functions/api/src")
             .join(format!("{}.rs", f.binary.replace('-', "_")));
         assert!(module.is_file(), "handler module for {}", f.binary);
         let streamed = f.other_events.values().any(|t| t == "DynamoDB");
-        assert!(!f.http_routes.is_empty() || !f.schedules.is_empty() || streamed, "{} has an event source", f.binary);
+        assert!(
+            !f.http_routes.is_empty() || !f.schedules.is_empty() || streamed,
+            "{} has an event source",
+            f.binary
+        );
         if streamed {
-            assert!(cargoflow_functions::registry::stream_function(&f.binary).is_some(), "{} consumes the stream in the code", f.binary);
+            assert!(
+                cargoflow_functions::registry::stream_function(&f.binary).is_some(),
+                "{} consumes the stream in the code",
+                f.binary
+            );
         }
         if !f.schedules.is_empty() {
-            assert!(cargoflow_functions::registry::schedule_function(&f.binary).is_some(), "{} is scheduled in the code", f.binary);
+            assert!(
+                cargoflow_functions::registry::schedule_function(&f.binary).is_some(),
+                "{} is scheduled in the code",
+                f.binary
+            );
         }
     }
 }

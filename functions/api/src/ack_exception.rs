@@ -28,10 +28,16 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     let id = path_id(&req, "id", ExceptionId::parse, "exception")?;
     let body: AckExceptionRequest = parse_json(&req, deps.config.max_body_bytes)?;
     let note = parse_notes(body.note.as_deref()).map_err(|r| ApiError::field("note", r))?;
-    let updated = crate::resolve_exception::move_exception(&deps, &caller.tenant_id, &id, ExceptionStatus::Acknowledged, |e, now| {
-        e.ack_note = note.clone();
-        e.acknowledged_at = Some(now);
-    })
+    let updated = crate::resolve_exception::move_exception(
+        &deps,
+        &caller.tenant_id,
+        &id,
+        ExceptionStatus::Acknowledged,
+        |e, now| {
+            e.ack_note = note.clone();
+            e.acknowledged_at = Some(now);
+        },
+    )
     .await?;
     ok(&updated)
 }

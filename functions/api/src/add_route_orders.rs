@@ -3,7 +3,9 @@
 use std::sync::Arc;
 
 use cargoflow_domain::*;
-use cargoflow_http::{ApiError, Body, NotFoundAs, Request, Response, authenticate, ok, parse_json, path_id};
+use cargoflow_http::{
+    ApiError, Body, NotFoundAs, Request, Response, authenticate, ok, parse_json, path_id,
+};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -37,12 +39,31 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     if !e.is_empty() {
         return Err(e.into());
     }
-    let route = deps.store.get_route(&caller.tenant_id, &id).await.not_found_as("route")?;
+    let route = deps
+        .store
+        .get_route(&caller.tenant_id, &id)
+        .await
+        .not_found_as("route")?;
     if route.order_ids.len() + ids.len() > MAX_ORDERS_PER_ROUTE {
-        return Err(ApiError::field("order_ids", format!("a route holds at most {MAX_ORDERS_PER_ROUTE} orders")));
+        return Err(ApiError::field(
+            "order_ids",
+            format!("a route holds at most {MAX_ORDERS_PER_ROUTE} orders"),
+        ));
     }
-    let (driver, vehicle) = routing::load_crew(&deps, &caller.tenant_id, &route.driver_id, &route.vehicle_id).await?;
+    let (driver, vehicle) = routing::load_crew(
+        &deps,
+        &caller.tenant_id,
+        &route.driver_id,
+        &route.vehicle_id,
+    )
+    .await?;
     let version = route.version;
-    let a = Assignment { route, expected_version: Some(version), driver, vehicle, optimize: body.optimize };
+    let a = Assignment {
+        route,
+        expected_version: Some(version),
+        driver,
+        vehicle,
+        optimize: body.optimize,
+    };
     ok(&routing::assign_orders(&deps, &caller, a, &ids).await?)
 }

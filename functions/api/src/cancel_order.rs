@@ -32,11 +32,24 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     let reason = parse_notes(Some(&body.reason))
         .and_then(|r| r.ok_or_else(|| "is required".to_string()))
         .map_err(|r| ApiError::field("reason", r))?;
-    let who = Mover { tenant: &caller.tenant_id, actor: ActorType::Ops, user: Some(&caller.user_id) };
+    let who = Mover {
+        tenant: &caller.tenant_id,
+        actor: ActorType::Ops,
+        user: Some(&caller.user_id),
+    };
     let metadata = serde_json::json!({ "reason": reason });
-    let order = transition(&deps, &who, &id, OrderStatus::Cancelled, None, metadata, Some(&reason), |o| {
-        o.cancel_reason = Some(reason.clone());
-    })
+    let order = transition(
+        &deps,
+        &who,
+        &id,
+        OrderStatus::Cancelled,
+        None,
+        metadata,
+        Some(&reason),
+        |o| {
+            o.cancel_reason = Some(reason.clone());
+        },
+    )
     .await?;
     ok(&order)
 }

@@ -30,14 +30,22 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     let caller = authenticate(&req, &deps.tokens, Permission::Operate)?;
     let id = path_id(&req, "id", RouteId::parse, "route")?;
     let body: CancelRouteRequest = parse_json(&req, deps.config.max_body_bytes)?;
-    let reason = parse_notes(body.reason.as_deref()).map_err(|r| ApiError::field("reason", r))?.unwrap_or_else(|| "route cancelled".into());
+    let reason = parse_notes(body.reason.as_deref())
+        .map_err(|r| ApiError::field("reason", r))?
+        .unwrap_or_else(|| "route cancelled".into());
     let (route, _vehicle, orders) = routing::load_route(&deps, &caller.tenant_id, &id).await?;
     routing::require_open(&route)?;
-    let on_board: Vec<&str> = orders.iter().filter(|o| matches!(o.status, OrderStatus::PickedUp | OrderStatus::InTransit)).map(|o| o.id.as_str()).collect();
+    let on_board: Vec<&str> = orders
+        .iter()
+        .filter(|o| matches!(o.status, OrderStatus::PickedUp | OrderStatus::InTransit))
+        .map(|o| o.id.as_str())
+        .collect();
     if !on_board.is_empty() {
         return Err(ApiError::Conflict {
             code: "orders_on_board",
-            message: "Orders are picked up or in transit on this route; reassign them before cancelling.".into(),
+            message:
+                "Orders are picked up or in transit on this route; reassign them before cancelling."
+                    .into(),
             fields: None,
             details: Some(serde_json::json!({ "order_ids": on_board })),
         });
@@ -46,7 +54,15 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     let mut next = route.clone();
     let mut uow = UnitOfWork::new(&deps.store, &caller.tenant_id);
     for o in orders.iter().filter(|o| o.status == OrderStatus::Assigned) {
-        routing::unassign(&mut uow, &mut next, o, ActorType::Ops, Some(&caller.user_id), &reason, now)?;
+        routing::unassign(
+            &mut uow,
+            &mut next,
+            o,
+            ActorType::Ops,
+            Some(&caller.user_id),
+            &reason,
+            now,
+        )?;
     }
     next.status = RouteStatus::Cancelled;
     next.end_time = Some(now);

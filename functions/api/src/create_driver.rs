@@ -54,7 +54,9 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         }
         (None, None) => None,
     };
-    let (Some(name), Some(phone)) = (name, phone) else { return Err(e.into()) };
+    let (Some(name), Some(phone)) = (name, phone) else {
+        return Err(e.into());
+    };
     if !e.is_empty() {
         return Err(e.into());
     }
@@ -87,11 +89,18 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
             };
             driver.email = Some(email);
             driver.user_id = Some(user.id.clone());
-            let hash = cargoflow_auth::hash_password(&password).map_err(|e| ApiError::internal("hashing password", e))?;
+            let hash = cargoflow_auth::hash_password(&password)
+                .map_err(|e| ApiError::internal("hashing password", e))?;
             Some((user, hash))
         }
         None => None,
     };
-    deps.store.create_driver(&caller.tenant_id, &driver, user.as_ref().map(|(u, h)| (u, h.clone()))).await?;
+    deps.store
+        .create_driver(
+            &caller.tenant_id,
+            &driver,
+            user.as_ref().map(|(u, h)| (u, h.clone())),
+        )
+        .await?;
     created(&driver)
 }

@@ -3,7 +3,9 @@
 use std::sync::Arc;
 
 use cargoflow_domain::*;
-use cargoflow_http::{ApiError, Body, NotFoundAs, Request, Response, authenticate, created, parse_json, path_id};
+use cargoflow_http::{
+    ApiError, Body, NotFoundAs, Request, Response, authenticate, created, parse_json, path_id,
+};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -33,13 +35,20 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     let body: CreateExceptionRequest = parse_json(&req, deps.config.max_body_bytes)?;
     let mut e = FieldErrors::new();
     let exception_type = e.check("type", ExceptionType::parse(&body.exception_type));
-    let notes = e.check("notes", parse_notes(body.notes.as_deref())).flatten();
-    let Some(exception_type) = exception_type else { return Err(e.into()) };
+    let notes = e
+        .check("notes", parse_notes(body.notes.as_deref()))
+        .flatten();
+    let Some(exception_type) = exception_type else {
+        return Err(e.into());
+    };
     if !e.is_empty() {
         return Err(e.into());
     }
     // The order must exist in this tenant (the transaction checks it again).
-    deps.store.get_order(&caller.tenant_id, &order_id).await.not_found_as("order")?;
+    deps.store
+        .get_order(&caller.tenant_id, &order_id)
+        .await
+        .not_found_as("order")?;
     let now = time_util::now();
     let exception = OrderException {
         id: ExceptionId::generate(),
@@ -57,12 +66,22 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         version: 1,
     };
     let event = events::exception_event(EventType::ExceptionCreated, &exception, now);
-    if let Err(e) = deps.store.create_exception(&caller.tenant_id, &exception, &event).await {
+    if let Err(e) = deps
+        .store
+        .create_exception(&caller.tenant_id, &exception, &event)
+        .await
+    {
         // A failed guard: the order vanished (404), or a concurrent write collided (409).
-        return Err(match deps.store.get_order(&caller.tenant_id, &exception.order_id).await {
-            Err(cargoflow_store::StoreError::NotFound) => ApiError::NotFound("order"),
-            _ => write_error(e, None),
-        });
+        return Err(
+            match deps
+                .store
+                .get_order(&caller.tenant_id, &exception.order_id)
+                .await
+            {
+                Err(cargoflow_store::StoreError::NotFound) => ApiError::NotFound("order"),
+                _ => write_error(e, None),
+            },
+        );
     }
     created(&exception)
 }

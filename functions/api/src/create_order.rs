@@ -28,8 +28,17 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
 /// Shared with import-orders: one order, one transaction.
 pub async fn create(deps: &Deps, caller: &Identity, new: NewOrder) -> Result<Order, ApiError> {
     let order = new.into_order(time_util::now());
-    let history = StatusHistoryEntry::new(&order, None, ActorType::Ops, Some(caller.user_id.clone()), None, serde_json::json!({}));
+    let history = StatusHistoryEntry::new(
+        &order,
+        None,
+        ActorType::Ops,
+        Some(caller.user_id.clone()),
+        None,
+        serde_json::json!({}),
+    );
     let event = events::order_created(&order);
-    deps.store.create_order(&caller.tenant_id, &order, &history, &event).await?;
+    deps.store
+        .create_order(&caller.tenant_id, &order, &history, &event)
+        .await?;
     Ok(order)
 }

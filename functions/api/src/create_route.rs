@@ -43,15 +43,30 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     let body: CreateRouteRequest = parse_json(&req, deps.config.max_body_bytes)?;
     let mut e = FieldErrors::new();
     let route_date = e.check("route_date", parse_route_date(&body.route_date));
-    let driver_id = e.check("driver_id", DriverId::parse(&body.driver_id).ok_or_else(|| "is not an id".to_string()));
-    let vehicle_id = e.check("vehicle_id", VehicleId::parse(&body.vehicle_id).ok_or_else(|| "is not an id".to_string()));
+    let driver_id = e.check(
+        "driver_id",
+        DriverId::parse(&body.driver_id).ok_or_else(|| "is not an id".to_string()),
+    );
+    let vehicle_id = e.check(
+        "vehicle_id",
+        VehicleId::parse(&body.vehicle_id).ok_or_else(|| "is not an id".to_string()),
+    );
     let order_ids = routing::parse_order_ids(&body.order_ids, &mut e);
-    let start_time = body.start_time.as_deref().and_then(|s| e.check("start_time", time_util::parse_rfc3339(s).ok_or_else(|| "must be an RFC 3339 date-time".to_string())));
-    let (Some(route_date), Some(driver_id), Some(vehicle_id)) = (route_date, driver_id, vehicle_id) else { return Err(e.into()) };
+    let start_time = body.start_time.as_deref().and_then(|s| {
+        e.check(
+            "start_time",
+            time_util::parse_rfc3339(s).ok_or_else(|| "must be an RFC 3339 date-time".to_string()),
+        )
+    });
+    let (Some(route_date), Some(driver_id), Some(vehicle_id)) = (route_date, driver_id, vehicle_id)
+    else {
+        return Err(e.into());
+    };
     if !e.is_empty() {
         return Err(e.into());
     }
-    let (driver, vehicle) = routing::load_crew(&deps, &caller.tenant_id, &driver_id, &vehicle_id).await?;
+    let (driver, vehicle) =
+        routing::load_crew(&deps, &caller.tenant_id, &driver_id, &vehicle_id).await?;
     let now = time_util::now();
     let route = Route {
         id: RouteId::generate(),
@@ -72,7 +87,13 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         updated_at: now,
         version: 1,
     };
-    let assignment = Assignment { route, expected_version: None, driver, vehicle, optimize: body.optimize };
+    let assignment = Assignment {
+        route,
+        expected_version: None,
+        driver,
+        vehicle,
+        optimize: body.optimize,
+    };
     let saved = routing::assign_orders(&deps, &caller, assignment, &order_ids).await?;
     created(&saved)
 }

@@ -45,7 +45,9 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     let password = e.check("password", Password::parse(&body.password));
     let full_name = e.check("full_name", DisplayName::parse(&body.full_name));
     let role = e.check("role", parse_ops_role(&body.role));
-    let (Some(email), Some(password), Some(full_name), Some(role)) = (email, password, full_name, role) else {
+    let (Some(email), Some(password), Some(full_name), Some(role)) =
+        (email, password, full_name, role)
+    else {
         return Err(e.into());
     };
     let now = time_util::now();
@@ -61,7 +63,8 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         updated_at: now,
         version: 1,
     };
-    let hash = cargoflow_auth::hash_password(&password).map_err(|e| ApiError::internal("hashing password", e))?;
+    let hash = cargoflow_auth::hash_password(&password)
+        .map_err(|e| ApiError::internal("hashing password", e))?;
     deps.store.create_user(&user, hash).await?;
     created(&user)
 }

@@ -37,7 +37,9 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     let plate = e.check("plate_number", PlateNumber::parse(&body.plate_number));
     let vehicle_type = e.check("type", VehicleType::parse(&body.vehicle_type));
     let capacity = e.check("capacity_kg", CapacityKg::parse(body.capacity_kg));
-    let (Some(plate_number), Some(vehicle_type), Some(capacity_kg)) = (plate, vehicle_type, capacity) else {
+    let (Some(plate_number), Some(vehicle_type), Some(capacity_kg)) =
+        (plate, vehicle_type, capacity)
+    else {
         return Err(e.into());
     };
     let now = time_util::now();
@@ -51,6 +53,8 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         updated_at: now,
         version: 1,
     };
-    deps.store.create_vehicle(&caller.tenant_id, &vehicle).await?;
+    deps.store
+        .create_vehicle(&caller.tenant_id, &vehicle)
+        .await?;
     created(&vehicle)
 }

@@ -17,6 +17,9 @@ use crate::Deps;
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
     let caller = authenticate(&req, &deps.tokens, Permission::Operate)?;
     let id = path_id(&req, "id", DriverId::parse, "driver")?;
-    let changes = DriverChanges { is_active: Some(false), ..Default::default() };
+    let changes = DriverChanges {
+        is_active: Some(false),
+        ..Default::default()
+    };
     crate::update_driver::apply(&deps, &caller.tenant_id, &id, &changes).await
 }

@@ -19,17 +19,39 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     let caller = authenticate(&req, &deps.tokens, Permission::Administer)?;
     let user_id = path_id(&req, "id", UserId::parse, "user")?;
     if user_id == caller.user_id {
-        return Err(ApiError::conflict("own_account", "You cannot deactivate your own account."));
+        return Err(ApiError::conflict(
+            "own_account",
+            "You cannot deactivate your own account.",
+        ));
     }
-    let current = deps.store.get_user(&caller.tenant_id, &user_id).await.not_found_as("user")?;
+    let current = deps
+        .store
+        .get_user(&caller.tenant_id, &user_id)
+        .await
+        .not_found_as("user")?;
     if current.role == Role::Driver {
-        return Err(ApiError::conflict("driver_login", "Deactivate drivers through /api/ops/drivers/{id}/deactivate, which also deactivates their login."));
+        return Err(ApiError::conflict(
+            "driver_login",
+            "Deactivate drivers through /api/ops/drivers/{id}/deactivate, which also deactivates their login.",
+        ));
     }
     if !current.is_active {
         return ok(&current);
     }
-    let changes = UserChanges { is_active: Some(false), ..Default::default() };
-    let updated = deps.store.update_user(&caller.tenant_id, &user_id, current.version, &changes, time_util::now()).await?;
+    let changes = UserChanges {
+        is_active: Some(false),
+        ..Default::default()
+    };
+    let updated = deps
+        .store
+        .update_user(
+            &caller.tenant_id,
+            &user_id,
+            current.version,
+            &changes,
+            time_util::now(),
+        )
+        .await?;
     tracing::info!(target_user = %user_id, "user deactivated");
     ok(&updated)
 }

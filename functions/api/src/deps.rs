@@ -28,19 +28,29 @@ impl Deps {
             time::Duration::seconds(config.access_ttl_secs),
             time::Duration::seconds(config.refresh_ttl_secs),
         )?;
-        Ok(Self { config, store, tokens, publisher: tokio::sync::OnceCell::new() })
+        Ok(Self {
+            config,
+            store,
+            tokens,
+            publisher: tokio::sync::OnceCell::new(),
+        })
     }
 
     /// The EventBridge publisher (from the environment, on first use).
     pub async fn publisher(&self) -> &crate::publish::Publisher {
-        self.publisher.get_or_init(|| crate::publish::Publisher::from_env(self.config.event_bus_name.clone())).await
+        self.publisher
+            .get_or_init(|| crate::publish::Publisher::from_env(self.config.event_bus_name.clone()))
+            .await
     }
 
     /// Uses this publisher instead of one from the environment (tests inject failures with it).
     pub fn with_publisher(self, publisher: crate::publish::Publisher) -> Self {
         let cell = tokio::sync::OnceCell::new();
         let _ = cell.set(publisher);
-        Self { publisher: cell, ..self }
+        Self {
+            publisher: cell,
+            ..self
+        }
     }
 
     /// Reads the configuration and builds the AWS clients from the environment.

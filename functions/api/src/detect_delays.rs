@@ -20,29 +20,50 @@ pub struct DelayReport {
 
 /// When the order counts as late: its drop window's end, else its last DROP stop's ETA.
 pub fn due_at(o: &Order) -> Option<OffsetDateTime> {
-    o.drop_window.map(|w| w.end).or_else(|| o.stops.iter().rev().find(|s| s.stop_type == StopType::Drop).and_then(|s| s.scheduled_eta))
+    o.drop_window.map(|w| w.end).or_else(|| {
+        o.stops
+            .iter()
+            .rev()
+            .find(|s| s.stop_type == StopType::Drop)
+            .and_then(|s| s.scheduled_eta)
+    })
 }
 
 pub fn is_late(o: &Order, now: OffsetDateTime, margin_secs: i64) -> bool {
-    matches!(o.status, OrderStatus::Assigned | OrderStatus::PickedUp | OrderStatus::InTransit)
-        && due_at(o).is_some_and(|due| now > due + time::Duration::seconds(margin_secs))
+    matches!(
+        o.status,
+        OrderStatus::Assigned | OrderStatus::PickedUp | OrderStatus::InTransit
+    ) && due_at(o).is_some_and(|due| now > due + time::Duration::seconds(margin_secs))
 }
 
-pub async fn handle(deps: Arc<Deps>, _event: serde_json::Value) -> Result<serde_json::Value, String> {
+pub async fn handle(
+    deps: Arc<Deps>,
+    _event: serde_json::Value,
+) -> Result<serde_json::Value, String> {
     let now = time_util::now();
     let mut report = DelayReport::default();
     for tenant in deps.store.all_tenants().await.map_err(|e| e.to_string())? {
         report.tenants += 1;
-        let orders = deps.store.active_orders(&tenant).await.map_err(|e| e.to_string())?;
+        let orders = deps
+            .store
+            .active_orders(&tenant)
+            .await
+            .map_err(|e| e.to_string())?;
         report.orders_checked += orders.len();
-        for o in orders.iter().filter(|o| is_late(o, now, deps.config.delay_margin_secs)) {
+        for o in orders
+            .iter()
+            .filter(|o| is_late(o, now, deps.config.delay_margin_secs))
+        {
             let due = due_at(o).map(time_util::rfc3339).unwrap_or_default();
             let exception = OrderException {
                 id: ExceptionId::generate(),
                 order_id: o.id.clone(),
                 exception_type: ExceptionType::Delay,
                 status: ExceptionStatus::Open,
-                notes: Some(format!("Not delivered by {due} (status {}).", o.status.as_str())),
+                notes: Some(format!(
+                    "Not delivered by {due} (status {}).",
+                    o.status.as_str()
+                )),
                 ack_note: None,
                 resolution: None,
                 created_by: None,
@@ -53,13 +74,23 @@ pub async fn handle(deps: Arc<Deps>, _event: serde_json::Value) -> Result<serde_
                 version: 1,
             };
             let event = events::exception_event(EventType::ExceptionCreated, &exception, now);
-            if deps.store.raise_delay(&tenant, &exception, &event).await.map_err(|e| e.to_string())? {
+            if deps
+                .store
+                .raise_delay(&tenant, &exception, &event)
+                .await
+                .map_err(|e| e.to_string())?
+            {
                 report.exceptions_raised += 1;
                 tracing::info!(tenant_id = %tenant, order_id = %o.id, "delay exception raised");
             }
         }
     }
-    tracing::info!(tenants = report.tenants, checked = report.orders_checked, raised = report.exceptions_raised, "delay detection done");
+    tracing::info!(
+        tenants = report.tenants,
+        checked = report.orders_checked,
+        raised = report.exceptions_raised,
+        "delay detection done"
+    );
     serde_json::to_value(&report).map_err(|e| e.to_string())
 }
 

@@ -15,7 +15,11 @@ pub struct TenantSummary {
 
 impl From<&Tenant> for TenantSummary {
     fn from(t: &Tenant) -> Self {
-        Self { id: t.id.to_string(), name: t.name.to_string(), slug: t.slug.to_string() }
+        Self {
+            id: t.id.to_string(),
+            name: t.name.to_string(),
+            slug: t.slug.to_string(),
+        }
     }
 }
 
@@ -51,7 +55,10 @@ macro_rules! page_schema {
 
         impl From<Page<$item>> for $name {
             fn from(p: Page<$item>) -> Self {
-                Self { items: p.items, next_cursor: p.next_cursor }
+                Self {
+                    items: p.items,
+                    next_cursor: p.next_cursor,
+                }
             }
         }
     };

@@ -11,7 +11,9 @@ const BASE: &str = "/api/docs";
 
 fn config() -> Arc<Config<'static>> {
     static CONFIG: OnceLock<Arc<Config<'static>>> = OnceLock::new();
-    CONFIG.get_or_init(|| Arc::new(Config::new(["/api/schema/"]))).clone()
+    CONFIG
+        .get_or_init(|| Arc::new(Config::new(["/api/schema/"])))
+        .clone()
 }
 
 pub async fn handle(_deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
@@ -24,7 +26,10 @@ pub async fn handle(_deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Ap
             .body(Body::Empty)
             .map_err(|e| ApiError::internal("building response", e));
     }
-    let tail = path.strip_prefix(BASE).unwrap_or("").trim_start_matches('/');
+    let tail = path
+        .strip_prefix(BASE)
+        .unwrap_or("")
+        .trim_start_matches('/');
     let tail = if tail.is_empty() { "index.html" } else { tail };
     match utoipa_swagger_ui::serve(tail, config()) {
         Ok(Some(file)) => Response::builder()

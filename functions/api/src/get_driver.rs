@@ -16,5 +16,9 @@ use crate::Deps;
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
     let caller = authenticate(&req, &deps.tokens, Permission::Operate)?;
     let id = path_id(&req, "id", DriverId::parse, "driver")?;
-    ok(&deps.store.get_driver(&caller.tenant_id, &id).await.not_found_as("driver")?)
+    ok(&deps
+        .store
+        .get_driver(&caller.tenant_id, &id)
+        .await
+        .not_found_as("driver")?)
 }

@@ -24,9 +24,19 @@ pub struct DriverMeResponse {
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
     let caller = authenticate(&req, &deps.tokens, Permission::Drive)?;
-    let driver_id = caller.driver_id.ok_or(ApiError::Forbidden("This token has no driver."))?;
-    let driver = deps.store.get_driver(&caller.tenant_id, &driver_id).await.not_found_as("driver")?;
-    let user = deps.store.get_user(&caller.tenant_id, &caller.user_id).await.not_found_as("user")?;
+    let driver_id = caller
+        .driver_id
+        .ok_or(ApiError::Forbidden("This token has no driver."))?;
+    let driver = deps
+        .store
+        .get_driver(&caller.tenant_id, &driver_id)
+        .await
+        .not_found_as("driver")?;
+    let user = deps
+        .store
+        .get_user(&caller.tenant_id, &caller.user_id)
+        .await
+        .not_found_as("user")?;
     if !driver.is_active || !user.is_active {
         return Err(ApiError::Unauthorized("This account is deactivated."));
     }

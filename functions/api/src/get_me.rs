@@ -20,5 +20,8 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         return Err(ApiError::Unauthorized("This account is deactivated."));
     }
     let tenant = deps.store.get_tenant(&id.tenant_id).await?;
-    ok(&MeResponse { user, tenant: TenantSummary::from(&tenant) })
+    ok(&MeResponse {
+        user,
+        tenant: TenantSummary::from(&tenant),
+    })
 }

@@ -31,6 +31,15 @@ pub struct OrderDetailResponse {
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
     let caller = authenticate(&req, &deps.tokens, Permission::Operate)?;
     let id = path_id(&req, "id", OrderId::parse, "order")?;
-    let detail = deps.store.order_detail(&caller.tenant_id, &id).await.not_found_as("order")?;
-    ok(&OrderDetailResponse { order: detail.order, history: detail.history, exceptions: detail.exceptions, pod: None })
+    let detail = deps
+        .store
+        .order_detail(&caller.tenant_id, &id)
+        .await
+        .not_found_as("order")?;
+    ok(&OrderDetailResponse {
+        order: detail.order,
+        history: detail.history,
+        exceptions: detail.exceptions,
+        pod: None,
+    })
 }

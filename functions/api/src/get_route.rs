@@ -31,14 +31,18 @@ pub struct RouteDetailResponse {
 }
 
 pub fn progress(route: &Route, orders: &[Order]) -> RouteProgress {
-    let done = route.stops.iter().filter(|s| matches!(s.status, StopStatus::Completed | StopStatus::Failed)).count();
+    let done = route
+        .stops
+        .iter()
+        .filter(|s| matches!(s.status, StopStatus::Completed | StopStatus::Failed))
+        .count();
     let total = route.stops.len();
     RouteProgress {
         stops_total: total,
         stops_done: done,
         orders_total: orders.len(),
         orders_final: orders.iter().filter(|o| o.status.is_terminal()).count(),
-        percent: if total == 0 { 0 } else { (done * 100 / total) as u8 },
+        percent: (done * 100).checked_div(total).unwrap_or(0) as u8,
     }
 }
 
@@ -48,10 +52,31 @@ pub fn progress(route: &Route, orders: &[Order]) -> RouteProgress {
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
     let caller = authenticate(&req, &deps.tokens, Permission::Operate)?;
     let id = path_id(&req, "id", RouteId::parse, "route")?;
-    let route = deps.store.get_route(&caller.tenant_id, &id).await.not_found_as("route")?;
-    let orders = deps.store.get_orders(&caller.tenant_id, &route.order_ids).await?;
-    let driver = deps.store.get_driver(&caller.tenant_id, &route.driver_id).await.ok();
-    let vehicle = deps.store.get_vehicle(&caller.tenant_id, &route.vehicle_id).await.ok();
+    let route = deps
+        .store
+        .get_route(&caller.tenant_id, &id)
+        .await
+        .not_found_as("route")?;
+    let orders = deps
+        .store
+        .get_orders(&caller.tenant_id, &route.order_ids)
+        .await?;
+    let driver = deps
+        .store
+        .get_driver(&caller.tenant_id, &route.driver_id)
+        .await
+        .ok();
+    let vehicle = deps
+        .store
+        .get_vehicle(&caller.tenant_id, &route.vehicle_id)
+        .await
+        .ok();
     let progress = progress(&route, &orders);
-    ok(&RouteDetailResponse { route, orders, driver, vehicle, progress })
+    ok(&RouteDetailResponse {
+        route,
+        orders,
+        driver,
+        vehicle,
+        progress,
+    })
 }

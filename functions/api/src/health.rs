@@ -33,6 +33,9 @@ pub async fn handle(deps: Arc<Deps>, _req: Request) -> Result<Response<Body>, Ap
     };
     let healthy = dynamo == "ok";
     checks.insert("dynamodb", dynamo);
-    let body = HealthResponse { status: if healthy { "ok" } else { "unavailable" }, checks };
+    let body = HealthResponse {
+        status: if healthy { "ok" } else { "unavailable" },
+        checks,
+    };
     json(if healthy { 200 } else { 503 }, &body)
 }

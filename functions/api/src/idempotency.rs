@@ -35,44 +35,70 @@ where
     F: FnOnce(Request) -> Fut,
     Fut: Future<Output = Result<Response<Body>, ApiError>>,
 {
-    let Some(raw) = req.headers().get("idempotency-key") else { return handler(req).await };
+    let Some(raw) = req.headers().get("idempotency-key") else {
+        return handler(req).await;
+    };
     let key = raw.to_str().unwrap_or("");
     if key.is_empty() || key.len() > 255 || !key.chars().all(|c| c.is_ascii_graphic()) {
-        return Err(ApiError::field("Idempotency-Key", "must be 1 to 255 visible ASCII characters"));
+        return Err(ApiError::field(
+            "Idempotency-Key",
+            "must be 1 to 255 visible ASCII characters",
+        ));
     }
     // Unauthenticated requests are not recorded: the handler answers them (401).
-    let Ok(caller) = identify(&req, &deps.tokens) else { return handler(req).await };
-    let key_hash = hex(&Sha256::digest(format!("{}\n{key}", caller.user_id).as_bytes()));
-    let request_hash = hex(
-        &Sha256::new()
-            .chain_update(req.method().as_str())
-            .chain_update(b"\n")
-            .chain_update(req.uri().path())
-            .chain_update(b"\n")
-            .chain_update(cargoflow_http::body_bytes(&req))
-            .finalize(),
-    );
+    let Ok(caller) = identify(&req, &deps.tokens) else {
+        return handler(req).await;
+    };
+    let key_hash = hex(&Sha256::digest(
+        format!("{}\n{key}", caller.user_id).as_bytes(),
+    ));
+    let request_hash = hex(&Sha256::new()
+        .chain_update(req.method().as_str())
+        .chain_update(b"\n")
+        .chain_update(req.uri().path())
+        .chain_update(b"\n")
+        .chain_update(cargoflow_http::body_bytes(&req))
+        .finalize());
     let record = keys::idempotency(&caller.tenant_id, &key_hash);
     let now = cargoflow_domain::time_util::now().unix_timestamp();
-    match deps.store.claim_idempotency(&record, &request_hash, now, KEEP_SECS, IN_PROGRESS_SECS).await? {
+    match deps
+        .store
+        .claim_idempotency(&record, &request_hash, now, KEEP_SECS, IN_PROGRESS_SECS)
+        .await?
+    {
         Claim::New => {}
-        Claim::Completed { request_hash: h, .. } | Claim::InProgress { request_hash: h } if h != request_hash => {
+        Claim::Completed {
+            request_hash: h, ..
+        }
+        | Claim::InProgress { request_hash: h }
+            if h != request_hash =>
+        {
             return Err(ApiError::Unprocessable {
                 code: "idempotency_key_reused",
                 message: "This Idempotency-Key was used with a different request.".into(),
             });
         }
         Claim::Completed { status, body, .. } => {
-            let mut b = Response::builder().status(status).header("idempotent-replayed", "true").header("cache-control", "no-store");
+            let mut b = Response::builder()
+                .status(status)
+                .header("idempotent-replayed", "true")
+                .header("cache-control", "no-store");
             if !body.is_empty() {
                 b = b.header("content-type", "application/json");
             }
             return b
-                .body(if body.is_empty() { Body::Empty } else { Body::Text(body) })
+                .body(if body.is_empty() {
+                    Body::Empty
+                } else {
+                    Body::Text(body)
+                })
                 .map_err(|e| ApiError::internal("building replay", e));
         }
         Claim::InProgress { .. } => {
-            return Err(ApiError::conflict("request_in_progress", "A request with this Idempotency-Key is still running; retry shortly."));
+            return Err(ApiError::conflict(
+                "request_in_progress",
+                "A request with this Idempotency-Key is still running; retry shortly.",
+            ));
         }
     }
     let rid = request_id(&req);
@@ -98,7 +124,11 @@ where
     }
     // The change is done: whatever happens to the record, the client gets its answer. If the
     // record cannot be completed it stays IN_PROGRESS (repeats answer 409) until it expires.
-    if let Err(e) = deps.store.complete_idempotency(&record, status, &body).await {
+    if let Err(e) = deps
+        .store
+        .complete_idempotency(&record, status, &body)
+        .await
+    {
         tracing::error!(error = %e, "could not store the idempotent response");
     }
     Ok(response)

@@ -16,10 +16,28 @@ use crate::Deps;
 
 pub const MAX_ROWS: usize = 5000;
 pub const MAX_BYTES: usize = 5 * 1024 * 1024;
-const REQUIRED: &[&str] = &["reference_code", "customer_name", "customer_phone", "pickup_address", "pickup_city", "drop_address", "drop_city"];
+const REQUIRED: &[&str] = &[
+    "reference_code",
+    "customer_name",
+    "customer_phone",
+    "pickup_address",
+    "pickup_city",
+    "drop_address",
+    "drop_city",
+];
 const OPTIONAL: &[&str] = &[
-    "pickup_postal_code", "pickup_lat", "pickup_lng", "pickup_window_start", "pickup_window_end",
-    "drop_postal_code", "drop_lat", "drop_lng", "drop_window_start", "drop_window_end", "weight_kg", "notes",
+    "pickup_postal_code",
+    "pickup_lat",
+    "pickup_lng",
+    "pickup_window_start",
+    "pickup_window_end",
+    "drop_postal_code",
+    "drop_lat",
+    "drop_lng",
+    "drop_window_start",
+    "drop_window_end",
+    "weight_kg",
+    "notes",
 ];
 /// Rows written at once.
 const CONCURRENCY: usize = 16;
@@ -72,8 +90,14 @@ fn num(row: &BTreeMap<String, String>, col: &str, e: &mut FieldErrors) -> Option
 }
 
 fn window(row: &BTreeMap<String, String>, prefix: &str) -> Option<WindowInput> {
-    let start = row.get(&format!("{prefix}_window_start")).map(|s| s.trim().to_string()).unwrap_or_default();
-    let end = row.get(&format!("{prefix}_window_end")).map(|s| s.trim().to_string()).unwrap_or_default();
+    let start = row
+        .get(&format!("{prefix}_window_start"))
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default();
+    let end = row
+        .get(&format!("{prefix}_window_end"))
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default();
     (!start.is_empty() || !end.is_empty()).then_some(WindowInput { start, end })
 }
 
@@ -84,7 +108,11 @@ pub fn row_to_order(row: &BTreeMap<String, String>) -> Result<NewOrder, BTreeMap
     let mut e = FieldErrors::new();
     let stop = |kind: &str, seq: i64, e: &mut FieldErrors| StopInput {
         sequence_index: seq,
-        stop_type: if kind == "pickup" { "PICKUP".into() } else { "DROP".into() },
+        stop_type: if kind == "pickup" {
+            "PICKUP".into()
+        } else {
+            "DROP".into()
+        },
         address_line: get(&format!("{kind}_address")),
         city: get(&format!("{kind}_city")),
         postal_code: opt(&format!("{kind}_postal_code")),
@@ -101,7 +129,11 @@ pub fn row_to_order(row: &BTreeMap<String, String>) -> Result<NewOrder, BTreeMap
         pickup_window: window(row, "pickup"),
         drop_window: window(row, "drop"),
         notes: opt("notes"),
-        package: num(row, "weight_kg", &mut e).map(|w| PackageInput { weight_kg: Some(w), dimensions: None, items: vec![] }),
+        package: num(row, "weight_kg", &mut e).map(|w| PackageInput {
+            weight_kg: Some(w),
+            dimensions: None,
+            items: vec![],
+        }),
     };
     let parsed = NewOrder::try_from(&input);
     let mut errors: BTreeMap<String, String> = e.into_map();
@@ -128,9 +160,16 @@ pub fn row_to_order(row: &BTreeMap<String, String>) -> Result<NewOrder, BTreeMap
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
     let caller = authenticate(&req, &deps.tokens, Permission::Operate)?;
-    let ct = req.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
+    let ct = req
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
     if !ct.starts_with("text/csv") {
-        return Err(ApiError::UnsupportedMediaType { expected: "text/csv" });
+        return Err(ApiError::UnsupportedMediaType {
+            expected: "text/csv",
+        });
     }
     let bytes = cargoflow_http::body_bytes(&req);
     if bytes.len() > MAX_BYTES {
@@ -142,35 +181,76 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
 
 /// Parses the CSV strictly: known columns only, all required ones present, at most MAX_ROWS.
 pub fn read_rows(bytes: &[u8]) -> Result<Vec<BTreeMap<String, String>>, ApiError> {
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(false).from_reader(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .flexible(false)
+        .from_reader(bytes);
     let headers: Vec<String> = reader
         .headers()
-        .map_err(|e| ApiError::bad_request("invalid_csv", format!("The header row cannot be read: {e}")))?
+        .map_err(|e| {
+            ApiError::bad_request("invalid_csv", format!("The header row cannot be read: {e}"))
+        })?
         .iter()
         .map(|h| h.trim_start_matches('\u{feff}').to_lowercase())
         .collect();
     let mut seen = std::collections::HashSet::new();
     if let Some(dup) = headers.iter().find(|h| !seen.insert(h.as_str())) {
-        return Err(ApiError::field("columns", format!("column {dup} appears twice")));
+        return Err(ApiError::field(
+            "columns",
+            format!("column {dup} appears twice"),
+        ));
     }
-    let unknown: Vec<&String> = headers.iter().filter(|h| !REQUIRED.contains(&h.as_str()) && !OPTIONAL.contains(&h.as_str())).collect();
-    let missing: Vec<&&str> = REQUIRED.iter().filter(|r| !headers.iter().any(|h| h == **r)).collect();
+    let unknown: Vec<&String> = headers
+        .iter()
+        .filter(|h| !REQUIRED.contains(&h.as_str()) && !OPTIONAL.contains(&h.as_str()))
+        .collect();
+    let missing: Vec<&&str> = REQUIRED
+        .iter()
+        .filter(|r| !headers.iter().any(|h| h == **r))
+        .collect();
     if !unknown.is_empty() || !missing.is_empty() {
         let mut e = FieldErrors::new();
         if !unknown.is_empty() {
-            e.add("columns", format!("unknown columns: {}", unknown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")));
+            e.add(
+                "columns",
+                format!(
+                    "unknown columns: {}",
+                    unknown
+                        .iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            );
         } else {
-            e.add("columns", format!("missing required columns: {}", missing.iter().map(|s| **s).collect::<Vec<_>>().join(", ")));
+            e.add(
+                "columns",
+                format!(
+                    "missing required columns: {}",
+                    missing.iter().map(|s| **s).collect::<Vec<_>>().join(", ")
+                ),
+            );
         }
         return Err(e.into());
     }
     let mut rows = Vec::new();
     for (i, rec) in reader.records().enumerate() {
-        let rec = rec.map_err(|e| ApiError::bad_request("invalid_csv", format!("Row {} cannot be read: {e}", i + 1)))?;
+        let rec = rec.map_err(|e| {
+            ApiError::bad_request("invalid_csv", format!("Row {} cannot be read: {e}", i + 1))
+        })?;
         if rows.len() >= MAX_ROWS {
-            return Err(ApiError::field("rows", format!("at most {MAX_ROWS} rows per import")));
+            return Err(ApiError::field(
+                "rows",
+                format!("at most {MAX_ROWS} rows per import"),
+            ));
         }
-        rows.push(headers.iter().cloned().zip(rec.iter().map(str::to_string)).collect());
+        rows.push(
+            headers
+                .iter()
+                .cloned()
+                .zip(rec.iter().map(str::to_string))
+                .collect(),
+        );
     }
     if rows.is_empty() {
         return Err(ApiError::field("rows", "the file has no data rows"));
@@ -178,7 +258,11 @@ pub fn read_rows(bytes: &[u8]) -> Result<Vec<BTreeMap<String, String>>, ApiError
     Ok(rows)
 }
 
-pub async fn import(deps: &Deps, caller: &Identity, rows: Vec<BTreeMap<String, String>>) -> ImportResponse {
+pub async fn import(
+    deps: &Deps,
+    caller: &Identity,
+    rows: Vec<BTreeMap<String, String>>,
+) -> ImportResponse {
     let total = rows.len();
     // A code repeated in the file: the first row gets it, later rows are reported (rows are
     // written concurrently, so the marker alone would pick a winner at random).
@@ -187,7 +271,10 @@ pub async fn import(deps: &Deps, caller: &Identity, rows: Vec<BTreeMap<String, S
         .iter()
         .enumerate()
         .map(|(i, row)| {
-            let code = row.get("reference_code").map(|s| s.trim().to_uppercase()).filter(|s| !s.is_empty())?;
+            let code = row
+                .get("reference_code")
+                .map(|s| s.trim().to_uppercase())
+                .filter(|s| !s.is_empty())?;
             match first_row.get(&code) {
                 Some(first) => Some(*first),
                 None => {
@@ -197,43 +284,60 @@ pub async fn import(deps: &Deps, caller: &Identity, rows: Vec<BTreeMap<String, S
             }
         })
         .collect();
-    let results: Vec<ImportRowResult> = futures::stream::iter(rows.into_iter().zip(duplicates).enumerate())
-        .map(|(i, (row, duplicate_of))| async move {
-            let reference_code = row.get("reference_code").map(|s| s.trim().to_uppercase()).filter(|s| !s.is_empty());
-            let failed = |errors: BTreeMap<String, String>| ImportRowResult {
-                row: i + 1,
-                status: "error",
-                reference_code: reference_code.clone(),
-                order_id: None,
-                errors: Some(errors),
-            };
-            if let Some(first) = duplicate_of {
-                return failed(BTreeMap::from([("reference_code".to_string(), format!("repeats row {first} of this file"))]));
-            }
-            let new = match row_to_order(&row) {
-                Ok(n) => n,
-                Err(errors) => return failed(errors),
-            };
-            match crate::create_order::create(deps, caller, new).await {
-                Ok(order) => ImportRowResult {
+    let results: Vec<ImportRowResult> =
+        futures::stream::iter(rows.into_iter().zip(duplicates).enumerate())
+            .map(|(i, (row, duplicate_of))| async move {
+                let reference_code = row
+                    .get("reference_code")
+                    .map(|s| s.trim().to_uppercase())
+                    .filter(|s| !s.is_empty());
+                let failed = |errors: BTreeMap<String, String>| ImportRowResult {
                     row: i + 1,
-                    status: "created",
-                    reference_code: Some(order.reference_code.to_string()),
-                    order_id: Some(order.id.to_string()),
-                    errors: None,
-                },
-                Err(ApiError::Conflict { fields: Some(f), .. }) => failed(f.into_map()),
-                Err(e) => {
-                    tracing::error!(row = i + 1, error = %e, "import row failed");
-                    failed(BTreeMap::from([("row".to_string(), "could not be saved; try again".to_string())]))
+                    status: "error",
+                    reference_code: reference_code.clone(),
+                    order_id: None,
+                    errors: Some(errors),
+                };
+                if let Some(first) = duplicate_of {
+                    return failed(BTreeMap::from([(
+                        "reference_code".to_string(),
+                        format!("repeats row {first} of this file"),
+                    )]));
                 }
-            }
-        })
-        .buffered(CONCURRENCY)
-        .collect()
-        .await;
+                let new = match row_to_order(&row) {
+                    Ok(n) => n,
+                    Err(errors) => return failed(errors),
+                };
+                match crate::create_order::create(deps, caller, new).await {
+                    Ok(order) => ImportRowResult {
+                        row: i + 1,
+                        status: "created",
+                        reference_code: Some(order.reference_code.to_string()),
+                        order_id: Some(order.id.to_string()),
+                        errors: None,
+                    },
+                    Err(ApiError::Conflict {
+                        fields: Some(f), ..
+                    }) => failed(f.into_map()),
+                    Err(e) => {
+                        tracing::error!(row = i + 1, error = %e, "import row failed");
+                        failed(BTreeMap::from([(
+                            "row".to_string(),
+                            "could not be saved; try again".to_string(),
+                        )]))
+                    }
+                }
+            })
+            .buffered(CONCURRENCY)
+            .collect()
+            .await;
     let created = results.iter().filter(|r| r.status == "created").count();
-    ImportResponse { total, created, failed: total - created, rows: results }
+    ImportResponse {
+        total,
+        created,
+        failed: total - created,
+        rows: results,
+    }
 }
 
 #[cfg(test)]
@@ -252,16 +356,29 @@ mod tests {
         let o = row_to_order(&rows[0]).unwrap();
         assert_eq!(o.package.weight_kg, Some(2.5));
         assert_eq!(o.stops.len(), 2);
-        assert!(row_to_order(&rows[1]).unwrap_err().contains_key("customer_phone"));
+        assert!(
+            row_to_order(&rows[1])
+                .unwrap_err()
+                .contains_key("customer_phone")
+        );
         let e = row_to_order(&rows[2]).unwrap_err();
-        assert!(e.contains_key("pickup_lat") && e.contains_key("weight_kg"), "{e:?}");
+        assert!(
+            e.contains_key("pickup_lat") && e.contains_key("weight_kg"),
+            "{e:?}"
+        );
     }
 
     #[test]
     fn headers_are_strict() {
         assert!(read_rows(b"reference_code,customer_name\nA,B\n").is_err());
         assert!(read_rows(format!("{},surprise\n", REQUIRED.join(",")).as_bytes()).is_err());
-        assert!(read_rows(format!("{}\n", REQUIRED.join(",")).as_bytes()).is_err(), "no data rows");
-        assert!(read_rows(format!("{}\na,b\n", REQUIRED.join(",")).as_bytes()).is_err(), "ragged row");
+        assert!(
+            read_rows(format!("{}\n", REQUIRED.join(",")).as_bytes()).is_err(),
+            "no data rows"
+        );
+        assert!(
+            read_rows(format!("{}\na,b\n", REQUIRED.join(",")).as_bytes()).is_err(),
+            "ragged row"
+        );
     }
 }

@@ -8,13 +8,13 @@
 //! for the test that checks template.yaml against the code.
 
 pub mod deps;
-pub mod idempotency;
-pub mod transitions;
 pub mod dto;
-pub mod session;
+pub mod idempotency;
 pub mod openapi;
 pub mod registry;
 pub mod runtime;
+pub mod session;
+pub mod transitions;
 
 // Platform
 pub mod get_docs;
@@ -72,8 +72,8 @@ pub mod planning;
 pub mod reassign_order;
 pub mod remove_route_order;
 pub mod reorder_route;
-pub mod start_route;
 pub mod routing;
+pub mod start_route;
 
 // Scheduled jobs
 pub mod detect_delays;

@@ -3,7 +3,9 @@
 use std::sync::Arc;
 
 use cargoflow_domain::*;
-use cargoflow_http::{ApiError, Body, Request, Response, authenticate, ok, page_query, query_param};
+use cargoflow_http::{
+    ApiError, Body, Request, Response, authenticate, ok, page_query, query_param,
+};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -29,12 +31,32 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     let caller = authenticate(&req, &deps.tokens, Permission::Operate)?;
     let page = page_query(&req)?;
     let mut e = FieldErrors::new();
-    let status = query_param(&req, "status").and_then(|s| e.check("status", ExceptionStatus::parse(&s)));
-    let exception_type = query_param(&req, "type").and_then(|s| e.check("type", ExceptionType::parse(&s)));
-    let order = query_param(&req, "order_id").and_then(|s| e.check("order_id", OrderId::parse(&s).ok_or_else(|| "is not an id".to_string())));
+    let status =
+        query_param(&req, "status").and_then(|s| e.check("status", ExceptionStatus::parse(&s)));
+    let exception_type =
+        query_param(&req, "type").and_then(|s| e.check("type", ExceptionType::parse(&s)));
+    let order = query_param(&req, "order_id").and_then(|s| {
+        e.check(
+            "order_id",
+            OrderId::parse(&s).ok_or_else(|| "is not an id".to_string()),
+        )
+    });
     if !e.is_empty() {
         return Err(e.into());
     }
-    let found = deps.store.list_exceptions(&caller.tenant_id, status, exception_type, order.as_ref(), page.cursor(), page.limit).await?;
-    ok(&ExceptionPage { items: found.items, next_cursor: found.next_cursor })
+    let found = deps
+        .store
+        .list_exceptions(
+            &caller.tenant_id,
+            status,
+            exception_type,
+            order.as_ref(),
+            page.cursor(),
+            page.limit,
+        )
+        .await?;
+    ok(&ExceptionPage {
+        items: found.items,
+        next_cursor: found.next_cursor,
+    })
 }

@@ -3,7 +3,9 @@
 use std::sync::Arc;
 
 use cargoflow_domain::*;
-use cargoflow_http::{ApiError, Body, Request, Response, authenticate, ok, page_query, query_param};
+use cargoflow_http::{
+    ApiError, Body, Request, Response, authenticate, ok, page_query, query_param,
+};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -29,14 +31,38 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     let page = page_query(&req)?;
     let mut e = FieldErrors::new();
     let date = query_param(&req, "date").and_then(|d| e.check("date", parse_route_date(&d)));
-    let from = query_param(&req, "date_from").and_then(|d| e.check("date_from", parse_route_date(&d))).or(date);
-    let to = query_param(&req, "date_to").and_then(|d| e.check("date_to", parse_route_date(&d))).or(date);
-    let driver = query_param(&req, "driver_id").and_then(|d| e.check("driver_id", DriverId::parse(&d).ok_or_else(|| "is not an id".to_string())));
-    let status = query_param(&req, "status").and_then(|s| e.check("status", RouteStatus::parse(&s)));
+    let from = query_param(&req, "date_from")
+        .and_then(|d| e.check("date_from", parse_route_date(&d)))
+        .or(date);
+    let to = query_param(&req, "date_to")
+        .and_then(|d| e.check("date_to", parse_route_date(&d)))
+        .or(date);
+    let driver = query_param(&req, "driver_id").and_then(|d| {
+        e.check(
+            "driver_id",
+            DriverId::parse(&d).ok_or_else(|| "is not an id".to_string()),
+        )
+    });
+    let status =
+        query_param(&req, "status").and_then(|s| e.check("status", RouteStatus::parse(&s)));
     if !e.is_empty() {
         return Err(e.into());
     }
     let (from, to) = (from.map(|d| d.to_string()), to.map(|d| d.to_string()));
-    let routes = deps.store.list_routes(&caller.tenant_id, from.as_deref(), to.as_deref(), driver.as_ref(), status, page.cursor(), page.limit).await?;
-    ok(&RoutePage { items: routes.items, next_cursor: routes.next_cursor })
+    let routes = deps
+        .store
+        .list_routes(
+            &caller.tenant_id,
+            from.as_deref(),
+            to.as_deref(),
+            driver.as_ref(),
+            status,
+            page.cursor(),
+            page.limit,
+        )
+        .await?;
+    ok(&RoutePage {
+        items: routes.items,
+        next_cursor: routes.next_cursor,
+    })
 }

@@ -18,6 +18,9 @@ use crate::dto::UserPage;
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
     let caller = authenticate(&req, &deps.tokens, Permission::Administer)?;
     let page = page_query(&req)?;
-    let users = deps.store.list_users(&caller.tenant_id, page.cursor(), page.limit).await?;
+    let users = deps
+        .store
+        .list_users(&caller.tenant_id, page.cursor(), page.limit)
+        .await?;
     ok(&UserPage::from(users))
 }

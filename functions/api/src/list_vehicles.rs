@@ -15,5 +15,9 @@ use crate::dto::VehiclePage;
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
     let caller = authenticate(&req, &deps.tokens, Permission::Operate)?;
     let page = page_query(&req)?;
-    ok(&VehiclePage::from(deps.store.list_vehicles(&caller.tenant_id, page.cursor(), page.limit).await?))
+    ok(&VehiclePage::from(
+        deps.store
+            .list_vehicles(&caller.tenant_id, page.cursor(), page.limit)
+            .await?,
+    ))
 }

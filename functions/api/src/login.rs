@@ -47,24 +47,40 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     }
     let c = &deps.config;
     let account_key = keys::throttle("login-account", email.as_str());
-    let account_rule = ThrottleRule { limit: c.login_max_failures, window_secs: c.login_window_secs, block_secs: c.login_block_secs };
+    let account_rule = ThrottleRule {
+        limit: c.login_max_failures,
+        window_secs: c.login_window_secs,
+        block_secs: c.login_block_secs,
+    };
     let ip = client_ip(&req).unwrap_or_default();
     let ip_key = keys::throttle("login-client", &ip);
-    let ip_rule = ThrottleRule { limit: c.login_max_failures * 4, ..account_rule };
+    let ip_rule = ThrottleRule {
+        limit: c.login_max_failures * 4,
+        ..account_rule
+    };
 
     let now = time_util::now().unix_timestamp();
     for key in [&account_key, &ip_key] {
         let status = deps.store.throttle_status(key, now).await?;
         if !status.allowed {
-            return Err(ApiError::TooManyRequests { retry_after_secs: status.retry_after_secs, message: BLOCKED });
+            return Err(ApiError::TooManyRequests {
+                retry_after_secs: status.retry_after_secs,
+                message: BLOCKED,
+            });
         }
     }
 
     // Count the attempt before checking the password, so parallel guesses cannot all slip in
     // under the limit; a successful login resets the account's count.
-    let pre = deps.store.throttle_hit(&account_key, account_rule, now).await?;
+    let pre = deps
+        .store
+        .throttle_hit(&account_key, account_rule, now)
+        .await?;
     if !pre.allowed {
-        return Err(ApiError::TooManyRequests { retry_after_secs: pre.retry_after_secs, message: BLOCKED });
+        return Err(ApiError::TooManyRequests {
+            retry_after_secs: pre.retry_after_secs,
+            message: BLOCKED,
+        });
     }
     let record = deps.store.find_login(&email).await?;
     let verified = match &record {
@@ -78,7 +94,10 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         let b = deps.store.throttle_hit(&ip_key, ip_rule, now).await?;
         tracing::info!("login failed");
         if !b.allowed {
-            return Err(ApiError::TooManyRequests { retry_after_secs: b.retry_after_secs, message: BLOCKED });
+            return Err(ApiError::TooManyRequests {
+                retry_after_secs: b.retry_after_secs,
+                message: BLOCKED,
+            });
         }
         return Err(invalid());
     }

@@ -23,7 +23,11 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         .map_err(|_| ApiError::Unauthorized("The refresh token is invalid or expired."))?;
     let tenant_id = TenantId::from_stored(claims.tid);
     let family_id = TokenFamilyId::from_stored(claims.fam);
-    match deps.store.revoke_token_family(&tenant_id, &family_id, "logout", time_util::now()).await {
+    match deps
+        .store
+        .revoke_token_family(&tenant_id, &family_id, "logout", time_util::now())
+        .await
+    {
         Ok(()) | Err(StoreError::NotFound) => no_content(),
         Err(e) => Err(e.into()),
     }

@@ -32,7 +32,11 @@ pub fn plan(
     optimize: bool,
 ) -> PlanResult {
     if pending.is_empty() {
-        return PlanResult { stops: vec![], total_distance_m: 0.0, unmet_windows: vec![] };
+        return PlanResult {
+            stops: vec![],
+            total_distance_m: 0.0,
+            unmet_windows: vec![],
+        };
     }
     let stops: Vec<opt::Stop> = pending
         .iter()
@@ -45,8 +49,18 @@ pub fn plan(
                     StopType::Drop => opt::StopKind::Drop,
                 },
                 order_id: Some(s.order_id.to_string()),
-                location: s.lat.zip(s.lng).map(|(lat, lng)| opt::LatLng::new(lat, lng)),
-                window: window_secs(if s.stop_type == StopType::Pickup { pickup_w } else { drop_w }, start_at),
+                location: s
+                    .lat
+                    .zip(s.lng)
+                    .map(|(lat, lng)| opt::LatLng::new(lat, lng)),
+                window: window_secs(
+                    if s.stop_type == StopType::Pickup {
+                        pickup_w
+                    } else {
+                        drop_w
+                    },
+                    start_at,
+                ),
                 service_s: service_secs.max(0) as f64,
             }
         })
@@ -56,24 +70,37 @@ pub fn plan(
     let result = if optimize {
         opt::optimize(start, &stops, &params).map(|p| (p.order, p.schedule))
     } else {
-        opt::route_eta(start, &stops, &params).map(|s| (stops.iter().map(|st| st.id.clone()).collect(), s))
+        opt::route_eta(start, &stops, &params)
+            .map(|s| (stops.iter().map(|st| st.id.clone()).collect(), s))
     };
     let (order, schedule) = match result {
         Ok(r) => r,
         Err(e) => {
             // Input is validated before it gets here; keep the given order without ETAs.
             tracing::error!(error = %e, "route planning failed");
-            return PlanResult { stops: pending.to_vec(), total_distance_m: 0.0, unmet_windows: vec![] };
+            return PlanResult {
+                stops: pending.to_vec(),
+                total_distance_m: 0.0,
+                unmet_windows: vec![],
+            };
         }
     };
-    let by_id: HashMap<&str, &RouteStop> = pending.iter().map(|s| (s.stop_id.as_str(), s)).collect();
-    let etas: HashMap<&str, f64> = schedule.stops.iter().map(|e| (e.id.as_str(), e.arrival_s)).collect();
+    let by_id: HashMap<&str, &RouteStop> =
+        pending.iter().map(|s| (s.stop_id.as_str(), s)).collect();
+    let etas: HashMap<&str, f64> = schedule
+        .stops
+        .iter()
+        .map(|e| (e.id.as_str(), e.arrival_s))
+        .collect();
     let stops = order
         .iter()
         .filter_map(|id| by_id.get(id.as_str()))
         .map(|s| {
             let mut s = (*s).clone();
-            let placed = !schedule.without_coordinates.iter().any(|w| w == s.stop_id.as_str());
+            let placed = !schedule
+                .without_coordinates
+                .iter()
+                .any(|w| w == s.stop_id.as_str());
             s.scheduled_eta = etas
                 .get(s.stop_id.as_str())
                 .filter(|_| placed)
@@ -84,7 +111,11 @@ pub fn plan(
     PlanResult {
         stops,
         total_distance_m: (schedule.total_distance_m * 10.0).round() / 10.0,
-        unmet_windows: schedule.unmet_windows.iter().map(|id| StopId::from_stored(id.clone())).collect(),
+        unmet_windows: schedule
+            .unmet_windows
+            .iter()
+            .map(|id| StopId::from_stored(id.clone()))
+            .collect(),
     }
 }
 
@@ -121,7 +152,10 @@ mod tests {
         assert!(crate::routing::precedence_holds(&p.stops));
         assert!(p.total_distance_m > 0.0);
         let etas: Vec<OffsetDateTime> = p.stops.iter().map(|s| s.scheduled_eta.unwrap()).collect();
-        assert!(etas.windows(2).all(|w| w[0] <= w[1]), "ETAs grow along the route");
+        assert!(
+            etas.windows(2).all(|w| w[0] <= w[1]),
+            "ETAs grow along the route"
+        );
         assert!(etas[0] >= start);
     }
 }

@@ -16,7 +16,10 @@ pub struct Publisher {
 
 impl Publisher {
     pub fn new(client: aws_sdk_eventbridge::Client, bus: impl Into<String>) -> Self {
-        Self { client, bus: bus.into() }
+        Self {
+            client,
+            bus: bus.into(),
+        }
     }
 
     pub async fn from_env(bus: String) -> Self {
@@ -50,12 +53,22 @@ impl Publisher {
                         .build()
                 })
                 .collect();
-            match self.client.put_events().set_entries(Some(entries)).send().await {
+            match self
+                .client
+                .put_events()
+                .set_entries(Some(entries))
+                .send()
+                .await
+            {
                 Ok(out) => {
                     let per_entry = out.entries();
                     for (i, _) in chunk.iter().enumerate() {
                         results.push(match per_entry.get(i) {
-                            Some(r) if r.error_code().is_some() => Err(format!("{}: {}", r.error_code().unwrap_or(""), r.error_message().unwrap_or(""))),
+                            Some(r) if r.error_code().is_some() => Err(format!(
+                                "{}: {}",
+                                r.error_code().unwrap_or(""),
+                                r.error_message().unwrap_or("")
+                            )),
                             Some(_) => Ok(()),
                             None => Err("no result for this entry".into()),
                         });
@@ -89,10 +102,17 @@ pub async fn publish_and_record(deps: &Deps, events: &[EventItem]) -> Result<Vec
         let tenant = TenantId::from_stored(e.tenant_id.clone());
         let id = EventId::from_stored(e.id.clone());
         match r {
-            Ok(()) => deps.store.mark_event_processed(&tenant, &id, now).await.map_err(|e| e.to_string())?,
+            Ok(()) => deps
+                .store
+                .mark_event_processed(&tenant, &id, now)
+                .await
+                .map_err(|e| e.to_string())?,
             Err(err) => {
                 tracing::warn!(event_id = %id, error = %err, "event publish failed");
-                deps.store.reschedule_event(&tenant, &id, now + retry_delay(e.retries), &err, now).await.map_err(|e| e.to_string())?;
+                deps.store
+                    .reschedule_event(&tenant, &id, now + retry_delay(e.retries), &err, now)
+                    .await
+                    .map_err(|e| e.to_string())?;
                 failed.push(id);
             }
         }

@@ -30,30 +30,41 @@ fn refused() -> ApiError {
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
     let body: RefreshRequest = parse_json(&req, deps.config.max_body_bytes)?;
-    let claims = deps.tokens.verify_refresh(&body.refresh_token).map_err(|e| {
-        tracing::info!(reason = %e, "refresh token refused");
-        refused()
-    })?;
+    let claims = deps
+        .tokens
+        .verify_refresh(&body.refresh_token)
+        .map_err(|e| {
+            tracing::info!(reason = %e, "refresh token refused");
+            refused()
+        })?;
     // The claims are signed by us, so their ids are trusted (and were checked to be ids).
     let tenant_id = TenantId::from_stored(claims.tid);
     let family_id = TokenFamilyId::from_stored(claims.fam);
     let presented = TokenId::from_stored(claims.jti);
     let now = time_util::now();
 
-    let family = deps.store.get_token_family(&tenant_id, &family_id).await?.ok_or_else(refused)?;
+    let family = deps
+        .store
+        .get_token_family(&tenant_id, &family_id)
+        .await?
+        .ok_or_else(refused)?;
     let too_old = now > family.created_at + time::Duration::seconds(deps.config.session_max_secs);
     if family.revoked || family.expires_at <= now || too_old {
         return Err(refused());
     }
     if family.current_token_id != presented {
-        deps.store.revoke_token_family(&tenant_id, &family_id, "reuse", now).await?;
+        deps.store
+            .revoke_token_family(&tenant_id, &family_id, "reuse", now)
+            .await?;
         tracing::warn!(tenant_id = %tenant_id, family = %family_id, "refresh token reuse: session revoked");
         return Err(refused());
     }
     let user = match deps.store.get_user(&tenant_id, &family.user_id).await {
         Ok(u) if u.is_active => u,
         Ok(_) | Err(StoreError::NotFound) => {
-            deps.store.revoke_token_family(&tenant_id, &family_id, "user deactivated", now).await?;
+            deps.store
+                .revoke_token_family(&tenant_id, &family_id, "user deactivated", now)
+                .await?;
             return Err(refused());
         }
         Err(e) => return Err(e.into()),
@@ -63,14 +74,34 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         return Err(refused());
     }
     let next = TokenId::generate();
-    match deps.store.rotate_token_family(&tenant_id, &family_id, &presented, &next, now + deps.tokens.refresh_ttl(), now).await {
+    match deps
+        .store
+        .rotate_token_family(
+            &tenant_id,
+            &family_id,
+            &presented,
+            &next,
+            now + deps.tokens.refresh_ttl(),
+            now,
+        )
+        .await
+    {
         Ok(()) => {}
         Err(StoreError::Conflict) => {
             // Another request rotated it first with the same token: that is reuse too.
-            deps.store.revoke_token_family(&tenant_id, &family_id, "concurrent reuse", now).await?;
+            deps.store
+                .revoke_token_family(&tenant_id, &family_id, "concurrent reuse", now)
+                .await?;
             return Err(refused());
         }
         Err(e) => return Err(e.into()),
     }
-    ok(&crate::session::token_response(&deps, user, TenantSummary::from(&tenant), &family_id, &next, now))
+    ok(&crate::session::token_response(
+        &deps,
+        user,
+        TenantSummary::from(&tenant),
+        &family_id,
+        &next,
+        now,
+    ))
 }

@@ -43,9 +43,19 @@ impl TryFrom<RegisterRequest> for Registration {
         let password = e.check("password", Password::parse(&r.password));
         let full_name = e.check("full_name", DisplayName::parse(&r.full_name));
         match (tenant_name, tenant_slug, email, password, full_name) {
-            (Some(tenant_name), Some(tenant_slug), Some(email), Some(password), Some(full_name)) if e.is_empty() => {
-                Ok(Self { tenant_name, tenant_slug, email, password, full_name })
-            }
+            (
+                Some(tenant_name),
+                Some(tenant_slug),
+                Some(email),
+                Some(password),
+                Some(full_name),
+            ) if e.is_empty() => Ok(Self {
+                tenant_name,
+                tenant_slug,
+                email,
+                password,
+                full_name,
+            }),
             _ => Err(e),
         }
     }
@@ -59,7 +69,8 @@ impl TryFrom<RegisterRequest> for Registration {
         (status = 409, description = "Email or slug already taken", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let reg: Registration = parse_json::<RegisterRequest>(&req, deps.config.max_body_bytes)?.try_into()?;
+    let reg: Registration =
+        parse_json::<RegisterRequest>(&req, deps.config.max_body_bytes)?.try_into()?;
     let now = time_util::now();
     let tenant = Tenant {
         id: TenantId::generate(),
@@ -82,7 +93,8 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         updated_at: now,
         version: 1,
     };
-    let hash = cargoflow_auth::hash_password(&reg.password).map_err(|e| ApiError::internal("hashing password", e))?;
+    let hash = cargoflow_auth::hash_password(&reg.password)
+        .map_err(|e| ApiError::internal("hashing password", e))?;
     deps.store.register_tenant(&tenant, &admin, hash).await?;
     tracing::info!(tenant_id = %tenant.id, user_id = %admin.id, "tenant registered");
     let tokens = crate::session::start(&deps, admin, TenantSummary::from(&tenant)).await?;

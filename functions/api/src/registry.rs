@@ -13,21 +13,27 @@ pub type HttpFn = fn(Arc<Deps>, Request) -> BoxFuture<'static, Response<Body>>;
 
 macro_rules! http {
     ($name:literal, $module:ident) => {
-        ($name, |deps: Arc<Deps>, req: Request| -> BoxFuture<'static, Response<Body>> {
-            Box::pin(serve($name, req, move |r| crate::$module::handle(deps, r)))
-        } as HttpFn)
+        (
+            $name,
+            |deps: Arc<Deps>, req: Request| -> BoxFuture<'static, Response<Body>> {
+                Box::pin(serve($name, req, move |r| crate::$module::handle(deps, r)))
+            } as HttpFn,
+        )
     };
 }
 
 /// A function whose POSTs honour `Idempotency-Key` (see idempotency.rs).
 macro_rules! http_idempotent {
     ($name:literal, $module:ident) => {
-        ($name, |deps: Arc<Deps>, req: Request| -> BoxFuture<'static, Response<Body>> {
-            Box::pin(serve($name, req, move |r| async move {
-                let d = deps.clone();
-                crate::idempotency::run(&deps, r, move |r| crate::$module::handle(d, r)).await
-            }))
-        } as HttpFn)
+        (
+            $name,
+            |deps: Arc<Deps>, req: Request| -> BoxFuture<'static, Response<Body>> {
+                Box::pin(serve($name, req, move |r| async move {
+                    let d = deps.clone();
+                    crate::idempotency::run(&deps, r, move |r| crate::$module::handle(d, r)).await
+                }))
+            } as HttpFn,
+        )
     };
 }
 
@@ -81,11 +87,14 @@ pub fn http_functions() -> Vec<(&'static str, HttpFn)> {
 }
 
 /// A scheduled function: the schedule's event in, a JSON report out.
-pub type ScheduleFn = fn(Arc<Deps>, serde_json::Value) -> BoxFuture<'static, Result<serde_json::Value, String>>;
+pub type ScheduleFn =
+    fn(Arc<Deps>, serde_json::Value) -> BoxFuture<'static, Result<serde_json::Value, String>>;
 
 macro_rules! schedule {
     ($name:literal, $module:ident) => {
-        ($name, |deps: Arc<Deps>, event: serde_json::Value| -> BoxFuture<'static, Result<serde_json::Value, String>> {
+        ($name, |deps: Arc<Deps>,
+                 event: serde_json::Value|
+         -> BoxFuture<'static, Result<serde_json::Value, String>> {
             Box::pin(crate::$module::handle(deps, event))
         } as ScheduleFn)
     };
@@ -101,21 +110,31 @@ pub fn schedule_functions() -> Vec<(&'static str, ScheduleFn)> {
 }
 
 /// A DynamoDB-stream function: a batch of records in, the failed ones out.
-pub type StreamFn = fn(
-    Arc<Deps>,
-    aws_lambda_events::dynamodb::Event,
-) -> BoxFuture<'static, Result<aws_lambda_events::streams::DynamoDbEventResponse, String>>;
+pub type StreamFn =
+    fn(
+        Arc<Deps>,
+        aws_lambda_events::dynamodb::Event,
+    )
+        -> BoxFuture<'static, Result<aws_lambda_events::streams::DynamoDbEventResponse, String>>;
 
 pub fn stream_functions() -> Vec<(&'static str, StreamFn)> {
-    vec![("relay-outbox", |deps, event| Box::pin(crate::relay_outbox::handle(deps, event)))]
+    vec![("relay-outbox", |deps, event| {
+        Box::pin(crate::relay_outbox::handle(deps, event))
+    })]
 }
 
 pub fn stream_function(name: &str) -> Option<StreamFn> {
-    stream_functions().into_iter().find(|(n, _)| *n == name).map(|(_, f)| f)
+    stream_functions()
+        .into_iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, f)| f)
 }
 
 pub fn schedule_function(name: &str) -> Option<ScheduleFn> {
-    schedule_functions().into_iter().find(|(n, _)| *n == name).map(|(_, f)| f)
+    schedule_functions()
+        .into_iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, f)| f)
 }
 
 /// Every function name, HTTP or scheduled.
@@ -129,5 +148,8 @@ pub fn all_function_names() -> Vec<&'static str> {
 }
 
 pub fn http_function(name: &str) -> Option<HttpFn> {
-    http_functions().into_iter().find(|(n, _)| *n == name).map(|(_, f)| f)
+    http_functions()
+        .into_iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, f)| f)
 }

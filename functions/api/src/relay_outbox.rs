@@ -16,7 +16,9 @@ pub async fn handle(deps: Arc<Deps>, event: Event) -> Result<DynamoDbEventRespon
         if r.event_name != "INSERT" {
             continue;
         }
-        let Ok(item) = serde_dynamo::from_item::<_, EventItem>(r.change.new_image.clone()) else { continue };
+        let Ok(item) = serde_dynamo::from_item::<_, EventItem>(r.change.new_image.clone()) else {
+            continue;
+        };
         if item.entity_type == EventItem::TYPE && item.status == "PENDING" {
             candidates.push((r.change.sequence_number.clone().unwrap_or_default(), item));
         }
@@ -31,6 +33,11 @@ pub async fn handle(deps: Arc<Deps>, event: Event) -> Result<DynamoDbEventRespon
             response.batch_item_failures.push(f);
         }
     }
-    tracing::info!(records = event.records.len(), published = items.len() - failed.len(), failed = failed.len(), "relay batch");
+    tracing::info!(
+        records = event.records.len(),
+        published = items.len() - failed.len(),
+        failed = failed.len(),
+        "relay batch"
+    );
     Ok(response)
 }

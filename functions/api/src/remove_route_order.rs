@@ -24,14 +24,31 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     let order_id = path_id(&req, "order_id", OrderId::parse, "order")?;
     let (route, vehicle, orders) = routing::load_route(&deps, &caller.tenant_id, &id).await?;
     routing::require_open(&route)?;
-    let order = orders.iter().find(|o| o.id == order_id).ok_or(ApiError::NotFound("order"))?;
+    let order = orders
+        .iter()
+        .find(|o| o.id == order_id)
+        .ok_or(ApiError::NotFound("order"))?;
     if order.status != OrderStatus::Assigned {
-        return Err(ApiError::conflict("order_not_assigned", format!("Only ASSIGNED orders can be taken off a route; this one is {}.", order.status.as_str())));
+        return Err(ApiError::conflict(
+            "order_not_assigned",
+            format!(
+                "Only ASSIGNED orders can be taken off a route; this one is {}.",
+                order.status.as_str()
+            ),
+        ));
     }
     let now = time_util::now();
     let mut next = route.clone();
     let mut uow = UnitOfWork::new(&deps.store, &caller.tenant_id);
-    routing::unassign(&mut uow, &mut next, order, ActorType::Ops, Some(&caller.user_id), "removed from route", now)?;
+    routing::unassign(
+        &mut uow,
+        &mut next,
+        order,
+        ActorType::Ops,
+        Some(&caller.user_id),
+        "removed from route",
+        now,
+    )?;
     routing::replan(&deps, &mut next, vehicle.vehicle_type, &orders, false, now);
     next.updated_at = now;
     next.version = route.version + 1;

@@ -23,23 +23,42 @@ pub struct ReorderRouteRequest {
 
 /// Checks a proposed order against the route's pending stops and precedence.
 pub fn reordered(route: &Route, proposal: &[String]) -> Result<Vec<RouteStop>, ApiError> {
-    let (visited, pending): (Vec<&RouteStop>, Vec<&RouteStop>) = route.stops.iter().partition(|s| s.status != StopStatus::Pending);
+    let (visited, pending): (Vec<&RouteStop>, Vec<&RouteStop>) = route
+        .stops
+        .iter()
+        .partition(|s| s.status != StopStatus::Pending);
     let mut seen = HashSet::new();
     let mut next: Vec<RouteStop> = visited.into_iter().cloned().collect();
     for (i, raw) in proposal.iter().enumerate() {
         let Some(stop) = pending.iter().find(|s| s.stop_id.as_str() == raw) else {
-            return Err(ApiError::field(&format!("stop_order[{i}]"), "is not a pending stop of this route"));
+            return Err(ApiError::field(
+                &format!("stop_order[{i}]"),
+                "is not a pending stop of this route",
+            ));
         };
         if !seen.insert(raw.as_str()) {
-            return Err(ApiError::field(&format!("stop_order[{i}]"), "is listed twice"));
+            return Err(ApiError::field(
+                &format!("stop_order[{i}]"),
+                "is listed twice",
+            ));
         }
         next.push((*stop).clone());
     }
     if seen.len() != pending.len() {
-        return Err(ApiError::field("stop_order", format!("must list all {} pending stops; {} given", pending.len(), seen.len())));
+        return Err(ApiError::field(
+            "stop_order",
+            format!(
+                "must list all {} pending stops; {} given",
+                pending.len(),
+                seen.len()
+            ),
+        ));
     }
     if !routing::precedence_holds(&next) {
-        return Err(ApiError::field("stop_order", "every PICKUP must come before its order's DROP"));
+        return Err(ApiError::field(
+            "stop_order",
+            "every PICKUP must come before its order's DROP",
+        ));
     }
     Ok(next)
 }

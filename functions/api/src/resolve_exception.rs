@@ -3,7 +3,9 @@
 use std::sync::Arc;
 
 use cargoflow_domain::*;
-use cargoflow_http::{ApiError, Body, NotFoundAs, Request, Response, authenticate, ok, parse_json, path_id};
+use cargoflow_http::{
+    ApiError, Body, NotFoundAs, Request, Response, authenticate, ok, parse_json, path_id,
+};
 use serde::Deserialize;
 use time::OffsetDateTime;
 use utoipa::ToSchema;
@@ -33,10 +35,16 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     let resolution = parse_notes(Some(&body.resolution))
         .and_then(|r| r.ok_or_else(|| "is required".to_string()))
         .map_err(|r| ApiError::field("resolution", r))?;
-    let updated = move_exception(&deps, &caller.tenant_id, &id, ExceptionStatus::Resolved, |e, now| {
-        e.resolution = Some(resolution.clone());
-        e.resolved_at = Some(now);
-    })
+    let updated = move_exception(
+        &deps,
+        &caller.tenant_id,
+        &id,
+        ExceptionStatus::Resolved,
+        |e, now| {
+            e.resolution = Some(resolution.clone());
+            e.resolved_at = Some(now);
+        },
+    )
     .await?;
     ok(&updated)
 }
@@ -49,11 +57,19 @@ pub async fn move_exception(
     to: ExceptionStatus,
     change: impl FnOnce(&mut OrderException, OffsetDateTime),
 ) -> Result<OrderException, ApiError> {
-    let current = deps.store.get_exception(tenant, id).await.not_found_as("exception")?;
+    let current = deps
+        .store
+        .get_exception(tenant, id)
+        .await
+        .not_found_as("exception")?;
     if !ExceptionStatus::allowed_from(to).contains(&current.status) {
         return Err(ApiError::Conflict {
             code: "invalid_transition",
-            message: format!("The exception is {}; it cannot become {}.", current.status.as_str(), to.as_str()),
+            message: format!(
+                "The exception is {}; it cannot become {}.",
+                current.status.as_str(),
+                to.as_str()
+            ),
             fields: None,
             details: Some(serde_json::json!({ "current_status": current.status })),
         });
@@ -69,6 +85,9 @@ pub async fn move_exception(
         _ => EventType::ExceptionResolved,
     };
     let event = events::exception_event(event_type, &next, now);
-    deps.store.update_exception(tenant, &next, current.version, &event).await.map_err(|e| write_error(e, None))?;
+    deps.store
+        .update_exception(tenant, &next, current.version, &event)
+        .await
+        .map_err(|e| write_error(e, None))?;
     Ok(next)
 }

@@ -15,7 +15,10 @@ use crate::Deps;
 
 pub fn parse_order_ids(raw: &[String], e: &mut FieldErrors) -> Vec<OrderId> {
     if raw.len() > MAX_ORDERS_PER_ROUTE {
-        e.add("order_ids", format!("at most {MAX_ORDERS_PER_ROUTE} orders per request"));
+        e.add(
+            "order_ids",
+            format!("at most {MAX_ORDERS_PER_ROUTE} orders per request"),
+        );
         return vec![];
     }
     let mut seen = HashSet::new();
@@ -31,21 +34,46 @@ pub fn parse_order_ids(raw: &[String], e: &mut FieldErrors) -> Vec<OrderId> {
 }
 
 /// The route's driver and vehicle, which must exist in the tenant (404) and be active (409).
-pub async fn load_crew(deps: &Deps, tenant: &TenantId, driver: &DriverId, vehicle: &VehicleId) -> Result<(Driver, Vehicle), ApiError> {
-    let driver = deps.store.get_driver(tenant, driver).await.not_found_as("driver")?;
-    let vehicle = deps.store.get_vehicle(tenant, vehicle).await.not_found_as("vehicle")?;
+pub async fn load_crew(
+    deps: &Deps,
+    tenant: &TenantId,
+    driver: &DriverId,
+    vehicle: &VehicleId,
+) -> Result<(Driver, Vehicle), ApiError> {
+    let driver = deps
+        .store
+        .get_driver(tenant, driver)
+        .await
+        .not_found_as("driver")?;
+    let vehicle = deps
+        .store
+        .get_vehicle(tenant, vehicle)
+        .await
+        .not_found_as("vehicle")?;
     if !driver.is_active {
-        return Err(ApiError::conflict("driver_inactive", "The driver is deactivated."));
+        return Err(ApiError::conflict(
+            "driver_inactive",
+            "The driver is deactivated.",
+        ));
     }
     if !vehicle.is_active {
-        return Err(ApiError::conflict("vehicle_inactive", "The vehicle is deactivated."));
+        return Err(ApiError::conflict(
+            "vehicle_inactive",
+            "The vehicle is deactivated.",
+        ));
     }
     Ok((driver, vehicle))
 }
 
 /// Now for today's (or past) routes, 08:00 UTC on the route's date otherwise.
 pub fn default_start(date: Date, now: OffsetDateTime) -> OffsetDateTime {
-    if date <= now.date() { now } else { date.with_hms(8, 0, 0).map(|d| d.assume_utc()).unwrap_or(now) }
+    if date <= now.date() {
+        now
+    } else {
+        date.with_hms(8, 0, 0)
+            .map(|d| d.assume_utc())
+            .unwrap_or(now)
+    }
 }
 
 pub fn speed_kmh(deps: &Deps, t: VehicleType) -> f64 {
@@ -82,7 +110,11 @@ pub fn route_stops_of(o: &Order) -> Vec<RouteStop> {
 
 /// Copies the route's ETAs onto the order's own stops.
 pub fn sync_order_etas(o: &mut Order, route: &Route) {
-    let etas: HashMap<&StopId, Option<OffsetDateTime>> = route.stops.iter().map(|s| (&s.stop_id, s.scheduled_eta)).collect();
+    let etas: HashMap<&StopId, Option<OffsetDateTime>> = route
+        .stops
+        .iter()
+        .map(|s| (&s.stop_id, s.scheduled_eta))
+        .collect();
     for s in &mut o.stops {
         if let Some(eta) = etas.get(&s.id) {
             s.scheduled_eta = *eta;
@@ -111,16 +143,36 @@ pub fn precedence_holds(stops: &[RouteStop]) -> bool {
 /// Re-plans the route: visited stops keep their place at the front; the pending ones are
 /// optimised (or kept in their order) and get ETAs from the start (or from now once the route
 /// is under way); windows the plan cannot meet are recorded.
-pub fn replan(deps: &Deps, route: &mut Route, vehicle: VehicleType, orders: &[Order], optimize: bool, now: OffsetDateTime) {
-    let (visited, pending): (Vec<RouteStop>, Vec<RouteStop>) = route.stops.drain(..).partition(|s| s.status != StopStatus::Pending);
+pub fn replan(
+    deps: &Deps,
+    route: &mut Route,
+    vehicle: VehicleType,
+    orders: &[Order],
+    optimize: bool,
+    now: OffsetDateTime,
+) {
+    let (visited, pending): (Vec<RouteStop>, Vec<RouteStop>) = route
+        .stops
+        .drain(..)
+        .partition(|s| s.status != StopStatus::Pending);
     let start_at = match (route.status, route.start_time) {
         (RouteStatus::Planned, Some(t)) => t,
         _ => now,
     };
     let origin = visited.iter().rev().find_map(|s| s.lat.zip(s.lng));
-    let windows: HashMap<OrderId, (Option<TimeWindow>, Option<TimeWindow>)> =
-        orders.iter().map(|o| (o.id.clone(), (o.pickup_window, o.drop_window))).collect();
-    let plan = crate::planning::plan(&pending, origin, &windows, start_at, speed_kmh(deps, vehicle), deps.config.stop_service_secs, optimize);
+    let windows: HashMap<OrderId, (Option<TimeWindow>, Option<TimeWindow>)> = orders
+        .iter()
+        .map(|o| (o.id.clone(), (o.pickup_window, o.drop_window)))
+        .collect();
+    let plan = crate::planning::plan(
+        &pending,
+        origin,
+        &windows,
+        start_at,
+        speed_kmh(deps, vehicle),
+        deps.config.stop_service_secs,
+        optimize,
+    );
     route.stops = visited;
     route.stops.extend(plan.stops);
     route.total_distance_m = plan.total_distance_m;
@@ -147,30 +199,65 @@ pub fn commit_error(e: CommitError) -> ApiError {
         CommitError::Guards(labels) => {
             let label = labels.first().cloned().unwrap_or_default();
             let (code, message) = if label == "driver_day" {
-                ("driver_busy", "The driver already has a route on that date.")
+                (
+                    "driver_busy",
+                    "The driver already has a route on that date.",
+                )
             } else if label == "driver" {
-                ("driver_changed", "The driver was deactivated or changed meanwhile; nothing was written.")
+                (
+                    "driver_changed",
+                    "The driver was deactivated or changed meanwhile; nothing was written.",
+                )
             } else if label == "vehicle" {
-                ("vehicle_changed", "The vehicle was deactivated or changed meanwhile; nothing was written.")
+                (
+                    "vehicle_changed",
+                    "The vehicle was deactivated or changed meanwhile; nothing was written.",
+                )
             } else if label.starts_with("order:") {
-                ("concurrent_change", "An order changed meanwhile; nothing was written.")
+                (
+                    "concurrent_change",
+                    "An order changed meanwhile; nothing was written.",
+                )
             } else {
-                ("concurrent_change", "The route changed meanwhile; nothing was written.")
+                (
+                    "concurrent_change",
+                    "The route changed meanwhile; nothing was written.",
+                )
             };
-            ApiError::Conflict { code, message: message.into(), fields: None, details: Some(json!({ "failed": labels })) }
+            ApiError::Conflict {
+                code,
+                message: message.into(),
+                fields: None,
+                details: Some(json!({ "failed": labels })),
+            }
         }
-        CommitError::TooLarge(n) => ApiError::conflict("too_many_changes", format!("The change needs {n} writes; at most 100 fit one transaction.")),
+        CommitError::TooLarge(n) => ApiError::conflict(
+            "too_many_changes",
+            format!("The change needs {n} writes; at most 100 fit one transaction."),
+        ),
         CommitError::Store(e) => e.into(),
     }
 }
 
 /// Loads orders by id; every one must exist in the tenant.
-pub async fn load_orders(deps: &Deps, tenant: &TenantId, ids: &[OrderId]) -> Result<Vec<Order>, ApiError> {
+pub async fn load_orders(
+    deps: &Deps,
+    tenant: &TenantId,
+    ids: &[OrderId],
+) -> Result<Vec<Order>, ApiError> {
     let mut orders = deps.store.get_orders(tenant, ids).await?;
     if orders.len() != ids.len() {
         let found: HashSet<&OrderId> = orders.iter().map(|o| &o.id).collect();
-        let missing: Vec<&str> = ids.iter().filter(|i| !found.contains(i)).map(|i| i.as_str()).collect();
-        return Err(ApiError::NotFound(if missing.len() == 1 { "order" } else { "orders" }));
+        let missing: Vec<&str> = ids
+            .iter()
+            .filter(|i| !found.contains(i))
+            .map(|i| i.as_str())
+            .collect();
+        return Err(ApiError::NotFound(if missing.len() == 1 {
+            "order"
+        } else {
+            "orders"
+        }));
     }
     let pos: HashMap<&OrderId, usize> = ids.iter().enumerate().map(|(i, id)| (id, i)).collect();
     orders.sort_by_key(|o| pos.get(&o.id).copied().unwrap_or(usize::MAX));
@@ -180,11 +267,28 @@ pub async fn load_orders(deps: &Deps, tenant: &TenantId, ids: &[OrderId]) -> Res
 /// Puts CREATED orders on a route (new, or PLANNED): each moves to ASSIGNED with a history
 /// row and `order.assigned`; the route gets their stops, re-planned, and its event; the
 /// vehicle's capacity holds. All in one transaction.
-pub async fn assign_orders(deps: &Deps, caller: &Identity, a: Assignment, ids: &[OrderId]) -> Result<Route, ApiError> {
+pub async fn assign_orders(
+    deps: &Deps,
+    caller: &Identity,
+    a: Assignment,
+    ids: &[OrderId],
+) -> Result<Route, ApiError> {
     let tenant = &caller.tenant_id;
-    let Assignment { mut route, expected_version, driver, vehicle, optimize } = a;
+    let Assignment {
+        mut route,
+        expected_version,
+        driver,
+        vehicle,
+        optimize,
+    } = a;
     if route.status != RouteStatus::Planned {
-        return Err(ApiError::conflict("route_not_planned", format!("Orders can only be added while the route is PLANNED; it is {}.", route.status.as_str())));
+        return Err(ApiError::conflict(
+            "route_not_planned",
+            format!(
+                "Orders can only be added while the route is PLANNED; it is {}.",
+                route.status.as_str()
+            ),
+        ));
     }
     let orders = load_orders(deps, tenant, ids).await?;
     let not_created: Vec<serde_json::Value> = orders
@@ -209,7 +313,9 @@ pub async fn assign_orders(deps: &Deps, caller: &Identity, a: Assignment, ids: &
             code: "capacity_exceeded",
             message: format!("The orders weigh {total:.1} kg; the vehicle takes {capacity:.0} kg."),
             fields: None,
-            details: Some(json!({ "capacity_kg": capacity, "total_weight_kg": (total * 1000.0).round() / 1000.0 })),
+            details: Some(
+                json!({ "capacity_kg": capacity, "total_weight_kg": (total * 1000.0).round() / 1000.0 }),
+            ),
         });
     }
     let now = time_util::now();
@@ -221,7 +327,14 @@ pub async fn assign_orders(deps: &Deps, caller: &Identity, a: Assignment, ids: &
     route.updated_at = now;
     let all_orders: Vec<Order> = existing.iter().chain(orders.iter()).cloned().collect();
     let optimise = optimize || route.optimized;
-    replan(deps, &mut route, vehicle.vehicle_type, &all_orders, optimise, now);
+    replan(
+        deps,
+        &mut route,
+        vehicle.vehicle_type,
+        &all_orders,
+        optimise,
+        now,
+    );
 
     let mut uow = UnitOfWork::new(&deps.store, tenant);
     match expected_version {
@@ -248,8 +361,22 @@ pub async fn assign_orders(deps: &Deps, caller: &Identity, a: Assignment, ids: &
         sync_order_etas(&mut next, &route);
         let meta = json!({ "route_id": route.id });
         uow.order(&next, o.version, OrderStatus::Created)?;
-        uow.history(&StatusHistoryEntry::new(&next, Some(o.status), ActorType::Ops, Some(caller.user_id.clone()), None, meta.clone()))?;
-        uow.event(&events::order_moved(EventType::OrderAssigned, &next, o.status, ActorType::Ops, Some(&caller.user_id), meta))?;
+        uow.history(&StatusHistoryEntry::new(
+            &next,
+            Some(o.status),
+            ActorType::Ops,
+            Some(caller.user_id.clone()),
+            None,
+            meta.clone(),
+        ))?;
+        uow.event(&events::order_moved(
+            EventType::OrderAssigned,
+            &next,
+            o.status,
+            ActorType::Ops,
+            Some(&caller.user_id),
+            meta,
+        ))?;
     }
     // Orders already on the route get their new ETAs.
     for o in &existing {
@@ -271,7 +398,13 @@ pub async fn assign_orders(deps: &Deps, caller: &Identity, a: Assignment, ids: &
 
 /// Adds the writes that give the route's orders their new ETAs (orders in `skip` are written
 /// by the caller). Final orders are left alone.
-pub fn sync_etas(uow: &mut UnitOfWork<'_>, orders: &[Order], route: &Route, skip: &HashSet<OrderId>, now: OffsetDateTime) -> Result<(), ApiError> {
+pub fn sync_etas(
+    uow: &mut UnitOfWork<'_>,
+    orders: &[Order],
+    route: &Route,
+    skip: &HashSet<OrderId>,
+    now: OffsetDateTime,
+) -> Result<(), ApiError> {
     for o in orders {
         if skip.contains(&o.id) || o.status.is_terminal() {
             continue;
@@ -288,16 +421,31 @@ pub fn sync_etas(uow: &mut UnitOfWork<'_>, orders: &[Order], route: &Route, skip
 }
 
 /// The route, its vehicle and its orders, for a change to an existing route.
-pub async fn load_route(deps: &Deps, tenant: &TenantId, id: &RouteId) -> Result<(Route, Vehicle, Vec<Order>), ApiError> {
-    let route = deps.store.get_route(tenant, id).await.not_found_as("route")?;
-    let vehicle = deps.store.get_vehicle(tenant, &route.vehicle_id).await.not_found_as("vehicle")?;
+pub async fn load_route(
+    deps: &Deps,
+    tenant: &TenantId,
+    id: &RouteId,
+) -> Result<(Route, Vehicle, Vec<Order>), ApiError> {
+    let route = deps
+        .store
+        .get_route(tenant, id)
+        .await
+        .not_found_as("route")?;
+    let vehicle = deps
+        .store
+        .get_vehicle(tenant, &route.vehicle_id)
+        .await
+        .not_found_as("vehicle")?;
     let orders = load_orders(deps, tenant, &route.order_ids).await?;
     Ok((route, vehicle, orders))
 }
 
 pub fn require_open(route: &Route) -> Result<(), ApiError> {
     if route.status.is_final() {
-        return Err(ApiError::conflict("route_final", format!("The route is {}; it cannot change.", route.status.as_str())));
+        return Err(ApiError::conflict(
+            "route_final",
+            format!("The route is {}; it cannot change.", route.status.as_str()),
+        ));
     }
     Ok(())
 }
@@ -315,7 +463,8 @@ pub fn unassign(
 ) -> Result<(), ApiError> {
     route.order_ids.retain(|id| id != &order.id);
     route.stops.retain(|s| s.order_id != order.id);
-    route.total_weight_kg = ((route.total_weight_kg - weight_of(order)).max(0.0) * 1000.0).round() / 1000.0;
+    route.total_weight_kg =
+        ((route.total_weight_kg - weight_of(order)).max(0.0) * 1000.0).round() / 1000.0;
     let mut next = order.clone();
     next.status = OrderStatus::Created;
     next.route_id = None;
@@ -327,7 +476,21 @@ pub fn unassign(
     next.version = order.version + 1;
     let meta = json!({ "route_id": route.id, "reason": reason });
     uow.order(&next, order.version, OrderStatus::Assigned)?;
-    uow.history(&StatusHistoryEntry::new(&next, Some(order.status), actor, user.cloned(), None, meta.clone()))?;
-    uow.event(&events::order_moved(EventType::OrderStatusChanged, &next, order.status, actor, user, meta))?;
+    uow.history(&StatusHistoryEntry::new(
+        &next,
+        Some(order.status),
+        actor,
+        user.cloned(),
+        None,
+        meta.clone(),
+    ))?;
+    uow.event(&events::order_moved(
+        EventType::OrderStatusChanged,
+        &next,
+        order.status,
+        actor,
+        user,
+        meta,
+    ))?;
     Ok(())
 }

@@ -14,12 +14,16 @@ where
     Fut: Future<Output = Result<Response<Body>, ApiError>> + Send + 'static,
 {
     cargoflow_http::logging::init();
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
     rt.block_on(async move {
         let deps = Arc::new(Deps::from_env().await?);
         lambda_http::run(lambda_http::service_fn(move |req: Request| {
             let deps = deps.clone();
-            async move { Ok::<_, std::convert::Infallible>(serve(function, req, |r| handler(deps, r)).await) }
+            async move {
+                Ok::<_, std::convert::Infallible>(serve(function, req, |r| handler(deps, r)).await)
+            }
         }))
         .await
     })
@@ -29,10 +33,14 @@ where
 pub fn run_stream<F, Fut>(function: &'static str, handler: F) -> Result<(), lambda_runtime::Error>
 where
     F: Fn(Arc<Deps>, aws_lambda_events::dynamodb::Event) -> Fut + Send + Sync + Copy + 'static,
-    Fut: Future<Output = Result<aws_lambda_events::streams::DynamoDbEventResponse, String>> + Send + 'static,
+    Fut: Future<Output = Result<aws_lambda_events::streams::DynamoDbEventResponse, String>>
+        + Send
+        + 'static,
 {
     cargoflow_http::logging::init();
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
     rt.block_on(async move {
         let deps = Arc::new(Deps::from_env().await?);
         lambda_runtime::run(lambda_runtime::service_fn(move |event: lambda_runtime::LambdaEvent<aws_lambda_events::dynamodb::Event>| {
@@ -54,7 +62,9 @@ where
     Fut: Future<Output = Result<serde_json::Value, String>> + Send + 'static,
 {
     cargoflow_http::logging::init();
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
     rt.block_on(async move {
         let deps = Arc::new(Deps::from_env().await?);
         lambda_runtime::run(lambda_runtime::service_fn(move |event: lambda_runtime::LambdaEvent<serde_json::Value>| {

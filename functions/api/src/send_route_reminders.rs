@@ -16,7 +16,10 @@ pub struct ReminderReport {
     pub reminders_sent: usize,
 }
 
-pub async fn handle(deps: Arc<Deps>, _event: serde_json::Value) -> Result<serde_json::Value, String> {
+pub async fn handle(
+    deps: Arc<Deps>,
+    _event: serde_json::Value,
+) -> Result<serde_json::Value, String> {
     let now = time_util::now();
     let horizon = now + time::Duration::seconds(deps.config.reminder_lead_secs);
     let (from, to) = (now.date().to_string(), horizon.date().to_string());
@@ -27,7 +30,15 @@ pub async fn handle(deps: Arc<Deps>, _event: serde_json::Value) -> Result<serde_
         loop {
             let page = deps
                 .store
-                .list_routes(&tenant, Some(&from), Some(&to), None, Some(RouteStatus::Planned), cursor.as_deref(), 100)
+                .list_routes(
+                    &tenant,
+                    Some(&from),
+                    Some(&to),
+                    None,
+                    Some(RouteStatus::Planned),
+                    cursor.as_deref(),
+                    100,
+                )
                 .await
                 .map_err(|e| e.to_string())?;
             for route in page.items {
@@ -42,7 +53,8 @@ pub async fn handle(deps: Arc<Deps>, _event: serde_json::Value) -> Result<serde_
                 next.version = route.version + 1;
                 let mut uow = UnitOfWork::new(&deps.store, &tenant);
                 uow.route(&next, route.version).map_err(|e| e.to_string())?;
-                uow.event(&events::route_event(EventType::RouteReminder, &next, now)).map_err(|e| e.to_string())?;
+                uow.event(&events::route_event(EventType::RouteReminder, &next, now))
+                    .map_err(|e| e.to_string())?;
                 match uow.commit().await {
                     Ok(()) => report.reminders_sent += 1,
                     // Changed meanwhile (or another run sent it): the next run looks again.

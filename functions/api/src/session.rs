@@ -8,7 +8,12 @@ use crate::Deps;
 use crate::dto::{TenantSummary, TokenResponse};
 
 pub fn subject(user: &User) -> Subject<'_> {
-    Subject { user_id: &user.id, tenant_id: &user.tenant_id, role: user.role, driver_id: user.driver_id.as_ref() }
+    Subject {
+        user_id: &user.id,
+        tenant_id: &user.tenant_id,
+        role: user.role,
+        driver_id: user.driver_id.as_ref(),
+    }
 }
 
 /// Issues tokens for `user` from a refresh family at `token_id`.
@@ -21,7 +26,9 @@ pub fn token_response(
     now: time::OffsetDateTime,
 ) -> TokenResponse {
     let access = deps.tokens.issue_access(&subject(&user), now);
-    let refresh = deps.tokens.issue_refresh(&subject(&user), family, token_id, now);
+    let refresh = deps
+        .tokens
+        .issue_refresh(&subject(&user), family, token_id, now);
     TokenResponse {
         access_token: access.token,
         refresh_token: refresh.token,
@@ -33,11 +40,24 @@ pub fn token_response(
 }
 
 /// A new session (family) for a user who just proved who they are.
-pub async fn start(deps: &Deps, user: User, tenant: TenantSummary) -> Result<TokenResponse, ApiError> {
+pub async fn start(
+    deps: &Deps,
+    user: User,
+    tenant: TenantSummary,
+) -> Result<TokenResponse, ApiError> {
     let now = time_util::now();
     let family = TokenFamilyId::generate();
     let token_id = TokenId::generate();
     let expires_at = now + deps.tokens.refresh_ttl();
-    deps.store.create_token_family(&user.tenant_id, &family, &user.id, &token_id, expires_at, now).await?;
+    deps.store
+        .create_token_family(
+            &user.tenant_id,
+            &family,
+            &user.id,
+            &token_id,
+            expires_at,
+            now,
+        )
+        .await?;
     Ok(token_response(deps, user, tenant, &family, &token_id, now))
 }

@@ -21,14 +21,23 @@ use crate::routing;
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
     let caller = authenticate(&req, &deps.tokens, Permission::Drive)?;
-    let driver = caller.driver_id.clone().ok_or(ApiError::Forbidden("This token has no driver."))?;
+    let driver = caller
+        .driver_id
+        .clone()
+        .ok_or(ApiError::Forbidden("This token has no driver."))?;
     let id = path_id(&req, "id", RouteId::parse, "route")?;
     let (route, vehicle, orders) = routing::load_route(&deps, &caller.tenant_id, &id).await?;
     if route.driver_id != driver {
         return Err(ApiError::NotFound("route"));
     }
     if !route.status.can_become(RouteStatus::InProgress) {
-        return Err(ApiError::conflict("route_not_planned", format!("The route is {}; only a PLANNED route can start.", route.status.as_str())));
+        return Err(ApiError::conflict(
+            "route_not_planned",
+            format!(
+                "The route is {}; only a PLANNED route can start.",
+                route.status.as_str()
+            ),
+        ));
     }
     let now = time_util::now();
     let mut next = route.clone();

@@ -25,7 +25,9 @@ pub fn transition_error(e: TransitionError, current: &Order) -> ApiError {
         "version": current.version,
     });
     match e {
-        TransitionError::NotPermitted { .. } => ApiError::Forbidden("You may not make this status change."),
+        TransitionError::NotPermitted { .. } => {
+            ApiError::Forbidden("You may not make this status change.")
+        }
         TransitionError::Terminal(_) | TransitionError::NotAllowed { .. } => ApiError::Conflict {
             code: "invalid_transition",
             message: e.to_string(),
@@ -51,6 +53,7 @@ pub fn write_error(e: OrderWriteError, current: Option<&Order>) -> ApiError {
 /// transaction with its history row and event, and, when the order is on a route, the route:
 /// a cancelled order's pending stops leave the plan, the other ETAs are recomputed, and the
 /// route completes when all its orders are final.
+#[allow(clippy::too_many_arguments)]
 pub async fn transition(
     deps: &Deps,
     who: &Mover<'_>,
@@ -61,16 +64,35 @@ pub async fn transition(
     reason: Option<&str>,
     change: impl FnOnce(&mut Order),
 ) -> Result<Order, ApiError> {
-    let current = deps.store.get_order(who.tenant, order).await.not_found_as("order")?;
-    status_machine::check(current.status, to, who.actor).map_err(|e| transition_error(e, &current))?;
+    let current = deps
+        .store
+        .get_order(who.tenant, order)
+        .await
+        .not_found_as("order")?;
+    status_machine::check(current.status, to, who.actor)
+        .map_err(|e| transition_error(e, &current))?;
     let now = time_util::now();
     let mut next = current.clone();
     next.status = to;
     next.updated_at = now;
     next.version = current.version + 1;
     change(&mut next);
-    let history = StatusHistoryEntry::new(&next, Some(current.status), who.actor, who.user.cloned(), stop.clone(), metadata);
-    let event = events::order_status_changed(&next, current.status, who.actor, who.user, stop.as_ref(), reason);
+    let history = StatusHistoryEntry::new(
+        &next,
+        Some(current.status),
+        who.actor,
+        who.user.cloned(),
+        stop.clone(),
+        metadata,
+    );
+    let event = events::order_status_changed(
+        &next,
+        current.status,
+        who.actor,
+        who.user,
+        stop.as_ref(),
+        reason,
+    );
     let mut uow = UnitOfWork::new(&deps.store, who.tenant);
     uow.order(&next, current.version, current.status)?;
     uow.history(&history)?;
@@ -83,7 +105,11 @@ pub async fn transition(
             tracing::info!(order_id = %next.id, from = current.status.as_str(), to = to.as_str(), "order status changed");
             Ok(next)
         }
-        Err(CommitError::Guards(labels)) if labels.iter().all(|l| l.starts_with("order:") || l == "transaction_conflict") => {
+        Err(CommitError::Guards(labels))
+            if labels
+                .iter()
+                .all(|l| l.starts_with("order:") || l == "transaction_conflict") =>
+        {
             let latest = deps.store.get_order(who.tenant, order).await.ok();
             Err(write_error(OrderWriteError::Stale, latest.as_ref()))
         }
@@ -92,17 +118,29 @@ pub async fn transition(
 }
 
 /// Adds the route's side of an order's move to `uow`.
-async fn follow_on_route(deps: &Deps, tenant: &TenantId, route_id: &RouteId, moved: &Order, uow: &mut UnitOfWork<'_>, now: time::OffsetDateTime) -> Result<(), ApiError> {
-    let Ok((route, vehicle, orders)) = crate::routing::load_route(deps, tenant, route_id).await else {
+async fn follow_on_route(
+    deps: &Deps,
+    tenant: &TenantId,
+    route_id: &RouteId,
+    moved: &Order,
+    uow: &mut UnitOfWork<'_>,
+    now: time::OffsetDateTime,
+) -> Result<(), ApiError> {
+    let Ok((route, vehicle, orders)) = crate::routing::load_route(deps, tenant, route_id).await
+    else {
         return Ok(());
     };
     if route.status.is_final() {
         return Ok(());
     }
-    let orders: Vec<Order> = orders.into_iter().map(|o| if o.id == moved.id { moved.clone() } else { o }).collect();
+    let orders: Vec<Order> = orders
+        .into_iter()
+        .map(|o| if o.id == moved.id { moved.clone() } else { o })
+        .collect();
     let mut next = route.clone();
     if moved.status == OrderStatus::Cancelled {
-        next.stops.retain(|s| s.order_id != moved.id || s.status != StopStatus::Pending);
+        next.stops
+            .retain(|s| s.order_id != moved.id || s.status != StopStatus::Pending);
     }
     next.updated_at = now;
     next.version = route.version + 1;

@@ -4,7 +4,9 @@
 use std::sync::Arc;
 
 use cargoflow_domain::*;
-use cargoflow_http::{ApiError, Body, NotFoundAs, Request, Response, authenticate, ok, parse_json, path_id};
+use cargoflow_http::{
+    ApiError, Body, NotFoundAs, Request, Response, authenticate, ok, parse_json, path_id,
+};
 use cargoflow_store::fleet::DriverChanges;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -33,21 +35,42 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     let body: UpdateDriverRequest = parse_json(&req, deps.config.max_body_bytes)?;
     let mut e = FieldErrors::new();
     let changes = DriverChanges {
-        name: body.name.as_deref().and_then(|v| e.check("name", DisplayName::parse(v))),
-        phone: body.phone.as_deref().and_then(|v| e.check("phone", Phone::parse(v))),
+        name: body
+            .name
+            .as_deref()
+            .and_then(|v| e.check("name", DisplayName::parse(v))),
+        phone: body
+            .phone
+            .as_deref()
+            .and_then(|v| e.check("phone", Phone::parse(v))),
         is_active: body.is_active,
     };
     if !e.is_empty() {
         return Err(e.into());
     }
     if changes.name.is_none() && changes.phone.is_none() && changes.is_active.is_none() {
-        return Err(ApiError::bad_request("empty_update", "Send at least one of name, phone, is_active."));
+        return Err(ApiError::bad_request(
+            "empty_update",
+            "Send at least one of name, phone, is_active.",
+        ));
     }
     apply(&deps, &caller.tenant_id, &id, &changes).await
 }
 
 /// Shared with deactivate-driver: read, change at that version, answer the new driver.
-pub async fn apply(deps: &Deps, tenant: &TenantId, id: &DriverId, changes: &DriverChanges) -> Result<Response<Body>, ApiError> {
-    let current = deps.store.get_driver(tenant, id).await.not_found_as("driver")?;
-    ok(&deps.store.update_driver(tenant, &current, changes, time_util::now()).await?)
+pub async fn apply(
+    deps: &Deps,
+    tenant: &TenantId,
+    id: &DriverId,
+    changes: &DriverChanges,
+) -> Result<Response<Body>, ApiError> {
+    let current = deps
+        .store
+        .get_driver(tenant, id)
+        .await
+        .not_found_as("driver")?;
+    ok(&deps
+        .store
+        .update_driver(tenant, &current, changes, time_util::now())
+        .await?)
 }

@@ -5,7 +5,9 @@
 use std::sync::Arc;
 
 use cargoflow_domain::*;
-use cargoflow_http::{ApiError, Body, NotFoundAs, Request, Response, authenticate, ok, parse_json, path_id};
+use cargoflow_http::{
+    ApiError, Body, NotFoundAs, Request, Response, authenticate, ok, parse_json, path_id,
+};
 use serde::{Deserialize, Deserializer};
 use utoipa::ToSchema;
 
@@ -13,7 +15,9 @@ use crate::Deps;
 use crate::transitions::write_error;
 
 /// Present-and-null (`Some(None)`) clears a field; absent (`None`) keeps it.
-fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(d).map(Some)
 }
 
@@ -55,42 +59,62 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     let id = path_id(&req, "id", OrderId::parse, "order")?;
     let body: UpdateOrderRequest = parse_json(&req, deps.config.max_body_bytes)?;
     if body.status.is_some() {
-        return Err(ApiError::field("status", "cannot be changed here; use cancel or the status endpoints"));
+        return Err(ApiError::field(
+            "status",
+            "cannot be changed here; use cancel or the status endpoints",
+        ));
     }
-    let current = deps.store.get_order(&caller.tenant_id, &id).await.not_found_as("order")?;
+    let current = deps
+        .store
+        .get_order(&caller.tenant_id, &id)
+        .await
+        .not_found_as("order")?;
     if body.version.is_some_and(|v| v != current.version) {
-        return Err(write_error(cargoflow_store::orders::OrderWriteError::Stale, Some(&current)));
+        return Err(write_error(
+            cargoflow_store::orders::OrderWriteError::Stale,
+            Some(&current),
+        ));
     }
     if current.status.is_terminal() {
-        return Err(ApiError::conflict("order_final", format!("The order is {}; final orders cannot be edited.", current.status.as_str())));
+        return Err(ApiError::conflict(
+            "order_final",
+            format!(
+                "The order is {}; final orders cannot be edited.",
+                current.status.as_str()
+            ),
+        ));
     }
     let mut next = current.clone();
     let mut changed = Vec::new();
     let mut e = FieldErrors::new();
-    if let Some(v) = &body.customer_name {
-        if let Some(n) = e.check("customer_name", DisplayName::parse(v)) {
-            next.customer_name = n;
-            changed.push("customer_name");
-        }
+    if let Some(v) = &body.customer_name
+        && let Some(n) = e.check("customer_name", DisplayName::parse(v))
+    {
+        next.customer_name = n;
+        changed.push("customer_name");
     }
-    if let Some(v) = &body.customer_phone {
-        if let Some(p) = e.check("customer_phone", Phone::parse(v)) {
-            next.customer_phone = p;
-            changed.push("customer_phone");
-        }
+    if let Some(v) = &body.customer_phone
+        && let Some(p) = e.check("customer_phone", Phone::parse(v))
+    {
+        next.customer_phone = p;
+        changed.push("customer_phone");
     }
-    if let Some(v) = &body.notes {
-        if let Some(n) = e.check("notes", parse_notes(v.as_deref())) {
-            next.notes = n;
-            changed.push("notes");
-        }
+    if let Some(v) = &body.notes
+        && let Some(n) = e.check("notes", parse_notes(v.as_deref()))
+    {
+        next.notes = n;
+        changed.push("notes");
     }
     if let Some(v) = &body.pickup_window {
-        next.pickup_window = v.as_ref().and_then(|w| e.check("pickup_window", parse_window(w)));
+        next.pickup_window = v
+            .as_ref()
+            .and_then(|w| e.check("pickup_window", parse_window(w)));
         changed.push("pickup_window");
     }
     if let Some(v) = &body.drop_window {
-        next.drop_window = v.as_ref().and_then(|w| e.check("drop_window", parse_window(w)));
+        next.drop_window = v
+            .as_ref()
+            .and_then(|w| e.check("drop_window", parse_window(w)));
         changed.push("drop_window");
     }
     if let Some(p) = &body.package {
@@ -99,21 +123,27 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     }
     if let Some(stops) = &body.stops {
         if current.status != OrderStatus::Created {
-            return Err(ApiError::conflict("order_assigned", "Stops can only change while the order is CREATED (not on a route)."));
+            return Err(ApiError::conflict(
+                "order_assigned",
+                "Stops can only change while the order is CREATED (not on a route).",
+            ));
         }
         next.stops = parse_stops(stops, &mut e);
         changed.push("stops");
     }
-    if let (Some(p), Some(d)) = (next.pickup_window, next.drop_window) {
-        if p.start >= d.end {
-            e.add("drop_window", "must end after the pickup window starts");
-        }
+    if let (Some(p), Some(d)) = (next.pickup_window, next.drop_window)
+        && p.start >= d.end
+    {
+        e.add("drop_window", "must end after the pickup window starts");
     }
     if !e.is_empty() {
         return Err(e.into());
     }
     if changed.is_empty() {
-        return Err(ApiError::bad_request("empty_update", "Send at least one field to change."));
+        return Err(ApiError::bad_request(
+            "empty_update",
+            "Send at least one field to change.",
+        ));
     }
     next.updated_at = time_util::now();
     next.version = current.version + 1;

@@ -4,7 +4,9 @@
 use std::sync::Arc;
 
 use cargoflow_domain::*;
-use cargoflow_http::{ApiError, Body, NotFoundAs, Request, Response, authenticate, ok, parse_json, path_id};
+use cargoflow_http::{
+    ApiError, Body, NotFoundAs, Request, Response, authenticate, ok, parse_json, path_id,
+};
 use cargoflow_store::tenancy::UserChanges;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -34,23 +36,51 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     let body: UpdateUserRequest = parse_json(&req, deps.config.max_body_bytes)?;
     let mut e = FieldErrors::new();
     let changes = UserChanges {
-        full_name: body.full_name.as_deref().and_then(|n| e.check("full_name", DisplayName::parse(n))),
-        role: body.role.as_deref().and_then(|r| e.check("role", parse_ops_role(r))),
+        full_name: body
+            .full_name
+            .as_deref()
+            .and_then(|n| e.check("full_name", DisplayName::parse(n))),
+        role: body
+            .role
+            .as_deref()
+            .and_then(|r| e.check("role", parse_ops_role(r))),
         is_active: None,
     };
     if !e.is_empty() {
         return Err(e.into());
     }
     if changes.full_name.is_none() && changes.role.is_none() {
-        return Err(ApiError::bad_request("empty_update", "Send at least one of full_name, role."));
+        return Err(ApiError::bad_request(
+            "empty_update",
+            "Send at least one of full_name, role.",
+        ));
     }
-    let current = deps.store.get_user(&caller.tenant_id, &user_id).await.not_found_as("user")?;
+    let current = deps
+        .store
+        .get_user(&caller.tenant_id, &user_id)
+        .await
+        .not_found_as("user")?;
     if current.role == Role::Driver && changes.role.is_some() {
-        return Err(ApiError::conflict("driver_login", "A driver's login keeps the DRIVER role."));
+        return Err(ApiError::conflict(
+            "driver_login",
+            "A driver's login keeps the DRIVER role.",
+        ));
     }
     if current.id == caller.user_id && changes.role.is_some_and(|r| r != current.role) {
-        return Err(ApiError::conflict("own_role", "You cannot change your own role."));
+        return Err(ApiError::conflict(
+            "own_role",
+            "You cannot change your own role.",
+        ));
     }
-    let updated = deps.store.update_user(&caller.tenant_id, &user_id, current.version, &changes, time_util::now()).await?;
+    let updated = deps
+        .store
+        .update_user(
+            &caller.tenant_id,
+            &user_id,
+            current.version,
+            &changes,
+            time_util::now(),
+        )
+        .await?;
     ok(&updated)
 }

@@ -3,7 +3,9 @@
 use std::sync::Arc;
 
 use cargoflow_domain::*;
-use cargoflow_http::{ApiError, Body, NotFoundAs, Request, Response, authenticate, ok, parse_json, path_id};
+use cargoflow_http::{
+    ApiError, Body, NotFoundAs, Request, Response, authenticate, ok, parse_json, path_id,
+};
 use cargoflow_store::fleet::VehicleChanges;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -34,22 +36,49 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     let body: UpdateVehicleRequest = parse_json(&req, deps.config.max_body_bytes)?;
     let mut e = FieldErrors::new();
     let changes = VehicleChanges {
-        plate_number: body.plate_number.as_deref().and_then(|v| e.check("plate_number", PlateNumber::parse(v))),
-        vehicle_type: body.vehicle_type.as_deref().and_then(|v| e.check("type", VehicleType::parse(v))),
-        capacity_kg: body.capacity_kg.and_then(|v| e.check("capacity_kg", CapacityKg::parse(v))),
+        plate_number: body
+            .plate_number
+            .as_deref()
+            .and_then(|v| e.check("plate_number", PlateNumber::parse(v))),
+        vehicle_type: body
+            .vehicle_type
+            .as_deref()
+            .and_then(|v| e.check("type", VehicleType::parse(v))),
+        capacity_kg: body
+            .capacity_kg
+            .and_then(|v| e.check("capacity_kg", CapacityKg::parse(v))),
         is_active: body.is_active,
     };
     if !e.is_empty() {
         return Err(e.into());
     }
-    if changes.plate_number.is_none() && changes.vehicle_type.is_none() && changes.capacity_kg.is_none() && changes.is_active.is_none() {
-        return Err(ApiError::bad_request("empty_update", "Send at least one of plate_number, type, capacity_kg, is_active."));
+    if changes.plate_number.is_none()
+        && changes.vehicle_type.is_none()
+        && changes.capacity_kg.is_none()
+        && changes.is_active.is_none()
+    {
+        return Err(ApiError::bad_request(
+            "empty_update",
+            "Send at least one of plate_number, type, capacity_kg, is_active.",
+        ));
     }
     apply(&deps, &caller.tenant_id, &id, &changes).await
 }
 
 /// Shared with deactivate-vehicle.
-pub async fn apply(deps: &Deps, tenant: &TenantId, id: &VehicleId, changes: &VehicleChanges) -> Result<Response<Body>, ApiError> {
-    let current = deps.store.get_vehicle(tenant, id).await.not_found_as("vehicle")?;
-    ok(&deps.store.update_vehicle(tenant, &current, changes, time_util::now()).await?)
+pub async fn apply(
+    deps: &Deps,
+    tenant: &TenantId,
+    id: &VehicleId,
+    changes: &VehicleChanges,
+) -> Result<Response<Body>, ApiError> {
+    let current = deps
+        .store
+        .get_vehicle(tenant, id)
+        .await
+        .not_found_as("vehicle")?;
+    ok(&deps
+        .store
+        .update_vehicle(tenant, &current, changes, time_util::now())
+        .await?)
 }

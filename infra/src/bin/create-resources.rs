@@ -8,11 +8,16 @@ use cargoflow_infra::template::Template;
 #[tokio::main]
 async fn main() -> Result<()> {
     cargoflow_http::logging::init();
-    let path = std::env::args().nth(1).unwrap_or_else(|| "template.yaml".into());
+    let path = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "template.yaml".into());
     let template = Template::load(path.as_ref())?;
     let sdk = aws_config::load_from_env().await;
     let names = Names::from_env();
     create_all(&sdk, &template, &names).await?;
-    println!("resources ready: table {}, bucket {}, bus {}, queues {} / {}", names.table, names.bucket, names.bus, names.queue, names.dlq);
+    println!(
+        "resources ready: table {}, bucket {}, bus {}, queues {} / {}",
+        names.table, names.bucket, names.bus, names.queue, names.dlq
+    );
     Ok(())
 }

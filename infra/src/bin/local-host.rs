@@ -15,19 +15,48 @@ async fn main() -> Result<()> {
     let template = Template::load(template_path.as_ref())?;
     let routes = routes(&template)?;
     let deps = Arc::new(Deps::from_env().await.context("configuration")?);
-    let port: u16 = std::env::var("LOCAL_HOST_PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(3000);
+    let port: u16 = std::env::var("LOCAL_HOST_PORT")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(3000);
     let bind = std::env::var("LOCAL_HOST_BIND").unwrap_or_else(|_| "127.0.0.1".into());
-    let static_dir = std::env::var("STATIC_DIR").ok().map(std::path::PathBuf::from).filter(|p| p.join("index.html").is_file());
-    let cors_origins = std::env::var("CORS_ALLOWED_ORIGINS").unwrap_or_else(|_| "*".into()).split(',').map(|s| s.trim().to_string()).collect();
-    let listener = tokio::net::TcpListener::bind((bind.as_str(), port)).await.with_context(|| format!("binding {bind}:{port}"))?;
+    let static_dir = std::env::var("STATIC_DIR")
+        .ok()
+        .map(std::path::PathBuf::from)
+        .filter(|p| p.join("index.html").is_file());
+    let cors_origins = std::env::var("CORS_ALLOWED_ORIGINS")
+        .unwrap_or_else(|_| "*".into())
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .collect();
+    let listener = tokio::net::TcpListener::bind((bind.as_str(), port))
+        .await
+        .with_context(|| format!("binding {bind}:{port}"))?;
     tracing::info!(routes = routes.len(), %bind, port, static_dir = ?static_dir, "local host listening");
-    println!("local host: http://{bind}:{port} ({} routes from {template_path})", routes.len());
-    let speedup: u32 = std::env::var("LOCAL_SCHEDULE_SPEEDUP").ok().and_then(|v| v.parse().ok()).unwrap_or(1);
+    println!(
+        "local host: http://{bind}:{port} ({} routes from {template_path})",
+        routes.len()
+    );
+    let speedup: u32 = std::env::var("LOCAL_SCHEDULE_SPEEDUP")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
     let _schedules = cargoflow_infra::schedules::start(&template, deps.clone(), speedup)?;
     let (_stop_streams, streams_rx) = tokio::sync::watch::channel(false);
     let sdk = aws_config::load_from_env().await;
-    let _streams = cargoflow_infra::streams::start_from_template(&template, deps.clone(), &sdk, &deps.config.table_name, streams_rx)?;
-    let state = HostState { deps, routes: Arc::new(routes), cors_origins: Arc::new(cors_origins), static_dir };
+    let _streams = cargoflow_infra::streams::start_from_template(
+        &template,
+        deps.clone(),
+        &sdk,
+        &deps.config.table_name,
+        streams_rx,
+    )?;
+    let state = HostState {
+        deps,
+        routes: Arc::new(routes),
+        cors_origins: Arc::new(cors_origins),
+        static_dir,
+    };
     serve(listener, state, async {
         let _ = tokio::signal::ctrl_c().await;
     })

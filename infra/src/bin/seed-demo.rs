@@ -37,12 +37,24 @@ const TENANTS: &[DemoTenant] = &[
     DemoTenant {
         name: "Globex Freight",
         slug: "globex",
-        drivers: &[("Hank Scorpio", "+14155550101"), ("Mona Lee", "+14155550102")],
-        vehicles: &[("GLX-001", VehicleType::Truck, 8000), ("GLX-002", VehicleType::Van, 1500)],
+        drivers: &[
+            ("Hank Scorpio", "+14155550101"),
+            ("Mona Lee", "+14155550102"),
+        ],
+        vehicles: &[
+            ("GLX-001", VehicleType::Truck, 8000),
+            ("GLX-002", VehicleType::Van, 1500),
+        ],
     },
 ];
 
-fn user(tenant: &TenantId, email: &str, name: &str, role: Role, driver: Option<&DriverId>) -> Result<User> {
+fn user(
+    tenant: &TenantId,
+    email: &str,
+    name: &str,
+    role: Role,
+    driver: Option<&DriverId>,
+) -> Result<User> {
     let now = time_util::now();
     Ok(User {
         id: UserId::generate(),
@@ -69,16 +81,34 @@ async fn seed_tenant(store: &Store, t: &DemoTenant) -> Result<bool> {
         updated_at: now,
         version: 1,
     };
-    let ops_hash = cargoflow_auth::hash_password(&Password::parse(OPS_PASSWORD).map_err(anyhow::Error::msg)?)?;
-    let admin = user(&tenant.id, &format!("admin@{}.example", t.slug), "Demo Admin", Role::OpsAdmin, None)?;
-    match store.register_tenant(&tenant, &admin, ops_hash.clone()).await {
+    let ops_hash =
+        cargoflow_auth::hash_password(&Password::parse(OPS_PASSWORD).map_err(anyhow::Error::msg)?)?;
+    let admin = user(
+        &tenant.id,
+        &format!("admin@{}.example", t.slug),
+        "Demo Admin",
+        Role::OpsAdmin,
+        None,
+    )?;
+    match store
+        .register_tenant(&tenant, &admin, ops_hash.clone())
+        .await
+    {
         Ok(()) => {}
         Err(StoreError::Taken { .. }) => return Ok(false),
         Err(e) => return Err(e).context("registering tenant"),
     }
-    let dispatcher = user(&tenant.id, &format!("dispatch@{}.example", t.slug), "Demo Dispatcher", Role::OpsDispatcher, None)?;
+    let dispatcher = user(
+        &tenant.id,
+        &format!("dispatch@{}.example", t.slug),
+        "Demo Dispatcher",
+        Role::OpsDispatcher,
+        None,
+    )?;
     store.create_user(&dispatcher, ops_hash).await?;
-    let driver_hash = cargoflow_auth::hash_password(&Password::parse(DRIVER_PASSWORD).map_err(anyhow::Error::msg)?)?;
+    let driver_hash = cargoflow_auth::hash_password(
+        &Password::parse(DRIVER_PASSWORD).map_err(anyhow::Error::msg)?,
+    )?;
     for (i, (name, phone)) in t.drivers.iter().enumerate() {
         let email = format!("driver{}@{}.example", i + 1, t.slug);
         let mut driver = Driver {
@@ -95,7 +125,9 @@ async fn seed_tenant(store: &Store, t: &DemoTenant) -> Result<bool> {
         let login = user(&tenant.id, &email, name, Role::Driver, Some(&driver.id))?;
         driver.email = Some(login.email.clone());
         driver.user_id = Some(login.id.clone());
-        store.create_driver(&tenant.id, &driver, Some((&login, driver_hash.clone()))).await?;
+        store
+            .create_driver(&tenant.id, &driver, Some((&login, driver_hash.clone())))
+            .await?;
     }
     for (plate, ty, cap) in t.vehicles {
         let vehicle = Vehicle {
@@ -118,18 +150,39 @@ async fn main() -> Result<()> {
     let table = std::env::var("TABLE_NAME").unwrap_or_else(|_| "cargoflow-local".into());
     let store = Store::from_env(table).await;
     for t in TENANTS {
-        let created = seed_tenant(&store, t).await.with_context(|| format!("seeding {}", t.slug))?;
-        println!("  tenant {:<8} {}", t.slug, if created { "seeded" } else { "already there, left as is" });
+        let created = seed_tenant(&store, t)
+            .await
+            .with_context(|| format!("seeding {}", t.slug))?;
+        println!(
+            "  tenant {:<8} {}",
+            t.slug,
+            if created {
+                "seeded"
+            } else {
+                "already there, left as is"
+            }
+        );
     }
     println!();
     println!("  Demo logins (ops console /login):");
     for t in TENANTS {
-        println!("    {:<26} {OPS_PASSWORD}   OPS_ADMIN, {}", format!("admin@{}.example", t.slug), t.name);
-        println!("    {:<26} {OPS_PASSWORD}   OPS_DISPATCHER", format!("dispatch@{}.example", t.slug));
+        println!(
+            "    {:<26} {OPS_PASSWORD}   OPS_ADMIN, {}",
+            format!("admin@{}.example", t.slug),
+            t.name
+        );
+        println!(
+            "    {:<26} {OPS_PASSWORD}   OPS_DISPATCHER",
+            format!("dispatch@{}.example", t.slug)
+        );
     }
     println!("  Driver logins (driver app /driver/login):");
     for t in TENANTS {
-        println!("    driver1..{}@{}.example     {DRIVER_PASSWORD}", t.drivers.len(), t.slug);
+        println!(
+            "    driver1..{}@{}.example     {DRIVER_PASSWORD}",
+            t.drivers.len(),
+            t.slug
+        );
     }
     Ok(())
 }

@@ -28,16 +28,29 @@ pub fn base_url() -> &'static str {
         require_standins();
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap();
             rt.block_on(async move {
                 let template = Template::load(&template_path()).unwrap();
                 let routes = routes(&template).unwrap();
                 let deps = Arc::new(Deps::from_env().await.unwrap());
-                let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await.unwrap();
+                let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+                    .await
+                    .unwrap();
                 let port = listener.local_addr().unwrap().port();
-                let state = HostState { deps, routes: Arc::new(routes), cors_origins: Arc::new(vec!["*".into()]), static_dir: None };
+                let state = HostState {
+                    deps,
+                    routes: Arc::new(routes),
+                    cors_origins: Arc::new(vec!["*".into()]),
+                    static_dir: None,
+                };
                 tx.send(format!("http://127.0.0.1:{port}")).unwrap();
-                cargoflow_infra::host::serve(listener, state, std::future::pending()).await.unwrap();
+                cargoflow_infra::host::serve(listener, state, std::future::pending())
+                    .await
+                    .unwrap();
             });
         });
         rx.recv().unwrap()
@@ -48,8 +61,16 @@ pub fn base_url() -> &'static str {
 /// limits (failed logins) of one test never touch another.
 pub fn client() -> reqwest::Client {
     let octets: [u8; 3] = rand::random();
-    let ip = IpAddr::V4(Ipv4Addr::new(127, octets[0].max(1), octets[1], octets[2].max(2)));
-    reqwest::Client::builder().local_address(ip).build().unwrap()
+    let ip = IpAddr::V4(Ipv4Addr::new(
+        127,
+        octets[0].max(1),
+        octets[1],
+        octets[2].max(2),
+    ));
+    reqwest::Client::builder()
+        .local_address(ip)
+        .build()
+        .unwrap()
 }
 
 pub fn url(path: &str) -> String {
@@ -103,19 +124,39 @@ impl TestTenant {
     }
 
     pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
-        send(self.http.post(url(path)).bearer_auth(&self.access).json(&body)).await
+        send(
+            self.http
+                .post(url(path))
+                .bearer_auth(&self.access)
+                .json(&body),
+        )
+        .await
     }
 
     pub async fn patch(&self, path: &str, body: Value) -> (u16, Value) {
-        send(self.http.patch(url(path)).bearer_auth(&self.access).json(&body)).await
+        send(
+            self.http
+                .patch(url(path))
+                .bearer_auth(&self.access)
+                .json(&body),
+        )
+        .await
     }
 
     /// Creates a login in this tenant and logs it in; returns its access token.
     pub async fn user_token(&self, role: &str) -> String {
         let email = format!("{}@{}.example", unique("u"), self.slug);
-        let (s, b) = self.post("/api/ops/users", json!({"email": email, "password": PASSWORD, "full_name": "Someone", "role": role})).await;
+        let (s, b) = self
+            .post(
+                "/api/ops/users",
+                json!({"email": email, "password": PASSWORD, "full_name": "Someone", "role": role}),
+            )
+            .await;
         assert_eq!(s, 201, "{b}");
-        login(&self.http, &email, PASSWORD).await.1["access_token"].as_str().unwrap().to_string()
+        login(&self.http, &email, PASSWORD).await.1["access_token"]
+            .as_str()
+            .unwrap()
+            .to_string()
     }
 
     /// Creates a driver with a login; returns (driver id, driver email).
@@ -133,10 +174,18 @@ pub async fn send(req: reqwest::RequestBuilder) -> (u16, Value) {
     let r = req.send().await.unwrap();
     let status = r.status().as_u16();
     let text = r.text().await.unwrap();
-    let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+    let body = if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or(Value::String(text))
+    };
     (status, body)
 }
 
 pub async fn login(http: &reqwest::Client, email: &str, password: &str) -> (u16, Value) {
-    send(http.post(url("/api/auth/login")).json(&json!({"email": email, "password": password}))).await
+    send(
+        http.post(url("/api/auth/login"))
+            .json(&json!({"email": email, "password": password})),
+    )
+    .await
 }

@@ -1,6 +1,8 @@
 //! Password hashing with argon2id (OWASP parameters: 19 MiB, 2 iterations, 1 lane).
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
 use argon2::{Algorithm, Argon2, Params, Version};
 use cargoflow_domain::Password;
 
@@ -12,13 +14,17 @@ fn hasher() -> Argon2<'static> {
 /// A PHC string (`$argon2id$v=19$m=19456,t=2,p=1$...`).
 pub fn hash_password(password: &Password) -> Result<String, argon2::password_hash::Error> {
     let salt = SaltString::generate(&mut OsRng);
-    Ok(hasher().hash_password(password.expose().as_bytes(), &salt)?.to_string())
+    Ok(hasher()
+        .hash_password(password.expose().as_bytes(), &salt)?
+        .to_string())
 }
 
 /// Verifies a candidate against a stored PHC string. A malformed stored hash verifies nothing.
 pub fn verify_password(candidate: &str, phc: &str) -> bool {
     match PasswordHash::new(phc) {
-        Ok(parsed) => hasher().verify_password(candidate.as_bytes(), &parsed).is_ok(),
+        Ok(parsed) => hasher()
+            .verify_password(candidate.as_bytes(), &parsed)
+            .is_ok(),
         Err(_) => false,
     }
 }

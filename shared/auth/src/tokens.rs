@@ -1,7 +1,9 @@
 //! JWT access and refresh tokens.
 
 use cargoflow_domain::{DriverId, Role, Scope, TenantId, TokenFamilyId, TokenId, UserId};
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, decode_header, encode};
+use jsonwebtoken::{
+    Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, decode_header, encode,
+};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -97,7 +99,9 @@ pub struct TokenService {
 
 impl std::fmt::Debug for TokenService {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TokenService").field("issuer", &self.issuer).finish_non_exhaustive()
+        f.debug_struct("TokenService")
+            .field("issuer", &self.issuer)
+            .finish_non_exhaustive()
     }
 }
 
@@ -154,7 +158,10 @@ impl TokenService {
             exp: exp.unix_timestamp(),
             jti: TokenId::generate().to_string(),
         };
-        IssuedToken { token: self.sign(TYP_ACCESS, &claims), expires_at: exp }
+        IssuedToken {
+            token: self.sign(TYP_ACCESS, &claims),
+            expires_at: exp,
+        }
     }
 
     pub fn issue_refresh(
@@ -175,7 +182,10 @@ impl TokenService {
             exp: exp.unix_timestamp(),
             jti: token_id.to_string(),
         };
-        IssuedToken { token: self.sign(TYP_REFRESH, &claims), expires_at: exp }
+        IssuedToken {
+            token: self.sign(TYP_REFRESH, &claims),
+            expires_at: exp,
+        }
     }
 
     fn sign<C: Serialize>(&self, typ: &str, claims: &C) -> String {
@@ -215,8 +225,12 @@ impl TokenService {
 
     pub fn verify_access(&self, token: &str) -> Result<Identity, TokenError> {
         Self::check_header(token, TYP_ACCESS)?;
-        let data = decode::<AccessClaims>(token, &self.decoding, &self.validation(&[AUD_OPS, AUD_DRIVER]))
-            .map_err(Self::map_err)?;
+        let data = decode::<AccessClaims>(
+            token,
+            &self.decoding,
+            &self.validation(&[AUD_OPS, AUD_DRIVER]),
+        )
+        .map_err(Self::map_err)?;
         let c = data.claims;
         // The audience must be the one of the role's scope: a DRIVER claim in an ops token
         // (or the reverse) is a forgery or a bug, never valid.
@@ -230,7 +244,12 @@ impl TokenService {
             (Role::Driver, None) => return Err(TokenError::Invalid),
             (_, _) => None,
         };
-        Ok(Identity { user_id, tenant_id, role: c.role, driver_id })
+        Ok(Identity {
+            user_id,
+            tenant_id,
+            role: c.role,
+            driver_id,
+        })
     }
 
     pub fn verify_refresh(&self, token: &str) -> Result<RefreshClaims, TokenError> {
@@ -258,7 +277,13 @@ mod tests {
     const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef-test";
 
     fn svc() -> TokenService {
-        TokenService::new("cargoflow", SECRET, time::Duration::minutes(15), time::Duration::days(14)).unwrap()
+        TokenService::new(
+            "cargoflow",
+            SECRET,
+            time::Duration::minutes(15),
+            time::Duration::days(14),
+        )
+        .unwrap()
     }
 
     struct Ids {
@@ -268,11 +293,20 @@ mod tests {
     }
 
     fn ids() -> Ids {
-        Ids { user: UserId::generate(), tenant: TenantId::generate(), driver: DriverId::generate() }
+        Ids {
+            user: UserId::generate(),
+            tenant: TenantId::generate(),
+            driver: DriverId::generate(),
+        }
     }
 
     fn ops_subject(i: &Ids) -> Subject<'_> {
-        Subject { user_id: &i.user, tenant_id: &i.tenant, role: Role::OpsAdmin, driver_id: None }
+        Subject {
+            user_id: &i.user,
+            tenant_id: &i.tenant,
+            role: Role::OpsAdmin,
+            driver_id: None,
+        }
     }
 
     fn now() -> OffsetDateTime {
@@ -285,7 +319,9 @@ mod tests {
         let h = B64.encode(header.to_string());
         let c = B64.encode(claims.to_string());
         let input = format!("{h}.{c}");
-        let sig = key.map(|k| B64.encode(sign(k, input.as_bytes()))).unwrap_or_default();
+        let sig = key
+            .map(|k| B64.encode(sign(k, input.as_bytes())))
+            .unwrap_or_default();
         format!("{input}.{sig}")
     }
 
@@ -321,12 +357,18 @@ mod tests {
     #[test]
     fn driver_token_carries_driver_id_and_driver_audience() {
         let i = ids();
-        let s = Subject { user_id: &i.user, tenant_id: &i.tenant, role: Role::Driver, driver_id: Some(&i.driver) };
+        let s = Subject {
+            user_id: &i.user,
+            tenant_id: &i.tenant,
+            role: Role::Driver,
+            driver_id: Some(&i.driver),
+        };
         let t = svc().issue_access(&s, now());
         let id = svc().verify_access(&t.token).unwrap();
         assert_eq!(id.driver_id, Some(i.driver));
         let payload: serde_json::Value =
-            serde_json::from_slice(&B64.decode(t.token.split('.').nth(1).unwrap()).unwrap()).unwrap();
+            serde_json::from_slice(&B64.decode(t.token.split('.').nth(1).unwrap()).unwrap())
+                .unwrap();
         assert_eq!(payload["aud"], AUD_DRIVER);
     }
 
@@ -335,14 +377,22 @@ mod tests {
         // Guards the forging helper itself: a correct forged token must verify, so the
         // attack tests below fail for the reason they name.
         let i = ids();
-        let tok = forge(serde_json::json!({"alg": "HS256", "typ": TYP_ACCESS}), claims_for(&i, AUD_OPS, "OPS_ADMIN", 600), Some(SECRET));
+        let tok = forge(
+            serde_json::json!({"alg": "HS256", "typ": TYP_ACCESS}),
+            claims_for(&i, AUD_OPS, "OPS_ADMIN", 600),
+            Some(SECRET),
+        );
         assert!(svc().verify_access(&tok).is_ok());
     }
 
     #[test]
     fn alg_none_is_refused() {
         let i = ids();
-        let tok = forge(serde_json::json!({"alg": "none", "typ": TYP_ACCESS}), claims_for(&i, AUD_OPS, "OPS_ADMIN", 600), None);
+        let tok = forge(
+            serde_json::json!({"alg": "none", "typ": TYP_ACCESS}),
+            claims_for(&i, AUD_OPS, "OPS_ADMIN", 600),
+            None,
+        );
         assert!(svc().verify_access(&tok).is_err());
     }
 
@@ -352,12 +402,22 @@ mod tests {
         let t = svc().issue_access(&ops_subject(&i), now()).token;
         let mut parts: Vec<String> = t.split('.').map(String::from).collect();
         // Flip the role in the payload, keep the old signature.
-        let mut payload: serde_json::Value = serde_json::from_slice(&B64.decode(&parts[1]).unwrap()).unwrap();
+        let mut payload: serde_json::Value =
+            serde_json::from_slice(&B64.decode(&parts[1]).unwrap()).unwrap();
         payload["tid"] = serde_json::json!(TenantId::generate().to_string());
         parts[1] = B64.encode(payload.to_string());
-        assert_eq!(svc().verify_access(&parts.join(".")), Err(TokenError::Invalid));
+        assert_eq!(
+            svc().verify_access(&parts.join(".")),
+            Err(TokenError::Invalid)
+        );
         // and a token signed with another key
-        let other = TokenService::new("cargoflow", &[7u8; 32], time::Duration::minutes(15), time::Duration::days(1)).unwrap();
+        let other = TokenService::new(
+            "cargoflow",
+            &[7u8; 32],
+            time::Duration::minutes(15),
+            time::Duration::days(1),
+        )
+        .unwrap();
         let t2 = other.issue_access(&ops_subject(&i), now()).token;
         assert_eq!(svc().verify_access(&t2), Err(TokenError::Invalid));
     }
@@ -365,18 +425,35 @@ mod tests {
     #[test]
     fn expired_is_refused() {
         let i = ids();
-        let t = svc().issue_access(&ops_subject(&i), now() - time::Duration::hours(1)).token;
+        let t = svc()
+            .issue_access(&ops_subject(&i), now() - time::Duration::hours(1))
+            .token;
         assert_eq!(svc().verify_access(&t), Err(TokenError::Expired));
     }
 
     #[test]
     fn wrong_audience_or_issuer_is_refused() {
         let i = ids();
-        for (aud, role) in [("someone-else", "OPS_ADMIN"), (AUD_DRIVER, "OPS_ADMIN"), (AUD_OPS, "DRIVER"), (AUD_REFRESH, "OPS_ADMIN")] {
-            let tok = forge(serde_json::json!({"alg": "HS256", "typ": TYP_ACCESS}), claims_for(&i, aud, role, 600), Some(SECRET));
+        for (aud, role) in [
+            ("someone-else", "OPS_ADMIN"),
+            (AUD_DRIVER, "OPS_ADMIN"),
+            (AUD_OPS, "DRIVER"),
+            (AUD_REFRESH, "OPS_ADMIN"),
+        ] {
+            let tok = forge(
+                serde_json::json!({"alg": "HS256", "typ": TYP_ACCESS}),
+                claims_for(&i, aud, role, 600),
+                Some(SECRET),
+            );
             assert!(svc().verify_access(&tok).is_err(), "{aud} {role}");
         }
-        let other_issuer = TokenService::new("evil", SECRET, time::Duration::minutes(15), time::Duration::days(1)).unwrap();
+        let other_issuer = TokenService::new(
+            "evil",
+            SECRET,
+            time::Duration::minutes(15),
+            time::Duration::days(1),
+        )
+        .unwrap();
         let t = other_issuer.issue_access(&ops_subject(&i), now()).token;
         assert_eq!(svc().verify_access(&t), Err(TokenError::Invalid));
     }
@@ -386,7 +463,9 @@ mod tests {
         let i = ids();
         let fam = TokenFamilyId::generate();
         let tid = TokenId::generate();
-        let r = svc().issue_refresh(&ops_subject(&i), &fam, &tid, now()).token;
+        let r = svc()
+            .issue_refresh(&ops_subject(&i), &fam, &tid, now())
+            .token;
         assert_eq!(svc().verify_access(&r), Err(TokenError::WrongType));
         let a = svc().issue_access(&ops_subject(&i), now()).token;
         assert_eq!(svc().verify_refresh(&a), Err(TokenError::WrongType));
@@ -396,7 +475,11 @@ mod tests {
         // a refresh-shaped payload with the access typ is still refused (audience)
         let mut claims = claims_for(&i, AUD_REFRESH, "OPS_ADMIN", 600);
         claims["fam"] = serde_json::json!(fam.to_string());
-        let tok = forge(serde_json::json!({"alg": "HS256", "typ": TYP_ACCESS}), claims, Some(SECRET));
+        let tok = forge(
+            serde_json::json!({"alg": "HS256", "typ": TYP_ACCESS}),
+            claims,
+            Some(SECRET),
+        );
         assert!(svc().verify_access(&tok).is_err());
     }
 
@@ -410,6 +493,14 @@ mod tests {
 
     #[test]
     fn weak_secret_is_refused() {
-        assert!(TokenService::new("x", b"short", time::Duration::minutes(1), time::Duration::minutes(1)).is_err());
+        assert!(
+            TokenService::new(
+                "x",
+                b"short",
+                time::Duration::minutes(1),
+                time::Duration::minutes(1)
+            )
+            .is_err()
+        );
     }
 }

@@ -108,7 +108,12 @@ mod tests {
     fn vehicle_type_parse() {
         assert_eq!(VehicleType::parse("van"), Ok(VehicleType::Van));
         assert!(VehicleType::parse("SPACESHIP").is_err());
-        for t in [VehicleType::Bike, VehicleType::Car, VehicleType::Van, VehicleType::Truck] {
+        for t in [
+            VehicleType::Bike,
+            VehicleType::Car,
+            VehicleType::Van,
+            VehicleType::Truck,
+        ] {
             assert_eq!(VehicleType::parse(t.as_str()), Ok(t));
         }
     }

@@ -99,7 +99,12 @@ pub struct NewEvent {
 
 impl NewEvent {
     fn new(event_type: EventType, occurred_at: OffsetDateTime, payload: Value) -> Self {
-        Self { id: EventId::generate(), event_type, occurred_at, payload }
+        Self {
+            id: EventId::generate(),
+            event_type,
+            occurred_at,
+            payload,
+        }
     }
 }
 
@@ -118,11 +123,19 @@ pub fn order_summary(o: &Order) -> Value {
 }
 
 pub fn order_created(o: &Order) -> NewEvent {
-    NewEvent::new(EventType::OrderCreated, o.created_at, json!({ "order": order_summary(o), "stops": o.stops.len() }))
+    NewEvent::new(
+        EventType::OrderCreated,
+        o.created_at,
+        json!({ "order": order_summary(o), "stops": o.stops.len() }),
+    )
 }
 
 pub fn order_updated(o: &Order, changed: &[&str]) -> NewEvent {
-    NewEvent::new(EventType::OrderUpdated, o.updated_at, json!({ "order": order_summary(o), "changed": changed }))
+    NewEvent::new(
+        EventType::OrderUpdated,
+        o.updated_at,
+        json!({ "order": order_summary(o), "changed": changed }),
+    )
 }
 
 /// The order after the move, where it came from, who made it.
@@ -134,7 +147,11 @@ pub fn order_status_changed(
     stop: Option<&StopId>,
     reason: Option<&str>,
 ) -> NewEvent {
-    let event_type = if o.status == OrderStatus::Cancelled { EventType::OrderCancelled } else { EventType::OrderStatusChanged };
+    let event_type = if o.status == OrderStatus::Cancelled {
+        EventType::OrderCancelled
+    } else {
+        EventType::OrderStatusChanged
+    };
     NewEvent::new(
         event_type,
         o.updated_at,
@@ -187,7 +204,11 @@ pub fn route_summary(r: &crate::routes::Route) -> Value {
     })
 }
 
-pub fn route_event(event_type: EventType, r: &crate::routes::Route, at: OffsetDateTime) -> NewEvent {
+pub fn route_event(
+    event_type: EventType,
+    r: &crate::routes::Route,
+    at: OffsetDateTime,
+) -> NewEvent {
     NewEvent::new(event_type, at, json!({ "route": route_summary(r) }))
 }
 
@@ -202,7 +223,10 @@ mod tests {
     #[test]
     fn names() {
         for t in EventType::ALL {
-            assert_eq!(serde_json::to_value(t).unwrap(), serde_json::Value::String(t.as_str().into()));
+            assert_eq!(
+                serde_json::to_value(t).unwrap(),
+                serde_json::Value::String(t.as_str().into())
+            );
         }
     }
 }

@@ -115,9 +115,18 @@ mod tests {
 
     #[test]
     fn lifecycle() {
-        assert_eq!(ExceptionStatus::allowed_from(ExceptionStatus::Acknowledged), &[ExceptionStatus::Open]);
-        assert!(ExceptionStatus::allowed_from(ExceptionStatus::Resolved).contains(&ExceptionStatus::Acknowledged));
-        assert!(!ExceptionStatus::allowed_from(ExceptionStatus::Resolved).contains(&ExceptionStatus::Resolved));
+        assert_eq!(
+            ExceptionStatus::allowed_from(ExceptionStatus::Acknowledged),
+            &[ExceptionStatus::Open]
+        );
+        assert!(
+            ExceptionStatus::allowed_from(ExceptionStatus::Resolved)
+                .contains(&ExceptionStatus::Acknowledged)
+        );
+        assert!(
+            !ExceptionStatus::allowed_from(ExceptionStatus::Resolved)
+                .contains(&ExceptionStatus::Resolved)
+        );
         for t in ExceptionType::ALL {
             assert_eq!(ExceptionType::parse(t.as_str()), Ok(t));
         }

@@ -32,8 +32,13 @@ impl ReferenceCode {
     pub fn parse(raw: &str) -> Result<Self, String> {
         let s = raw.trim().to_uppercase();
         let ok = (1..=40).contains(&s.len())
-            && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'));
-        if ok { Ok(Self(s)) } else { Err("must be 1 to 40 characters of letters, digits, '-', '_', '.' or '/'".into()) }
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'));
+        if ok {
+            Ok(Self(s))
+        } else {
+            Err("must be 1 to 40 characters of letters, digits, '-', '_', '.' or '/'".into())
+        }
     }
     pub fn as_str(&self) -> &str {
         &self.0
@@ -62,7 +67,10 @@ impl TrackingToken {
         Self(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
     }
     pub fn parse(raw: &str) -> Option<Self> {
-        let ok = raw.len() == 32 && raw.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        let ok = raw.len() == 32
+            && raw
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         ok.then(|| Self(raw.to_string()))
     }
     pub fn as_str(&self) -> &str {
@@ -251,7 +259,11 @@ pub struct NewOrder {
 fn bounded_text(raw: &str, max: usize, required: bool) -> Result<Option<String>, String> {
     let s = raw.trim();
     if s.is_empty() {
-        return if required { Err("is required".into()) } else { Ok(None) };
+        return if required {
+            Err("is required".into())
+        } else {
+            Ok(None)
+        };
     }
     if s.chars().count() > max {
         return Err(format!("must be at most {max} characters"));
@@ -281,7 +293,12 @@ pub fn parse_window(w: &WindowInput) -> Result<TimeWindow, String> {
     Ok(TimeWindow { start, end })
 }
 
-fn parse_coord(lat: Option<f64>, lng: Option<f64>, e: &mut FieldErrors, at: &str) -> (Option<f64>, Option<f64>) {
+fn parse_coord(
+    lat: Option<f64>,
+    lng: Option<f64>,
+    e: &mut FieldErrors,
+    at: &str,
+) -> (Option<f64>, Option<f64>) {
     match (lat, lng) {
         (None, None) => (None, None),
         (Some(lat), Some(lng)) => {
@@ -294,7 +311,11 @@ fn parse_coord(lat: Option<f64>, lng: Option<f64>, e: &mut FieldErrors, at: &str
                 e.add(format!("{at}.lng"), "must be between -180 and 180");
                 ok = false;
             }
-            if ok { (Some(lat), Some(lng)) } else { (None, None) }
+            if ok {
+                (Some(lat), Some(lng))
+            } else {
+                (None, None)
+            }
         }
         _ => {
             e.add(format!("{at}.lat"), "lat and lng go together");
@@ -316,7 +337,11 @@ pub fn parse_stops(input: &[StopInput], e: &mut FieldErrors) -> Vec<Stop> {
     let mut stops = Vec::new();
     for (i, s) in input.iter().enumerate() {
         let at = format!("stops[{i}]");
-        let seq = if (1..=1000).contains(&s.sequence_index) { Some(s.sequence_index as u32) } else { None };
+        let seq = if (1..=1000).contains(&s.sequence_index) {
+            Some(s.sequence_index as u32)
+        } else {
+            None
+        };
         if seq.is_none() {
             e.add(format!("{at}.sequence_index"), "must be from 1 to 1000");
         } else if !seen.insert(s.sequence_index) {
@@ -330,16 +355,37 @@ pub fn parse_stops(input: &[StopInput], e: &mut FieldErrors) -> Vec<Stop> {
                 None
             }
         };
-        let address = e.check(&format!("{at}.address_line"), bounded_text(&s.address_line, 200, true)).flatten();
-        let city = e.check(&format!("{at}.city"), bounded_text(&s.city, 100, true)).flatten();
-        let postal = e.check(&format!("{at}.postal_code"), bounded_text(s.postal_code.as_deref().unwrap_or(""), 20, false)).flatten();
-        let contact = e.check(&format!("{at}.contact_name"), bounded_text(s.contact_name.as_deref().unwrap_or(""), 120, false)).flatten();
+        let address = e
+            .check(
+                &format!("{at}.address_line"),
+                bounded_text(&s.address_line, 200, true),
+            )
+            .flatten();
+        let city = e
+            .check(&format!("{at}.city"), bounded_text(&s.city, 100, true))
+            .flatten();
+        let postal = e
+            .check(
+                &format!("{at}.postal_code"),
+                bounded_text(s.postal_code.as_deref().unwrap_or(""), 20, false),
+            )
+            .flatten();
+        let contact = e
+            .check(
+                &format!("{at}.contact_name"),
+                bounded_text(s.contact_name.as_deref().unwrap_or(""), 120, false),
+            )
+            .flatten();
         let contact_phone = match &s.contact_phone {
-            Some(p) if !p.trim().is_empty() => e.check(&format!("{at}.contact_phone"), Phone::parse(p)),
+            Some(p) if !p.trim().is_empty() => {
+                e.check(&format!("{at}.contact_phone"), Phone::parse(p))
+            }
             _ => None,
         };
         let (lat, lng) = parse_coord(s.lat, s.lng, e, &at);
-        if let (Some(seq), Some(stop_type), Some(address_line), Some(city)) = (seq, stop_type, address, city) {
+        if let (Some(seq), Some(stop_type), Some(address_line), Some(city)) =
+            (seq, stop_type, address, city)
+        {
             stops.push(Stop {
                 id: StopId::generate(),
                 sequence_index: seq,
@@ -360,11 +406,21 @@ pub fn parse_stops(input: &[StopInput], e: &mut FieldErrors) -> Vec<Stop> {
     }
     stops.sort_by_key(|s| s.sequence_index);
     if stops.len() == input.len() {
-        let last_pickup = stops.iter().filter(|s| s.stop_type == StopType::Pickup).map(|s| s.sequence_index).max();
-        let first_drop = stops.iter().filter(|s| s.stop_type == StopType::Drop).map(|s| s.sequence_index).min();
+        let last_pickup = stops
+            .iter()
+            .filter(|s| s.stop_type == StopType::Pickup)
+            .map(|s| s.sequence_index)
+            .max();
+        let first_drop = stops
+            .iter()
+            .filter(|s| s.stop_type == StopType::Drop)
+            .map(|s| s.sequence_index)
+            .min();
         match (last_pickup, first_drop) {
             (None, _) | (_, None) => e.add("stops", "needs at least one PICKUP and one DROP"),
-            (Some(p), Some(d)) if p > d => e.add("stops", "every PICKUP must come before the DROP stops"),
+            (Some(p), Some(d)) if p > d => {
+                e.add("stops", "every PICKUP must come before the DROP stops")
+            }
             _ => {}
         }
     }
@@ -372,7 +428,9 @@ pub fn parse_stops(input: &[StopInput], e: &mut FieldErrors) -> Vec<Stop> {
 }
 
 pub fn parse_package(input: Option<&PackageInput>, e: &mut FieldErrors) -> PackageDetails {
-    let Some(p) = input else { return PackageDetails::default() };
+    let Some(p) = input else {
+        return PackageDetails::default();
+    };
     let weight_kg = p.weight_kg.and_then(|w| {
         if w.is_finite() && w > 0.0 && w <= 50_000.0 {
             Some((w * 1000.0).round() / 1000.0)
@@ -384,32 +442,64 @@ pub fn parse_package(input: Option<&PackageInput>, e: &mut FieldErrors) -> Packa
     let dimensions = p.dimensions.as_ref().and_then(|d| {
         let ok = |v: f64| v.is_finite() && v > 0.0 && v <= 2000.0;
         if ok(d.length_cm) && ok(d.width_cm) && ok(d.height_cm) {
-            Some(Dimensions { length_cm: d.length_cm, width_cm: d.width_cm, height_cm: d.height_cm })
+            Some(Dimensions {
+                length_cm: d.length_cm,
+                width_cm: d.width_cm,
+                height_cm: d.height_cm,
+            })
         } else {
-            e.add("package.dimensions", "each side must be more than 0 and at most 2000 cm");
+            e.add(
+                "package.dimensions",
+                "each side must be more than 0 and at most 2000 cm",
+            );
             None
         }
     });
     if p.items.len() > MAX_ITEM_LINES {
-        e.add("package.items", format!("at most {MAX_ITEM_LINES} item lines"));
-        return PackageDetails { weight_kg, dimensions, items: vec![] };
+        e.add(
+            "package.items",
+            format!("at most {MAX_ITEM_LINES} item lines"),
+        );
+        return PackageDetails {
+            weight_kg,
+            dimensions,
+            items: vec![],
+        };
     }
     let mut items = Vec::new();
     for (i, it) in p.items.iter().enumerate() {
         let at = format!("package.items[{i}]");
-        let description = e.check(&format!("{at}.description"), bounded_text(&it.description, 200, true)).flatten();
+        let description = e
+            .check(
+                &format!("{at}.description"),
+                bounded_text(&it.description, 200, true),
+            )
+            .flatten();
         let quantity = if (1..=100_000).contains(&it.quantity) {
             Some(it.quantity as u32)
         } else {
             e.add(format!("{at}.quantity"), "must be from 1 to 100000");
             None
         };
-        let sku = e.check(&format!("{at}.sku"), bounded_text(it.sku.as_deref().unwrap_or(""), 64, false)).flatten();
+        let sku = e
+            .check(
+                &format!("{at}.sku"),
+                bounded_text(it.sku.as_deref().unwrap_or(""), 64, false),
+            )
+            .flatten();
         if let (Some(description), Some(quantity)) = (description, quantity) {
-            items.push(ItemLine { description, quantity, sku });
+            items.push(ItemLine {
+                description,
+                quantity,
+                sku,
+            });
         }
     }
-    PackageDetails { weight_kg, dimensions, items }
+    PackageDetails {
+        weight_kg,
+        dimensions,
+        items,
+    }
 }
 
 impl TryFrom<&OrderInput> for NewOrder {
@@ -417,30 +507,43 @@ impl TryFrom<&OrderInput> for NewOrder {
 
     fn try_from(input: &OrderInput) -> Result<Self, FieldErrors> {
         let mut e = FieldErrors::new();
-        let reference_code = e.check("reference_code", ReferenceCode::parse(&input.reference_code));
+        let reference_code = e.check(
+            "reference_code",
+            ReferenceCode::parse(&input.reference_code),
+        );
         let customer_name = e.check("customer_name", DisplayName::parse(&input.customer_name));
         let customer_phone = e.check("customer_phone", Phone::parse(&input.customer_phone));
         let stops = parse_stops(&input.stops, &mut e);
-        let pickup_window = input.pickup_window.as_ref().and_then(|w| e.check("pickup_window", parse_window(w)));
-        let drop_window = input.drop_window.as_ref().and_then(|w| e.check("drop_window", parse_window(w)));
-        if let (Some(p), Some(d)) = (pickup_window, drop_window) {
-            if p.start >= d.end {
-                e.add("drop_window", "must end after the pickup window starts");
-            }
+        let pickup_window = input
+            .pickup_window
+            .as_ref()
+            .and_then(|w| e.check("pickup_window", parse_window(w)));
+        let drop_window = input
+            .drop_window
+            .as_ref()
+            .and_then(|w| e.check("drop_window", parse_window(w)));
+        if let (Some(p), Some(d)) = (pickup_window, drop_window)
+            && p.start >= d.end
+        {
+            e.add("drop_window", "must end after the pickup window starts");
         }
-        let notes = e.check("notes", parse_notes(input.notes.as_deref())).flatten();
+        let notes = e
+            .check("notes", parse_notes(input.notes.as_deref()))
+            .flatten();
         let package = parse_package(input.package.as_ref(), &mut e);
         match (reference_code, customer_name, customer_phone) {
-            (Some(reference_code), Some(customer_name), Some(customer_phone)) if e.is_empty() => Ok(NewOrder {
-                reference_code,
-                customer_name,
-                customer_phone,
-                stops,
-                pickup_window,
-                drop_window,
-                notes,
-                package,
-            }),
+            (Some(reference_code), Some(customer_name), Some(customer_phone)) if e.is_empty() => {
+                Ok(NewOrder {
+                    reference_code,
+                    customer_name,
+                    customer_phone,
+                    stops,
+                    pickup_window,
+                    drop_window,
+                    notes,
+                    package,
+                })
+            }
             _ => Err(e),
         }
     }
@@ -503,7 +606,9 @@ mod tests {
 
     #[test]
     fn tracking_tokens_are_random() {
-        let a: HashSet<String> = (0..1000).map(|_| TrackingToken::generate().as_str().to_string()).collect();
+        let a: HashSet<String> = (0..1000)
+            .map(|_| TrackingToken::generate().as_str().to_string())
+            .collect();
         assert_eq!(a.len(), 1000);
     }
 
@@ -516,56 +621,133 @@ mod tests {
     #[test]
     fn rules_name_their_fields() {
         assert!(errors(|i| i.stops.truncate(1)).get("stops").is_some());
-        assert!(errors(|i| i.stops[1].stop_type = "PICKUP".into()).get("stops").is_some());
-        assert!(errors(|i| {
-            i.stops[0].sequence_index = 3;
-        })
-        .get("stops")
-        .unwrap()
-        .contains("before"));
-        assert!(errors(|i| i.stops[1].sequence_index = 1).get("stops[1].sequence_index").is_some());
-        assert!(errors(|i| i.stops[0].lat = Some(91.0)).get("stops[0].lat").is_some());
-        assert!(errors(|i| i.stops[0].lng = Some(-181.0)).get("stops[0].lng").is_some());
-        assert!(errors(|i| i.stops[0].lng = None).get("stops[0].lat").is_some());
-        assert!(errors(|i| i.stops[0].lat = Some(f64::NAN)).get("stops[0].lat").is_some());
-        assert!(errors(|i| i.customer_phone = "12345".into()).get("customer_phone").is_some());
-        assert!(errors(|i| i.reference_code = "CF#1".into()).get("reference_code").is_some());
-        assert!(errors(|i| i.stops[0].address_line = "x".repeat(201)).get("stops[0].address_line").is_some());
-        assert!(errors(|i| i.notes = Some("n".repeat(1001))).get("notes").is_some());
-        let w = |s: &str, e: &str| Some(WindowInput { start: s.into(), end: e.into() });
-        assert!(errors(|i| i.pickup_window = w("2026-11-23T10:00:00Z", "2026-11-23T09:00:00Z")).get("pickup_window").is_some());
-        assert!(errors(|i| i.drop_window = w("tomorrow", "2026-11-23T09:00:00Z")).get("drop_window").is_some());
-        assert!(errors(|i| {
-            i.pickup_window = w("2026-11-24T10:00:00Z", "2026-11-24T12:00:00Z");
-            i.drop_window = w("2026-11-23T10:00:00Z", "2026-11-23T12:00:00Z");
-        })
-        .get("drop_window")
-        .is_some());
-        assert!(errors(|i| {
-            i.stops = (1..=26)
-                .map(|n| StopInput {
-                    sequence_index: n,
-                    stop_type: if n == 1 { "PICKUP".into() } else { "DROP".into() },
-                    address_line: "a".into(),
-                    city: "c".into(),
-                    postal_code: None,
-                    lat: None,
-                    lng: None,
-                    contact_name: None,
-                    contact_phone: None,
-                })
-                .collect()
-        })
-        .get("stops")
-        .is_some());
-        assert!(errors(|i| i.package = Some(PackageInput { weight_kg: Some(-1.0), dimensions: None, items: vec![] })).get("package.weight_kg").is_some());
-        assert!(errors(|i| i.package = Some(PackageInput {
-            weight_kg: None,
-            dimensions: None,
-            items: vec![ItemLineInput { description: "".into(), quantity: 0, sku: None }]
-        }))
-        .get("package.items[0].quantity")
-        .is_some());
+        assert!(
+            errors(|i| i.stops[1].stop_type = "PICKUP".into())
+                .get("stops")
+                .is_some()
+        );
+        assert!(
+            errors(|i| {
+                i.stops[0].sequence_index = 3;
+            })
+            .get("stops")
+            .unwrap()
+            .contains("before")
+        );
+        assert!(
+            errors(|i| i.stops[1].sequence_index = 1)
+                .get("stops[1].sequence_index")
+                .is_some()
+        );
+        assert!(
+            errors(|i| i.stops[0].lat = Some(91.0))
+                .get("stops[0].lat")
+                .is_some()
+        );
+        assert!(
+            errors(|i| i.stops[0].lng = Some(-181.0))
+                .get("stops[0].lng")
+                .is_some()
+        );
+        assert!(
+            errors(|i| i.stops[0].lng = None)
+                .get("stops[0].lat")
+                .is_some()
+        );
+        assert!(
+            errors(|i| i.stops[0].lat = Some(f64::NAN))
+                .get("stops[0].lat")
+                .is_some()
+        );
+        assert!(
+            errors(|i| i.customer_phone = "12345".into())
+                .get("customer_phone")
+                .is_some()
+        );
+        assert!(
+            errors(|i| i.reference_code = "CF#1".into())
+                .get("reference_code")
+                .is_some()
+        );
+        assert!(
+            errors(|i| i.stops[0].address_line = "x".repeat(201))
+                .get("stops[0].address_line")
+                .is_some()
+        );
+        assert!(
+            errors(|i| i.notes = Some("n".repeat(1001)))
+                .get("notes")
+                .is_some()
+        );
+        let w = |s: &str, e: &str| {
+            Some(WindowInput {
+                start: s.into(),
+                end: e.into(),
+            })
+        };
+        assert!(
+            errors(|i| i.pickup_window = w("2026-11-23T10:00:00Z", "2026-11-23T09:00:00Z"))
+                .get("pickup_window")
+                .is_some()
+        );
+        assert!(
+            errors(|i| i.drop_window = w("tomorrow", "2026-11-23T09:00:00Z"))
+                .get("drop_window")
+                .is_some()
+        );
+        assert!(
+            errors(|i| {
+                i.pickup_window = w("2026-11-24T10:00:00Z", "2026-11-24T12:00:00Z");
+                i.drop_window = w("2026-11-23T10:00:00Z", "2026-11-23T12:00:00Z");
+            })
+            .get("drop_window")
+            .is_some()
+        );
+        assert!(
+            errors(|i| {
+                i.stops = (1..=26)
+                    .map(|n| StopInput {
+                        sequence_index: n,
+                        stop_type: if n == 1 {
+                            "PICKUP".into()
+                        } else {
+                            "DROP".into()
+                        },
+                        address_line: "a".into(),
+                        city: "c".into(),
+                        postal_code: None,
+                        lat: None,
+                        lng: None,
+                        contact_name: None,
+                        contact_phone: None,
+                    })
+                    .collect()
+            })
+            .get("stops")
+            .is_some()
+        );
+        assert!(
+            errors(|i| i.package = Some(PackageInput {
+                weight_kg: Some(-1.0),
+                dimensions: None,
+                items: vec![]
+            }))
+            .get("package.weight_kg")
+            .is_some()
+        );
+        assert!(
+            errors(|i| i.package = Some(PackageInput {
+                weight_kg: None,
+                dimensions: None,
+                items: vec![ItemLineInput {
+                    description: "".into(),
+                    quantity: 0,
+                    sku: None
+                }]
+            }))
+            .get("package.items[0].quantity")
+            .is_some()
+        );
     }
 
     #[test]
@@ -576,7 +758,10 @@ mod tests {
         i.stops[1].sequence_index = 3;
         i.stops.push(extra);
         let o = NewOrder::try_from(&i).unwrap();
-        assert_eq!(o.stops.iter().map(|s| s.sequence_index).collect::<Vec<_>>(), vec![1, 2, 3]);
+        assert_eq!(
+            o.stops.iter().map(|s| s.sequence_index).collect::<Vec<_>>(),
+            vec![1, 2, 3]
+        );
     }
 }
 

@@ -103,7 +103,11 @@ mod tests {
         assert_eq!(Role::Driver.scope(), Scope::Driver);
         for role in ROLES {
             // a permission is only ever granted inside its own scope
-            for perm in [Permission::Operate, Permission::Administer, Permission::Drive] {
+            for perm in [
+                Permission::Operate,
+                Permission::Administer,
+                Permission::Drive,
+            ] {
                 if perm.allows(role) {
                     assert_eq!(perm.scope(), role.scope());
                 }
@@ -113,7 +117,10 @@ mod tests {
 
     #[test]
     fn serde_names_match_the_seed() {
-        assert_eq!(serde_json::to_string(&Role::OpsDispatcher).unwrap(), "\"OPS_DISPATCHER\"");
+        assert_eq!(
+            serde_json::to_string(&Role::OpsDispatcher).unwrap(),
+            "\"OPS_DISPATCHER\""
+        );
         let r: Role = serde_json::from_str("\"DRIVER\"").unwrap();
         assert_eq!(r, Role::Driver);
         assert_eq!(Role::OpsAdmin.as_str(), "OPS_ADMIN");

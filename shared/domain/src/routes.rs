@@ -114,10 +114,19 @@ mod tests {
     fn route_status_moves() {
         use RouteStatus::*;
         let all = [Planned, InProgress, Completed, Cancelled];
-        let allowed = [(Planned, InProgress), (InProgress, Completed), (Planned, Cancelled), (InProgress, Cancelled)];
+        let allowed = [
+            (Planned, InProgress),
+            (InProgress, Completed),
+            (Planned, Cancelled),
+            (InProgress, Cancelled),
+        ];
         for from in all {
             for to in all {
-                assert_eq!(from.can_become(to), allowed.contains(&(from, to)), "{from:?} -> {to:?}");
+                assert_eq!(
+                    from.can_become(to),
+                    allowed.contains(&(from, to)),
+                    "{from:?} -> {to:?}"
+                );
             }
             assert_eq!(RouteStatus::parse(from.as_str()), Ok(from));
         }

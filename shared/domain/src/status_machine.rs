@@ -18,7 +18,19 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum OrderStatus {
     Created,
@@ -70,7 +82,10 @@ impl OrderStatus {
     }
 
     pub fn is_terminal(self) -> bool {
-        matches!(self, OrderStatus::Delivered | OrderStatus::Failed | OrderStatus::Cancelled)
+        matches!(
+            self,
+            OrderStatus::Delivered | OrderStatus::Failed | OrderStatus::Cancelled
+        )
     }
 }
 
@@ -82,7 +97,11 @@ pub enum TransitionError {
     #[error("An order cannot move from {} to {}.", from.as_str(), to.as_str())]
     NotAllowed { from: OrderStatus, to: OrderStatus },
     #[error("This caller may not move an order from {} to {}.", from.as_str(), to.as_str())]
-    NotPermitted { from: OrderStatus, to: OrderStatus, actor: ActorType },
+    NotPermitted {
+        from: OrderStatus,
+        to: OrderStatus,
+        actor: ActorType,
+    },
 }
 
 /// Who may make the move `from -> to`; empty when the move does not exist.
@@ -118,7 +137,10 @@ pub fn check(from: OrderStatus, to: OrderStatus, actor: ActorType) -> Result<(),
 
 /// Every status `from` can move to (for any actor).
 pub fn next_statuses(from: OrderStatus) -> Vec<OrderStatus> {
-    OrderStatus::ALL.into_iter().filter(|to| !allowed_actors(from, *to).is_empty() && !from.is_terminal()).collect()
+    OrderStatus::ALL
+        .into_iter()
+        .filter(|to| !allowed_actors(from, *to).is_empty() && !from.is_terminal())
+        .collect()
 }
 
 #[cfg(test)]
@@ -144,10 +166,18 @@ mod tests {
     fn every_pair_and_actor_is_exactly_as_tabled() {
         for from in OrderStatus::ALL {
             for to in OrderStatus::ALL {
-                let allowed = TABLE.iter().find(|(f, t, _)| *f == from && *t == to).map(|(_, _, a)| *a).unwrap_or(&[]);
+                let allowed = TABLE
+                    .iter()
+                    .find(|(f, t, _)| *f == from && *t == to)
+                    .map(|(_, _, a)| *a)
+                    .unwrap_or(&[]);
                 for actor in [Ops, Driver, System] {
                     let got = check(from, to, actor);
-                    assert_eq!(got.is_ok(), allowed.contains(&actor), "{from:?} -> {to:?} by {actor:?}: {got:?}");
+                    assert_eq!(
+                        got.is_ok(),
+                        allowed.contains(&actor),
+                        "{from:?} -> {to:?} by {actor:?}: {got:?}"
+                    );
                 }
             }
         }
@@ -169,20 +199,38 @@ mod tests {
     #[test]
     fn drivers_cannot_cancel_and_nobody_skips_steps() {
         for from in [Created, Assigned, PickedUp] {
-            assert!(matches!(check(from, Cancelled, Driver), Err(TransitionError::NotPermitted { .. })));
+            assert!(matches!(
+                check(from, Cancelled, Driver),
+                Err(TransitionError::NotPermitted { .. })
+            ));
             assert!(check(from, Cancelled, System).is_err());
         }
-        assert!(matches!(check(Created, PickedUp, Ops), Err(TransitionError::NotAllowed { .. })));
-        assert!(matches!(check(Assigned, Delivered, Driver), Err(TransitionError::NotAllowed { .. })));
-        assert!(matches!(check(InTransit, Cancelled, Ops), Err(TransitionError::NotAllowed { .. })));
-        assert!(matches!(check(Created, Created, Ops), Err(TransitionError::NotAllowed { .. })));
+        assert!(matches!(
+            check(Created, PickedUp, Ops),
+            Err(TransitionError::NotAllowed { .. })
+        ));
+        assert!(matches!(
+            check(Assigned, Delivered, Driver),
+            Err(TransitionError::NotAllowed { .. })
+        ));
+        assert!(matches!(
+            check(InTransit, Cancelled, Ops),
+            Err(TransitionError::NotAllowed { .. })
+        ));
+        assert!(matches!(
+            check(Created, Created, Ops),
+            Err(TransitionError::NotAllowed { .. })
+        ));
     }
 
     #[test]
     fn names_round_trip() {
         for s in OrderStatus::ALL {
             assert_eq!(OrderStatus::parse(s.as_str()), Ok(s));
-            assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{}\"", s.as_str()));
+            assert_eq!(
+                serde_json::to_string(&s).unwrap(),
+                format!("\"{}\"", s.as_str())
+            );
         }
         assert!(OrderStatus::parse("LOST").is_err());
     }

@@ -8,7 +8,8 @@ pub fn now() -> OffsetDateTime {
 }
 
 pub fn rfc3339(t: OffsetDateTime) -> String {
-    t.format(&Rfc3339).unwrap_or_else(|_| t.unix_timestamp().to_string())
+    t.format(&Rfc3339)
+        .unwrap_or_else(|_| t.unix_timestamp().to_string())
 }
 
 pub fn parse_rfc3339(s: &str) -> Option<OffsetDateTime> {
@@ -28,7 +29,10 @@ mod tests {
     fn round_trip() {
         let t = now();
         let s = rfc3339(t);
-        assert_eq!(parse_rfc3339(&s).map(|p| p.unix_timestamp()), Some(t.unix_timestamp()));
+        assert_eq!(
+            parse_rfc3339(&s).map(|p| p.unix_timestamp()),
+            Some(t.unix_timestamp())
+        );
         assert!(parse_rfc3339("yesterday").is_none());
     }
 }

@@ -51,7 +51,11 @@ impl FieldErrors {
 
     /// `Ok(value)` when no field failed.
     pub fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T, FieldErrors> {
-        if self.is_empty() { Ok(value()) } else { Err(self) }
+        if self.is_empty() {
+            Ok(value())
+        } else {
+            Err(self)
+        }
     }
 }
 
@@ -146,7 +150,9 @@ impl TenantSlug {
         if !(3..=40).contains(&s.len()) {
             return Err("must be 3 to 40 characters".into());
         }
-        let ok_chars = s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        let ok_chars = s
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
         let first_letter = s.chars().next().is_some_and(|c| c.is_ascii_lowercase());
         if !ok_chars || !first_letter || s.ends_with('-') {
             return Err(
@@ -161,7 +167,11 @@ impl TenantSlug {
 impl Phone {
     /// Spaces, dashes, dots and brackets people type are dropped: "+91 88888-87777" is fine.
     pub fn parse(raw: &str) -> Result<Self, String> {
-        let cleaned: String = raw.trim().chars().filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')')).collect();
+        let cleaned: String = raw
+            .trim()
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
+            .collect();
         let s = cleaned.as_str();
         let digits = s.strip_prefix('+').unwrap_or("");
         let ok = (8..=15).contains(&digits.len())
@@ -197,7 +207,8 @@ impl PlateNumber {
     pub fn parse(raw: &str) -> Result<Self, String> {
         let s = raw.trim().to_uppercase();
         let ok = (2..=16).contains(&s.len())
-            && s.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-' || c == ' ');
+            && s.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-' || c == ' ');
         if ok {
             Ok(Self(s))
         } else {
@@ -219,8 +230,18 @@ impl fmt::Debug for Password {
 /// A few passwords that pass the length and character rules but are still the first ones an
 /// attacker tries.
 const COMMON_PASSWORDS: &[&str] = &[
-    "password123", "password1234", "qwerty12345", "1234567890a", "letmein1234", "welcome123",
-    "admin12345", "iloveyou123", "abc1234567", "passw0rd123", "changeme123", "qwertyuiop1",
+    "password123",
+    "password1234",
+    "qwerty12345",
+    "1234567890a",
+    "letmein1234",
+    "welcome123",
+    "admin12345",
+    "iloveyou123",
+    "abc1234567",
+    "passw0rd123",
+    "changeme123",
+    "qwertyuiop1",
 ];
 
 impl Password {
@@ -230,7 +251,10 @@ impl Password {
     pub fn parse(raw: &str) -> Result<Self, String> {
         let n = raw.chars().count();
         if n < Self::MIN_LEN {
-            return Err(format!("is too weak: use at least {} characters", Self::MIN_LEN));
+            return Err(format!(
+                "is too weak: use at least {} characters",
+                Self::MIN_LEN
+            ));
         }
         if n > Self::MAX_LEN {
             return Err(format!("must be at most {} characters", Self::MAX_LEN));
@@ -253,7 +277,9 @@ impl Password {
 }
 
 /// A vehicle's capacity in whole kilograms.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(transparent)]
 pub struct CapacityKg(u32);
 
@@ -280,8 +306,20 @@ mod tests {
 
     #[test]
     fn email() {
-        assert_eq!(Email::parse("  Ops@Acme.COM ").unwrap().as_str(), "ops@acme.com");
-        for bad in ["", "a", "a@b", "@acme.com", "a@@acme.com", "a b@acme.com", "a@-acme.com", "a@acme..com"] {
+        assert_eq!(
+            Email::parse("  Ops@Acme.COM ").unwrap().as_str(),
+            "ops@acme.com"
+        );
+        for bad in [
+            "",
+            "a",
+            "a@b",
+            "@acme.com",
+            "a@@acme.com",
+            "a b@acme.com",
+            "a@-acme.com",
+            "a@acme..com",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
         assert!(Email::parse(&format!("{}@acme.com", "a".repeat(65))).is_err());
@@ -291,7 +329,15 @@ mod tests {
     fn slug() {
         assert!(TenantSlug::parse("acme").is_ok());
         assert!(TenantSlug::parse("acme-2-logistics").is_ok());
-        for bad in ["ac", "Acme", "1acme", "acme-", "ac me", "acme_x", &"a".repeat(41)] {
+        for bad in [
+            "ac",
+            "Acme",
+            "1acme",
+            "acme-",
+            "ac me",
+            "acme_x",
+            &"a".repeat(41),
+        ] {
             assert!(TenantSlug::parse(bad).is_err(), "{bad}");
         }
     }
@@ -299,9 +345,23 @@ mod tests {
     #[test]
     fn phone() {
         assert!(Phone::parse("+918888887777").is_ok());
-        assert_eq!(Phone::parse(" +91 88888-87777 ").unwrap().as_str(), "+918888887777");
-        assert_eq!(Phone::parse("+1 (415) 555.0101").unwrap().as_str(), "+14155550101");
-        for bad in ["918888887777", "+0123456789", "+12", "+1234567890123456", "+91-88", "", "+91 8888x87777"] {
+        assert_eq!(
+            Phone::parse(" +91 88888-87777 ").unwrap().as_str(),
+            "+918888887777"
+        );
+        assert_eq!(
+            Phone::parse("+1 (415) 555.0101").unwrap().as_str(),
+            "+14155550101"
+        );
+        for bad in [
+            "918888887777",
+            "+0123456789",
+            "+12",
+            "+1234567890123456",
+            "+91-88",
+            "",
+            "+91 8888x87777",
+        ] {
             assert!(Phone::parse(bad).is_err(), "{bad}");
         }
     }
@@ -310,22 +370,37 @@ mod tests {
     fn password_policy() {
         assert!(Password::parse("StrongPass123!").is_ok());
         assert!(Password::parse("DriverPass123!").is_ok());
-        let weak = ["short1", "onlyletterslong", "1234567890123", "Password123", "aaaaaaaaaa1"];
+        let weak = [
+            "short1",
+            "onlyletterslong",
+            "1234567890123",
+            "Password123",
+            "aaaaaaaaaa1",
+        ];
         for bad in weak {
             assert!(Password::parse(bad).is_err(), "{bad}");
         }
         assert!(Password::parse(&"a1".repeat(65)).is_err());
-        assert_eq!(format!("{:?}", Password::parse("StrongPass123!").unwrap()), "Password(***)");
+        assert_eq!(
+            format!("{:?}", Password::parse("StrongPass123!").unwrap()),
+            "Password(***)"
+        );
     }
 
     #[test]
     fn names_plates_capacity() {
-        assert_eq!(DisplayName::parse("  Ravi Kumar ").unwrap().as_str(), "Ravi Kumar");
+        assert_eq!(
+            DisplayName::parse("  Ravi Kumar ").unwrap().as_str(),
+            "Ravi Kumar"
+        );
         assert!(DisplayName::parse("   ").is_err());
         assert!(DisplayName::parse("a\u{0007}b").is_err());
         assert!(DisplayName::parse(&"é".repeat(120)).is_ok());
         assert!(DisplayName::parse(&"é".repeat(121)).is_err());
-        assert_eq!(PlateNumber::parse("ka01ab1234").unwrap().as_str(), "KA01AB1234");
+        assert_eq!(
+            PlateNumber::parse("ka01ab1234").unwrap().as_str(),
+            "KA01AB1234"
+        );
         assert!(PlateNumber::parse("K").is_err());
         assert!(PlateNumber::parse("KA#01").is_err());
         assert!(CapacityKg::parse(1200).is_ok());

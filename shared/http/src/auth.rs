@@ -9,17 +9,28 @@ use crate::ApiError;
 pub fn bearer(req: &Request) -> Option<&str> {
     let value = req.headers().get("authorization")?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim()).filter(|t| !t.is_empty())
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
 }
 
 /// Verifies the caller's access token and that its scope and role allow `permission`.
 /// Bad or missing credentials answer 401; a valid token of the wrong scope or role, 403.
-pub fn authenticate(req: &Request, tokens: &TokenService, permission: Permission) -> Result<Identity, ApiError> {
+pub fn authenticate(
+    req: &Request,
+    tokens: &TokenService,
+    permission: Permission,
+) -> Result<Identity, ApiError> {
     let identity = identify(req, tokens)?;
     if identity.role.scope() != permission.scope() {
         return Err(ApiError::Forbidden(match permission.scope() {
-            cargoflow_domain::Scope::Ops => "This endpoint is for the ops console; driver tokens cannot use it.",
-            cargoflow_domain::Scope::Driver => "This endpoint is for the driver app; ops tokens cannot use it.",
+            cargoflow_domain::Scope::Ops => {
+                "This endpoint is for the ops console; driver tokens cannot use it."
+            }
+            cargoflow_domain::Scope::Driver => {
+                "This endpoint is for the driver app; ops tokens cannot use it."
+            }
         }));
     }
     if !permission.allows(identity.role) {

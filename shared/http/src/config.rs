@@ -62,7 +62,10 @@ pub enum ConfigError {
 }
 
 fn var(name: &'static str, default: &str) -> String {
-    env::var(name).ok().filter(|v| !v.is_empty()).unwrap_or_else(|| default.to_string())
+    env::var(name)
+        .ok()
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| default.to_string())
 }
 
 fn num<T: std::str::FromStr>(name: &'static str, default: T) -> Result<T, ConfigError> {
@@ -76,7 +79,10 @@ impl AppConfig {
     pub fn from_env() -> Result<Self, ConfigError> {
         let jwt_secret = env::var("JWT_SECRET").map_err(|_| ConfigError::Missing("JWT_SECRET"))?;
         if jwt_secret.len() < 32 {
-            return Err(ConfigError::Invalid("JWT_SECRET", "must be at least 32 bytes".into()));
+            return Err(ConfigError::Invalid(
+                "JWT_SECRET",
+                "must be at least 32 bytes".into(),
+            ));
         }
         Ok(Self {
             table_name: var("TABLE_NAME", "cargoflow-local"),

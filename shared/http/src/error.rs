@@ -28,7 +28,12 @@ pub enum ApiError {
     NotFound(&'static str),
     /// 409: the request conflicts with the current state (taken unique value, lost race, rule).
     #[error("{message}")]
-    Conflict { code: &'static str, message: String, fields: Option<FieldErrors>, details: Option<Value> },
+    Conflict {
+        code: &'static str,
+        message: String,
+        fields: Option<FieldErrors>,
+        details: Option<Value>,
+    },
     /// 413: the body is larger than this endpoint accepts.
     #[error("request body exceeds {limit} bytes")]
     PayloadTooLarge { limit: usize },
@@ -40,7 +45,10 @@ pub enum ApiError {
     Unprocessable { code: &'static str, message: String },
     /// 429: too many requests; retry after the given seconds.
     #[error("too many requests")]
-    TooManyRequests { retry_after_secs: u64, message: &'static str },
+    TooManyRequests {
+        retry_after_secs: u64,
+        message: &'static str,
+    },
     /// 503: a dependency is unavailable.
     #[error("{0}")]
     Unavailable(String),
@@ -73,7 +81,10 @@ pub struct ErrorBody {
 
 impl ApiError {
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
-        ApiError::BadRequest { code, message: message.into() }
+        ApiError::BadRequest {
+            code,
+            message: message.into(),
+        }
     }
 
     pub fn field(field: &str, reason: impl Into<String>) -> Self {
@@ -81,7 +92,12 @@ impl ApiError {
     }
 
     pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
-        ApiError::Conflict { code, message: message.into(), fields: None, details: None }
+        ApiError::Conflict {
+            code,
+            message: message.into(),
+            fields: None,
+            details: None,
+        }
     }
 
     pub fn internal(context: &str, err: impl std::fmt::Display) -> Self {
@@ -106,47 +122,84 @@ impl ApiError {
 
     fn detail(&self) -> ErrorDetail {
         let (code, message, fields, details) = match self {
-            ApiError::Validation(f) => {
-                ("validation_failed", "One or more fields are invalid.".to_string(), Some(f.clone().into_map()), None)
-            }
+            ApiError::Validation(f) => (
+                "validation_failed",
+                "One or more fields are invalid.".to_string(),
+                Some(f.clone().into_map()),
+                None,
+            ),
             ApiError::BadRequest { code, message } => (*code, message.clone(), None, None),
             ApiError::Unauthorized(m) => ("unauthorized", m.to_string(), None, None),
             ApiError::Forbidden(m) => ("forbidden", m.to_string(), None, None),
             ApiError::NotFound(what) => ("not_found", format!("{what} not found"), None, None),
-            ApiError::Conflict { code, message, fields, details } => {
-                (*code, message.clone(), fields.clone().map(FieldErrors::into_map), details.clone())
-            }
-            ApiError::PayloadTooLarge { limit } => {
-                ("payload_too_large", format!("The request body exceeds {limit} bytes."), None, None)
-            }
-            ApiError::UnsupportedMediaType { expected } => {
-                ("unsupported_media_type", format!("Send the body as {expected}."), None, None)
-            }
+            ApiError::Conflict {
+                code,
+                message,
+                fields,
+                details,
+            } => (
+                *code,
+                message.clone(),
+                fields.clone().map(FieldErrors::into_map),
+                details.clone(),
+            ),
+            ApiError::PayloadTooLarge { limit } => (
+                "payload_too_large",
+                format!("The request body exceeds {limit} bytes."),
+                None,
+                None,
+            ),
+            ApiError::UnsupportedMediaType { expected } => (
+                "unsupported_media_type",
+                format!("Send the body as {expected}."),
+                None,
+                None,
+            ),
             ApiError::Unprocessable { code, message } => (*code, message.clone(), None, None),
-            ApiError::TooManyRequests { message, .. } => ("too_many_requests", message.to_string(), None, None),
+            ApiError::TooManyRequests { message, .. } => {
+                ("too_many_requests", message.to_string(), None, None)
+            }
             ApiError::Unavailable(m) => ("unavailable", m.clone(), None, None),
-            ApiError::Internal(_) => ("internal_error", "Something went wrong on our side; quote the request id.".into(), None, None),
+            ApiError::Internal(_) => (
+                "internal_error",
+                "Something went wrong on our side; quote the request id.".into(),
+                None,
+                None,
+            ),
         };
-        ErrorDetail { code: code.to_string(), message, fields, details }
+        ErrorDetail {
+            code: code.to_string(),
+            message,
+            fields,
+            details,
+        }
     }
 
     pub fn into_response(self, request_id: &str) -> Response<Body> {
         if let ApiError::Internal(detail) = &self {
             tracing::error!(error = %detail, "unexpected error");
         }
-        let body = ErrorBody { error: self.detail(), request_id: request_id.to_string() };
+        let body = ErrorBody {
+            error: self.detail(),
+            request_id: request_id.to_string(),
+        };
         let mut builder = Response::builder()
             .status(self.status())
             .header("content-type", "application/json")
             .header("cache-control", "no-store");
-        if let ApiError::TooManyRequests { retry_after_secs, .. } = &self {
+        if let ApiError::TooManyRequests {
+            retry_after_secs, ..
+        } = &self
+        {
             builder = builder.header("retry-after", retry_after_secs.max(&1).to_string());
         }
         if let ApiError::Unauthorized(_) = &self {
             builder = builder.header("www-authenticate", "Bearer");
         }
         let json = serde_json::to_string(&body).unwrap_or_else(|_| "{}".into());
-        builder.body(Body::Text(json)).unwrap_or_else(|_| Response::new(Body::Empty))
+        builder
+            .body(Body::Text(json))
+            .unwrap_or_else(|_| Response::new(Body::Empty))
     }
 }
 
@@ -166,11 +219,32 @@ impl From<StoreError> for ApiError {
                 fields: Some(FieldErrors::single(field, "is already taken")),
                 details: None,
             },
-            StoreError::Conflict => ApiError::conflict("conflict", "The resource was changed by another request; reload and retry."),
-            StoreError::BadCursor => ApiError::field("cursor", "is not a cursor this list handed out"),
+            StoreError::Conflict => ApiError::conflict(
+                "conflict",
+                "The resource was changed by another request; reload and retry.",
+            ),
+            StoreError::BadCursor => {
+                ApiError::field("cursor", "is not a cursor this list handed out")
+            }
             StoreError::Corrupt(m) => ApiError::Internal(format!("corrupt item: {m}")),
-            StoreError::Backend { operation, message } => ApiError::Internal(format!("{operation}: {message}")),
+            StoreError::Backend { operation, message } => {
+                ApiError::Internal(format!("{operation}: {message}"))
+            }
         }
+    }
+}
+
+/// Names the missing resource in a store lookup's 404 and passes other errors through.
+pub trait NotFoundAs<T> {
+    fn not_found_as(self, what: &'static str) -> Result<T, ApiError>;
+}
+
+impl<T> NotFoundAs<T> for Result<T, StoreError> {
+    fn not_found_as(self, what: &'static str) -> Result<T, ApiError> {
+        self.map_err(|e| match e {
+            StoreError::NotFound => ApiError::NotFound(what),
+            other => other.into(),
+        })
     }
 }
 
@@ -191,7 +265,10 @@ mod tests {
         assert_eq!(r.status(), 400);
         let b = body(r);
         assert_eq!(b["error"]["code"], "validation_failed");
-        assert_eq!(b["error"]["fields"]["email"], "must be a valid email address");
+        assert_eq!(
+            b["error"]["fields"]["email"],
+            "must be a valid email address"
+        );
         assert_eq!(b["request_id"], "req-1");
     }
 
@@ -205,7 +282,11 @@ mod tests {
 
     #[test]
     fn too_many_requests_sets_retry_after() {
-        let r = ApiError::TooManyRequests { retry_after_secs: 42, message: "slow down" }.into_response("r");
+        let r = ApiError::TooManyRequests {
+            retry_after_secs: 42,
+            message: "slow down",
+        }
+        .into_response("r");
         assert_eq!(r.status(), 429);
         assert_eq!(r.headers()["retry-after"], "42");
     }
@@ -213,23 +294,19 @@ mod tests {
     #[test]
     fn store_errors_map() {
         assert_eq!(ApiError::from(StoreError::NotFound).status(), 404);
-        assert_eq!(ApiError::from(StoreError::Taken { field: "email" }).status(), 409);
+        assert_eq!(
+            ApiError::from(StoreError::Taken { field: "email" }).status(),
+            409
+        );
         assert_eq!(ApiError::from(StoreError::Conflict).status(), 409);
         assert_eq!(ApiError::from(StoreError::BadCursor).status(), 400);
-        assert_eq!(ApiError::from(StoreError::Backend { operation: "x", message: "y".into() }).status(), 500);
-    }
-}
-
-/// Names the missing resource in a store lookup's 404 and passes other errors through.
-pub trait NotFoundAs<T> {
-    fn not_found_as(self, what: &'static str) -> Result<T, ApiError>;
-}
-
-impl<T> NotFoundAs<T> for Result<T, StoreError> {
-    fn not_found_as(self, what: &'static str) -> Result<T, ApiError> {
-        self.map_err(|e| match e {
-            StoreError::NotFound => ApiError::NotFound(what),
-            other => other.into(),
-        })
+        assert_eq!(
+            ApiError::from(StoreError::Backend {
+                operation: "x",
+                message: "y".into()
+            })
+            .status(),
+            500
+        );
     }
 }

@@ -25,7 +25,11 @@ use tracing::Instrument;
 
 /// Runs one handler for one request: a span carrying the request id and function name, the
 /// error mapped to its JSON shape, the request id echoed in `x-request-id`.
-pub async fn serve<Fut>(function: &'static str, req: Request, handler: impl FnOnce(Request) -> Fut) -> Response<Body>
+pub async fn serve<Fut>(
+    function: &'static str,
+    req: Request,
+    handler: impl FnOnce(Request) -> Fut,
+) -> Response<Body>
 where
     Fut: Future<Output = Result<Response<Body>, ApiError>>,
 {
@@ -33,7 +37,9 @@ where
     // The route key (`GET /api/ops/orders/{id}`), not the raw path: paths can carry secrets
     // such as tracking tokens, which must not reach the logs.
     let route = match req.request_context_ref() {
-        Some(lambda_http::request::RequestContext::ApiGatewayV2(ctx)) => ctx.route_key.clone().unwrap_or_default(),
+        Some(lambda_http::request::RequestContext::ApiGatewayV2(ctx)) => {
+            ctx.route_key.clone().unwrap_or_default()
+        }
         _ => String::new(),
     };
     let span = tracing::info_span!("request", request_id = %request_id, function = function, tenant_id = tracing::field::Empty, user_id = tracing::field::Empty);

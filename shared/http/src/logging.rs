@@ -8,7 +8,9 @@ use tracing_subscriber::EnvFilter;
 pub fn init() {
     let filter = EnvFilter::try_from_env("LOG_LEVEL")
         .or_else(|_| EnvFilter::try_from_default_env())
-        .unwrap_or_else(|_| EnvFilter::new("info,aws_config=warn,aws_smithy_runtime=warn,hyper=warn"));
+        .unwrap_or_else(|_| {
+            EnvFilter::new("info,aws_config=warn,aws_smithy_runtime=warn,hyper=warn")
+        });
     let _ = tracing_subscriber::fmt()
         .json()
         .with_env_filter(filter)

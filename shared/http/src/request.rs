@@ -55,7 +55,9 @@ pub fn parse_json<T: DeserializeOwned>(req: &Request, limit: usize) -> Result<T,
     if let Some(ct) = req.headers().get("content-type") {
         let ct = ct.to_str().unwrap_or("").to_ascii_lowercase();
         if !(ct.starts_with("application/json") || ct.contains("+json")) {
-            return Err(ApiError::UnsupportedMediaType { expected: "application/json" });
+            return Err(ApiError::UnsupportedMediaType {
+                expected: "application/json",
+            });
         }
     }
     let bytes = body_bytes(req);
@@ -63,7 +65,10 @@ pub fn parse_json<T: DeserializeOwned>(req: &Request, limit: usize) -> Result<T,
         return Err(ApiError::PayloadTooLarge { limit });
     }
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::bad_request("missing_body", "A JSON body is required."));
+        return Err(ApiError::bad_request(
+            "missing_body",
+            "A JSON body is required.",
+        ));
     }
     parse_json_bytes(bytes)
 }
@@ -74,9 +79,12 @@ pub fn parse_json_bytes<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError
         let path = e.path().to_string();
         let inner = e.into_inner();
         match inner.classify() {
-            serde_json::error::Category::Syntax | serde_json::error::Category::Eof | serde_json::error::Category::Io => {
-                ApiError::bad_request("malformed_json", format!("The body is not valid JSON: {}", clean(&inner.to_string())))
-            }
+            serde_json::error::Category::Syntax
+            | serde_json::error::Category::Eof
+            | serde_json::error::Category::Io => ApiError::bad_request(
+                "malformed_json",
+                format!("The body is not valid JSON: {}", clean(&inner.to_string())),
+            ),
             serde_json::error::Category::Data => {
                 let msg = clean(&inner.to_string());
                 // serde_path_to_error's path may or may not already end with the field.
@@ -90,11 +98,17 @@ pub fn parse_json_bytes<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError
                     }
                 };
                 if msg.starts_with("unknown field") {
-                    ApiError::field(&field_path(backticked(&msg).unwrap_or("?")), "is not a known field")
+                    ApiError::field(
+                        &field_path(backticked(&msg).unwrap_or("?")),
+                        "is not a known field",
+                    )
                 } else if msg.starts_with("missing field") {
                     ApiError::field(&field_path(backticked(&msg).unwrap_or("?")), "is required")
                 } else if path == "." {
-                    ApiError::bad_request("invalid_body", format!("The body has the wrong shape: {msg}"))
+                    ApiError::bad_request(
+                        "invalid_body",
+                        format!("The body has the wrong shape: {msg}"),
+                    )
                 } else {
                     ApiError::field(&path, msg)
                 }
@@ -102,12 +116,22 @@ pub fn parse_json_bytes<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError
         }
     })?;
     // Nothing may follow the JSON value.
-    de.end().map_err(|_| ApiError::bad_request("malformed_json", "The body is not valid JSON: trailing characters"))?;
+    de.end().map_err(|_| {
+        ApiError::bad_request(
+            "malformed_json",
+            "The body is not valid JSON: trailing characters",
+        )
+    })?;
     Ok(value)
 }
 
 /// A path parameter parsed as an id. A malformed id cannot name anything: 404.
-pub fn path_id<T>(req: &Request, name: &str, parse: fn(&str) -> Option<T>, what: &'static str) -> Result<T, ApiError> {
+pub fn path_id<T>(
+    req: &Request,
+    name: &str,
+    parse: fn(&str) -> Option<T>,
+    what: &'static str,
+) -> Result<T, ApiError> {
     req.path_parameters_ref()
         .and_then(|p| p.first(name))
         .and_then(parse)
@@ -115,7 +139,9 @@ pub fn path_id<T>(req: &Request, name: &str, parse: fn(&str) -> Option<T>, what:
 }
 
 pub fn query_param(req: &Request, name: &str) -> Option<String> {
-    req.query_string_parameters_ref().and_then(|q| q.first(name)).map(str::to_string)
+    req.query_string_parameters_ref()
+        .and_then(|q| q.first(name))
+        .map(str::to_string)
 }
 
 /// `?cursor=&limit=` for list endpoints.
@@ -139,12 +165,20 @@ pub fn page_query(req: &Request) -> Result<PageQuery, ApiError> {
         None => PageQuery::DEFAULT_LIMIT,
         Some(raw) => match raw.parse::<i32>() {
             Ok(n) if (1..=PageQuery::MAX_LIMIT).contains(&n) => n,
-            _ => return Err(ApiError::field("limit", format!("must be a whole number from 1 to {}", PageQuery::MAX_LIMIT))),
+            _ => {
+                return Err(ApiError::field(
+                    "limit",
+                    format!("must be a whole number from 1 to {}", PageQuery::MAX_LIMIT),
+                ));
+            }
         },
     };
     let cursor = query_param(req, "cursor").filter(|c| !c.is_empty());
     if cursor.as_ref().is_some_and(|c| c.len() > 1024) {
-        return Err(ApiError::field("cursor", "is not a cursor this list handed out"));
+        return Err(ApiError::field(
+            "cursor",
+            "is not a cursor this list handed out",
+        ));
     }
     Ok(PageQuery { cursor, limit })
 }
@@ -187,25 +221,75 @@ mod tests {
 
     #[test]
     fn errors_name_the_field() {
-        let e = parse_json::<Dto>(&req(r#"{"email":"a","bogus":1}"#, Some("application/json")), 1000).unwrap_err();
+        let e = parse_json::<Dto>(
+            &req(r#"{"email":"a","bogus":1}"#, Some("application/json")),
+            1000,
+        )
+        .unwrap_err();
         assert_eq!(fields(e)["bogus"], "is not a known field");
         let e = parse_json::<Dto>(&req(r#"{}"#, None), 1000).unwrap_err();
         assert_eq!(fields(e)["email"], "is required");
-        let e = parse_json::<Dto>(&req(r#"{"email":"a","capacity_kg":"x"}"#, None), 1000).unwrap_err();
+        let e =
+            parse_json::<Dto>(&req(r#"{"email":"a","capacity_kg":"x"}"#, None), 1000).unwrap_err();
         assert!(fields(e).contains_key("capacity_kg"));
-        let e = parse_json::<Dto>(&req(r#"{"email":"a","nested":{"b":1}}"#, None), 1000).unwrap_err();
+        let e =
+            parse_json::<Dto>(&req(r#"{"email":"a","nested":{"b":1}}"#, None), 1000).unwrap_err();
         assert_eq!(fields(e)["nested.b"], "is not a known field");
     }
 
     #[test]
     fn malformed_oversized_and_wrong_type() {
-        assert_eq!(parse_json::<Dto>(&req("{", None), 1000).unwrap_err().status(), 400);
-        assert_eq!(parse_json::<Dto>(&req(r#"{"email":"a"} trailing"#, None), 1000).unwrap_err().status(), 400);
-        assert_eq!(parse_json::<Dto>(&req("[]", None), 1000).unwrap_err().status(), 400);
-        assert_eq!(parse_json::<Dto>(&req("null", None), 1000).unwrap_err().status(), 400);
-        assert_eq!(parse_json::<Dto>(&req("", None), 1000).unwrap_err().status(), 400);
-        assert_eq!(parse_json::<Dto>(&req(&format!(r#"{{"email":"{}"}}"#, "a".repeat(2000)), None), 1000).unwrap_err().status(), 413);
-        assert_eq!(parse_json::<Dto>(&req(r#"{"email":"a"}"#, Some("text/plain")), 1000).unwrap_err().status(), 415);
-        assert!(parse_json::<Dto>(&req(r#"{"email":"a"}"#, Some("application/json; charset=utf-8")), 1000).is_ok());
+        assert_eq!(
+            parse_json::<Dto>(&req("{", None), 1000)
+                .unwrap_err()
+                .status(),
+            400
+        );
+        assert_eq!(
+            parse_json::<Dto>(&req(r#"{"email":"a"} trailing"#, None), 1000)
+                .unwrap_err()
+                .status(),
+            400
+        );
+        assert_eq!(
+            parse_json::<Dto>(&req("[]", None), 1000)
+                .unwrap_err()
+                .status(),
+            400
+        );
+        assert_eq!(
+            parse_json::<Dto>(&req("null", None), 1000)
+                .unwrap_err()
+                .status(),
+            400
+        );
+        assert_eq!(
+            parse_json::<Dto>(&req("", None), 1000)
+                .unwrap_err()
+                .status(),
+            400
+        );
+        assert_eq!(
+            parse_json::<Dto>(
+                &req(&format!(r#"{{"email":"{}"}}"#, "a".repeat(2000)), None),
+                1000
+            )
+            .unwrap_err()
+            .status(),
+            413
+        );
+        assert_eq!(
+            parse_json::<Dto>(&req(r#"{"email":"a"}"#, Some("text/plain")), 1000)
+                .unwrap_err()
+                .status(),
+            415
+        );
+        assert!(
+            parse_json::<Dto>(
+                &req(r#"{"email":"a"}"#, Some("application/json; charset=utf-8")),
+                1000
+            )
+            .is_ok()
+        );
     }
 }

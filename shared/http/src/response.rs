@@ -6,7 +6,8 @@ use serde::Serialize;
 use crate::ApiError;
 
 pub fn json<T: Serialize>(status: u16, body: &T) -> Result<Response<Body>, ApiError> {
-    let text = serde_json::to_string(body).map_err(|e| ApiError::internal("serialising response", e))?;
+    let text =
+        serde_json::to_string(body).map_err(|e| ApiError::internal("serialising response", e))?;
     Response::builder()
         .status(status)
         .header("content-type", "application/json")

@@ -19,7 +19,10 @@ pub struct Page<T> {
 
 impl<T> Page<T> {
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
-        Page { items: self.items.into_iter().map(f).collect(), next_cursor: self.next_cursor }
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            next_cursor: self.next_cursor,
+        }
     }
 }
 
@@ -49,7 +52,9 @@ pub fn decode(
     sk_attr: &str,
     sk_prefix: Option<&str>,
 ) -> Result<HashMap<String, AttributeValue>, StoreError> {
-    let bytes = B64.decode(cursor.as_bytes()).map_err(|_| StoreError::BadCursor)?;
+    let bytes = B64
+        .decode(cursor.as_bytes())
+        .map_err(|_| StoreError::BadCursor)?;
     let raw: Raw = serde_json::from_slice(&bytes).map_err(|_| StoreError::BadCursor)?;
     let map: HashMap<String, String> = raw.k.into_iter().collect();
     if map.get(pk_attr).map(String::as_str) != Some(pk) {
@@ -68,7 +73,10 @@ pub fn decode(
     if map.len() != expected.len() || !expected.iter().all(|k| map.contains_key(*k)) {
         return Err(StoreError::BadCursor);
     }
-    Ok(map.into_iter().map(|(k, v)| (k, AttributeValue::S(v))).collect())
+    Ok(map
+        .into_iter()
+        .map(|(k, v)| (k, AttributeValue::S(v)))
+        .collect())
 }
 
 #[cfg(test)]
@@ -76,13 +84,19 @@ mod tests {
     use super::*;
 
     fn key(pk: &str, sk: &str) -> HashMap<String, AttributeValue> {
-        HashMap::from([("PK".into(), AttributeValue::S(pk.into())), ("SK".into(), AttributeValue::S(sk.into()))])
+        HashMap::from([
+            ("PK".into(), AttributeValue::S(pk.into())),
+            ("SK".into(), AttributeValue::S(sk.into())),
+        ])
     }
 
     #[test]
     fn round_trip_in_its_own_partition() {
         let c = encode(&key("TENANT#A", "USER#1")).unwrap();
-        assert_eq!(decode(&c, "PK", "TENANT#A", "SK", Some("USER#")).unwrap(), key("TENANT#A", "USER#1"));
+        assert_eq!(
+            decode(&c, "PK", "TENANT#A", "SK", Some("USER#")).unwrap(),
+            key("TENANT#A", "USER#1")
+        );
     }
 
     #[test]
@@ -94,9 +108,27 @@ mod tests {
         assert!(decode(&c, "GSI1PK", "TENANT#A#ORDERS", "GSI1SK", None).is_ok());
         let mut extra = k.clone();
         extra.insert("X".into(), AttributeValue::S("y".into()));
-        assert!(decode(&encode(&extra).unwrap(), "GSI1PK", "TENANT#A#ORDERS", "GSI1SK", None).is_err());
+        assert!(
+            decode(
+                &encode(&extra).unwrap(),
+                "GSI1PK",
+                "TENANT#A#ORDERS",
+                "GSI1SK",
+                None
+            )
+            .is_err()
+        );
         k.remove("PK");
-        assert!(decode(&encode(&k).unwrap(), "GSI1PK", "TENANT#A#ORDERS", "GSI1SK", None).is_err());
+        assert!(
+            decode(
+                &encode(&k).unwrap(),
+                "GSI1PK",
+                "TENANT#A#ORDERS",
+                "GSI1SK",
+                None
+            )
+            .is_err()
+        );
     }
 
     #[test]

@@ -19,13 +19,19 @@ pub enum StoreError {
     Corrupt(String),
     /// DynamoDB (or the network) failed.
     #[error("dynamodb {operation} failed: {message}")]
-    Backend { operation: &'static str, message: String },
+    Backend {
+        operation: &'static str,
+        message: String,
+    },
 }
 
 impl StoreError {
     pub fn backend<E: std::fmt::Debug>(operation: &'static str, err: E) -> Self {
         // The SDK's Debug output carries the service's error code and message.
-        StoreError::Backend { operation, message: format!("{err:?}") }
+        StoreError::Backend {
+            operation,
+            message: format!("{err:?}"),
+        }
     }
 }
 
@@ -36,7 +42,10 @@ pub(crate) fn query_failed<E: std::fmt::Debug>(err: E, from_cursor: bool) -> Sto
     if from_cursor && message.contains("ValidationException") {
         StoreError::BadCursor
     } else {
-        StoreError::Backend { operation: "Query", message }
+        StoreError::Backend {
+            operation: "Query",
+            message,
+        }
     }
 }
 

@@ -33,7 +33,11 @@ impl Store {
         driver: &Driver,
         login: Option<(&User, String)>,
     ) -> Result<(), StoreError> {
-        let mut tx = vec![self.put_new(Self::to_item(&DriverItem::new(keys::driver(tenant, &driver.id), tenant, driver))?)?];
+        let mut tx = vec![self.put_new(Self::to_item(&DriverItem::new(
+            keys::driver(tenant, &driver.id),
+            tenant,
+            driver,
+        ))?)?];
         if let Some((user, hash)) = login {
             tx.push(self.put_new(Self::to_item(&MarkerItem::new(
                 keys::email_marker(&user.email),
@@ -41,20 +45,49 @@ impl Store {
                 user.id.as_str(),
                 user.created_at,
             ))?)?);
-            tx.push(self.put_new(Self::to_item(&UserItem::new(keys::user(tenant, &user.id), user, hash))?)?);
+            tx.push(self.put_new(Self::to_item(&UserItem::new(
+                keys::user(tenant, &user.id),
+                user,
+                hash,
+            ))?)?);
         }
-        self.transact(tx).await.map_err(|e| map_unique(e, &[(1, "email")]))
+        self.transact(tx)
+            .await
+            .map_err(|e| map_unique(e, &[(1, "email")]))
     }
 
-    pub async fn get_driver(&self, tenant: &TenantId, driver: &DriverId) -> Result<Driver, StoreError> {
-        let item: DriverItem = self.get(&keys::driver(tenant, driver)).await?.ok_or(StoreError::NotFound)?;
+    pub async fn get_driver(
+        &self,
+        tenant: &TenantId,
+        driver: &DriverId,
+    ) -> Result<Driver, StoreError> {
+        let item: DriverItem = self
+            .get(&keys::driver(tenant, driver))
+            .await?
+            .ok_or(StoreError::NotFound)?;
         item.try_into()
     }
 
-    pub async fn list_drivers(&self, tenant: &TenantId, cursor: Option<&str>, limit: i32) -> Result<Page<Driver>, StoreError> {
-        let page = self.query_prefix::<DriverItem>(&keys::tenant_pk(tenant), keys::DRIVER_PREFIX, cursor, limit).await?;
+    pub async fn list_drivers(
+        &self,
+        tenant: &TenantId,
+        cursor: Option<&str>,
+        limit: i32,
+    ) -> Result<Page<Driver>, StoreError> {
+        let page = self
+            .query_prefix::<DriverItem>(
+                &keys::tenant_pk(tenant),
+                keys::DRIVER_PREFIX,
+                cursor,
+                limit,
+            )
+            .await?;
         Ok(Page {
-            items: page.items.into_iter().map(Driver::try_from).collect::<Result<_, _>>()?,
+            items: page
+                .items
+                .into_iter()
+                .map(Driver::try_from)
+                .collect::<Result<_, _>>()?,
             next_cursor: page.next_cursor,
         })
     }
@@ -98,21 +131,32 @@ impl Store {
             &names,
             values,
         )?];
-        if let (Some(active), Some(user_id)) = (changes.is_active, &current.user_id) {
-            if active != current.is_active {
-                let user = self.get_user(tenant, user_id).await?;
-                let user_changes = UserChanges { is_active: Some(active), ..Default::default() };
-                tx.push(self.user_update(tenant, user_id, user.version, &user_changes, now)?);
-            }
+        if let (Some(active), Some(user_id)) = (changes.is_active, &current.user_id)
+            && active != current.is_active
+        {
+            let user = self.get_user(tenant, user_id).await?;
+            let user_changes = UserChanges {
+                is_active: Some(active),
+                ..Default::default()
+            };
+            tx.push(self.user_update(tenant, user_id, user.version, &user_changes, now)?);
         }
         self.transact(tx).await.map_err(|e| map_unique(e, &[]))?;
         self.get_driver(tenant, &current.id).await
     }
 
     /// Creates a vehicle with its plate marker (plates are unique per tenant).
-    pub async fn create_vehicle(&self, tenant: &TenantId, vehicle: &Vehicle) -> Result<(), StoreError> {
+    pub async fn create_vehicle(
+        &self,
+        tenant: &TenantId,
+        vehicle: &Vehicle,
+    ) -> Result<(), StoreError> {
         let tx = vec![
-            self.put_new(Self::to_item(&VehicleItem::new(keys::vehicle(tenant, &vehicle.id), tenant, vehicle))?)?,
+            self.put_new(Self::to_item(&VehicleItem::new(
+                keys::vehicle(tenant, &vehicle.id),
+                tenant,
+                vehicle,
+            ))?)?,
             self.put_new(Self::to_item(&MarkerItem::new(
                 keys::plate_marker(tenant, &vehicle.plate_number),
                 tenant,
@@ -120,18 +164,43 @@ impl Store {
                 vehicle.created_at,
             ))?)?,
         ];
-        self.transact(tx).await.map_err(|e| map_unique(e, &[(1, "plate_number")]))
+        self.transact(tx)
+            .await
+            .map_err(|e| map_unique(e, &[(1, "plate_number")]))
     }
 
-    pub async fn get_vehicle(&self, tenant: &TenantId, vehicle: &VehicleId) -> Result<Vehicle, StoreError> {
-        let item: VehicleItem = self.get(&keys::vehicle(tenant, vehicle)).await?.ok_or(StoreError::NotFound)?;
+    pub async fn get_vehicle(
+        &self,
+        tenant: &TenantId,
+        vehicle: &VehicleId,
+    ) -> Result<Vehicle, StoreError> {
+        let item: VehicleItem = self
+            .get(&keys::vehicle(tenant, vehicle))
+            .await?
+            .ok_or(StoreError::NotFound)?;
         item.try_into()
     }
 
-    pub async fn list_vehicles(&self, tenant: &TenantId, cursor: Option<&str>, limit: i32) -> Result<Page<Vehicle>, StoreError> {
-        let page = self.query_prefix::<VehicleItem>(&keys::tenant_pk(tenant), keys::VEHICLE_PREFIX, cursor, limit).await?;
+    pub async fn list_vehicles(
+        &self,
+        tenant: &TenantId,
+        cursor: Option<&str>,
+        limit: i32,
+    ) -> Result<Page<Vehicle>, StoreError> {
+        let page = self
+            .query_prefix::<VehicleItem>(
+                &keys::tenant_pk(tenant),
+                keys::VEHICLE_PREFIX,
+                cursor,
+                limit,
+            )
+            .await?;
         Ok(Page {
-            items: page.items.into_iter().map(Vehicle::try_from).collect::<Result<_, _>>()?,
+            items: page
+                .items
+                .into_iter()
+                .map(Vehicle::try_from)
+                .collect::<Result<_, _>>()?,
             next_cursor: page.next_cursor,
         })
     }
@@ -161,7 +230,11 @@ impl Store {
         next.updated_at = now;
         next.version = current.version + 1;
         let mut tx = vec![self.put_versioned(
-            Self::to_item(&VehicleItem::new(keys::vehicle(tenant, &current.id), tenant, &next))?,
+            Self::to_item(&VehicleItem::new(
+                keys::vehicle(tenant, &current.id),
+                tenant,
+                &next,
+            ))?,
             current.version,
         )?];
         let plate_changed = next.plate_number != current.plate_number;
@@ -174,7 +247,9 @@ impl Store {
             ))?)?);
             tx.push(self.delete(&keys::plate_marker(tenant, &current.plate_number))?);
         }
-        self.transact(tx).await.map_err(|e| map_unique(e, &[(1, "plate_number")]))?;
+        self.transact(tx)
+            .await
+            .map_err(|e| map_unique(e, &[(1, "plate_number")]))?;
         Ok(next)
     }
 }

@@ -14,7 +14,11 @@ pub enum Claim {
     /// This request owns the key: run it, then `complete` or `release`.
     New,
     /// Another request with this key finished: replay its response if the hashes match.
-    Completed { request_hash: String, status: u16, body: String },
+    Completed {
+        request_hash: String,
+        status: u16,
+        body: String,
+    },
     /// Another request with this key is still running.
     InProgress { request_hash: String },
 }
@@ -57,24 +61,48 @@ impl Store {
             .await;
         match put {
             Ok(_) => Ok(Claim::New),
-            Err(e) if matches!(e.as_service_error(), Some(PutItemError::ConditionalCheckFailedException(_))) => {
+            Err(e)
+                if matches!(
+                    e.as_service_error(),
+                    Some(PutItemError::ConditionalCheckFailedException(_))
+                ) =>
+            {
                 let existing: IdempotencyItem = self.get(key).await?.ok_or(StoreError::Conflict)?;
-                Ok(match (existing.status.as_str(), existing.response_status, existing.response_body) {
-                    ("COMPLETED", Some(status), Some(body)) => Claim::Completed { request_hash: existing.request_hash, status, body },
-                    _ => Claim::InProgress { request_hash: existing.request_hash },
-                })
+                Ok(
+                    match (
+                        existing.status.as_str(),
+                        existing.response_status,
+                        existing.response_body,
+                    ) {
+                        ("COMPLETED", Some(status), Some(body)) => Claim::Completed {
+                            request_hash: existing.request_hash,
+                            status,
+                            body,
+                        },
+                        _ => Claim::InProgress {
+                            request_hash: existing.request_hash,
+                        },
+                    },
+                )
             }
             Err(e) => Err(StoreError::backend("PutItem", e)),
         }
     }
 
     /// Stores the response to replay for this key.
-    pub async fn complete_idempotency(&self, key: &Key, status: u16, body: &str) -> Result<(), StoreError> {
+    pub async fn complete_idempotency(
+        &self,
+        key: &Key,
+        status: u16,
+        body: &str,
+    ) -> Result<(), StoreError> {
         self.client
             .update_item()
             .table_name(&self.table)
             .set_key(Some(crate::store::key_map(key)))
-            .update_expression("SET #status = :done, response_status = :code, response_body = :body")
+            .update_expression(
+                "SET #status = :done, response_status = :code, response_body = :body",
+            )
             .expression_attribute_names("#status", "status")
             .expression_attribute_values(":done", crate::store::s("COMPLETED"))
             .expression_attribute_values(":code", n(status))

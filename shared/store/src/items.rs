@@ -9,7 +9,13 @@ use crate::StoreError;
 use crate::keys::Key;
 
 fn check_type(found: &str, want: &str) -> Result<(), StoreError> {
-    if found == want { Ok(()) } else { Err(StoreError::Corrupt(format!("expected {want}, found {found}"))) }
+    if found == want {
+        Ok(())
+    } else {
+        Err(StoreError::Corrupt(format!(
+            "expected {want}, found {found}"
+        )))
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -285,7 +291,8 @@ impl TryFrom<VehicleItem> for Vehicle {
             id: VehicleId::from_stored(i.id),
             plate_number: PlateNumber::from_stored(i.plate_number),
             vehicle_type: i.vehicle_type,
-            capacity_kg: CapacityKg::parse(i64::from(i.capacity_kg)).map_err(StoreError::Corrupt)?,
+            capacity_kg: CapacityKg::parse(i64::from(i.capacity_kg))
+                .map_err(StoreError::Corrupt)?,
             is_active: i.is_active,
             created_at: i.created_at,
             updated_at: i.updated_at,

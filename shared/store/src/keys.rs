@@ -105,7 +105,10 @@ pub fn history(tenant: &TenantId, order: &OrderId, entry: &str) -> Key {
 
 pub const EXCEPTION_PREFIX: &str = "EXC#";
 pub fn exception(tenant: &TenantId, order: &OrderId, exception: &ExceptionId) -> Key {
-    Key::new(order_pk(tenant, order), format!("{EXCEPTION_PREFIX}{exception}"))
+    Key::new(
+        order_pk(tenant, order),
+        format!("{EXCEPTION_PREFIX}{exception}"),
+    )
 }
 
 /// Guards "one DELAY exception per order": written with the exception, only if absent.
@@ -134,7 +137,10 @@ pub fn route(tenant: &TenantId, route: &RouteId) -> Key {
 
 /// One route per driver per date.
 pub fn driver_day_marker(tenant: &TenantId, driver: &DriverId, date: &str) -> Key {
-    Key::new(format!("TENANT#{tenant}#DRIVERDAY#{driver}#{date}"), "DRIVERDAY")
+    Key::new(
+        format!("TENANT#{tenant}#DRIVERDAY#{driver}#{date}"),
+        "DRIVERDAY",
+    )
 }
 
 /// GSI1: a tenant's routes by date (`<YYYY-MM-DD>#<route id>`).
@@ -178,7 +184,11 @@ pub fn gsi1_events(tenant: &TenantId) -> String {
 pub const OUTBOX_SHARDS: u32 = 8;
 
 pub fn gsi2_outbox_pending(event: &EventId) -> String {
-    let shard = event.as_str().bytes().fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b))) % OUTBOX_SHARDS;
+    let shard = event
+        .as_str()
+        .bytes()
+        .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)))
+        % OUTBOX_SHARDS;
     gsi2_outbox_shard(shard)
 }
 
@@ -196,7 +206,13 @@ mod tests {
 
     #[test]
     fn tenant_key() {
-        assert_eq!(tenant(&t()), Key { pk: "TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W".into(), sk: "TENANT".into() });
+        assert_eq!(
+            tenant(&t()),
+            Key {
+                pk: "TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W".into(),
+                sk: "TENANT".into()
+            }
+        );
     }
 
     #[test]
@@ -208,7 +224,10 @@ mod tests {
     #[test]
     fn email_marker_key() {
         let k = email_marker(&Email::parse("Ops@Acme.com").unwrap());
-        assert_eq!((k.pk.as_str(), k.sk.as_str()), ("EMAIL#ops@acme.com", "EMAIL"));
+        assert_eq!(
+            (k.pk.as_str(), k.sk.as_str()),
+            ("EMAIL#ops@acme.com", "EMAIL")
+        );
     }
 
     #[test]
@@ -222,14 +241,20 @@ mod tests {
     #[test]
     fn driver_key() {
         let k = driver(&t(), &DriverId::from_stored("D1"));
-        assert_eq!((k.pk.as_str(), k.sk.as_str()), ("TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W", "DRIVER#D1"));
+        assert_eq!(
+            (k.pk.as_str(), k.sk.as_str()),
+            ("TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W", "DRIVER#D1")
+        );
         assert!(k.sk.starts_with(DRIVER_PREFIX));
     }
 
     #[test]
     fn vehicle_key() {
         let k = vehicle(&t(), &VehicleId::from_stored("V1"));
-        assert_eq!((k.pk.as_str(), k.sk.as_str()), ("TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W", "VEHICLE#V1"));
+        assert_eq!(
+            (k.pk.as_str(), k.sk.as_str()),
+            ("TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W", "VEHICLE#V1")
+        );
         assert!(k.sk.starts_with(VEHICLE_PREFIX));
     }
 
@@ -243,7 +268,10 @@ mod tests {
     #[test]
     fn token_family_key() {
         let k = token_family(&t(), &TokenFamilyId::from_stored("F1"));
-        assert_eq!((k.pk.as_str(), k.sk.as_str()), ("TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W", "RTFAM#F1"));
+        assert_eq!(
+            (k.pk.as_str(), k.sk.as_str()),
+            ("TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W", "RTFAM#F1")
+        );
     }
 
     #[test]
@@ -263,7 +291,10 @@ mod tests {
     #[test]
     fn order_keys() {
         let k = order(&t(), &o());
-        assert_eq!(k.pk, "TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#ORDER#01JD3Q6Z8X4M2N7P5R9S1T3V60");
+        assert_eq!(
+            k.pk,
+            "TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#ORDER#01JD3Q6Z8X4M2N7P5R9S1T3V60"
+        );
         assert_eq!(k.sk, "ORDER");
         let h = history(&t(), &o(), "H1");
         assert_eq!((h.pk.as_str(), h.sk.as_str()), (k.pk.as_str(), "HIST#H1"));
@@ -276,41 +307,93 @@ mod tests {
     #[test]
     fn reference_marker_key() {
         let k = reference_marker(&t(), &ReferenceCode::parse("cf-10021").unwrap());
-        assert_eq!((k.pk.as_str(), k.sk.as_str()), ("TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#REF#CF-10021", "REF"));
+        assert_eq!(
+            (k.pk.as_str(), k.sk.as_str()),
+            ("TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#REF#CF-10021", "REF")
+        );
     }
 
     #[test]
     fn event_and_idempotency_keys() {
         let k = event(&t(), &EventId::from_stored("EV1"));
-        assert_eq!((k.pk.as_str(), k.sk.as_str()), ("TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#EVENT#EV1", "EVENT"));
+        assert_eq!(
+            (k.pk.as_str(), k.sk.as_str()),
+            ("TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#EVENT#EV1", "EVENT")
+        );
         let k = idempotency(&t(), "abc");
-        assert_eq!((k.pk.as_str(), k.sk.as_str()), ("TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#IDEMP#abc", "IDEMP"));
+        assert_eq!(
+            (k.pk.as_str(), k.sk.as_str()),
+            ("TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#IDEMP#abc", "IDEMP")
+        );
     }
 
     #[test]
     fn route_keys() {
         let k = route(&t(), &RouteId::from_stored("R1"));
-        assert_eq!((k.pk.as_str(), k.sk.as_str()), ("TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#ROUTE#R1", "ROUTE"));
+        assert_eq!(
+            (k.pk.as_str(), k.sk.as_str()),
+            ("TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#ROUTE#R1", "ROUTE")
+        );
         let m = driver_day_marker(&t(), &DriverId::from_stored("D1"), "2026-11-23");
-        assert_eq!((m.pk.as_str(), m.sk.as_str()), ("TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#DRIVERDAY#D1#2026-11-23", "DRIVERDAY"));
-        assert_eq!(gsi1_routes(&t()), "TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#ROUTES");
-        assert_eq!(gsi2_driver_routes(&t(), &DriverId::from_stored("D1")), "TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#DRIVER#D1#ROUTES");
+        assert_eq!(
+            (m.pk.as_str(), m.sk.as_str()),
+            (
+                "TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#DRIVERDAY#D1#2026-11-23",
+                "DRIVERDAY"
+            )
+        );
+        assert_eq!(
+            gsi1_routes(&t()),
+            "TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#ROUTES"
+        );
+        assert_eq!(
+            gsi2_driver_routes(&t(), &DriverId::from_stored("D1")),
+            "TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#DRIVER#D1#ROUTES"
+        );
     }
 
     #[test]
     fn index_keys() {
-        assert_eq!(gsi1_orders(&t()), "TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#ORDERS");
-        assert_eq!(gsi2_orders_by_status(&t(), OrderStatus::InTransit), "TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#ORDERS#IN_TRANSIT");
-        assert_eq!(gsi1_exceptions(&t()), "TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#EXCEPTIONS");
-        assert_eq!(gsi2_exceptions_by_status(&t(), ExceptionStatus::Open), "TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#EXCEPTIONS#OPEN");
-        assert_eq!(gsi1_events(&t()), "TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#EVENTS");
+        assert_eq!(
+            gsi1_orders(&t()),
+            "TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#ORDERS"
+        );
+        assert_eq!(
+            gsi2_orders_by_status(&t(), OrderStatus::InTransit),
+            "TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#ORDERS#IN_TRANSIT"
+        );
+        assert_eq!(
+            gsi1_exceptions(&t()),
+            "TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#EXCEPTIONS"
+        );
+        assert_eq!(
+            gsi2_exceptions_by_status(&t(), ExceptionStatus::Open),
+            "TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#EXCEPTIONS#OPEN"
+        );
+        assert_eq!(
+            gsi1_events(&t()),
+            "TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#EVENTS"
+        );
         let shard = gsi2_outbox_pending(&EventId::from_stored("01JD3Q6Z8X4M2N7P5R9S1T3V5W"));
         assert!(shard.starts_with("OUTBOX#PENDING#"));
-        assert_eq!(shard, gsi2_outbox_pending(&EventId::from_stored("01JD3Q6Z8X4M2N7P5R9S1T3V5W")), "stable per event");
-        let shards: std::collections::HashSet<String> = (0..200).map(|_| gsi2_outbox_pending(&EventId::generate())).collect();
-        assert_eq!(shards.len(), OUTBOX_SHARDS as usize, "events spread over every shard");
+        assert_eq!(
+            shard,
+            gsi2_outbox_pending(&EventId::from_stored("01JD3Q6Z8X4M2N7P5R9S1T3V5W")),
+            "stable per event"
+        );
+        let shards: std::collections::HashSet<String> = (0..200)
+            .map(|_| gsi2_outbox_pending(&EventId::generate()))
+            .collect();
+        assert_eq!(
+            shards.len(),
+            OUTBOX_SHARDS as usize,
+            "events spread over every shard"
+        );
         // a status-partition never collides with the all-orders partition's prefix queries
-        assert_ne!(gsi2_orders_by_status(&t(), OrderStatus::Created), gsi1_orders(&t()));
+        assert_ne!(
+            gsi2_orders_by_status(&t(), OrderStatus::Created),
+            gsi1_orders(&t())
+        );
     }
 
     #[test]

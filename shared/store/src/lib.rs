@@ -12,8 +12,8 @@
 pub mod cursor;
 pub mod error;
 pub mod fleet;
-pub mod items;
 pub mod idempotency;
+pub mod items;
 pub mod keys;
 pub mod metrics;
 pub mod order_items;
@@ -22,8 +22,8 @@ pub mod outbox;
 pub mod sessions;
 pub mod store;
 pub mod tenancy;
-pub mod unit_of_work;
 pub mod throttle;
+pub mod unit_of_work;
 
 pub use cursor::Page;
 pub use error::StoreError;

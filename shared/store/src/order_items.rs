@@ -8,7 +8,13 @@ use crate::StoreError;
 use crate::keys;
 
 fn check_type(found: &str, want: &str) -> Result<(), StoreError> {
-    if found == want { Ok(()) } else { Err(StoreError::Corrupt(format!("expected {want}, found {found}"))) }
+    if found == want {
+        Ok(())
+    } else {
+        Err(StoreError::Corrupt(format!(
+            "expected {want}, found {found}"
+        )))
+    }
 }
 
 /// The order, nested under `order`, with the top-level attributes its indexes and filters use.
@@ -58,7 +64,11 @@ impl OrderItem {
             status: o.status,
             route_id: o.route_id.as_ref().map(ToString::to_string),
             driver_id: o.driver_id.as_ref().map(ToString::to_string),
-            search_text: format!("{} {} {}", o.reference_code, o.customer_name, o.customer_phone).to_lowercase(),
+            search_text: format!(
+                "{} {} {}",
+                o.reference_code, o.customer_name, o.customer_phone
+            )
+            .to_lowercase(),
             created_at: o.created_at,
             updated_at: o.updated_at,
             version: o.version,
@@ -96,7 +106,15 @@ impl HistoryItem {
 
     pub fn new(tenant: &TenantId, h: &StatusHistoryEntry) -> Self {
         let k = keys::history(tenant, &h.order_id, &h.id);
-        Self { pk: k.pk, sk: k.sk, entity_type: Self::TYPE.into(), created_at: h.created_at, updated_at: h.created_at, version: 1, entry: h.clone() }
+        Self {
+            pk: k.pk,
+            sk: k.sk,
+            entity_type: Self::TYPE.into(),
+            created_at: h.created_at,
+            updated_at: h.created_at,
+            version: 1,
+            entry: h.clone(),
+        }
     }
 }
 

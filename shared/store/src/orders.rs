@@ -47,17 +47,29 @@ impl From<StoreError> for OrderWriteError {
 /// The lowest and highest ULID strings of a time range (for key conditions on id-sorted indexes).
 pub fn ulid_bounds(from: Option<OffsetDateTime>, to: Option<OffsetDateTime>) -> (String, String) {
     let ms = |t: OffsetDateTime| (t.unix_timestamp_nanos() / 1_000_000).max(0) as u64;
-    let lo = from.map(|t| ulid::Ulid::from_parts(ms(t), 0)).unwrap_or(ulid::Ulid::nil());
-    let hi = to.map(|t| ulid::Ulid::from_parts(ms(t), u128::MAX)).unwrap_or(ulid::Ulid::from_parts((1u64 << 48) - 1, u128::MAX));
+    let lo = from
+        .map(|t| ulid::Ulid::from_parts(ms(t), 0))
+        .unwrap_or(ulid::Ulid::nil());
+    let hi = to
+        .map(|t| ulid::Ulid::from_parts(ms(t), u128::MAX))
+        .unwrap_or(ulid::Ulid::from_parts((1u64 << 48) - 1, u128::MAX));
     (lo.to_string(), hi.to_string())
 }
 
 impl Store {
-    pub(crate) fn event_tx(&self, tenant: &TenantId, event: &NewEvent) -> Result<TransactWriteItem, StoreError> {
+    pub(crate) fn event_tx(
+        &self,
+        tenant: &TenantId,
+        event: &NewEvent,
+    ) -> Result<TransactWriteItem, StoreError> {
         self.put_new(Self::to_item(&EventItem::new(tenant, event))?)
     }
 
-    pub(crate) fn history_tx(&self, tenant: &TenantId, entry: &StatusHistoryEntry) -> Result<TransactWriteItem, StoreError> {
+    pub(crate) fn history_tx(
+        &self,
+        tenant: &TenantId,
+        entry: &StatusHistoryEntry,
+    ) -> Result<TransactWriteItem, StoreError> {
         self.put_new(Self::to_item(&HistoryItem::new(tenant, entry))?)
     }
 
@@ -82,7 +94,11 @@ impl Store {
     }
 
     /// A guard that the order exists (for writes next to it).
-    pub(crate) fn order_exists_tx(&self, tenant: &TenantId, order: &OrderId) -> Result<TransactWriteItem, StoreError> {
+    pub(crate) fn order_exists_tx(
+        &self,
+        tenant: &TenantId,
+        order: &OrderId,
+    ) -> Result<TransactWriteItem, StoreError> {
         let c = ConditionCheck::builder()
             .table_name(&self.table)
             .set_key(Some(key_map(&keys::order(tenant, order))))
@@ -101,23 +117,37 @@ impl Store {
         history: &StatusHistoryEntry,
         event: &NewEvent,
     ) -> Result<(), StoreError> {
-        let marker = crate::items::MarkerItem::new(keys::reference_marker(tenant, &order.reference_code), tenant, order.id.as_str(), order.created_at);
+        let marker = crate::items::MarkerItem::new(
+            keys::reference_marker(tenant, &order.reference_code),
+            tenant,
+            order.id.as_str(),
+            order.created_at,
+        );
         let tx = vec![
             self.put_new(Self::to_item(&OrderItem::new(tenant, order))?)?,
             self.put_new(Self::to_item(&marker)?)?,
             self.history_tx(tenant, history)?,
             self.event_tx(tenant, event)?,
         ];
-        self.transact(tx).await.map_err(|e| map_unique(e, &[(1, "reference_code")]))
+        self.transact(tx)
+            .await
+            .map_err(|e| map_unique(e, &[(1, "reference_code")]))
     }
 
     pub async fn get_order(&self, tenant: &TenantId, order: &OrderId) -> Result<Order, StoreError> {
-        let item: OrderItem = self.get(&keys::order(tenant, order)).await?.ok_or(StoreError::NotFound)?;
+        let item: OrderItem = self
+            .get(&keys::order(tenant, order))
+            .await?
+            .ok_or(StoreError::NotFound)?;
         item.try_into()
     }
 
     /// The order, its history (oldest first) and its exceptions: one Query of its partition.
-    pub async fn order_detail(&self, tenant: &TenantId, order: &OrderId) -> Result<OrderDetail, StoreError> {
+    pub async fn order_detail(
+        &self,
+        tenant: &TenantId,
+        order: &OrderId,
+    ) -> Result<OrderDetail, StoreError> {
         let pk = keys::order_pk(tenant, order);
         let mut start = None;
         let mut found = None;
@@ -137,10 +167,21 @@ impl Store {
                 .await
                 .map_err(|e| StoreError::backend("Query", e))?;
             for item in out.items.unwrap_or_default() {
-                match item.get("entity_type").and_then(|v| v.as_s().ok()).map(String::as_str) {
-                    Some(OrderItem::TYPE) => found = Some(Order::try_from(serde_dynamo::from_item::<_, OrderItem>(item)?)?),
-                    Some(HistoryItem::TYPE) => history.push(serde_dynamo::from_item::<_, HistoryItem>(item)?.entry),
-                    Some(ExceptionItem::TYPE) => exceptions.push(serde_dynamo::from_item::<_, ExceptionItem>(item)?.exception),
+                match item
+                    .get("entity_type")
+                    .and_then(|v| v.as_s().ok())
+                    .map(String::as_str)
+                {
+                    Some(OrderItem::TYPE) => {
+                        found = Some(Order::try_from(serde_dynamo::from_item::<_, OrderItem>(
+                            item,
+                        )?)?)
+                    }
+                    Some(HistoryItem::TYPE) => {
+                        history.push(serde_dynamo::from_item::<_, HistoryItem>(item)?.entry)
+                    }
+                    Some(ExceptionItem::TYPE) => exceptions
+                        .push(serde_dynamo::from_item::<_, ExceptionItem>(item)?.exception),
                     _ => {}
                 }
             }
@@ -150,12 +191,25 @@ impl Store {
             }
         }
         let order = found.ok_or(StoreError::NotFound)?;
-        Ok(OrderDetail { order, history, exceptions })
+        Ok(OrderDetail {
+            order,
+            history,
+            exceptions,
+        })
     }
 
     /// Saves an edit of an order (status unchanged) with its event.
-    pub async fn update_order(&self, tenant: &TenantId, updated: &Order, expected_version: u64, event: &NewEvent) -> Result<(), OrderWriteError> {
-        let tx = vec![self.order_guarded_tx(tenant, updated, expected_version, updated.status)?, self.event_tx(tenant, event)?];
+    pub async fn update_order(
+        &self,
+        tenant: &TenantId,
+        updated: &Order,
+        expected_version: u64,
+        event: &NewEvent,
+    ) -> Result<(), OrderWriteError> {
+        let tx = vec![
+            self.order_guarded_tx(tenant, updated, expected_version, updated.status)?,
+            self.event_tx(tenant, event)?,
+        ];
         match self.transact(tx).await {
             Ok(()) => Ok(()),
             Err(TxError::Cancelled(_)) => Err(OrderWriteError::Stale),
@@ -164,11 +218,21 @@ impl Store {
     }
 
     /// The order with this reference code, if any.
-    pub async fn find_order_by_reference(&self, tenant: &TenantId, code: &ReferenceCode) -> Result<Option<Order>, StoreError> {
-        let Some(marker) = self.get::<crate::items::MarkerItem>(&keys::reference_marker(tenant, code)).await? else {
+    pub async fn find_order_by_reference(
+        &self,
+        tenant: &TenantId,
+        code: &ReferenceCode,
+    ) -> Result<Option<Order>, StoreError> {
+        let Some(marker) = self
+            .get::<crate::items::MarkerItem>(&keys::reference_marker(tenant, code))
+            .await?
+        else {
             return Ok(None);
         };
-        match self.get_order(tenant, &OrderId::from_stored(marker.owner_id)).await {
+        match self
+            .get_order(tenant, &OrderId::from_stored(marker.owner_id))
+            .await
+        {
             Ok(o) => Ok(Some(o)),
             Err(StoreError::NotFound) => Ok(None),
             Err(e) => Err(e),
@@ -178,10 +242,26 @@ impl Store {
     /// A page of orders, newest first, through GSI1 (all) or GSI2 (one status), narrowed by
     /// the creation-time range in the key condition and by route, driver and search in a
     /// filter. Filtered pages may hold fewer than `limit` items; follow `next_cursor`.
-    pub async fn list_orders(&self, tenant: &TenantId, filter: &OrderFilter, cursor: Option<&str>, limit: i32) -> Result<Page<Order>, StoreError> {
+    pub async fn list_orders(
+        &self,
+        tenant: &TenantId,
+        filter: &OrderFilter,
+        cursor: Option<&str>,
+        limit: i32,
+    ) -> Result<Page<Order>, StoreError> {
         let (index, pk_attr, sk_attr, pk) = match filter.status {
-            Some(st) => (keys::GSI2, keys::GSI2PK, keys::GSI2SK, keys::gsi2_orders_by_status(tenant, st)),
-            None => (keys::GSI1, keys::GSI1PK, keys::GSI1SK, keys::gsi1_orders(tenant)),
+            Some(st) => (
+                keys::GSI2,
+                keys::GSI2PK,
+                keys::GSI2SK,
+                keys::gsi2_orders_by_status(tenant, st),
+            ),
+            None => (
+                keys::GSI1,
+                keys::GSI1PK,
+                keys::GSI1SK,
+                keys::gsi1_orders(tenant),
+            ),
         };
         let (lo, hi) = ulid_bounds(filter.created_from, filter.created_to);
         let mut filters = Vec::new();
@@ -202,7 +282,11 @@ impl Store {
             Some(c) => {
                 let key = cursor::decode(c, pk_attr, &pk, sk_attr, None)?;
                 // A cursor from another date range cannot continue this one.
-                let sk = key.get(sk_attr).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
+                let sk = key
+                    .get(sk_attr)
+                    .and_then(|v| v.as_s().ok())
+                    .cloned()
+                    .unwrap_or_default();
                 if sk < lo || sk > hi {
                     return Err(StoreError::BadCursor);
                 }
@@ -218,7 +302,9 @@ impl Store {
                 .query()
                 .table_name(&self.table)
                 .index_name(index)
-                .key_condition_expression(format!("{pk_attr} = :pk AND {sk_attr} BETWEEN :lo AND :hi"))
+                .key_condition_expression(format!(
+                    "{pk_attr} = :pk AND {sk_attr} BETWEEN :lo AND :hi"
+                ))
                 .scan_index_forward(false)
                 .limit(limit - items.len() as i32)
                 .set_exclusive_start_key(start.take());
@@ -228,9 +314,14 @@ impl Store {
             if !filters.is_empty() {
                 q = q.filter_expression(filters.join(" AND "));
             }
-            let out = q.send().await.map_err(|e| crate::error::query_failed(e, cursor.is_some()))?;
+            let out = q
+                .send()
+                .await
+                .map_err(|e| crate::error::query_failed(e, cursor.is_some()))?;
             for item in out.items.unwrap_or_default() {
-                items.push(Order::try_from(serde_dynamo::from_item::<_, OrderItem>(item)?)?);
+                items.push(Order::try_from(serde_dynamo::from_item::<_, OrderItem>(
+                    item,
+                )?)?);
             }
             pages += 1;
             start = out.last_evaluated_key;
@@ -238,13 +329,21 @@ impl Store {
                 break;
             }
         }
-        Ok(Page { items, next_cursor: start.as_ref().and_then(cursor::encode) })
+        Ok(Page {
+            items,
+            next_cursor: start.as_ref().and_then(cursor::encode),
+        })
     }
 
     // ------------------------------------------------------------------ exceptions
 
     /// Raises an exception on an existing order, with its event.
-    pub async fn create_exception(&self, tenant: &TenantId, e: &OrderException, event: &NewEvent) -> Result<(), OrderWriteError> {
+    pub async fn create_exception(
+        &self,
+        tenant: &TenantId,
+        e: &OrderException,
+        event: &NewEvent,
+    ) -> Result<(), OrderWriteError> {
         let tx = vec![
             self.order_exists_tx(tenant, &e.order_id)?,
             self.put_new(Self::to_item(&ExceptionItem::new(tenant, e))?)?,
@@ -258,7 +357,11 @@ impl Store {
     }
 
     /// Finds an exception by id (GSI1), then reads it consistently from the table.
-    pub async fn get_exception(&self, tenant: &TenantId, id: &ExceptionId) -> Result<OrderException, StoreError> {
+    pub async fn get_exception(
+        &self,
+        tenant: &TenantId,
+        id: &ExceptionId,
+    ) -> Result<OrderException, StoreError> {
         let out = self
             .client
             .query()
@@ -270,7 +373,12 @@ impl Store {
             .send()
             .await
             .map_err(|e| StoreError::backend("Query", e))?;
-        let item = out.items.unwrap_or_default().into_iter().next().ok_or(StoreError::NotFound)?;
+        let item = out
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .next()
+            .ok_or(StoreError::NotFound)?;
         let found: ExceptionItem = serde_dynamo::from_item(item)?;
         let fresh: ExceptionItem = self
             .get(&keys::exception(tenant, &found.exception.order_id, id))
@@ -280,9 +388,18 @@ impl Store {
     }
 
     /// Saves an exception's move (guarded by its version) with its event.
-    pub async fn update_exception(&self, tenant: &TenantId, updated: &OrderException, expected_version: u64, event: &NewEvent) -> Result<(), OrderWriteError> {
+    pub async fn update_exception(
+        &self,
+        tenant: &TenantId,
+        updated: &OrderException,
+        expected_version: u64,
+        event: &NewEvent,
+    ) -> Result<(), OrderWriteError> {
         let tx = vec![
-            self.put_versioned(Self::to_item(&ExceptionItem::new(tenant, updated))?, expected_version)?,
+            self.put_versioned(
+                Self::to_item(&ExceptionItem::new(tenant, updated))?,
+                expected_version,
+            )?,
             self.event_tx(tenant, event)?,
         ];
         match self.transact(tx).await {
@@ -311,10 +428,28 @@ impl Store {
                     filters.push("#status = :status");
                     values.push((":status", s(st.as_str())));
                 }
-                (None, keys::PK, keys::SK, keys::order_pk(tenant, o), Some(keys::EXCEPTION_PREFIX))
+                (
+                    None,
+                    keys::PK,
+                    keys::SK,
+                    keys::order_pk(tenant, o),
+                    Some(keys::EXCEPTION_PREFIX),
+                )
             }
-            (None, Some(st)) => (Some(keys::GSI2), keys::GSI2PK, keys::GSI2SK, keys::gsi2_exceptions_by_status(tenant, st), None),
-            (None, None) => (Some(keys::GSI1), keys::GSI1PK, keys::GSI1SK, keys::gsi1_exceptions(tenant), None),
+            (None, Some(st)) => (
+                Some(keys::GSI2),
+                keys::GSI2PK,
+                keys::GSI2SK,
+                keys::gsi2_exceptions_by_status(tenant, st),
+                None,
+            ),
+            (None, None) => (
+                Some(keys::GSI1),
+                keys::GSI1PK,
+                keys::GSI1SK,
+                keys::gsi1_exceptions(tenant),
+                None,
+            ),
         };
         if let Some(t) = exception_type {
             filters.push("exception_type = :type");
@@ -353,7 +488,10 @@ impl Store {
                     q = q.expression_attribute_names("#status", "status");
                 }
             }
-            let out = q.send().await.map_err(|e| crate::error::query_failed(e, cursor.is_some()))?;
+            let out = q
+                .send()
+                .await
+                .map_err(|e| crate::error::query_failed(e, cursor.is_some()))?;
             for item in out.items.unwrap_or_default() {
                 items.push(serde_dynamo::from_item::<_, ExceptionItem>(item)?.exception);
             }
@@ -363,27 +501,10 @@ impl Store {
                 break;
             }
         }
-        Ok(Page { items, next_cursor: start.as_ref().and_then(cursor::encode) })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ulid_bounds_bracket_ids_created_in_the_range() {
-        let from = time::macros::datetime!(2026-11-20 00:00 UTC);
-        let to = time::macros::datetime!(2026-11-21 00:00 UTC);
-        let (lo, hi) = ulid_bounds(Some(from), Some(to));
-        let inside = ulid::Ulid::from_parts((time::macros::datetime!(2026-11-20 12:00 UTC).unix_timestamp() * 1000) as u64, 42).to_string();
-        let before = ulid::Ulid::from_parts((time::macros::datetime!(2026-11-19 23:59 UTC).unix_timestamp() * 1000) as u64, u128::MAX >> 48).to_string();
-        let after = ulid::Ulid::from_parts((time::macros::datetime!(2026-11-21 00:00:01 UTC).unix_timestamp() * 1000) as u64, 0).to_string();
-        assert!(lo <= inside && inside <= hi);
-        assert!(before < lo);
-        assert!(after > hi);
-        let (lo, hi) = ulid_bounds(None, None);
-        assert!(lo < inside && inside < hi);
+        Ok(Page {
+            items,
+            next_cursor: start.as_ref().and_then(cursor::encode),
+        })
     }
 }
 
@@ -391,7 +512,11 @@ impl Store {
     /// A tenant's orders that are under way (ASSIGNED, PICKED_UP, IN_TRANSIT), via GSI2.
     pub async fn active_orders(&self, tenant: &TenantId) -> Result<Vec<Order>, StoreError> {
         let mut out = Vec::new();
-        for status in [OrderStatus::Assigned, OrderStatus::PickedUp, OrderStatus::InTransit] {
+        for status in [
+            OrderStatus::Assigned,
+            OrderStatus::PickedUp,
+            OrderStatus::InTransit,
+        ] {
             let mut start = None;
             loop {
                 let page = self
@@ -400,13 +525,18 @@ impl Store {
                     .table_name(&self.table)
                     .index_name(keys::GSI2)
                     .key_condition_expression("GSI2PK = :pk")
-                    .expression_attribute_values(":pk", s(keys::gsi2_orders_by_status(tenant, status)))
+                    .expression_attribute_values(
+                        ":pk",
+                        s(keys::gsi2_orders_by_status(tenant, status)),
+                    )
                     .set_exclusive_start_key(start)
                     .send()
                     .await
                     .map_err(|e| StoreError::backend("Query", e))?;
                 for item in page.items.unwrap_or_default() {
-                    out.push(Order::try_from(serde_dynamo::from_item::<_, OrderItem>(item)?)?);
+                    out.push(Order::try_from(serde_dynamo::from_item::<_, OrderItem>(
+                        item,
+                    )?)?);
                 }
                 start = page.last_evaluated_key;
                 if start.is_none() {
@@ -419,8 +549,18 @@ impl Store {
 
     /// Raises the order's one DELAY exception: the delay flag (only if absent), the exception
     /// and its event in one transaction. `Ok(false)` when the order already has one.
-    pub async fn raise_delay(&self, tenant: &TenantId, e: &OrderException, event: &NewEvent) -> Result<bool, StoreError> {
-        let flag = crate::items::MarkerItem::new(keys::delay_flag(tenant, &e.order_id), tenant, e.id.as_str(), e.created_at);
+    pub async fn raise_delay(
+        &self,
+        tenant: &TenantId,
+        e: &OrderException,
+        event: &NewEvent,
+    ) -> Result<bool, StoreError> {
+        let flag = crate::items::MarkerItem::new(
+            keys::delay_flag(tenant, &e.order_id),
+            tenant,
+            e.id.as_str(),
+            e.created_at,
+        );
         let tx = vec![
             self.put_new(Self::to_item(&flag)?)?,
             self.put_new(Self::to_item(&ExceptionItem::new(tenant, e))?)?,
@@ -428,9 +568,48 @@ impl Store {
         ];
         match self.transact(tx).await {
             Ok(()) => Ok(true),
-            Err(TxError::Cancelled(codes)) if codes.first().map(String::as_str) == Some("ConditionalCheckFailed") => Ok(false),
-            Err(TxError::Cancelled(codes)) => Err(StoreError::Backend { operation: "TransactWriteItems", message: format!("{codes:?}") }),
+            Err(TxError::Cancelled(codes))
+                if codes.first().map(String::as_str) == Some("ConditionalCheckFailed") =>
+            {
+                Ok(false)
+            }
+            Err(TxError::Cancelled(codes)) => Err(StoreError::Backend {
+                operation: "TransactWriteItems",
+                message: format!("{codes:?}"),
+            }),
             Err(TxError::Store(e)) => Err(e),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ulid_bounds_bracket_ids_created_in_the_range() {
+        let from = time::macros::datetime!(2026-11-20 00:00 UTC);
+        let to = time::macros::datetime!(2026-11-21 00:00 UTC);
+        let (lo, hi) = ulid_bounds(Some(from), Some(to));
+        let inside = ulid::Ulid::from_parts(
+            (time::macros::datetime!(2026-11-20 12:00 UTC).unix_timestamp() * 1000) as u64,
+            42,
+        )
+        .to_string();
+        let before = ulid::Ulid::from_parts(
+            (time::macros::datetime!(2026-11-19 23:59 UTC).unix_timestamp() * 1000) as u64,
+            u128::MAX >> 48,
+        )
+        .to_string();
+        let after = ulid::Ulid::from_parts(
+            (time::macros::datetime!(2026-11-21 00:00:01 UTC).unix_timestamp() * 1000) as u64,
+            0,
+        )
+        .to_string();
+        assert!(lo <= inside && inside <= hi);
+        assert!(before < lo);
+        assert!(after > hi);
+        let (lo, hi) = ulid_bounds(None, None);
+        assert!(lo < inside && inside < hi);
     }
 }

@@ -11,7 +11,12 @@ use crate::{Store, StoreError, keys};
 impl Store {
     /// PENDING -> PROCESSED, leaving the pending index. Idempotent: an event already marked
     /// (by a concurrent relay or sweeper) is left alone.
-    pub async fn mark_event_processed(&self, tenant: &TenantId, event: &EventId, now: OffsetDateTime) -> Result<(), StoreError> {
+    pub async fn mark_event_processed(
+        &self,
+        tenant: &TenantId,
+        event: &EventId,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
         let r = self
             .client
             .update_item()
@@ -35,7 +40,14 @@ impl Store {
 
     /// A failed publish: one more retry counted, due again at `next_attempt_at` (still PENDING,
     /// so the sweeper finds it then).
-    pub async fn reschedule_event(&self, tenant: &TenantId, event: &EventId, next_attempt_at: OffsetDateTime, error: &str, now: OffsetDateTime) -> Result<(), StoreError> {
+    pub async fn reschedule_event(
+        &self,
+        tenant: &TenantId,
+        event: &EventId,
+        next_attempt_at: OffsetDateTime,
+        error: &str,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
         let shard = keys::gsi2_outbox_pending(event);
         self.client
             .update_item()
@@ -61,7 +73,11 @@ impl Store {
     }
 
     /// PENDING events due at or before `due_by`, across every tenant (all outbox shards).
-    pub async fn due_events(&self, due_by: OffsetDateTime, limit: i32) -> Result<Vec<EventItem>, StoreError> {
+    pub async fn due_events(
+        &self,
+        due_by: OffsetDateTime,
+        limit: i32,
+    ) -> Result<Vec<EventItem>, StoreError> {
         let mut out = Vec::new();
         for shard in 0..keys::OUTBOX_SHARDS {
             let page = self

@@ -44,18 +44,26 @@ impl Store {
             updated_at: now,
             version: 1,
         };
-        self.transact_one(self.put_new(Self::to_item(&item)?)?).await
+        self.transact_one(self.put_new(Self::to_item(&item)?)?)
+            .await
     }
 
-    pub async fn get_token_family(&self, tenant: &TenantId, family: &TokenFamilyId) -> Result<Option<TokenFamily>, StoreError> {
-        Ok(self.get::<TokenFamilyItem>(&keys::token_family(tenant, family)).await?.map(|i| TokenFamily {
-            family_id: TokenFamilyId::from_stored(i.family_id),
-            user_id: UserId::from_stored(i.user_id),
-            current_token_id: TokenId::from_stored(i.current_token_id),
-            revoked: i.revoked,
-            expires_at: i.expires_at,
-            created_at: i.created_at,
-        }))
+    pub async fn get_token_family(
+        &self,
+        tenant: &TenantId,
+        family: &TokenFamilyId,
+    ) -> Result<Option<TokenFamily>, StoreError> {
+        Ok(self
+            .get::<TokenFamilyItem>(&keys::token_family(tenant, family))
+            .await?
+            .map(|i| TokenFamily {
+                family_id: TokenFamilyId::from_stored(i.family_id),
+                user_id: UserId::from_stored(i.user_id),
+                current_token_id: TokenId::from_stored(i.current_token_id),
+                revoked: i.revoked,
+                expires_at: i.expires_at,
+                created_at: i.created_at,
+            }))
     }
 
     /// Moves the family from `presented` to `next`, only if `presented` is still current and

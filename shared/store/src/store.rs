@@ -61,7 +61,10 @@ pub(crate) fn n(v: impl ToString) -> AttributeValue {
 
 impl Store {
     pub fn new(client: Client, table: impl Into<String>) -> Self {
-        Self { client, table: table.into() }
+        Self {
+            client,
+            table: table.into(),
+        }
     }
 
     /// Builds the client from the environment (region, credentials, and the endpoint from
@@ -90,7 +93,10 @@ impl Store {
             .map_err(|e| StoreError::backend("DescribeTable", e))?;
         match out.table().and_then(|t| t.table_status()) {
             Some(aws_sdk_dynamodb::types::TableStatus::Active) => Ok(()),
-            other => Err(StoreError::Backend { operation: "DescribeTable", message: format!("table status {other:?}") }),
+            other => Err(StoreError::Backend {
+                operation: "DescribeTable",
+                message: format!("table status {other:?}"),
+            }),
         }
     }
 
@@ -98,7 +104,10 @@ impl Store {
         Ok(serde_dynamo::to_item(value)?)
     }
 
-    pub(crate) async fn get<T: DeserializeOwned>(&self, key: &Key) -> Result<Option<T>, StoreError> {
+    pub(crate) async fn get<T: DeserializeOwned>(
+        &self,
+        key: &Key,
+    ) -> Result<Option<T>, StoreError> {
         let out = self
             .client
             .get_item()
@@ -157,18 +166,36 @@ impl Store {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let result = match self.client.transact_write_items().set_transact_items(Some(items.clone())).send().await {
+            let result = match self
+                .client
+                .transact_write_items()
+                .set_transact_items(Some(items.clone()))
+                .send()
+                .await
+            {
                 Ok(_) => Ok(()),
                 Err(SdkError::ServiceError(e)) => match e.into_err() {
-                    TransactWriteItemsError::TransactionCanceledException(c) => Err(TxError::Cancelled(
-                        c.cancellation_reasons().iter().map(|r| r.code().unwrap_or("None").to_string()).collect(),
-                    )),
-                    other => Err(TxError::Store(StoreError::backend("TransactWriteItems", other))),
+                    TransactWriteItemsError::TransactionCanceledException(c) => {
+                        Err(TxError::Cancelled(
+                            c.cancellation_reasons()
+                                .iter()
+                                .map(|r| r.code().unwrap_or("None").to_string())
+                                .collect(),
+                        ))
+                    }
+                    other => Err(TxError::Store(StoreError::backend(
+                        "TransactWriteItems",
+                        other,
+                    ))),
                 },
                 Err(e) => Err(TxError::Store(StoreError::backend("TransactWriteItems", e))),
             };
             match result {
-                Err(TxError::Cancelled(codes)) if attempt == 1 && codes.iter().any(|c| c == "TransactionConflict") && !codes.iter().any(|c| c == "ConditionalCheckFailed") => {
+                Err(TxError::Cancelled(codes))
+                    if attempt == 1
+                        && codes.iter().any(|c| c == "TransactionConflict")
+                        && !codes.iter().any(|c| c == "ConditionalCheckFailed") =>
+                {
                     tokio::time::sleep(std::time::Duration::from_millis(25)).await;
                 }
                 other => return other,
@@ -189,7 +216,11 @@ impl Store {
     }
 
     /// A put that replaces an item only while it is still at `expected_version`.
-    pub(crate) fn put_versioned(&self, item: Item, expected_version: u64) -> Result<TransactWriteItem, StoreError> {
+    pub(crate) fn put_versioned(
+        &self,
+        item: Item,
+        expected_version: u64,
+    ) -> Result<TransactWriteItem, StoreError> {
         let put = Put::builder()
             .table_name(&self.table)
             .set_item(Some(item))
@@ -230,7 +261,9 @@ impl Store {
         for (k, v) in values {
             b = b.expression_attribute_values(k, v);
         }
-        let u = b.build().map_err(|e| StoreError::backend("build Update", e))?;
+        let u = b
+            .build()
+            .map_err(|e| StoreError::backend("build Update", e))?;
         Ok(TransactWriteItem::builder().update(u).build())
     }
 

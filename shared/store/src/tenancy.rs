@@ -26,9 +26,17 @@ pub struct UserChanges {
 impl Store {
     /// Creates a tenant and its first OPS_ADMIN in one transaction, with the slug and email
     /// markers that keep both globally unique.
-    pub async fn register_tenant(&self, tenant: &Tenant, admin: &User, password_hash: String) -> Result<(), StoreError> {
+    pub async fn register_tenant(
+        &self,
+        tenant: &Tenant,
+        admin: &User,
+        password_hash: String,
+    ) -> Result<(), StoreError> {
         let tx = vec![
-            self.put_new(Self::to_item(&TenantItem::new(keys::tenant(&tenant.id), tenant))?)?,
+            self.put_new(Self::to_item(&TenantItem::new(
+                keys::tenant(&tenant.id),
+                tenant,
+            ))?)?,
             self.put_new(Self::to_item(&MarkerItem::new(
                 keys::slug_marker(&tenant.slug),
                 &tenant.id,
@@ -41,7 +49,11 @@ impl Store {
                 admin.id.as_str(),
                 admin.created_at,
             ))?)?,
-            self.put_new(Self::to_item(&UserItem::new(keys::user(&tenant.id, &admin.id), admin, password_hash))?)?,
+            self.put_new(Self::to_item(&UserItem::new(
+                keys::user(&tenant.id, &admin.id),
+                admin,
+                password_hash,
+            ))?)?,
         ];
         match self.transact(tx).await {
             Ok(()) => Ok(()),
@@ -50,7 +62,10 @@ impl Store {
     }
 
     pub async fn get_tenant(&self, tenant: &TenantId) -> Result<Tenant, StoreError> {
-        let item: TenantItem = self.get(&keys::tenant(tenant)).await?.ok_or(StoreError::NotFound)?;
+        let item: TenantItem = self
+            .get(&keys::tenant(tenant))
+            .await?
+            .ok_or(StoreError::NotFound)?;
         item.try_into()
     }
 
@@ -65,18 +80,35 @@ impl Store {
             return Ok(None);
         };
         let password_hash = item.password_hash.clone();
-        Ok(Some(LoginRecord { user: item.try_into()?, password_hash }))
+        Ok(Some(LoginRecord {
+            user: item.try_into()?,
+            password_hash,
+        }))
     }
 
     pub async fn get_user(&self, tenant: &TenantId, user: &UserId) -> Result<User, StoreError> {
-        let item: UserItem = self.get(&keys::user(tenant, user)).await?.ok_or(StoreError::NotFound)?;
+        let item: UserItem = self
+            .get(&keys::user(tenant, user))
+            .await?
+            .ok_or(StoreError::NotFound)?;
         item.try_into()
     }
 
-    pub async fn list_users(&self, tenant: &TenantId, cursor: Option<&str>, limit: i32) -> Result<Page<User>, StoreError> {
-        let page = self.query_prefix::<UserItem>(&keys::tenant_pk(tenant), keys::USER_PREFIX, cursor, limit).await?;
+    pub async fn list_users(
+        &self,
+        tenant: &TenantId,
+        cursor: Option<&str>,
+        limit: i32,
+    ) -> Result<Page<User>, StoreError> {
+        let page = self
+            .query_prefix::<UserItem>(&keys::tenant_pk(tenant), keys::USER_PREFIX, cursor, limit)
+            .await?;
         Ok(Page {
-            items: page.items.into_iter().map(User::try_from).collect::<Result<_, _>>()?,
+            items: page
+                .items
+                .into_iter()
+                .map(User::try_from)
+                .collect::<Result<_, _>>()?,
             next_cursor: page.next_cursor,
         })
     }
@@ -90,9 +122,15 @@ impl Store {
                 user.id.as_str(),
                 user.created_at,
             ))?)?,
-            self.put_new(Self::to_item(&UserItem::new(keys::user(&user.tenant_id, &user.id), user, password_hash))?)?,
+            self.put_new(Self::to_item(&UserItem::new(
+                keys::user(&user.tenant_id, &user.id),
+                user,
+                password_hash,
+            ))?)?,
         ];
-        self.transact(tx).await.map_err(|e| map_unique(e, &[(0, "email")]))
+        self.transact(tx)
+            .await
+            .map_err(|e| map_unique(e, &[(0, "email")]))
     }
 
     /// Applies `changes` if the user is still at `expected_version`; returns the new user.
@@ -141,7 +179,13 @@ impl Store {
         if changes.role.is_some() {
             names.push(("#role", "role"));
         }
-        self.update(&keys::user(tenant, user), &expr, "attribute_exists(#pk) AND version = :expected", &names, values)
+        self.update(
+            &keys::user(tenant, user),
+            &expr,
+            "attribute_exists(#pk) AND version = :expected",
+            &names,
+            values,
+        )
     }
 }
 

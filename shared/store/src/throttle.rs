@@ -17,7 +17,10 @@ pub struct ThrottleDecision {
 }
 
 impl ThrottleDecision {
-    const ALLOW: Self = Self { allowed: true, retry_after_secs: 0 };
+    const ALLOW: Self = Self {
+        allowed: true,
+        retry_after_secs: 0,
+    };
 }
 
 /// The limits of one throttle.
@@ -32,17 +35,27 @@ pub struct ThrottleRule {
 
 impl Store {
     /// Is `key` blocked at `now` (epoch seconds)?
-    pub async fn throttle_status(&self, key: &Key, now: i64) -> Result<ThrottleDecision, StoreError> {
+    pub async fn throttle_status(
+        &self,
+        key: &Key,
+        now: i64,
+    ) -> Result<ThrottleDecision, StoreError> {
         Ok(match self.get::<ThrottleItem>(key).await? {
-            Some(t) if t.blocked_until > now => {
-                ThrottleDecision { allowed: false, retry_after_secs: (t.blocked_until - now) as u64 }
-            }
+            Some(t) if t.blocked_until > now => ThrottleDecision {
+                allowed: false,
+                retry_after_secs: (t.blocked_until - now) as u64,
+            },
             _ => ThrottleDecision::ALLOW,
         })
     }
 
     /// Counts one hit against `key` and reports whether it is now over the rule's limit.
-    pub async fn throttle_hit(&self, key: &Key, rule: ThrottleRule, now: i64) -> Result<ThrottleDecision, StoreError> {
+    pub async fn throttle_hit(
+        &self,
+        key: &Key,
+        rule: ThrottleRule,
+        now: i64,
+    ) -> Result<ThrottleDecision, StoreError> {
         let ttl = now + rule.window_secs.max(rule.block_secs) + 60;
         // Count within the current window; when the window has passed, start a new one.
         let result = self
@@ -69,10 +82,18 @@ impl Store {
             .await;
         let item: ThrottleItem = match result {
             Ok(out) => serde_dynamo::from_item(out.attributes.unwrap_or_default())?,
-            Err(e) if matches!(e.as_service_error(), Some(UpdateItemError::ConditionalCheckFailedException(_))) => {
+            Err(e)
+                if matches!(
+                    e.as_service_error(),
+                    Some(UpdateItemError::ConditionalCheckFailedException(_))
+                ) =>
+            {
                 // The window is over: start a fresh one (keeping a block that still runs).
                 let previous = self.get::<ThrottleItem>(key).await?;
-                let blocked_until = previous.map(|p| p.blocked_until).filter(|b| *b > now).unwrap_or(0);
+                let blocked_until = previous
+                    .map(|p| p.blocked_until)
+                    .filter(|b| *b > now)
+                    .unwrap_or(0);
                 let fresh = ThrottleItem {
                     pk: key.pk.clone(),
                     sk: key.sk.clone(),
@@ -94,7 +115,10 @@ impl Store {
             Err(e) => return Err(StoreError::backend("UpdateItem", e)),
         };
         if item.blocked_until > now {
-            return Ok(ThrottleDecision { allowed: false, retry_after_secs: (item.blocked_until - now) as u64 });
+            return Ok(ThrottleDecision {
+                allowed: false,
+                retry_after_secs: (item.blocked_until - now) as u64,
+            });
         }
         if item.count >= rule.limit {
             let until = now + rule.block_secs;
@@ -109,7 +133,10 @@ impl Store {
                 .send()
                 .await
                 .map_err(|e| StoreError::backend("UpdateItem", e))?;
-            return Ok(ThrottleDecision { allowed: false, retry_after_secs: rule.block_secs as u64 });
+            return Ok(ThrottleDecision {
+                allowed: false,
+                retry_after_secs: rule.block_secs as u64,
+            });
         }
         Ok(ThrottleDecision::ALLOW)
     }

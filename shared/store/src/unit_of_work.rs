@@ -38,7 +38,12 @@ impl From<StoreError> for CommitError {
 
 impl<'a> UnitOfWork<'a> {
     pub fn new(store: &'a Store, tenant: &TenantId) -> Self {
-        Self { store, tenant: tenant.clone(), items: Vec::new(), labels: Vec::new() }
+        Self {
+            store,
+            tenant: tenant.clone(),
+            items: Vec::new(),
+            labels: Vec::new(),
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -55,8 +60,15 @@ impl<'a> UnitOfWork<'a> {
     }
 
     /// The order's new state, only if it is still at `expected_version` and `expected_status`.
-    pub fn order(&mut self, order: &Order, expected_version: u64, expected_status: OrderStatus) -> Result<(), StoreError> {
-        let item = self.store.order_guarded_tx(&self.tenant, order, expected_version, expected_status)?;
+    pub fn order(
+        &mut self,
+        order: &Order,
+        expected_version: u64,
+        expected_status: OrderStatus,
+    ) -> Result<(), StoreError> {
+        let item =
+            self.store
+                .order_guarded_tx(&self.tenant, order, expected_version, expected_status)?;
         self.push(format!("order:{}", order.id), item);
         Ok(())
     }
@@ -74,14 +86,19 @@ impl<'a> UnitOfWork<'a> {
     }
 
     pub fn new_route(&mut self, route: &Route) -> Result<(), StoreError> {
-        let item = self.store.put_new(Store::to_item(&RouteItem::new(&self.tenant, route))?)?;
+        let item = self
+            .store
+            .put_new(Store::to_item(&RouteItem::new(&self.tenant, route))?)?;
         self.push(format!("route:{}", route.id), item);
         Ok(())
     }
 
     /// The route's new state, only if it is still at `expected_version`.
     pub fn route(&mut self, route: &Route, expected_version: u64) -> Result<(), StoreError> {
-        let item = self.store.put_versioned(Store::to_item(&RouteItem::new(&self.tenant, route))?, expected_version)?;
+        let item = self.store.put_versioned(
+            Store::to_item(&RouteItem::new(&self.tenant, route))?,
+            expected_version,
+        )?;
         self.push(format!("route:{}", route.id), item);
         Ok(())
     }
@@ -89,7 +106,12 @@ impl<'a> UnitOfWork<'a> {
     /// Claims the driver's day (one route per driver per date).
     pub fn claim_driver_day(&mut self, route: &Route) -> Result<(), StoreError> {
         let date = RouteItem::date_key(route);
-        let marker = MarkerItem::new(keys::driver_day_marker(&self.tenant, &route.driver_id, &date), &self.tenant, route.id.as_str(), route.created_at);
+        let marker = MarkerItem::new(
+            keys::driver_day_marker(&self.tenant, &route.driver_id, &date),
+            &self.tenant,
+            route.id.as_str(),
+            route.created_at,
+        );
         let item = self.store.put_new(Store::to_item(&marker)?)?;
         self.push("driver_day".into(), item);
         Ok(())
@@ -97,7 +119,11 @@ impl<'a> UnitOfWork<'a> {
 
     pub fn release_driver_day(&mut self, route: &Route) -> Result<(), StoreError> {
         let date = RouteItem::date_key(route);
-        let item = self.store.delete(&keys::driver_day_marker(&self.tenant, &route.driver_id, &date))?;
+        let item = self.store.delete(&keys::driver_day_marker(
+            &self.tenant,
+            &route.driver_id,
+            &date,
+        ))?;
         self.push("release_driver_day".into(), item);
         Ok(())
     }
@@ -107,22 +133,36 @@ impl<'a> UnitOfWork<'a> {
             .table_name(self.store.table())
             .set_key(Some(key_map(&key)))
             .condition_expression("is_active = :yes AND version = :v")
-            .expression_attribute_values(":yes", aws_sdk_dynamodb::types::AttributeValue::Bool(true))
+            .expression_attribute_values(
+                ":yes",
+                aws_sdk_dynamodb::types::AttributeValue::Bool(true),
+            )
             .expression_attribute_values(":v", n(version))
             .build()
             .map_err(|e| StoreError::backend("build ConditionCheck", e))?;
-        self.push(label.to_string(), TransactWriteItem::builder().condition_check(c).build());
+        self.push(
+            label.to_string(),
+            TransactWriteItem::builder().condition_check(c).build(),
+        );
         Ok(())
     }
 
     /// The driver is active and unchanged since it was read.
     pub fn driver_active(&mut self, driver: &Driver) -> Result<(), StoreError> {
-        self.check_active("driver", keys::driver(&self.tenant, &driver.id), driver.version)
+        self.check_active(
+            "driver",
+            keys::driver(&self.tenant, &driver.id),
+            driver.version,
+        )
     }
 
     /// The vehicle is active and unchanged since it was read (so its capacity still holds).
     pub fn vehicle_active(&mut self, vehicle: &Vehicle) -> Result<(), StoreError> {
-        self.check_active("vehicle", keys::vehicle(&self.tenant, &vehicle.id), vehicle.version)
+        self.check_active(
+            "vehicle",
+            keys::vehicle(&self.tenant, &vehicle.id),
+            vehicle.version,
+        )
     }
 
     pub async fn commit(self) -> Result<(), CommitError> {
@@ -142,7 +182,11 @@ impl<'a> UnitOfWork<'a> {
                     .map(|(_, l)| l)
                     .collect();
                 // No failed guard: another transaction kept colliding with this one.
-                Err(CommitError::Guards(if failed.is_empty() { vec!["transaction_conflict".into()] } else { failed }))
+                Err(CommitError::Guards(if failed.is_empty() {
+                    vec!["transaction_conflict".into()]
+                } else {
+                    failed
+                }))
             }
             Err(TxError::Store(e)) => Err(CommitError::Store(e)),
         }
@@ -151,19 +195,33 @@ impl<'a> UnitOfWork<'a> {
 
 impl Store {
     pub async fn get_route(&self, tenant: &TenantId, route: &RouteId) -> Result<Route, StoreError> {
-        let item: RouteItem = self.get(&keys::route(tenant, route)).await?.ok_or(StoreError::NotFound)?;
+        let item: RouteItem = self
+            .get(&keys::route(tenant, route))
+            .await?
+            .ok_or(StoreError::NotFound)?;
         item.try_into()
     }
 
     /// Several orders by id in one BatchGetItem (consistent reads); missing ones are absent.
-    pub async fn get_orders(&self, tenant: &TenantId, ids: &[OrderId]) -> Result<Vec<Order>, StoreError> {
+    pub async fn get_orders(
+        &self,
+        tenant: &TenantId,
+        ids: &[OrderId],
+    ) -> Result<Vec<Order>, StoreError> {
         use aws_sdk_dynamodb::types::KeysAndAttributes;
         let mut found = Vec::new();
         for chunk in ids.chunks(100) {
-            let mut pending: Vec<_> = chunk.iter().map(|id| key_map(&keys::order(tenant, id))).collect();
+            let mut pending: Vec<_> = chunk
+                .iter()
+                .map(|id| key_map(&keys::order(tenant, id)))
+                .collect();
             let mut attempts = 0;
             while !pending.is_empty() {
-                let ka = KeysAndAttributes::builder().set_keys(Some(pending.clone())).consistent_read(true).build().map_err(|e| StoreError::backend("build KeysAndAttributes", e))?;
+                let ka = KeysAndAttributes::builder()
+                    .set_keys(Some(pending.clone()))
+                    .consistent_read(true)
+                    .build()
+                    .map_err(|e| StoreError::backend("build KeysAndAttributes", e))?;
                 let out = self
                     .client
                     .batch_get_item()
@@ -171,13 +229,26 @@ impl Store {
                     .send()
                     .await
                     .map_err(|e| StoreError::backend("BatchGetItem", e))?;
-                for item in out.responses.and_then(|mut r| r.remove(&self.table)).unwrap_or_default() {
-                    found.push(Order::try_from(serde_dynamo::from_item::<_, OrderItem>(item)?)?);
+                for item in out
+                    .responses
+                    .and_then(|mut r| r.remove(&self.table))
+                    .unwrap_or_default()
+                {
+                    found.push(Order::try_from(serde_dynamo::from_item::<_, OrderItem>(
+                        item,
+                    )?)?);
                 }
-                pending = out.unprocessed_keys.and_then(|mut u| u.remove(&self.table)).map(|k| k.keys).unwrap_or_default();
+                pending = out
+                    .unprocessed_keys
+                    .and_then(|mut u| u.remove(&self.table))
+                    .map(|k| k.keys)
+                    .unwrap_or_default();
                 attempts += 1;
                 if attempts > 5 && !pending.is_empty() {
-                    return Err(StoreError::Backend { operation: "BatchGetItem", message: "unprocessed keys remain".into() });
+                    return Err(StoreError::Backend {
+                        operation: "BatchGetItem",
+                        message: "unprocessed keys remain".into(),
+                    });
                 }
             }
         }
@@ -185,6 +256,7 @@ impl Store {
     }
 
     /// Routes by date range (GSI1) or one driver's (GSI2), date order; status filtered.
+    #[allow(clippy::too_many_arguments)]
     pub async fn list_routes(
         &self,
         tenant: &TenantId,
@@ -196,15 +268,29 @@ impl Store {
         limit: i32,
     ) -> Result<crate::Page<Route>, StoreError> {
         let (index, pk_attr, sk_attr, pk) = match driver {
-            Some(d) => (keys::GSI2, keys::GSI2PK, keys::GSI2SK, keys::gsi2_driver_routes(tenant, d)),
-            None => (keys::GSI1, keys::GSI1PK, keys::GSI1SK, keys::gsi1_routes(tenant)),
+            Some(d) => (
+                keys::GSI2,
+                keys::GSI2PK,
+                keys::GSI2SK,
+                keys::gsi2_driver_routes(tenant, d),
+            ),
+            None => (
+                keys::GSI1,
+                keys::GSI1PK,
+                keys::GSI1SK,
+                keys::gsi1_routes(tenant),
+            ),
         };
         let lo = from.map(|f| format!("{f}#")).unwrap_or_else(|| "0".into());
         let hi = to.map(|t| format!("{t}#~")).unwrap_or_else(|| "~".into());
         let mut start = match cursor {
             Some(c) => {
                 let key = crate::cursor::decode(c, pk_attr, &pk, sk_attr, None)?;
-                let sk = key.get(sk_attr).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
+                let sk = key
+                    .get(sk_attr)
+                    .and_then(|v| v.as_s().ok())
+                    .cloned()
+                    .unwrap_or_default();
                 if sk < lo || sk > hi {
                     return Err(StoreError::BadCursor);
                 }
@@ -220,18 +306,28 @@ impl Store {
                 .query()
                 .table_name(&self.table)
                 .index_name(index)
-                .key_condition_expression(format!("{pk_attr} = :pk AND {sk_attr} BETWEEN :lo AND :hi"))
+                .key_condition_expression(format!(
+                    "{pk_attr} = :pk AND {sk_attr} BETWEEN :lo AND :hi"
+                ))
                 .expression_attribute_values(":pk", s(&pk))
                 .expression_attribute_values(":lo", s(&lo))
                 .expression_attribute_values(":hi", s(&hi))
                 .limit(limit - items.len() as i32)
                 .set_exclusive_start_key(start.take());
             if let Some(st) = status {
-                q = q.filter_expression("#status = :status").expression_attribute_names("#status", "status").expression_attribute_values(":status", s(st.as_str()));
+                q = q
+                    .filter_expression("#status = :status")
+                    .expression_attribute_names("#status", "status")
+                    .expression_attribute_values(":status", s(st.as_str()));
             }
-            let out = q.send().await.map_err(|e| crate::error::query_failed(e, cursor.is_some()))?;
+            let out = q
+                .send()
+                .await
+                .map_err(|e| crate::error::query_failed(e, cursor.is_some()))?;
             for item in out.items.unwrap_or_default() {
-                items.push(Route::try_from(serde_dynamo::from_item::<_, RouteItem>(item)?)?);
+                items.push(Route::try_from(serde_dynamo::from_item::<_, RouteItem>(
+                    item,
+                )?)?);
             }
             pages += 1;
             start = out.last_evaluated_key;
@@ -239,6 +335,9 @@ impl Store {
                 break;
             }
         }
-        Ok(crate::Page { items, next_cursor: start.as_ref().and_then(crate::cursor::encode) })
+        Ok(crate::Page {
+            items,
+            next_cursor: start.as_ref().and_then(crate::cursor::encode),
+        })
     }
 }

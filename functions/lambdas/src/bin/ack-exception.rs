@@ -1,4 +1,7 @@
 //! Lambda entry point of `ack-exception`; its code is functions/api/src/ack_exception.rs.
 fn main() -> Result<(), lambda_http::Error> {
-    cargoflow_functions::runtime::run_http("ack-exception", cargoflow_functions::ack_exception::handle)
+    cargoflow_functions::runtime::run_http(
+        "ack-exception",
+        cargoflow_functions::ack_exception::handle,
+    )
 }

@@ -1,4 +1,7 @@
 //! Lambda entry point of `add-route-orders`; its code is functions/api/src/add_route_orders.rs.
 fn main() -> Result<(), lambda_http::Error> {
-    cargoflow_functions::runtime::run_http("add-route-orders", cargoflow_functions::add_route_orders::handle)
+    cargoflow_functions::runtime::run_http(
+        "add-route-orders",
+        cargoflow_functions::add_route_orders::handle,
+    )
 }

@@ -1,4 +1,7 @@
 //! Lambda entry point of `cancel-order`; its code is functions/api/src/cancel_order.rs.
 fn main() -> Result<(), lambda_http::Error> {
-    cargoflow_functions::runtime::run_http("cancel-order", cargoflow_functions::cancel_order::handle)
+    cargoflow_functions::runtime::run_http(
+        "cancel-order",
+        cargoflow_functions::cancel_order::handle,
+    )
 }

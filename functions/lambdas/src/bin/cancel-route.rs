@@ -1,4 +1,7 @@
 //! Lambda entry point of `cancel-route`; its code is functions/api/src/cancel_route.rs.
 fn main() -> Result<(), lambda_http::Error> {
-    cargoflow_functions::runtime::run_http("cancel-route", cargoflow_functions::cancel_route::handle)
+    cargoflow_functions::runtime::run_http(
+        "cancel-route",
+        cargoflow_functions::cancel_route::handle,
+    )
 }

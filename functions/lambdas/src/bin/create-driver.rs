@@ -1,4 +1,7 @@
 //! Lambda entry point of `create-driver`; its code is functions/api/src/create_driver.rs.
 fn main() -> Result<(), lambda_http::Error> {
-    cargoflow_functions::runtime::run_http("create-driver", cargoflow_functions::create_driver::handle)
+    cargoflow_functions::runtime::run_http(
+        "create-driver",
+        cargoflow_functions::create_driver::handle,
+    )
 }

@@ -1,4 +1,7 @@
 //! Lambda entry point of `create-exception`; its code is functions/api/src/create_exception.rs.
 fn main() -> Result<(), lambda_http::Error> {
-    cargoflow_functions::runtime::run_http("create-exception", cargoflow_functions::create_exception::handle)
+    cargoflow_functions::runtime::run_http(
+        "create-exception",
+        cargoflow_functions::create_exception::handle,
+    )
 }

@@ -1,4 +1,7 @@
 //! Lambda entry point of `create-order`; its code is functions/api/src/create_order.rs.
 fn main() -> Result<(), lambda_http::Error> {
-    cargoflow_functions::runtime::run_http("create-order", cargoflow_functions::create_order::handle)
+    cargoflow_functions::runtime::run_http(
+        "create-order",
+        cargoflow_functions::create_order::handle,
+    )
 }

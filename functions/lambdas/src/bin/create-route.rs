@@ -1,4 +1,7 @@
 //! Lambda entry point of `create-route`; its code is functions/api/src/create_route.rs.
 fn main() -> Result<(), lambda_http::Error> {
-    cargoflow_functions::runtime::run_http("create-route", cargoflow_functions::create_route::handle)
+    cargoflow_functions::runtime::run_http(
+        "create-route",
+        cargoflow_functions::create_route::handle,
+    )
 }

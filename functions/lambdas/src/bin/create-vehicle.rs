@@ -1,4 +1,7 @@
 //! Lambda entry point of `create-vehicle`; its code is functions/api/src/create_vehicle.rs.
 fn main() -> Result<(), lambda_http::Error> {
-    cargoflow_functions::runtime::run_http("create-vehicle", cargoflow_functions::create_vehicle::handle)
+    cargoflow_functions::runtime::run_http(
+        "create-vehicle",
+        cargoflow_functions::create_vehicle::handle,
+    )
 }

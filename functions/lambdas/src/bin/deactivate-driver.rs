@@ -1,4 +1,7 @@
 //! Lambda entry point of `deactivate-driver`; its code is functions/api/src/deactivate_driver.rs.
 fn main() -> Result<(), lambda_http::Error> {
-    cargoflow_functions::runtime::run_http("deactivate-driver", cargoflow_functions::deactivate_driver::handle)
+    cargoflow_functions::runtime::run_http(
+        "deactivate-driver",
+        cargoflow_functions::deactivate_driver::handle,
+    )
 }

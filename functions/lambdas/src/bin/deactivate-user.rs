@@ -1,4 +1,7 @@
 //! Lambda entry point of `deactivate-user`; its code is functions/api/src/deactivate_user.rs.
 fn main() -> Result<(), lambda_http::Error> {
-    cargoflow_functions::runtime::run_http("deactivate-user", cargoflow_functions::deactivate_user::handle)
+    cargoflow_functions::runtime::run_http(
+        "deactivate-user",
+        cargoflow_functions::deactivate_user::handle,
+    )
 }

@@ -1,4 +1,7 @@
 //! Lambda entry point of `deactivate-vehicle`; its code is functions/api/src/deactivate_vehicle.rs.
 fn main() -> Result<(), lambda_http::Error> {
-    cargoflow_functions::runtime::run_http("deactivate-vehicle", cargoflow_functions::deactivate_vehicle::handle)
+    cargoflow_functions::runtime::run_http(
+        "deactivate-vehicle",
+        cargoflow_functions::deactivate_vehicle::handle,
+    )
 }

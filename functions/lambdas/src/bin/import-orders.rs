@@ -1,4 +1,7 @@
 //! Lambda entry point of `import-orders`; its code is functions/api/src/import_orders.rs.
 fn main() -> Result<(), lambda_http::Error> {
-    cargoflow_functions::runtime::run_http("import-orders", cargoflow_functions::import_orders::handle)
+    cargoflow_functions::runtime::run_http(
+        "import-orders",
+        cargoflow_functions::import_orders::handle,
+    )
 }

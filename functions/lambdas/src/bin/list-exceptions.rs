@@ -1,4 +1,7 @@
 //! Lambda entry point of `list-exceptions`; its code is functions/api/src/list_exceptions.rs.
 fn main() -> Result<(), lambda_http::Error> {
-    cargoflow_functions::runtime::run_http("list-exceptions", cargoflow_functions::list_exceptions::handle)
+    cargoflow_functions::runtime::run_http(
+        "list-exceptions",
+        cargoflow_functions::list_exceptions::handle,
+    )
 }

@@ -1,4 +1,7 @@
 //! Lambda entry point of `reassign-order`; its code is functions/api/src/reassign_order.rs.
 fn main() -> Result<(), lambda_http::Error> {
-    cargoflow_functions::runtime::run_http("reassign-order", cargoflow_functions::reassign_order::handle)
+    cargoflow_functions::runtime::run_http(
+        "reassign-order",
+        cargoflow_functions::reassign_order::handle,
+    )
 }

@@ -1,4 +1,7 @@
 //! Lambda entry point of `relay-outbox` (DynamoDB stream); its code is functions/api/src/relay_outbox.rs.
 fn main() -> Result<(), lambda_runtime::Error> {
-    cargoflow_functions::runtime::run_stream("relay-outbox", cargoflow_functions::relay_outbox::handle)
+    cargoflow_functions::runtime::run_stream(
+        "relay-outbox",
+        cargoflow_functions::relay_outbox::handle,
+    )
 }

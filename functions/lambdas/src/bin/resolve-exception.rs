@@ -1,4 +1,7 @@
 //! Lambda entry point of `resolve-exception`; its code is functions/api/src/resolve_exception.rs.
 fn main() -> Result<(), lambda_http::Error> {
-    cargoflow_functions::runtime::run_http("resolve-exception", cargoflow_functions::resolve_exception::handle)
+    cargoflow_functions::runtime::run_http(
+        "resolve-exception",
+        cargoflow_functions::resolve_exception::handle,
+    )
 }

@@ -1,4 +1,7 @@
 //! Lambda entry point of `update-vehicle`; its code is functions/api/src/update_vehicle.rs.
 fn main() -> Result<(), lambda_http::Error> {
-    cargoflow_functions::runtime::run_http("update-vehicle", cargoflow_functions::update_vehicle::handle)
+    cargoflow_functions::runtime::run_http(
+        "update-vehicle",
+        cargoflow_functions::update_vehicle::handle,
+    )
 }
