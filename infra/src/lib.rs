@@ -11,5 +11,6 @@
 pub mod host;
 pub mod resources;
 pub mod schedules;
+pub mod sqs;
 pub mod streams;
 pub mod template;

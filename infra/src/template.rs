@@ -21,6 +21,8 @@ pub struct FunctionDef {
     pub http_routes: Vec<HttpRoute>,
     /// `Schedule`/`ScheduleV2` events' expressions, e.g. `rate(5 minutes)`.
     pub schedules: Vec<String>,
+    /// `SQS` events' queues, by logical id (from `!GetAtt <Queue>.Arn`).
+    pub sqs_queues: Vec<String>,
     /// Event types other than HttpApi (DynamoDB, SQS, Schedule, ...), by event name.
     pub other_events: BTreeMap<String, String>,
 }
@@ -63,6 +65,7 @@ impl Template {
                 .ok_or_else(|| anyhow!("{logical_id} has no Metadata.BuildProperties.Binary"))?;
             let mut http_routes = Vec::new();
             let mut schedules = Vec::new();
+            let mut sqs_queues = Vec::new();
             let mut other_events = BTreeMap::new();
             if let Some(events) = get(res, &["Properties", "Events"]).and_then(Value::as_mapping) {
                 for (name, ev) in events {
@@ -83,6 +86,13 @@ impl Template {
                                 anyhow!("{logical_id}: schedule without an expression")
                             })?;
                         schedules.push(expr);
+                    } else if ty == "SQS" {
+                        let queue = get(ev, &["Properties", "Queue"])
+                            .map(to_json)
+                            .and_then(|v| v.as_str().map(str::to_string))
+                            .unwrap_or_default();
+                        sqs_queues.push(queue.trim_end_matches(".Arn").to_string());
+                        other_events.insert(name.as_str().unwrap_or_default().to_string(), ty);
                     } else {
                         other_events.insert(name.as_str().unwrap_or_default().to_string(), ty);
                     }
@@ -93,6 +103,7 @@ impl Template {
                 binary,
                 http_routes,
                 schedules,
+                sqs_queues,
                 other_events,
             });
         }

@@ -10,6 +10,16 @@ pub struct Deps {
     pub tokens: TokenService,
     /// Built on first use, so only the functions that publish (relay, sweeper) pay for it.
     publisher: tokio::sync::OnceCell<crate::publish::Publisher>,
+    /// SQS and the webhook HTTP client: only the dispatcher and the replays build them.
+    queues: tokio::sync::OnceCell<Queues>,
+    webhook_client: std::sync::OnceLock<crate::webhook_client::WebhookClient>,
+}
+
+/// The webhook queue and its DLQ.
+pub struct Queues {
+    pub sqs: aws_sdk_sqs::Client,
+    pub queue_url: String,
+    pub dlq_url: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -33,6 +43,8 @@ impl Deps {
             store,
             tokens,
             publisher: tokio::sync::OnceCell::new(),
+            queues: tokio::sync::OnceCell::new(),
+            webhook_client: std::sync::OnceLock::new(),
         })
     }
 
@@ -41,6 +53,59 @@ impl Deps {
         self.publisher
             .get_or_init(|| crate::publish::Publisher::from_env(self.config.event_bus_name.clone()))
             .await
+    }
+
+    /// The webhook queues (URLs from the environment, or looked up by name).
+    pub async fn queues(&self) -> Result<&Queues, String> {
+        self.queues
+            .get_or_try_init(|| async {
+                let sdk = aws_config::load_from_env().await;
+                let sqs = aws_sdk_sqs::Client::new(&sdk);
+                let queue_url = Self::queue_url(
+                    &sqs,
+                    &self.config.webhook_queue_url,
+                    &self.config.webhook_queue_name,
+                )
+                .await?;
+                let dlq_url = Self::queue_url(
+                    &sqs,
+                    &self.config.webhook_dlq_url,
+                    &self.config.webhook_dlq_name,
+                )
+                .await?;
+                Ok(Queues {
+                    sqs,
+                    queue_url,
+                    dlq_url,
+                })
+            })
+            .await
+    }
+
+    /// `set` when configured, else looked up by `name`.
+    pub async fn queue_url(
+        sqs: &aws_sdk_sqs::Client,
+        set: &str,
+        name: &str,
+    ) -> Result<String, String> {
+        if !set.is_empty() {
+            return Ok(set.to_string());
+        }
+        sqs.get_queue_url()
+            .queue_name(name)
+            .send()
+            .await
+            .map_err(|e| format!("GetQueueUrl {name}: {e:?}"))
+            .map(|o| o.queue_url.unwrap_or_default())
+    }
+
+    pub fn webhook_client(&self) -> &crate::webhook_client::WebhookClient {
+        self.webhook_client.get_or_init(|| {
+            crate::webhook_client::WebhookClient::new(
+                std::time::Duration::from_secs(self.config.webhook_timeout_secs),
+                self.config.webhook_allow_loopback,
+            )
+        })
     }
 
     /// Uses this publisher instead of one from the environment (tests inject failures with it).

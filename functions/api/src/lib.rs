@@ -81,7 +81,17 @@ pub mod send_route_reminders;
 pub mod sweep_outbox;
 
 // Event pipeline
+pub mod dispatch_webhooks;
 pub mod publish;
 pub mod relay_outbox;
+pub mod webhook_client;
+
+// Webhooks
+pub mod get_webhook_settings;
+pub mod list_events;
+pub mod list_webhook_deliveries;
+pub mod put_webhook_settings;
+pub mod replay_webhook_delivery;
+pub mod replay_webhook_dlq;
 
 pub use deps::Deps;

@@ -55,6 +55,12 @@ use utoipa::{Modify, OpenApi};
         crate::cancel_route::handle,
         crate::reassign_order::handle,
         crate::start_route::handle,
+        crate::get_webhook_settings::handle,
+        crate::put_webhook_settings::handle,
+        crate::list_webhook_deliveries::handle,
+        crate::list_events::handle,
+        crate::replay_webhook_delivery::handle,
+        crate::replay_webhook_dlq::handle,
     ),
     components(schemas(cargoflow_http::ErrorBody)),
     modifiers(&BearerAuth),
@@ -68,6 +74,7 @@ use utoipa::{Modify, OpenApi};
         (name = "orders", description = "Orders, stops, status history, CSV import"),
         (name = "exceptions", description = "Exceptions raised on orders"),
         (name = "routes", description = "Routes: assignment, optimisation, reordering, ETAs"),
+        (name = "webhooks", description = "Webhook settings, deliveries, replay, the event log"),
     )
 )]
 pub struct ApiDoc;

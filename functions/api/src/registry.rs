@@ -83,6 +83,12 @@ pub fn http_functions() -> Vec<(&'static str, HttpFn)> {
         http_idempotent!("cancel-route", cancel_route),
         http_idempotent!("reassign-order", reassign_order),
         http_idempotent!("start-route", start_route),
+        http!("get-webhook-settings", get_webhook_settings),
+        http!("put-webhook-settings", put_webhook_settings),
+        http!("list-webhook-deliveries", list_webhook_deliveries),
+        http!("list-events", list_events),
+        http!("replay-webhook-delivery", replay_webhook_delivery),
+        http!("replay-webhook-dlq", replay_webhook_dlq),
     ]
 }
 
@@ -123,6 +129,26 @@ pub fn stream_functions() -> Vec<(&'static str, StreamFn)> {
     })]
 }
 
+/// An SQS-triggered function: a batch of messages in, the failed ones out.
+pub type SqsFn =
+    fn(
+        Arc<Deps>,
+        aws_lambda_events::event::sqs::SqsEvent,
+    ) -> BoxFuture<'static, Result<aws_lambda_events::event::sqs::SqsBatchResponse, String>>;
+
+pub fn sqs_functions() -> Vec<(&'static str, SqsFn)> {
+    vec![("dispatch-webhooks", |deps, event| {
+        Box::pin(crate::dispatch_webhooks::handle(deps, event))
+    })]
+}
+
+pub fn sqs_function(name: &str) -> Option<SqsFn> {
+    sqs_functions()
+        .into_iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, f)| f)
+}
+
 pub fn stream_function(name: &str) -> Option<StreamFn> {
     stream_functions()
         .into_iter()
@@ -144,6 +170,7 @@ pub fn all_function_names() -> Vec<&'static str> {
         .map(|(n, _)| n)
         .chain(schedule_functions().into_iter().map(|(n, _)| n))
         .chain(stream_functions().into_iter().map(|(n, _)| n))
+        .chain(sqs_functions().into_iter().map(|(n, _)| n))
         .collect()
 }
 

@@ -55,6 +55,32 @@ where
     })
 }
 
+/// What an SQS-triggered function's binary runs (partial batch responses).
+pub fn run_sqs<F, Fut>(function: &'static str, handler: F) -> Result<(), lambda_runtime::Error>
+where
+    F: Fn(Arc<Deps>, aws_lambda_events::event::sqs::SqsEvent) -> Fut + Send + Sync + Copy + 'static,
+    Fut: Future<Output = Result<aws_lambda_events::event::sqs::SqsBatchResponse, String>>
+        + Send
+        + 'static,
+{
+    cargoflow_http::logging::init();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async move {
+        let deps = Arc::new(Deps::from_env().await?);
+        lambda_runtime::run(lambda_runtime::service_fn(move |event: lambda_runtime::LambdaEvent<aws_lambda_events::event::sqs::SqsEvent>| {
+            let deps = deps.clone();
+            async move {
+                let span = tracing::info_span!("sqs", function = function, request_id = %event.context.request_id);
+                let _g = span.enter();
+                handler(deps, event.payload).await.map_err(lambda_runtime::Error::from)
+            }
+        }))
+        .await
+    })
+}
+
 /// What a scheduled function's binary runs: the EventBridge Scheduler event in, a JSON report out.
 pub fn run_schedule<F, Fut>(function: &'static str, handler: F) -> Result<(), lambda_runtime::Error>
 where

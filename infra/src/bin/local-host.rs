@@ -49,8 +49,11 @@ async fn main() -> Result<()> {
         deps.clone(),
         &sdk,
         &deps.config.table_name,
-        streams_rx,
+        streams_rx.clone(),
     )?;
+    let _queues =
+        cargoflow_infra::sqs::start_from_template(&template, deps.clone(), &sdk, streams_rx)
+            .await?;
     let state = HostState {
         deps,
         routes: Arc::new(routes),

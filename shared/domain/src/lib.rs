@@ -16,6 +16,7 @@ pub mod routes;
 pub mod status_machine;
 pub mod time_util;
 pub mod validation;
+pub mod webhooks;
 
 pub use entities::*;
 pub use events::*;

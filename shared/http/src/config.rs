@@ -41,6 +41,22 @@ pub struct AppConfig {
     /// `SWEEP_AFTER_SECS`: the sweeper republishes events still PENDING this long after they
     /// were due (default 60).
     pub sweep_after_secs: i64,
+    /// `WEBHOOK_ALLOW_HTTP`: accept http:// webhook URLs (development only; default false).
+    pub webhook_allow_http: bool,
+    /// `WEBHOOK_ALLOW_LOOPBACK`: accept loopback webhook URLs (development and tests only;
+    /// default false). Private and link-local addresses are refused regardless.
+    pub webhook_allow_loopback: bool,
+    /// `WEBHOOK_RETRY_SCHEDULE_SECS`: delay before each attempt (default
+    /// `0,5,300,1800,7200,18000,36000,36000`: 8 attempts, as the queue's maxReceiveCount).
+    pub webhook_retry_schedule: Vec<u64>,
+    /// `WEBHOOK_TIMEOUT_SECS`: per delivery (default 10).
+    pub webhook_timeout_secs: u64,
+    /// `WEBHOOK_QUEUE_URL` / `WEBHOOK_DLQ_URL` (set by template.yaml); when empty, resolved from
+    /// `WEBHOOK_QUEUE_NAME` / `WEBHOOK_DLQ_NAME`.
+    pub webhook_queue_url: String,
+    pub webhook_dlq_url: String,
+    pub webhook_queue_name: String,
+    pub webhook_dlq_name: String,
 }
 
 impl std::fmt::Debug for AppConfig {
@@ -106,6 +122,18 @@ impl AppConfig {
             reminder_lead_secs: num("REMINDER_LEAD_SECS", 3600)?,
             event_bus_name: var("EVENT_BUS_NAME", "cargoflow-local"),
             sweep_after_secs: num("SWEEP_AFTER_SECS", 60)?,
+            webhook_allow_http: num("WEBHOOK_ALLOW_HTTP", false)?,
+            webhook_allow_loopback: num("WEBHOOK_ALLOW_LOOPBACK", false)?,
+            webhook_retry_schedule: cargoflow_domain::webhooks::parse_schedule(&var(
+                "WEBHOOK_RETRY_SCHEDULE_SECS",
+                "0,5,300,1800,7200,18000,36000,36000",
+            ))
+            .map_err(|e| ConfigError::Invalid("WEBHOOK_RETRY_SCHEDULE_SECS", e))?,
+            webhook_timeout_secs: num("WEBHOOK_TIMEOUT_SECS", 10)?,
+            webhook_queue_url: var("WEBHOOK_QUEUE_URL", ""),
+            webhook_dlq_url: var("WEBHOOK_DLQ_URL", ""),
+            webhook_queue_name: var("WEBHOOK_QUEUE_NAME", "cargoflow-webhooks"),
+            webhook_dlq_name: var("WEBHOOK_DLQ_NAME", "cargoflow-webhooks-dlq"),
         })
     }
 }

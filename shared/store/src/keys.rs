@@ -153,6 +153,21 @@ pub fn gsi2_driver_routes(tenant: &TenantId, driver: &DriverId) -> String {
     format!("TENANT#{tenant}#DRIVER#{driver}#ROUTES")
 }
 
+/// The tenant's webhook settings.
+pub fn webhook_settings(tenant: &TenantId) -> Key {
+    Key::new(tenant_pk(tenant), "SETTINGS#WEBHOOK")
+}
+
+/// One webhook delivery attempt.
+pub fn delivery(tenant: &TenantId, delivery: &str) -> Key {
+    Key::new(format!("TENANT#{tenant}#DELIVERY#{delivery}"), "DELIVERY")
+}
+
+/// GSI1: a tenant's webhook deliveries, newest first.
+pub fn gsi1_deliveries(tenant: &TenantId) -> String {
+    format!("TENANT#{tenant}#DELIVERIES")
+}
+
 /// GSI1: a tenant's orders, newest first by id (ULIDs sort by creation time).
 pub fn gsi1_orders(tenant: &TenantId) -> String {
     format!("TENANT#{tenant}#ORDERS")
@@ -349,6 +364,24 @@ mod tests {
         assert_eq!(
             gsi2_driver_routes(&t(), &DriverId::from_stored("D1")),
             "TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#DRIVER#D1#ROUTES"
+        );
+    }
+
+    #[test]
+    fn webhook_keys() {
+        let k = webhook_settings(&t());
+        assert_eq!(
+            (k.pk.as_str(), k.sk.as_str()),
+            ("TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W", "SETTINGS#WEBHOOK")
+        );
+        let d = delivery(&t(), "D1");
+        assert_eq!(
+            (d.pk.as_str(), d.sk.as_str()),
+            ("TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#DELIVERY#D1", "DELIVERY")
+        );
+        assert_eq!(
+            gsi1_deliveries(&t()),
+            "TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#DELIVERIES"
         );
     }
 

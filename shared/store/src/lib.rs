@@ -24,6 +24,7 @@ pub mod store;
 pub mod tenancy;
 pub mod throttle;
 pub mod unit_of_work;
+pub mod webhooks;
 
 pub use cursor::Page;
 pub use error::StoreError;

@@ -1,0 +1,72 @@
+//! POST /api/ops/webhooks/deliveries/{id}/replay: sends that delivery's event through the
+//! webhook queue again (same event id, so receivers can still dedupe).
+
+use std::sync::Arc;
+
+use cargoflow_domain::{EventId, Permission};
+use cargoflow_http::{ApiError, Body, NotFoundAs, Request, Response, authenticate, json};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::Deps;
+use crate::publish::{Publisher, SOURCE};
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReplayResponse {
+    pub event_id: String,
+    pub queued: usize,
+}
+
+/// The message the EventBridge rule would have put on the queue.
+pub fn queue_message(e: &cargoflow_store::order_items::EventItem) -> String {
+    serde_json::json!({
+        "version": "0", "id": ulid::Ulid::new().to_string(), "detail-type": e.event_type, "source": SOURCE,
+        "account": "000000000000", "time": cargoflow_domain::time_util::rfc3339(cargoflow_domain::time_util::now()),
+        "region": "", "resources": [], "detail": Publisher::envelope(e),
+    })
+    .to_string()
+}
+
+#[utoipa::path(post, path = "/api/ops/webhooks/deliveries/{id}/replay", operation_id = "replay_webhook_delivery", tag = "webhooks",
+    security(("bearer" = [])), params(("id" = String, Path)),
+    responses((status = 202, description = "Queued for delivery", body = ReplayResponse), (status = 404, description = "No such delivery in this tenant", body = cargoflow_http::ErrorBody)))]
+pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
+    let caller = authenticate(&req, &deps.tokens, Permission::Administer)?;
+    let id = cargoflow_http::path_id(
+        &req,
+        "id",
+        |s| ulid::Ulid::from_string(s).ok().map(|u| u.to_string()),
+        "delivery",
+    )?;
+    let delivery = deps
+        .store
+        .get_delivery(&caller.tenant_id, &id)
+        .await
+        .not_found_as("delivery")?;
+    let event = deps
+        .store
+        .get_event(
+            &caller.tenant_id,
+            &EventId::from_stored(delivery.event_id.clone()),
+        )
+        .await
+        .not_found_as("event")?;
+    let q = deps
+        .queues()
+        .await
+        .map_err(|e| ApiError::internal("queues", e))?;
+    q.sqs
+        .send_message()
+        .queue_url(&q.queue_url)
+        .message_body(queue_message(&event))
+        .send()
+        .await
+        .map_err(|e| ApiError::internal("SendMessage", format!("{e:?}")))?;
+    json(
+        202,
+        &ReplayResponse {
+            event_id: event.id,
+            queued: 1,
+        },
+    )
+}

@@ -1,0 +1,184 @@
+//! Plays Lambda's SQS event source: long-polls the queue, hands batches of up to 10 messages
+//! to the function as the SQS event Lambda sends (with ApproximateReceiveCount), deletes the
+//! messages it did not report as failed, and leaves the failed ones to come back when their
+//! visibility timeout ends (the function may have changed it to back off). The queue's own
+//! redrive policy moves a message to its DLQ after maxReceiveCount, as in AWS.
+
+use std::sync::Arc;
+
+use anyhow::{Result, anyhow};
+use aws_sdk_sqs::types::MessageSystemAttributeName;
+use cargoflow_functions::Deps;
+use cargoflow_functions::registry::SqsFn;
+use serde_json::{Value, json};
+use tokio::sync::watch;
+
+pub struct SqsPoller {
+    sqs: aws_sdk_sqs::Client,
+    queue_url: String,
+    queue_arn: String,
+    region: String,
+}
+
+impl SqsPoller {
+    pub async fn new(sdk: &aws_config::SdkConfig, queue_name: &str) -> Result<Self> {
+        let sqs = aws_sdk_sqs::Client::new(sdk);
+        let queue_url = sqs
+            .get_queue_url()
+            .queue_name(queue_name)
+            .send()
+            .await
+            .map_err(|e| anyhow!("GetQueueUrl {queue_name}: {e:?}"))?
+            .queue_url
+            .unwrap_or_default();
+        let attrs = sqs
+            .get_queue_attributes()
+            .queue_url(&queue_url)
+            .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
+            .send()
+            .await
+            .map_err(|e| anyhow!("GetQueueAttributes: {e:?}"))?;
+        let queue_arn = attrs
+            .attributes()
+            .and_then(|a| a.get(&aws_sdk_sqs::types::QueueAttributeName::QueueArn))
+            .cloned()
+            .unwrap_or_default();
+        Ok(Self {
+            sqs,
+            queue_url,
+            queue_arn,
+            region: sdk
+                .region()
+                .map(|r| r.to_string())
+                .unwrap_or_else(|| "us-east-1".into()),
+        })
+    }
+
+    fn event(&self, messages: &[aws_sdk_sqs::types::Message]) -> Value {
+        let records: Vec<Value> = messages
+            .iter()
+            .map(|m| {
+                let attrs: serde_json::Map<String, Value> = m
+                    .attributes()
+                    .map(|a| {
+                        a.iter()
+                            .map(|(k, v)| (k.as_str().to_string(), Value::String(v.clone())))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                json!({
+                    "messageId": m.message_id(),
+                    "receiptHandle": m.receipt_handle(),
+                    "body": m.body(),
+                    "attributes": attrs,
+                    "messageAttributes": {},
+                    "md5OfBody": m.md5_of_body(),
+                    "eventSource": "aws:sqs",
+                    "eventSourceARN": self.queue_arn,
+                    "awsRegion": self.region,
+                })
+            })
+            .collect();
+        json!({ "Records": records })
+    }
+
+    pub async fn run(
+        self,
+        handler: SqsFn,
+        deps: Arc<Deps>,
+        mut shutdown: watch::Receiver<bool>,
+    ) -> Result<()> {
+        loop {
+            if *shutdown.borrow() {
+                return Ok(());
+            }
+            let received = tokio::select! {
+                r = self.sqs.receive_message().queue_url(&self.queue_url).max_number_of_messages(10).wait_time_seconds(1)
+                    .message_system_attribute_names(MessageSystemAttributeName::All).send() => r,
+                _ = shutdown.changed() => return Ok(()),
+            };
+            let messages = match received {
+                Ok(out) => out.messages.unwrap_or_default(),
+                Err(e) => {
+                    tracing::warn!(error = ?e, "sqs poller: ReceiveMessage failed");
+                    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                    continue;
+                }
+            };
+            if messages.is_empty() {
+                continue;
+            }
+            let event = match serde_json::from_value(self.event(&messages)) {
+                Ok(e) => e,
+                Err(e) => {
+                    tracing::error!(error = %e, "sqs poller: cannot build the event");
+                    continue;
+                }
+            };
+            let failed: Vec<String> = match handler(deps.clone(), event).await {
+                Ok(resp) => resp
+                    .batch_item_failures
+                    .into_iter()
+                    .map(|f| f.item_identifier)
+                    .collect(),
+                Err(e) => {
+                    tracing::warn!(error = %e, "sqs consumer failed: the whole batch comes back");
+                    continue;
+                }
+            };
+            for m in &messages {
+                if failed.iter().any(|f| Some(f.as_str()) == m.message_id()) {
+                    continue;
+                }
+                if let Some(h) = m.receipt_handle() {
+                    let _ = self
+                        .sqs
+                        .delete_message()
+                        .queue_url(&self.queue_url)
+                        .receipt_handle(h)
+                        .send()
+                        .await;
+                }
+            }
+        }
+    }
+}
+
+/// `WebhookQueue` -> the local queue's name from `WEBHOOK_QUEUE_NAME`.
+pub fn queue_name_for(logical_id: &str) -> Option<String> {
+    let mut env = String::new();
+    for (i, c) in logical_id.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            env.push('_');
+        }
+        env.push(c.to_ascii_uppercase());
+    }
+    std::env::var(format!("{env}_NAME")).ok()
+}
+
+/// A poller per SQS event source in the template, feeding the function's handler.
+pub async fn start_from_template(
+    template: &crate::template::Template,
+    deps: Arc<Deps>,
+    sdk: &aws_config::SdkConfig,
+    shutdown: watch::Receiver<bool>,
+) -> Result<Vec<tokio::task::JoinHandle<()>>> {
+    let mut tasks = Vec::new();
+    for f in &template.functions {
+        for q in &f.sqs_queues {
+            let handler = cargoflow_functions::registry::sqs_function(&f.binary)
+                .ok_or_else(|| anyhow!("{} has no SQS handler", f.binary))?;
+            let name = queue_name_for(q)
+                .ok_or_else(|| anyhow!("no local name for queue {q} (set {}_NAME)", q))?;
+            let poller = SqsPoller::new(sdk, &name).await?;
+            let (deps, shutdown, function) = (deps.clone(), shutdown.clone(), f.binary.clone());
+            tasks.push(tokio::spawn(async move {
+                if let Err(e) = poller.run(handler, deps, shutdown).await {
+                    tracing::error!(%function, error = %e, "sqs poller stopped");
+                }
+            }));
+            tracing::info!(function = %f.binary, queue = %name, "sqs poller started");
+        }
+    }
+    Ok(tasks)
+}

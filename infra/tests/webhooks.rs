@@ -1,0 +1,477 @@
+//! Webhooks against a real HTTP receiver on loopback: settings and their rules (secret never
+//! shown again, SSRF refusals), signed deliveries checked by an independent verifier (Python's
+//! hmac), retries through the queue's visibility, the DLQ and its replay, 410, isolation, and
+//! the whole way from a status change: relay -> EventBridge rule -> SQS -> dispatcher.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::http::{HeaderMap, StatusCode};
+use cargoflow_functions::Deps;
+use cargoflow_http::AppConfig;
+use cargoflow_infra::sqs::SqsPoller;
+use cargoflow_store::Store;
+use common::*;
+use serde_json::{Value, json};
+
+#[derive(Clone, Default)]
+struct Receiver {
+    /// (webhook-id, webhook-timestamp, webhook-signature, body) of every request.
+    got: Arc<Mutex<Vec<(String, String, String, String)>>>,
+    /// Status to answer, one per request; after the script, `then`.
+    script: Arc<Mutex<Vec<u16>>>,
+    then: Arc<Mutex<u16>>,
+}
+
+impl Receiver {
+    async fn start(script: Vec<u16>, then: u16) -> (Self, String) {
+        let r = Receiver {
+            script: Arc::new(Mutex::new(script.into_iter().rev().collect())),
+            then: Arc::new(Mutex::new(then)),
+            ..Default::default()
+        };
+        let state = r.clone();
+        let app = axum::Router::new().route(
+            "/hook",
+            axum::routing::post(move |headers: HeaderMap, body: String| {
+                let state = state.clone();
+                async move {
+                    let h = |n: &str| {
+                        headers
+                            .get(n)
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or("")
+                            .to_string()
+                    };
+                    state.got.lock().unwrap().push((
+                        h("webhook-id"),
+                        h("webhook-timestamp"),
+                        h("webhook-signature"),
+                        body,
+                    ));
+                    let code = state
+                        .script
+                        .lock()
+                        .unwrap()
+                        .pop()
+                        .unwrap_or(*state.then.lock().unwrap());
+                    StatusCode::from_u16(code).unwrap()
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+            .await
+            .unwrap();
+        let url = format!(
+            "http://127.0.0.1:{}/hook",
+            listener.local_addr().unwrap().port()
+        );
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        (r, url)
+    }
+
+    fn requests(&self) -> Vec<(String, String, String, String)> {
+        self.got.lock().unwrap().clone()
+    }
+}
+
+/// Checks a Standard Webhooks signature with Python's own hmac: independent of our code.
+fn python_verifies(secret: &str, id: &str, ts: &str, body: &str, header: &str) -> bool {
+    let script = r#"
+import base64, hashlib, hmac, sys
+secret, msg_id, ts, header = sys.argv[1:5]
+body = sys.stdin.read()
+key = base64.b64decode(secret[len("whsec_"):]) if secret.startswith("whsec_") else secret.encode()
+expected = base64.b64encode(hmac.new(key, f"{msg_id}.{ts}.{body}".encode(), hashlib.sha256).digest()).decode()
+sys.exit(0 if any(s.split(",", 1)[1] == expected for s in header.split(" ") if s.startswith("v1,")) else 1)
+"#;
+    use std::io::Write;
+    let mut child = std::process::Command::new("python3")
+        .args(["-c", script, secret, id, ts, header])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(body.as_bytes())
+        .unwrap();
+    child.wait().unwrap().success()
+}
+
+/// A queue of the test's own with a DLQ after `max_receives`, and a dispatcher polling it.
+struct Pipe {
+    url: String,
+    dlq_url: String,
+    stop: tokio::sync::watch::Sender<bool>,
+}
+
+async fn dispatcher_deps(schedule: &str) -> Arc<Deps> {
+    let mut config = AppConfig::from_env().unwrap();
+    config.webhook_retry_schedule = cargoflow_domain::webhooks::parse_schedule(schedule).unwrap();
+    let store = Store::from_env(config.table_name.clone()).await;
+    Arc::new(Deps::new(config, store).unwrap())
+}
+
+impl Pipe {
+    async fn start(schedule: &str, max_receives: usize) -> Pipe {
+        let sdk = aws_config::load_from_env().await;
+        let sqs = aws_sdk_sqs::Client::new(&sdk);
+        let name = format!("wh-{}", &unique("")[14..]);
+        let dlq_url = sqs
+            .create_queue()
+            .queue_name(format!("{name}-dlq"))
+            .send()
+            .await
+            .unwrap()
+            .queue_url
+            .unwrap();
+        let dlq_arn = sqs
+            .get_queue_attributes()
+            .queue_url(&dlq_url)
+            .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
+            .send()
+            .await
+            .unwrap()
+            .attributes
+            .unwrap()[&aws_sdk_sqs::types::QueueAttributeName::QueueArn]
+            .clone();
+        let url = sqs
+            .create_queue()
+            .queue_name(&name)
+            .attributes(
+                aws_sdk_sqs::types::QueueAttributeName::VisibilityTimeout,
+                "30",
+            )
+            .attributes(
+                aws_sdk_sqs::types::QueueAttributeName::RedrivePolicy,
+                json!({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": max_receives})
+                    .to_string(),
+            )
+            .send()
+            .await
+            .unwrap()
+            .queue_url
+            .unwrap();
+        let poller = SqsPoller::new(&sdk, &name).await.unwrap();
+        let (stop, rx) = tokio::sync::watch::channel(false);
+        let deps = dispatcher_deps(schedule).await;
+        let handler = cargoflow_functions::registry::sqs_function("dispatch-webhooks").unwrap();
+        tokio::spawn(async move { poller.run(handler, deps, rx).await.unwrap() });
+        Pipe { url, dlq_url, stop }
+    }
+
+    /// Puts an event on the queue as the EventBridge rule would.
+    async fn send(&self, tenant_id: &str, event_id: &str, event_type: &str) {
+        let sdk = aws_config::load_from_env().await;
+        let body = json!({"version": "0", "id": unique(""), "detail-type": event_type, "source": "cargoflow", "account": "000000000000",
+            "time": "2026-11-22T00:00:00Z", "region": "us-east-1", "resources": [],
+            "detail": {"id": event_id, "type": event_type, "tenant_id": tenant_id, "created_at": "2026-11-22T00:00:00Z", "data": {"hello": "world"}}});
+        aws_sdk_sqs::Client::new(&sdk)
+            .send_message()
+            .queue_url(&self.url)
+            .message_body(body.to_string())
+            .send()
+            .await
+            .unwrap();
+    }
+
+    async fn dlq_depth(&self) -> usize {
+        let sdk = aws_config::load_from_env().await;
+        let out = aws_sdk_sqs::Client::new(&sdk)
+            .get_queue_attributes()
+            .queue_url(&self.dlq_url)
+            .attribute_names(aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessages)
+            .send()
+            .await
+            .unwrap();
+        out.attributes
+            .unwrap_or_default()
+            .get(&aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessages)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    }
+}
+
+impl Drop for Pipe {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+    }
+}
+
+async fn wait_until(mut f: impl FnMut() -> bool, secs: u64) -> bool {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+    while tokio::time::Instant::now() < deadline {
+        if f() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    f()
+}
+
+async fn configure(t: &TestTenant, url: &str) -> String {
+    let (s, b) = t
+        .http
+        .put(common::url("/api/ops/settings/webhook"))
+        .bearer_auth(&t.access)
+        .json(&json!({"enabled": true, "url": url, "events": ["*"]}))
+        .send()
+        .await
+        .map(|r| (r.status().as_u16(), r))
+        .unwrap();
+    let body: Value = b.json().await.unwrap();
+    assert_eq!(s, 200, "{body}");
+    body["generated_secret"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn settings_hide_the_secret_and_refuse_internal_urls() {
+    let t = TestTenant::register().await;
+    let secret = configure(&t, "http://127.0.0.1:9/hook").await;
+    assert!(secret.starts_with("whsec_"));
+    let (s, got) = t.get("/api/ops/settings/webhook").await;
+    assert_eq!(s, 200);
+    assert!(
+        !got.to_string().contains(&secret),
+        "the secret is never returned: {got}"
+    );
+    assert_eq!(got["secret_last4"], &secret[secret.len() - 4..]);
+    // rotate: the old one keeps signing for 24 h
+    let put = |body: Value| {
+        send(
+            t.http
+                .put(url("/api/ops/settings/webhook"))
+                .bearer_auth(&t.access)
+                .json(&body),
+        )
+    };
+    let (s, rotated) = put(json!({"enabled": true, "url": "http://127.0.0.1:9/hook", "events": ["order.status_changed"], "secret": "a-brand-new-secret-value"})).await;
+    assert_eq!(s, 200, "{rotated}");
+    assert!(rotated["previous_secret_valid_until"].is_string());
+    assert!(rotated["generated_secret"].is_null());
+    for bad in [
+        "http://169.254.169.254/latest/meta-data",
+        "http://10.0.0.8/hook",
+        "http://192.168.1.2/hook",
+        "http://[fd00::1]/hook",
+        "ftp://example.com/x",
+        "http://user:pw@example.com/",
+    ] {
+        let (s, b) = put(json!({"enabled": true, "url": bad, "events": ["*"]})).await;
+        assert_eq!(s, 400, "{bad}: {b}");
+        assert!(b["error"]["fields"]["url"].is_string());
+    }
+    let (s, _) = put(
+        json!({"enabled": true, "url": "http://127.0.0.1:9/hook", "events": ["order.exploded"]}),
+    )
+    .await;
+    assert_eq!(s, 400);
+    let dispatcher = t.user_token("OPS_DISPATCHER").await;
+    let (s, _) = send(
+        t.http
+            .get(url("/api/ops/settings/webhook"))
+            .bearer_auth(&dispatcher),
+    )
+    .await;
+    assert_eq!(s, 403, "OPS_ADMIN only");
+}
+
+#[tokio::test]
+async fn signed_delivery_retries_then_succeeds_with_every_attempt_recorded() {
+    let t = TestTenant::register().await;
+    let (receiver, hook) = Receiver::start(vec![500, 503], 200).await;
+    let secret = configure(&t, &hook).await;
+    let pipe = Pipe::start("0,1,1,1", 4).await;
+    let event_id = ulid::Ulid::new().to_string();
+    pipe.send(&t.tenant_id, &event_id, "order.status_changed")
+        .await;
+    assert!(
+        wait_until(|| receiver.requests().len() >= 3, 20).await,
+        "{:?}",
+        receiver.requests()
+    );
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let reqs = receiver.requests();
+    assert_eq!(reqs.len(), 3, "two failures, then delivered once: {reqs:?}");
+    for (id, ts, sig, body) in &reqs {
+        assert_eq!(id, &event_id, "webhook-id is the event id");
+        assert!(
+            python_verifies(&secret, id, ts, body, sig),
+            "independent verification of {sig}"
+        );
+        let b: Value = serde_json::from_str(body).unwrap();
+        assert_eq!(
+            (b["id"].as_str(), b["type"].as_str()),
+            (Some(event_id.as_str()), Some("order.status_changed"))
+        );
+    }
+    let (_, d) = t
+        .get(&format!("/api/ops/webhooks/deliveries?event_id={event_id}"))
+        .await;
+    let mut attempts: Vec<(u64, String)> = d["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            (
+                x["attempt"].as_u64().unwrap(),
+                x["outcome"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    attempts.sort();
+    assert_eq!(
+        attempts,
+        vec![
+            (1, "retrying".into()),
+            (2, "retrying".into()),
+            (3, "delivered".into())
+        ],
+        "{d}"
+    );
+    assert!(
+        d["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|x| x["latency_ms"].is_u64())
+    );
+    assert_eq!(pipe.dlq_depth().await, 0);
+}
+
+#[tokio::test]
+async fn a_receiver_that_always_fails_ends_in_the_dlq_and_replay_delivers_once() {
+    let t = TestTenant::register().await;
+    let (receiver, hook) = Receiver::start(vec![], 500).await;
+    configure(&t, &hook).await;
+    let pipe = Pipe::start("0,1,1,1", 4).await;
+    let event_id = ulid::Ulid::new().to_string();
+    pipe.send(&t.tenant_id, &event_id, "order.created").await;
+    assert!(wait_until(|| receiver.requests().len() >= 4, 25).await);
+    let mut depth = 0;
+    for _ in 0..50 {
+        depth = pipe.dlq_depth().await;
+        if depth > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(depth, 1, "after the last attempt the message is in the DLQ");
+    assert_eq!(receiver.requests().len(), 4);
+    let (_, d) = t
+        .get(&format!(
+            "/api/ops/webhooks/deliveries?event_id={event_id}&outcome=failed"
+        ))
+        .await;
+    assert_eq!(
+        d["items"].as_array().unwrap().len(),
+        1,
+        "the last attempt is recorded as failed: {d}"
+    );
+    // The receiver recovers; the DLQ's message goes back to this pipe's queue and is delivered once.
+    *receiver.then.lock().unwrap() = 200;
+    let sdk = aws_config::load_from_env().await;
+    let sqs = aws_sdk_sqs::Client::new(&sdk);
+    let m = sqs
+        .receive_message()
+        .queue_url(&pipe.dlq_url)
+        .send()
+        .await
+        .unwrap()
+        .messages
+        .unwrap_or_default();
+    assert_eq!(m.len(), 1);
+    sqs.send_message()
+        .queue_url(&pipe.url)
+        .message_body(m[0].body().unwrap())
+        .send()
+        .await
+        .unwrap();
+    sqs.delete_message()
+        .queue_url(&pipe.dlq_url)
+        .receipt_handle(m[0].receipt_handle().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert!(wait_until(|| receiver.requests().len() >= 5, 15).await);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        receiver.requests().len(),
+        5,
+        "delivered exactly once after the replay"
+    );
+    assert_eq!(receiver.requests()[4].0, event_id, "with the same id");
+}
+
+#[tokio::test]
+async fn gone_disables_the_endpoint_and_tenants_never_get_each_others_events() {
+    let a = TestTenant::register().await;
+    let b = TestTenant::register().await;
+    let (ra, hook_a) = Receiver::start(vec![], 200).await;
+    let (rb, hook_b) = Receiver::start(vec![], 410).await;
+    configure(&a, &hook_a).await;
+    configure(&b, &hook_b).await;
+    let pipe = Pipe::start("0,1,1,1", 4).await;
+    let (ea, eb) = (ulid::Ulid::new().to_string(), ulid::Ulid::new().to_string());
+    pipe.send(&a.tenant_id, &ea, "order.created").await;
+    pipe.send(&b.tenant_id, &eb, "order.created").await;
+    assert!(wait_until(|| ra.requests().len() >= 1 && rb.requests().len() >= 1, 15).await);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(
+        ra.requests().iter().all(|r| r.0 == ea),
+        "A's URL gets only A's events"
+    );
+    assert!(
+        rb.requests().iter().all(|r| r.0 == eb),
+        "B's URL gets only B's events"
+    );
+    assert_eq!(rb.requests().len(), 1, "410 is not retried");
+    let (_, settings) = b.get("/api/ops/settings/webhook").await;
+    assert_eq!(settings["enabled"], false, "{settings}");
+    assert!(
+        settings["disabled_reason"]
+            .as_str()
+            .unwrap()
+            .contains("410")
+    );
+    // B's later events are not sent while disabled
+    pipe.send(
+        &b.tenant_id,
+        &ulid::Ulid::new().to_string(),
+        "order.created",
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(2000)).await;
+    assert_eq!(rb.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn unsubscribed_events_are_skipped() {
+    let t = TestTenant::register().await;
+    let (receiver, hook) = Receiver::start(vec![], 200).await;
+    configure(&t, &hook).await;
+    send(
+        t.http
+            .put(url("/api/ops/settings/webhook"))
+            .bearer_auth(&t.access)
+            .json(&json!({"enabled": true, "url": hook, "events": ["order.cancelled"]})),
+    )
+    .await;
+    let pipe = Pipe::start("0,1,1,1", 4).await;
+    let wanted = ulid::Ulid::new().to_string();
+    pipe.send(
+        &t.tenant_id,
+        &ulid::Ulid::new().to_string(),
+        "order.created",
+    )
+    .await;
+    pipe.send(&t.tenant_id, &wanted, "order.cancelled").await;
+    assert!(wait_until(|| !receiver.requests().is_empty(), 15).await);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let ids: Vec<String> = receiver.requests().into_iter().map(|r| r.0).collect();
+    assert_eq!(ids, vec![wanted]);
+}
