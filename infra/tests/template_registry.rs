@@ -64,10 +64,20 @@ fn names_are_one_name_through_the_stack() {
         assert!(module.is_file(), "handler module for {}", f.binary);
         let streamed = f.other_events.values().any(|t| t == "DynamoDB");
         assert!(
-            !f.http_routes.is_empty() || !f.schedules.is_empty() || streamed,
+            !f.http_routes.is_empty()
+                || !f.schedules.is_empty()
+                || streamed
+                || !f.sqs_queues.is_empty(),
             "{} has an event source",
             f.binary
         );
+        for q in &f.sqs_queues {
+            assert!(
+                cargoflow_functions::registry::sqs_function(&f.binary).is_some(),
+                "{} consumes {q} in the code",
+                f.binary
+            );
+        }
         if streamed {
             assert!(
                 cargoflow_functions::registry::stream_function(&f.binary).is_some(),
