@@ -39,3 +39,6 @@ localstack-resources: ## create the template's resources in a LocalStack on :456
 .PHONY: bench-optimizer
 bench-optimizer: ## route optimiser on TSPLIB instances (TSPLIB=<folder> to change)
 	cargo run --release -q -p cargoflow-optimizer --bin bench-tsplib -- $(or $(TSPLIB),../shared/bench/tsplib)
+
+bench-webhooks: ## webhook latency and throughput against a running `make dev` (URL=..., N=200)
+	cargo run -q -p cargoflow-infra --bin bench-webhooks -- $(or $(URL),http://127.0.0.1:3000) $(or $(N),200)

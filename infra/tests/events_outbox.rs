@@ -101,12 +101,19 @@ async fn tenant_queue(tenant_id: &str) -> String {
     url
 }
 
+/// Receives until `want` distinct event ids arrived (duplicates, at least once, are kept).
 async fn receive(url: &str, want: usize) -> Vec<Value> {
     let sdk = aws_config::load_from_env().await;
     let sqs = aws_sdk_sqs::Client::new(&sdk);
-    let mut got = Vec::new();
+    let mut got: Vec<Value> = Vec::new();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
-    while got.len() < want && tokio::time::Instant::now() < deadline {
+    let distinct = |got: &Vec<Value>| {
+        got.iter()
+            .map(|m| m["detail"]["id"].to_string())
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+    };
+    while distinct(&got) < want && tokio::time::Instant::now() < deadline {
         let out = sqs
             .receive_message()
             .queue_url(url)
@@ -168,8 +175,8 @@ async fn a_status_change_reaches_the_webhook_queue_through_the_relay() {
     task.await.unwrap().unwrap();
 
     let items = event_items(&t).await;
-    assert_eq!(messages.len(), 2, "{messages:?}");
-    let ids: Vec<&str> = messages
+    // At least once: a concurrent sweep may publish an event again, always under its own id.
+    let ids: std::collections::BTreeSet<&str> = messages
         .iter()
         .map(|m| m["detail"]["id"].as_str().unwrap())
         .collect();
@@ -236,6 +243,11 @@ async fn a_failed_publish_stays_pending_and_the_sweeper_delivers_it() {
     let done = event_items(&t).await;
     assert_eq!(done[0]["status"], "PROCESSED");
     let messages = receive(&queue, 1).await;
-    assert_eq!(messages.len(), 1);
-    assert_eq!(messages[0]["detail"]["id"], item.id.as_str());
+    assert!(!messages.is_empty());
+    assert!(
+        messages
+            .iter()
+            .all(|m| m["detail"]["id"] == item.id.as_str()),
+        "{messages:?}"
+    );
 }

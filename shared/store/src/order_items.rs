@@ -98,7 +98,28 @@ pub struct HistoryItem {
     #[serde(with = "time::serde::rfc3339")]
     pub updated_at: OffsetDateTime,
     pub version: u64,
+    /// The entry as JSON text: its free-form `metadata` may be an empty map, which DynamoDB
+    /// stores but some stream readers (DynamoDB Local's) hand out untyped.
+    #[serde(with = "json_text")]
     pub entry: StatusHistoryEntry,
+}
+
+/// Stores a value as a JSON string attribute.
+mod json_text {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer, de::DeserializeOwned};
+
+    pub fn serialize<T: Serialize, S: Serializer>(v: &T, s: S) -> Result<S::Ok, S::Error> {
+        serde_json::to_string(v)
+            .map_err(serde::ser::Error::custom)?
+            .serialize(s)
+    }
+
+    pub fn deserialize<'de, T: DeserializeOwned, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<T, D::Error> {
+        let text = String::deserialize(d)?;
+        serde_json::from_str(&text).map_err(serde::de::Error::custom)
+    }
 }
 
 impl HistoryItem {
