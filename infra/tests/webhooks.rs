@@ -475,3 +475,161 @@ async fn unsubscribed_events_are_skipped() {
     let ids: Vec<String> = receiver.requests().into_iter().map(|r| r.0).collect();
     assert_eq!(ids, vec![wanted]);
 }
+
+/// The template's own queue and DLQ (the ones the API's replays use), with a dispatcher on the
+/// queue; and the relay on this tenant's stream records.
+#[tokio::test]
+async fn a_status_change_arrives_signed_and_replays_go_through_the_real_queues() {
+    let t = TestTenant::register().await;
+    let (receiver, hook) = Receiver::start(vec![], 200).await;
+    let secret = configure(&t, &hook).await;
+    let sdk = aws_config::load_from_env().await;
+    let (stop, rx) = tokio::sync::watch::channel(false);
+    // dispatcher on the template's webhook queue
+    let poller = SqsPoller::new(&sdk, &std::env::var("WEBHOOK_QUEUE_NAME").unwrap())
+        .await
+        .unwrap();
+    let deps = dispatcher_deps("0,1,1,1,1,1,1,1").await;
+    let handler = cargoflow_functions::registry::sqs_function("dispatch-webhooks").unwrap();
+    let rx2 = rx.clone();
+    tokio::spawn(async move { poller.run(handler, deps, rx2).await.unwrap() });
+    // relay on the stream, for this tenant's records
+    let relay_deps = dispatcher_deps("0").await;
+    let tenant = t.tenant_id.clone();
+    let consumer: cargoflow_infra::streams::StreamConsumer =
+        Arc::new(move |mut event: aws_lambda_events::dynamodb::Event| {
+            event.records.retain(|r| {
+                serde_dynamo::from_item::<_, Value>(r.change.new_image.clone())
+                    .map(|v| v["tenant_id"] == tenant.as_str())
+                    .unwrap_or(false)
+            });
+            Box::pin(cargoflow_functions::relay_outbox::handle(
+                relay_deps.clone(),
+                event,
+            ))
+        });
+    let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
+    let mut cfg = cargoflow_infra::streams::PollerConfig::new(std::env::var("TABLE_NAME").unwrap());
+    cfg.interval = Duration::from_millis(100);
+    tokio::spawn(cargoflow_infra::streams::StreamPoller::new(&sdk, cfg).run(
+        consumer,
+        Some(ready_tx),
+        rx,
+    ));
+    ready_rx.await.unwrap();
+
+    // 1. create and cancel an order: both events arrive, signed, under their event ids
+    let (_, o) = t
+        .post("/api/ops/orders", json!({"reference_code": "E2E-1", "customer_name": "C", "customer_phone": "+918888887777",
+            "stops": [{"sequence_index": 1, "type": "PICKUP", "address_line": "a", "city": "b"}, {"sequence_index": 2, "type": "DROP", "address_line": "c", "city": "d"}]}))
+        .await;
+    t.post(
+        &format!("/api/ops/orders/{}/cancel", o["id"].as_str().unwrap()),
+        json!({"reason": "e2e"}),
+    )
+    .await;
+    let types = |r: &Receiver| {
+        r.requests()
+            .iter()
+            .map(|x| {
+                serde_json::from_str::<Value>(&x.3).unwrap()["type"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        wait_until(
+            || types(&receiver).iter().any(|t| t == "order.cancelled"),
+            20
+        )
+        .await,
+        "{:?}",
+        types(&receiver)
+    );
+    let cancelled = receiver
+        .requests()
+        .into_iter()
+        .find(|x| x.3.contains("order.cancelled"))
+        .unwrap();
+    assert!(python_verifies(
+        &secret,
+        &cancelled.0,
+        &cancelled.1,
+        &cancelled.3,
+        &cancelled.2
+    ));
+    let body: Value = serde_json::from_str(&cancelled.3).unwrap();
+    assert_eq!(body["data"]["to_status"], "CANCELLED");
+    assert_eq!(body["tenant_id"], t.tenant_id.as_str());
+    let (_, events) = t.get("/api/ops/events?type=order.cancelled").await;
+    assert_eq!(
+        events["items"][0]["id"], cancelled.0,
+        "the event log shows the delivered event under the same id"
+    );
+    assert_eq!(events["items"][0]["status"], "PROCESSED");
+
+    // 2. replay a delivery: the same event again, same webhook-id
+    let (_, d) = t
+        .get(&format!(
+            "/api/ops/webhooks/deliveries?event_id={}",
+            cancelled.0
+        ))
+        .await;
+    let delivery = d["items"][0]["id"].as_str().unwrap().to_string();
+    let before = receiver.requests().len();
+    let (s, r) = t
+        .post(
+            &format!("/api/ops/webhooks/deliveries/{delivery}/replay"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, 202, "{r}");
+    assert!(wait_until(|| receiver.requests().len() > before, 15).await);
+    assert_eq!(receiver.requests().last().unwrap().0, cancelled.0);
+
+    // 3. a dead letter of this tenant goes back through the queue; another tenant's stays
+    let q = aws_sdk_sqs::Client::new(&sdk);
+    let dlq = q
+        .get_queue_url()
+        .queue_name(std::env::var("WEBHOOK_DLQ_NAME").unwrap())
+        .send()
+        .await
+        .unwrap()
+        .queue_url
+        .unwrap();
+    let dead_id = ulid::Ulid::new().to_string();
+    let msg = |tenant: &str, id: &str| {
+        json!({"detail-type": "order.created", "source": "cargoflow",
+        "detail": {"id": id, "type": "order.created", "tenant_id": tenant, "created_at": "2026-11-22T00:00:00Z", "data": {}}}).to_string()
+    };
+    q.send_message()
+        .queue_url(&dlq)
+        .message_body(msg(&t.tenant_id, &dead_id))
+        .send()
+        .await
+        .unwrap();
+    q.send_message()
+        .queue_url(&dlq)
+        .message_body(msg(
+            "01ARZ3NDEKTSV4RRFFQ69G5FAV",
+            &ulid::Ulid::new().to_string(),
+        ))
+        .send()
+        .await
+        .unwrap();
+    let (s, r) = t.post("/api/ops/webhooks/dlq/replay", json!({})).await;
+    assert_eq!((s, r["replayed"].as_u64()), (200, Some(1)), "{r}");
+    assert!(wait_until(|| receiver.requests().iter().any(|x| x.0 == dead_id), 15).await);
+    let (_, other) = TestTenant::register()
+        .await
+        .get("/api/ops/webhooks/deliveries")
+        .await;
+    assert_eq!(
+        other["items"],
+        json!([]),
+        "another tenant sees none of these deliveries"
+    );
+    let _ = stop.send(true);
+}
