@@ -42,6 +42,26 @@ set -e -o pipefail
 if [ "$status" -ne 0 ]; then
   sed -n '/^failures:/,/^test result/p' "$LOGS/cargo-test.log" | head -200
 fi
+say "web apps: types from the OpenAPI document, type check, unit tests, build"
+set +e
+(
+  set -e
+  cd frontend
+  [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error
+  npm run -s gen:api >/dev/null
+  git diff --quiet -- src/types/api.d.ts || { echo "frontend/src/types/api.d.ts is stale: run 'npm run gen:api' in frontend/ and commit it"; exit 1; }
+  npm run -s lint
+  npx vitest run --reporter=dot 2>&1 | tail -4
+  npm run -s build >/dev/null
+) >"$LOGS/frontend.log" 2>&1
+web=$?
+set -e
+tail -4 "$LOGS/frontend.log"
+if [ "$web" -ne 0 ]; then
+  tail -40 "$LOGS/frontend.log"
+  say "the web apps failed (log: $LOGS/frontend.log)"
+fi
+
 say "fuzzing every route from the OpenAPI document (schemathesis: no input may produce a 5xx)"
 HOST_PORT=$(free_port)
 LOCAL_HOST_PORT=$HOST_PORT STATIC_DIR= LOG_LEVEL=warn "$CARGO_TARGET_DIR/debug/local-host" >"$LOGS/local-host.log" 2>&1 &
@@ -62,6 +82,8 @@ if [ "$fuzz" -ne 0 ]; then
   say "schemathesis found a 5xx (full log: $LOGS/schemathesis.log)"
   [ "$status" -ne 0 ] || status=$fuzz
 fi
+
+[ "$web" -eq 0 ] || [ "$status" -ne 0 ] || status=$web
 
 passed=$(grep -o '[0-9]* passed' "$LOGS/cargo-test.log" | awk '{s+=$1} END {print s+0}')
 failed=$(grep -o '[0-9]* failed' "$LOGS/cargo-test.log" | awk '{s+=$1} END {print s+0}')

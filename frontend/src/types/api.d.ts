@@ -100,6 +100,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/driver/routes/{id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["start_route"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/health": {
         parameters: {
             query?: never;
@@ -158,6 +174,22 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["deactivate_driver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ops/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_events"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -292,6 +324,150 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/ops/orders/{id}/reassign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["reassign_order"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ops/routes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_routes"];
+        put?: never;
+        post: operations["create_route"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ops/routes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_route"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ops/routes/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["cancel_route"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ops/routes/{id}/optimize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["optimize_route"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ops/routes/{id}/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["add_route_orders"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ops/routes/{id}/orders/{order_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["remove_route_order"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ops/routes/{id}/reorder": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["reorder_route"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ops/settings/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_webhook_settings"];
+        put: operations["put_webhook_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/ops/users": {
         parameters: {
             query?: never;
@@ -388,6 +564,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/ops/webhooks/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_webhook_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ops/webhooks/deliveries/{id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["replay_webhook_delivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ops/webhooks/dlq/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["replay_webhook_dlq"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -401,9 +625,16 @@ export interface components {
          * @enum {string}
          */
         ActorType: "OPS" | "DRIVER" | "SYSTEM";
+        AddRouteOrdersRequest: {
+            order_ids: string[];
+            optimize?: boolean;
+        };
         CancelOrderRequest: {
             /** @example Customer cancelled */
             reason: string;
+        };
+        CancelRouteRequest: {
+            reason?: string | null;
         };
         /**
          * Format: int32
@@ -429,6 +660,17 @@ export interface components {
             type: string;
             notes?: string | null;
         };
+        CreateRouteRequest: {
+            /** @example 2026-11-23 */
+            route_date: string;
+            driver_id: string;
+            vehicle_id: string;
+            order_ids?: string[];
+            /** @description Order the stops with the optimiser (otherwise: the orders' stops as given). */
+            optimize?: boolean;
+            /** @description When the driver sets off (RFC 3339); default: now for today, 08:00 UTC for later dates. */
+            start_time?: string | null;
+        };
         CreateUserRequest: {
             email: string;
             password: string;
@@ -451,6 +693,10 @@ export interface components {
             capacity_kg: number;
             is_active?: boolean | null;
         };
+        DeliveryPage: {
+            items: components["schemas"]["WebhookDelivery"][];
+            next_cursor?: string | null;
+        };
         Dimensions: {
             /** Format: double */
             length_cm: number;
@@ -469,6 +715,10 @@ export interface components {
         };
         /** @description A display name (person, tenant): 1 to 120 characters, trimmed. */
         DisplayName: string;
+        DlqReplayResponse: {
+            /** @description Messages moved back to the webhook queue. */
+            replayed: number;
+        };
         Driver: {
             id: components["schemas"]["DriverId"];
             name: components["schemas"]["DisplayName"];
@@ -515,6 +765,19 @@ export interface components {
             } | null;
             /** @description Extra machine-readable context (e.g. the current status after a lost race). */
             details?: Record<string, unknown> | null;
+        };
+        EventLogEntry: {
+            id: string;
+            type: string;
+            status: string;
+            /** Format: int32 */
+            retries: number;
+            payload: Record<string, unknown>;
+            created_at: string;
+        };
+        EventPage: {
+            items: components["schemas"]["EventLogEntry"][];
+            next_cursor?: string | null;
         };
         /**
          * @description An exception raised on an order.
@@ -670,6 +933,29 @@ export interface components {
         Phone: string;
         /** @description A vehicle plate, upper-cased: unique per tenant. */
         PlateNumber: string;
+        PutWebhookSettingsRequest: {
+            enabled: boolean;
+            /** @example https://example.com/webhook */
+            url?: string | null;
+            /** @description `whsec_` + base64 of 24-64 bytes, or 16-128 visible characters; omitted: generated/kept. */
+            secret?: string | null;
+            /**
+             * @example [
+             *       "order.status_changed",
+             *       "pod.created"
+             *     ]
+             */
+            events: string[];
+        };
+        PutWebhookSettingsResponse: components["schemas"]["WebhookSettingsView"] & {
+            /** @description The generated secret, shown this once. */
+            generated_secret?: string | null;
+        };
+        ReassignOrderRequest: {
+            target_route_id: string;
+            /** @example Driver reassigned */
+            note?: string | null;
+        };
         /**
          * @description A tenant's own code for an order (upper-cased): unique per tenant.
          * @example CF-10021
@@ -690,17 +976,96 @@ export interface components {
             /** @example Ops Admin */
             full_name: string;
         };
+        ReorderRouteRequest: {
+            /** @description Stop ids of every not-yet-visited stop, in the new driving order. */
+            stop_order: string[];
+        };
+        ReplayResponse: {
+            event_id: string;
+            queued: number;
+        };
         ResolveExceptionRequest: {
             /** @example Delivered after delay */
             resolution: string;
         };
         /** @enum {string} */
         Role: "OPS_ADMIN" | "OPS_DISPATCHER" | "DRIVER";
+        Route: {
+            id: components["schemas"]["RouteId"];
+            /** @example 2026-11-23 */
+            route_date: string;
+            driver_id: components["schemas"]["DriverId"];
+            vehicle_id: components["schemas"]["VehicleId"];
+            status: components["schemas"]["RouteStatus"];
+            order_ids: components["schemas"]["OrderId"][];
+            /** @description The driving order. */
+            stops: components["schemas"]["RouteStop"][];
+            /** Format: double */
+            total_distance_m: number;
+            /** Format: double */
+            total_weight_kg: number;
+            optimized: boolean;
+            /** @description Stops whose time windows the planned order cannot meet. */
+            unmet_windows: components["schemas"]["StopId"][];
+            /** Format: date-time */
+            start_time?: string | null;
+            /** Format: date-time */
+            end_time?: string | null;
+            /**
+             * Format: date-time
+             * @description When the route.reminder event went out (once per route).
+             */
+            reminder_sent_at?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int64 */
+            version: number;
+        };
+        RouteDetailResponse: components["schemas"]["Route"] & {
+            orders: components["schemas"]["Order"][];
+            driver?: null | components["schemas"]["Driver"];
+            vehicle?: null | components["schemas"]["Vehicle"];
+            progress: components["schemas"]["RouteProgress"];
+        };
         /**
          * @description A delivery route (issue 4).
          * @example 01JD3Q6Z8X4M2N7P5R9S1T3V5W
          */
         RouteId: string;
+        RoutePage: {
+            items: components["schemas"]["Route"][];
+            next_cursor?: string | null;
+        };
+        RouteProgress: {
+            stops_total: number;
+            stops_done: number;
+            orders_total: number;
+            orders_final: number;
+            /**
+             * Format: int32
+             * @description 0-100, by stops done.
+             */
+            percent: number;
+        };
+        /** @enum {string} */
+        RouteStatus: "PLANNED" | "IN_PROGRESS" | "COMPLETED" | "CANCELLED";
+        /** @description One stop in the route's driving order. */
+        RouteStop: {
+            stop_id: components["schemas"]["StopId"];
+            order_id: components["schemas"]["OrderId"];
+            type: components["schemas"]["StopType"];
+            address_line: string;
+            city: string;
+            /** Format: double */
+            lat?: number | null;
+            /** Format: double */
+            lng?: number | null;
+            status: components["schemas"]["StopStatus"];
+            /** Format: date-time */
+            scheduled_eta?: string | null;
+        };
         /** @description One immutable row of an order's status history. */
         StatusHistoryEntry: {
             id: string;
@@ -804,7 +1169,12 @@ export interface components {
             package?: null | components["schemas"]["PackageInput"];
             /** @description Replaces every stop; only while the order is CREATED. */
             stops?: components["schemas"]["StopInput"][] | null;
-            /** @description Refused: status changes go through cancel and the status endpoints. */
+            /**
+             * Format: int64
+             * @description The version the client edited; when given and stale, 409 (nothing is overwritten).
+             */
+            version?: number | null;
+            /** @description Refused (even as null): status changes go through cancel and the status endpoints. */
             status?: string | null;
         };
         UpdateUserRequest: {
@@ -869,6 +1239,48 @@ export interface components {
         };
         /** @enum {string} */
         VehicleType: "BIKE" | "CAR" | "VAN" | "TRUCK";
+        /** @description One delivery attempt of one event to a tenant's URL. */
+        WebhookDelivery: {
+            id: string;
+            event_id: string;
+            event_type: string;
+            /**
+             * Format: int32
+             * @description 1 for the first try.
+             */
+            attempt: number;
+            /**
+             * @description `delivered`, `retrying`, `failed` (no more tries: the message goes to the DLQ or the
+             *     receiver refused it for good), `disabled` (410: the endpoint was switched off).
+             */
+            outcome: string;
+            /** Format: int32 */
+            status_code?: number | null;
+            /** Format: int64 */
+            latency_ms?: number | null;
+            error?: string | null;
+            /** Format: date-time */
+            next_retry_at?: string | null;
+            url: string;
+            /** Format: date-time */
+            created_at: string;
+        };
+        /** @description What the API shows of the settings: never the secret, only its last characters. */
+        WebhookSettingsView: {
+            enabled: boolean;
+            url?: string | null;
+            events: string[];
+            /** @description The last 4 characters of the current secret. */
+            secret_last4: string;
+            /**
+             * Format: date-time
+             * @description Until when the previous secret still signs (after a rotation).
+             */
+            previous_secret_valid_until?: string | null;
+            disabled_reason?: string | null;
+            /** Format: date-time */
+            updated_at: string;
+        };
         WindowInput: {
             /** @description RFC 3339, e.g. 2026-11-23T09:00:00Z */
             start: string;
@@ -1107,6 +1519,46 @@ export interface operations {
             };
         };
     };
+    start_route: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Started */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Route"];
+                };
+            };
+            /** @description Not one of this driver's routes */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not PLANNED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     health: {
         parameters: {
             query?: never;
@@ -1313,6 +1765,32 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_events: {
+        parameters: {
+            query?: {
+                type?: string;
+                /** @description PENDING or PROCESSED */
+                status?: string;
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventPage"];
                 };
             };
         };
@@ -1767,6 +2245,490 @@ export interface operations {
             };
         };
     };
+    reassign_order: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReassignOrderRequest"];
+            };
+        };
+        responses: {
+            /** @description Moved; the order as it is now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description Invalid fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Order or route not found in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Order not ASSIGNED, target final, capacity exceeded, or a concurrent change */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_routes: {
+        parameters: {
+            query?: {
+                /** @description YYYY-MM-DD (one day) */
+                date?: string;
+                date_from?: string;
+                date_to?: string;
+                driver_id?: string;
+                status?: components["schemas"]["RouteStatus"];
+                cursor?: string;
+                /** @description 1-100, default 50 */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Routes in date order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutePage"];
+                };
+            };
+            /** @description Invalid filter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_route: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRouteRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Route"];
+                };
+            };
+            /** @description Invalid fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Driver, vehicle or an order not found in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Driver already has a route that day, inactive driver or vehicle, an order not CREATED, capacity exceeded */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_route: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The route */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RouteDetailResponse"];
+                };
+            };
+            /** @description No such route in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    cancel_route: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelRouteRequest"];
+            };
+        };
+        responses: {
+            /** @description Cancelled */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Route"];
+                };
+            };
+            /** @description No such route in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Already final, orders on board, or a concurrent change */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    optimize_route: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Optimised */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Route"];
+                };
+            };
+            /** @description No such route in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Route final or changed concurrently */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    add_route_orders: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddRouteOrdersRequest"];
+            };
+        };
+        responses: {
+            /** @description Orders added */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Route"];
+                };
+            };
+            /** @description Route or order not found in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Route not PLANNED, an order not CREATED, capacity exceeded, or a concurrent change */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    remove_route_order: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed; the route as it is now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Route"];
+                };
+            };
+            /** @description Route not found, or the order is not on it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Order already picked up or final, route final, or a concurrent change */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reorder_route: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReorderRouteRequest"];
+            };
+        };
+        responses: {
+            /** @description Reordered, ETAs recomputed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Route"];
+                };
+            };
+            /** @description Not a permutation of the pending stops, or a DROP before its PICKUP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such route in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Route final or changed concurrently */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_webhook_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSettingsView"];
+                };
+            };
+            /** @description Not an OPS_ADMIN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not set up yet */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    put_webhook_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutWebhookSettingsRequest"];
+            };
+        };
+        responses: {
+            /** @description Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PutWebhookSettingsResponse"];
+                };
+            };
+            /** @description Invalid URL (https only, no internal addresses), secret or event types */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an OPS_ADMIN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_users: {
         parameters: {
             query?: {
@@ -2117,6 +3079,92 @@ export interface operations {
             };
             /** @description No such vehicle in this tenant */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_webhook_deliveries: {
+        parameters: {
+            query?: {
+                event_id?: string;
+                /** @description delivered, retrying, failed, disabled */
+                outcome?: string;
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Delivery attempts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryPage"];
+                };
+            };
+        };
+    };
+    replay_webhook_delivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued for delivery */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayResponse"];
+                };
+            };
+            /** @description No such delivery in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    replay_webhook_dlq: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Moved back for delivery */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DlqReplayResponse"];
+                };
+            };
+            /** @description Not an OPS_ADMIN */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
