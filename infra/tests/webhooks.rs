@@ -16,10 +16,13 @@ use cargoflow_store::Store;
 use common::*;
 use serde_json::{Value, json};
 
+/// (webhook-id, webhook-timestamp, webhook-signature, body) of one request.
+type Received = (String, String, String, String);
+
 #[derive(Clone, Default)]
 struct Receiver {
     /// (webhook-id, webhook-timestamp, webhook-signature, body) of every request.
-    got: Arc<Mutex<Vec<(String, String, String, String)>>>,
+    got: Arc<Mutex<Vec<Received>>>,
     /// Status to answer, one per request; after the script, `then`.
     script: Arc<Mutex<Vec<u16>>>,
     then: Arc<Mutex<u16>>,
@@ -72,7 +75,7 @@ impl Receiver {
         (r, url)
     }
 
-    fn requests(&self) -> Vec<(String, String, String, String)> {
+    fn requests(&self) -> Vec<Received> {
         self.got.lock().unwrap().clone()
     }
 }
@@ -419,7 +422,13 @@ async fn gone_disables_the_endpoint_and_tenants_never_get_each_others_events() {
     let (ea, eb) = (ulid::Ulid::new().to_string(), ulid::Ulid::new().to_string());
     pipe.send(&a.tenant_id, &ea, "order.created").await;
     pipe.send(&b.tenant_id, &eb, "order.created").await;
-    assert!(wait_until(|| ra.requests().len() >= 1 && rb.requests().len() >= 1, 15).await);
+    assert!(
+        wait_until(
+            || !ra.requests().is_empty() && !rb.requests().is_empty(),
+            15
+        )
+        .await
+    );
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert!(
         ra.requests().iter().all(|r| r.0 == ea),

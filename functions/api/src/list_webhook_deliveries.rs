@@ -28,13 +28,13 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     let caller = authenticate(&req, &deps.tokens, Permission::Operate)?;
     let page = page_query(&req)?;
     let outcome = query_param(&req, "outcome");
-    if let Some(o) = &outcome {
-        if !["delivered", "retrying", "failed", "disabled"].contains(&o.as_str()) {
-            return Err(ApiError::field(
-                "outcome",
-                "must be delivered, retrying, failed or disabled",
-            ));
-        }
+    if let Some(o) = &outcome
+        && !["delivered", "retrying", "failed", "disabled"].contains(&o.as_str())
+    {
+        return Err(ApiError::field(
+            "outcome",
+            "must be delivered, retrying, failed or disabled",
+        ));
     }
     let event_id = query_param(&req, "event_id").filter(|e| ulid::Ulid::from_string(e).is_ok());
     let found = deps

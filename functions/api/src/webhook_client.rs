@@ -80,15 +80,15 @@ impl WebhookClient {
             Ok(u) => u,
             Err(e) => return refused(format!("invalid URL: {e}")),
         };
-        if let Some(url::Host::Ipv4(ip)) = parsed.host() {
-            if !address_allowed(ip.into(), self.allow_loopback) {
-                return refused("the URL points at an internal address".into());
-            }
+        if let Some(url::Host::Ipv4(ip)) = parsed.host()
+            && !address_allowed(ip.into(), self.allow_loopback)
+        {
+            return refused("the URL points at an internal address".into());
         }
-        if let Some(url::Host::Ipv6(ip)) = parsed.host() {
-            if !address_allowed(ip.into(), self.allow_loopback) {
-                return refused("the URL points at an internal address".into());
-            }
+        if let Some(url::Host::Ipv6(ip)) = parsed.host()
+            && !address_allowed(ip.into(), self.allow_loopback)
+        {
+            return refused("the URL points at an internal address".into());
         }
         let result = self
             .http

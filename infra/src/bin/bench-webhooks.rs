@@ -26,15 +26,14 @@ async fn main() -> Result<()> {
         axum::routing::post(move |body: String| {
             let sink = sink.clone();
             async move {
-                if let Ok(v) = serde_json::from_str::<Value>(&body) {
-                    if let Some(order) = v["data"]["order"]["id"].as_str() {
-                        if v["type"] == "order.cancelled" {
-                            sink.lock()
-                                .unwrap()
-                                .entry(order.to_string())
-                                .or_insert_with(Instant::now);
-                        }
-                    }
+                if let Ok(v) = serde_json::from_str::<Value>(&body)
+                    && let Some(order) = v["data"]["order"]["id"].as_str()
+                    && v["type"] == "order.cancelled"
+                {
+                    sink.lock()
+                        .unwrap()
+                        .entry(order.to_string())
+                        .or_insert_with(Instant::now);
                 }
                 "ok"
             }

@@ -39,10 +39,10 @@ impl WebhookSettings {
     /// The secrets to sign with now: the current one, and the previous during its grace.
     pub fn signing_secrets(&self, now: OffsetDateTime) -> Vec<&str> {
         let mut s = vec![self.secret.as_str()];
-        if let (Some(prev), Some(until)) = (&self.previous_secret, self.previous_valid_until) {
-            if now < until {
-                s.push(prev);
-            }
+        if let (Some(prev), Some(until)) = (&self.previous_secret, self.previous_valid_until)
+            && now < until
+        {
+            s.push(prev);
         }
         s
     }

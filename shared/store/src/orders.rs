@@ -2,14 +2,14 @@
 //! transitions (order + history + event in one transaction), edits, the detail Query and the
 //! filtered listings.
 
-use aws_sdk_dynamodb::types::{AttributeValue, ConditionCheck, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{ConditionCheck, Put, TransactWriteItem};
 use cargoflow_domain::*;
 use time::OffsetDateTime;
 
 use crate::order_items::{EventItem, ExceptionItem, HistoryItem, OrderItem};
-use crate::store::{TxError, key_map, n, s};
+use crate::store::{Listing, TxError, key_map, n, s, start_key};
 use crate::tenancy::map_unique;
-use crate::{Page, Store, StoreError, cursor, keys};
+use crate::{Page, Store, StoreError, keys};
 
 /// What one order's partition holds.
 #[derive(Debug, Clone)]
@@ -264,74 +264,37 @@ impl Store {
             ),
         };
         let (lo, hi) = ulid_bounds(filter.created_from, filter.created_to);
-        let mut filters = Vec::new();
-        let mut values = vec![(":pk", s(&pk)), (":lo", s(&lo)), (":hi", s(&hi))];
+        let start = start_key(cursor, pk_attr, &pk, sk_attr, None, Some((&lo, &hi)))?;
+        let mut listing = Listing {
+            index: Some(index),
+            key_condition: format!("{pk_attr} = :pk AND {sk_attr} BETWEEN :lo AND :hi"),
+            values: vec![
+                (":pk".into(), s(&pk)),
+                (":lo".into(), s(&lo)),
+                (":hi".into(), s(&hi)),
+            ],
+            ..Default::default()
+        };
         if let Some(r) = &filter.route_id {
-            filters.push("route_id = :route");
-            values.push((":route", s(r.as_str())));
+            listing.filters.push("route_id = :route".into());
+            listing.values.push((":route".into(), s(r.as_str())));
         }
         if let Some(d) = &filter.driver_id {
-            filters.push("driver_id = :driver");
-            values.push((":driver", s(d.as_str())));
+            listing.filters.push("driver_id = :driver".into());
+            listing.values.push((":driver".into(), s(d.as_str())));
         }
         if let Some(q) = &filter.search {
-            filters.push("contains(search_text, :q)");
-            values.push((":q", s(q.to_lowercase())));
+            listing.filters.push("contains(search_text, :q)".into());
+            listing.values.push((":q".into(), s(q.to_lowercase())));
         }
-        let mut start = match cursor {
-            Some(c) => {
-                let key = cursor::decode(c, pk_attr, &pk, sk_attr, None)?;
-                // A cursor from another date range cannot continue this one.
-                let sk = key
-                    .get(sk_attr)
-                    .and_then(|v| v.as_s().ok())
-                    .cloned()
-                    .unwrap_or_default();
-                if sk < lo || sk > hi {
-                    return Err(StoreError::BadCursor);
-                }
-                Some(key)
-            }
-            None => None,
-        };
-        let mut items = Vec::new();
-        let mut pages = 0;
-        loop {
-            let mut q = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name(index)
-                .key_condition_expression(format!(
-                    "{pk_attr} = :pk AND {sk_attr} BETWEEN :lo AND :hi"
-                ))
-                .scan_index_forward(false)
-                .limit(limit - items.len() as i32)
-                .set_exclusive_start_key(start.take());
-            for (k, v) in &values {
-                q = q.expression_attribute_values(*k, v.clone());
-            }
-            if !filters.is_empty() {
-                q = q.filter_expression(filters.join(" AND "));
-            }
-            let out = q
-                .send()
-                .await
-                .map_err(|e| crate::error::query_failed(e, cursor.is_some()))?;
-            for item in out.items.unwrap_or_default() {
-                items.push(Order::try_from(serde_dynamo::from_item::<_, OrderItem>(
-                    item,
-                )?)?);
-            }
-            pages += 1;
-            start = out.last_evaluated_key;
-            if start.is_none() || items.len() as i32 >= limit || pages >= 5 {
-                break;
-            }
-        }
+        let page: Page<OrderItem> = self.list_page(listing, start, limit).await?;
         Ok(Page {
-            items,
-            next_cursor: start.as_ref().and_then(cursor::encode),
+            items: page
+                .items
+                .into_iter()
+                .map(Order::try_from)
+                .collect::<Result<_, _>>()?,
+            next_cursor: page.next_cursor,
         })
     }
 
@@ -420,91 +383,50 @@ impl Store {
         cursor: Option<&str>,
         limit: i32,
     ) -> Result<Page<OrderException>, StoreError> {
-        let mut filters = Vec::new();
-        let mut values: Vec<(&str, AttributeValue)> = Vec::new();
-        let (index, pk_attr, sk_attr, pk, sk_cond) = match (order, status) {
+        let mut listing = Listing::default();
+        let start = match (order, status) {
             (Some(o), _) => {
+                let pk = keys::order_pk(tenant, o);
+                listing.key_condition = "PK = :pk AND begins_with(SK, :prefix)".into();
+                listing.values = vec![
+                    (":pk".into(), s(&pk)),
+                    (":prefix".into(), s(keys::EXCEPTION_PREFIX)),
+                ];
                 if let Some(st) = status {
-                    filters.push("#status = :status");
-                    values.push((":status", s(st.as_str())));
+                    listing.filters.push("#status = :status".into());
+                    listing.names.push(("#status".into(), "status".into()));
+                    listing.values.push((":status".into(), s(st.as_str())));
                 }
-                (
-                    None,
+                start_key(
+                    cursor,
                     keys::PK,
+                    &pk,
                     keys::SK,
-                    keys::order_pk(tenant, o),
                     Some(keys::EXCEPTION_PREFIX),
-                )
+                    None,
+                )?
             }
-            (None, Some(st)) => (
-                Some(keys::GSI2),
-                keys::GSI2PK,
-                keys::GSI2SK,
-                keys::gsi2_exceptions_by_status(tenant, st),
-                None,
-            ),
-            (None, None) => (
-                Some(keys::GSI1),
-                keys::GSI1PK,
-                keys::GSI1SK,
-                keys::gsi1_exceptions(tenant),
-                None,
-            ),
+            (None, Some(st)) => {
+                let pk = keys::gsi2_exceptions_by_status(tenant, st);
+                listing.index = Some(keys::GSI2);
+                listing.key_condition = "GSI2PK = :pk".into();
+                listing.values = vec![(":pk".into(), s(&pk))];
+                start_key(cursor, keys::GSI2PK, &pk, keys::GSI2SK, None, None)?
+            }
+            (None, None) => {
+                let pk = keys::gsi1_exceptions(tenant);
+                listing.index = Some(keys::GSI1);
+                listing.key_condition = "GSI1PK = :pk".into();
+                listing.values = vec![(":pk".into(), s(&pk))];
+                start_key(cursor, keys::GSI1PK, &pk, keys::GSI1SK, None, None)?
+            }
         };
         if let Some(t) = exception_type {
-            filters.push("exception_type = :type");
-            values.push((":type", s(t.as_str())));
+            listing.filters.push("exception_type = :type".into());
+            listing.values.push((":type".into(), s(t.as_str())));
         }
-        let mut start = match cursor {
-            Some(c) => Some(cursor::decode(c, pk_attr, &pk, sk_attr, sk_cond)?),
-            None => None,
-        };
-        let key_cond = match sk_cond {
-            Some(_) => format!("{pk_attr} = :pk AND begins_with({sk_attr}, :prefix)"),
-            None => format!("{pk_attr} = :pk"),
-        };
-        let mut items = Vec::new();
-        let mut pages = 0;
-        loop {
-            let mut q = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .set_index_name(index.map(str::to_string))
-                .key_condition_expression(&key_cond)
-                .expression_attribute_values(":pk", s(&pk))
-                .scan_index_forward(false)
-                .limit(limit - items.len() as i32)
-                .set_exclusive_start_key(start.take());
-            if let Some(prefix) = sk_cond {
-                q = q.expression_attribute_values(":prefix", s(prefix));
-            }
-            for (k, v) in &values {
-                q = q.expression_attribute_values(*k, v.clone());
-            }
-            if !filters.is_empty() {
-                q = q.filter_expression(filters.join(" AND "));
-                if filters.iter().any(|f| f.contains("#status")) {
-                    q = q.expression_attribute_names("#status", "status");
-                }
-            }
-            let out = q
-                .send()
-                .await
-                .map_err(|e| crate::error::query_failed(e, cursor.is_some()))?;
-            for item in out.items.unwrap_or_default() {
-                items.push(serde_dynamo::from_item::<_, ExceptionItem>(item)?.exception);
-            }
-            pages += 1;
-            start = out.last_evaluated_key;
-            if start.is_none() || items.len() as i32 >= limit || pages >= 5 {
-                break;
-            }
-        }
-        Ok(Page {
-            items,
-            next_cursor: start.as_ref().and_then(cursor::encode),
-        })
+        let page: Page<ExceptionItem> = self.list_page(listing, start, limit).await?;
+        Ok(page.map(|i| i.exception))
     }
 }
 

@@ -14,6 +14,43 @@ use crate::{Page, StoreError, cursor};
 
 pub type Item = HashMap<String, AttributeValue>;
 
+/// One listing's Query: its index, key condition, filters and expression values.
+#[derive(Default)]
+pub(crate) struct Listing {
+    pub index: Option<&'static str>,
+    pub key_condition: String,
+    pub filters: Vec<String>,
+    pub names: Vec<(String, String)>,
+    pub values: Vec<(String, AttributeValue)>,
+    /// Oldest first (ascending sort key) when true.
+    pub forward: bool,
+}
+
+/// The start key of a listing from a client's cursor: only one this listing handed out (its
+/// partition, its sort-key prefix, inside its sort-key range).
+pub(crate) fn start_key(
+    cursor: Option<&str>,
+    pk_attr: &str,
+    pk: &str,
+    sk_attr: &str,
+    sk_prefix: Option<&str>,
+    sk_range: Option<(&str, &str)>,
+) -> Result<Option<Item>, StoreError> {
+    let Some(c) = cursor else { return Ok(None) };
+    let key = cursor::decode(c, pk_attr, pk, sk_attr, sk_prefix)?;
+    if let Some((lo, hi)) = sk_range {
+        let sk = key
+            .get(sk_attr)
+            .and_then(|v| v.as_s().ok())
+            .map(String::as_str)
+            .unwrap_or("");
+        if sk < lo || sk > hi {
+            return Err(StoreError::BadCursor);
+        }
+    }
+    Ok(Some(key))
+}
+
 /// Built once per function instance (outside the handler) and shared.
 #[derive(Clone, Debug)]
 pub struct Store {
@@ -131,37 +168,72 @@ impl Store {
         cursor: Option<&str>,
         limit: i32,
     ) -> Result<Page<T>, StoreError> {
-        let start = match cursor {
-            Some(c) => Some(cursor::decode(c, keys::PK, pk, keys::SK, Some(sk_prefix))?),
-            None => None,
+        let start = start_key(cursor, keys::PK, pk, keys::SK, Some(sk_prefix), None)?;
+        let listing = Listing {
+            key_condition: "#pk = :pk AND begins_with(#sk, :prefix)".into(),
+            names: vec![
+                ("#pk".into(), keys::PK.into()),
+                ("#sk".into(), keys::SK.into()),
+            ],
+            values: vec![(":pk".into(), s(pk)), (":prefix".into(), s(sk_prefix))],
+            forward: true,
+            ..Default::default()
         };
-        let out = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
-            .expression_attribute_names("#pk", keys::PK)
-            .expression_attribute_names("#sk", keys::SK)
-            .expression_attribute_values(":pk", s(pk))
-            .expression_attribute_values(":prefix", s(sk_prefix))
-            .set_exclusive_start_key(start)
-            .limit(limit)
-            .send()
-            .await
-            .map_err(|e| crate::error::query_failed(e, cursor.is_some()))?;
-        let next_cursor = out.last_evaluated_key.as_ref().and_then(cursor::encode);
-        let items = out
-            .items
-            .unwrap_or_default()
-            .into_iter()
-            .map(serde_dynamo::from_item)
-            .collect::<Result<Vec<T>, _>>()?;
-        Ok(Page { items, next_cursor })
+        self.list_page(listing, start, limit).await
     }
 
     /// One TransactWriteItems. A cancellation caused only by another transaction touching the
     /// same items (`TransactionConflict`, no failed condition) is retried once; what remains is
     /// reported with its per-item reasons.
+    /// Runs a listing until `limit` items (after filters) or five DynamoDB pages, whichever
+    /// first; the cursor continues where it stopped.
+    pub(crate) async fn list_page<T: DeserializeOwned>(
+        &self,
+        listing: Listing,
+        mut start: Option<Item>,
+        limit: i32,
+    ) -> Result<Page<T>, StoreError> {
+        let from_cursor = start.is_some();
+        let mut items = Vec::new();
+        let mut pages = 0;
+        loop {
+            let mut q = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .set_index_name(listing.index.map(str::to_string))
+                .key_condition_expression(&listing.key_condition)
+                .scan_index_forward(listing.forward)
+                .limit(limit - items.len() as i32)
+                .set_exclusive_start_key(start.take());
+            for (k, v) in &listing.names {
+                q = q.expression_attribute_names(k, v);
+            }
+            for (k, v) in &listing.values {
+                q = q.expression_attribute_values(k, v.clone());
+            }
+            if !listing.filters.is_empty() {
+                q = q.filter_expression(listing.filters.join(" AND "));
+            }
+            let out = q
+                .send()
+                .await
+                .map_err(|e| crate::error::query_failed(e, from_cursor))?;
+            for item in out.items.unwrap_or_default() {
+                items.push(serde_dynamo::from_item(item)?);
+            }
+            pages += 1;
+            start = out.last_evaluated_key;
+            if start.is_none() || items.len() as i32 >= limit || pages >= 5 {
+                break;
+            }
+        }
+        Ok(Page {
+            items,
+            next_cursor: start.as_ref().and_then(cursor::encode),
+        })
+    }
+
     pub(crate) async fn transact(&self, items: Vec<TransactWriteItem>) -> Result<(), TxError> {
         let mut attempt = 0;
         loop {

@@ -283,61 +283,31 @@ impl Store {
         };
         let lo = from.map(|f| format!("{f}#")).unwrap_or_else(|| "0".into());
         let hi = to.map(|t| format!("{t}#~")).unwrap_or_else(|| "~".into());
-        let mut start = match cursor {
-            Some(c) => {
-                let key = crate::cursor::decode(c, pk_attr, &pk, sk_attr, None)?;
-                let sk = key
-                    .get(sk_attr)
-                    .and_then(|v| v.as_s().ok())
-                    .cloned()
-                    .unwrap_or_default();
-                if sk < lo || sk > hi {
-                    return Err(StoreError::BadCursor);
-                }
-                Some(key)
-            }
-            None => None,
+        let start = crate::store::start_key(cursor, pk_attr, &pk, sk_attr, None, Some((&lo, &hi)))?;
+        let mut listing = crate::store::Listing {
+            index: Some(index),
+            key_condition: format!("{pk_attr} = :pk AND {sk_attr} BETWEEN :lo AND :hi"),
+            values: vec![
+                (":pk".into(), s(&pk)),
+                (":lo".into(), s(&lo)),
+                (":hi".into(), s(&hi)),
+            ],
+            forward: true,
+            ..Default::default()
         };
-        let mut items = Vec::new();
-        let mut pages = 0;
-        loop {
-            let mut q = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name(index)
-                .key_condition_expression(format!(
-                    "{pk_attr} = :pk AND {sk_attr} BETWEEN :lo AND :hi"
-                ))
-                .expression_attribute_values(":pk", s(&pk))
-                .expression_attribute_values(":lo", s(&lo))
-                .expression_attribute_values(":hi", s(&hi))
-                .limit(limit - items.len() as i32)
-                .set_exclusive_start_key(start.take());
-            if let Some(st) = status {
-                q = q
-                    .filter_expression("#status = :status")
-                    .expression_attribute_names("#status", "status")
-                    .expression_attribute_values(":status", s(st.as_str()));
-            }
-            let out = q
-                .send()
-                .await
-                .map_err(|e| crate::error::query_failed(e, cursor.is_some()))?;
-            for item in out.items.unwrap_or_default() {
-                items.push(Route::try_from(serde_dynamo::from_item::<_, RouteItem>(
-                    item,
-                )?)?);
-            }
-            pages += 1;
-            start = out.last_evaluated_key;
-            if start.is_none() || items.len() as i32 >= limit || pages >= 5 {
-                break;
-            }
+        if let Some(st) = status {
+            listing.filters.push("#status = :status".into());
+            listing.names.push(("#status".into(), "status".into()));
+            listing.values.push((":status".into(), s(st.as_str())));
         }
+        let page: crate::Page<RouteItem> = self.list_page(listing, start, limit).await?;
         Ok(crate::Page {
-            items,
-            next_cursor: start.as_ref().and_then(crate::cursor::encode),
+            items: page
+                .items
+                .into_iter()
+                .map(Route::try_from)
+                .collect::<Result<_, _>>()?,
+            next_cursor: page.next_cursor,
         })
     }
 }

@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 
 use crate::order_items::EventItem;
 use crate::store::{n, s};
-use crate::{Page, Store, StoreError, cursor, keys};
+use crate::{Page, Store, StoreError, keys};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct SettingsItem {
@@ -161,50 +161,20 @@ impl Store {
         cursor_in: Option<&str>,
         limit: i32,
     ) -> Result<Page<T>, StoreError> {
-        let mut start = match cursor_in {
-            Some(c) => Some(cursor::decode(c, keys::GSI1PK, &pk, keys::GSI1SK, None)?),
-            None => None,
+        let start =
+            crate::store::start_key(cursor_in, keys::GSI1PK, &pk, keys::GSI1SK, None, None)?;
+        let mut listing = crate::store::Listing {
+            index: Some(keys::GSI1),
+            key_condition: "GSI1PK = :pk".into(),
+            values: vec![(":pk".into(), s(&pk))],
+            ..Default::default()
         };
-        let mut items = Vec::new();
-        let mut pages = 0;
-        loop {
-            let mut q = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name(keys::GSI1)
-                .key_condition_expression("GSI1PK = :pk")
-                .expression_attribute_values(":pk", s(&pk))
-                .scan_index_forward(false)
-                .limit(limit - items.len() as i32)
-                .set_exclusive_start_key(start.take());
-            let mut exprs = Vec::new();
-            for (i, (attr, value)) in filters.iter().enumerate() {
-                exprs.push(format!("#f{i} = :f{i}"));
-                q = q
-                    .expression_attribute_names(format!("#f{i}"), *attr)
-                    .expression_attribute_values(format!(":f{i}"), s(value));
-            }
-            if !exprs.is_empty() {
-                q = q.filter_expression(exprs.join(" AND "));
-            }
-            let out = q
-                .send()
-                .await
-                .map_err(|e| crate::error::query_failed(e, cursor_in.is_some()))?;
-            for item in out.items.unwrap_or_default() {
-                items.push(serde_dynamo::from_item(item)?);
-            }
-            pages += 1;
-            start = out.last_evaluated_key;
-            if start.is_none() || items.len() as i32 >= limit || pages >= 5 {
-                break;
-            }
+        for (i, (attr, value)) in filters.iter().enumerate() {
+            listing.filters.push(format!("#f{i} = :f{i}"));
+            listing.names.push((format!("#f{i}"), attr.to_string()));
+            listing.values.push((format!(":f{i}"), s(value)));
         }
-        Ok(Page {
-            items,
-            next_cursor: start.as_ref().and_then(cursor::encode),
-        })
+        self.list_page(listing, start, limit).await
     }
 
     pub async fn list_deliveries(
