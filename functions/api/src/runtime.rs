@@ -29,7 +29,37 @@ where
     })
 }
 
-/// What a stream-triggered function's binary runs (partial batch responses).
+/// What an event-driven binary runs (stream, queue, schedule): the event in, its result out;
+/// an `Err` fails the invocation, as Lambda expects.
+pub fn run_event<E, R, F, Fut>(
+    function: &'static str,
+    handler: F,
+) -> Result<(), lambda_runtime::Error>
+where
+    E: serde::de::DeserializeOwned + Send + 'static,
+    R: serde::Serialize + Send + 'static,
+    F: Fn(Arc<Deps>, E) -> Fut + Send + Sync + Copy + 'static,
+    Fut: Future<Output = Result<R, String>> + Send + 'static,
+{
+    cargoflow_http::logging::init();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async move {
+        let deps = Arc::new(Deps::from_env().await?);
+        lambda_runtime::run(lambda_runtime::service_fn(move |event: lambda_runtime::LambdaEvent<E>| {
+            let deps = deps.clone();
+            async move {
+                let span = tracing::info_span!("invocation", function = function, request_id = %event.context.request_id);
+                let _g = span.enter();
+                handler(deps, event.payload).await.map_err(lambda_runtime::Error::from)
+            }
+        }))
+        .await
+    })
+}
+
+/// A DynamoDB-stream function (partial batch responses).
 pub fn run_stream<F, Fut>(function: &'static str, handler: F) -> Result<(), lambda_runtime::Error>
 where
     F: Fn(Arc<Deps>, aws_lambda_events::dynamodb::Event) -> Fut + Send + Sync + Copy + 'static,
@@ -37,25 +67,10 @@ where
         + Send
         + 'static,
 {
-    cargoflow_http::logging::init();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    rt.block_on(async move {
-        let deps = Arc::new(Deps::from_env().await?);
-        lambda_runtime::run(lambda_runtime::service_fn(move |event: lambda_runtime::LambdaEvent<aws_lambda_events::dynamodb::Event>| {
-            let deps = deps.clone();
-            async move {
-                let span = tracing::info_span!("stream", function = function, request_id = %event.context.request_id);
-                let _g = span.enter();
-                handler(deps, event.payload).await.map_err(lambda_runtime::Error::from)
-            }
-        }))
-        .await
-    })
+    run_event(function, handler)
 }
 
-/// What an SQS-triggered function's binary runs (partial batch responses).
+/// An SQS-triggered function (partial batch responses).
 pub fn run_sqs<F, Fut>(function: &'static str, handler: F) -> Result<(), lambda_runtime::Error>
 where
     F: Fn(Arc<Deps>, aws_lambda_events::event::sqs::SqsEvent) -> Fut + Send + Sync + Copy + 'static,
@@ -63,44 +78,14 @@ where
         + Send
         + 'static,
 {
-    cargoflow_http::logging::init();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    rt.block_on(async move {
-        let deps = Arc::new(Deps::from_env().await?);
-        lambda_runtime::run(lambda_runtime::service_fn(move |event: lambda_runtime::LambdaEvent<aws_lambda_events::event::sqs::SqsEvent>| {
-            let deps = deps.clone();
-            async move {
-                let span = tracing::info_span!("sqs", function = function, request_id = %event.context.request_id);
-                let _g = span.enter();
-                handler(deps, event.payload).await.map_err(lambda_runtime::Error::from)
-            }
-        }))
-        .await
-    })
+    run_event(function, handler)
 }
 
-/// What a scheduled function's binary runs: the EventBridge Scheduler event in, a JSON report out.
+/// A scheduled function: the EventBridge Scheduler event in, a JSON report out.
 pub fn run_schedule<F, Fut>(function: &'static str, handler: F) -> Result<(), lambda_runtime::Error>
 where
     F: Fn(Arc<Deps>, serde_json::Value) -> Fut + Send + Sync + Copy + 'static,
     Fut: Future<Output = Result<serde_json::Value, String>> + Send + 'static,
 {
-    cargoflow_http::logging::init();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    rt.block_on(async move {
-        let deps = Arc::new(Deps::from_env().await?);
-        lambda_runtime::run(lambda_runtime::service_fn(move |event: lambda_runtime::LambdaEvent<serde_json::Value>| {
-            let deps = deps.clone();
-            async move {
-                let span = tracing::info_span!("job", function = function, request_id = %event.context.request_id);
-                let _g = span.enter();
-                handler(deps, event.payload).await.map_err(lambda_runtime::Error::from)
-            }
-        }))
-        .await
-    })
+    run_event(function, handler)
 }
