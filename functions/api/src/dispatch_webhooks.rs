@@ -30,7 +30,7 @@ fn attempt_of(m: &SqsMessage) -> u32 {
 async fn deliver_one(
     deps: &Deps,
     m: &SqsMessage,
-    settings_cache: &mut HashMap<String, Option<WebhookSettings>>,
+    settings_cache: &tokio::sync::Mutex<HashMap<String, Option<WebhookSettings>>>,
 ) -> Result<Verdict, String> {
     let envelope: Value = serde_json::from_str(m.body.as_deref().unwrap_or(""))
         .map_err(|e| format!("not an EventBridge envelope: {e}"))?;
@@ -44,15 +44,23 @@ async fn deliver_one(
         return Ok(Verdict::Done);
     };
     let tenant_id = TenantId::from_stored(tenant);
-    if !settings_cache.contains_key(tenant) {
-        let s = deps
-            .store
-            .get_webhook_settings(&tenant_id)
-            .await
-            .map_err(|e| e.to_string())?;
-        settings_cache.insert(tenant.to_string(), s);
-    }
-    let Some(settings) = settings_cache.get(tenant).cloned().flatten() else {
+    let cached = settings_cache.lock().await.get(tenant).cloned();
+    let settings = match cached {
+        Some(s) => s,
+        None => {
+            let s = deps
+                .store
+                .get_webhook_settings(&tenant_id)
+                .await
+                .map_err(|e| e.to_string())?;
+            settings_cache
+                .lock()
+                .await
+                .insert(tenant.to_string(), s.clone());
+            s
+        }
+    };
+    let Some(settings) = settings else {
         return Ok(Verdict::Done);
     };
     let Some(url) = settings
@@ -85,7 +93,7 @@ async fn deliver_one(
                 .disable_webhook(&tenant_id, "the receiver answered 410 Gone", now)
                 .await
                 .map_err(|e| e.to_string())?;
-            settings_cache.remove(tenant);
+            settings_cache.lock().await.remove(tenant);
             ("disabled", Verdict::Done)
         }
         _ if retryable && !last_attempt => {
@@ -128,51 +136,68 @@ async fn deliver_one(
     Ok(verdict)
 }
 
-pub async fn handle(deps: Arc<Deps>, event: SqsEvent) -> Result<SqsBatchResponse, String> {
-    let mut failures = Vec::new();
-    let mut cache = HashMap::new();
-    for m in &event.records {
-        let id = m.message_id.clone().unwrap_or_default();
-        match deliver_one(&deps, m, &mut cache).await {
-            Ok(Verdict::Done) => {}
-            Ok(Verdict::Retry { delay_secs }) => {
-                // Back off through the message's visibility timeout (SQS delays cap at 15 min).
-                // The message's own queue, named by the last part of its ARN.
-                let queue = m
-                    .event_source_arn
-                    .as_deref()
-                    .and_then(|arn| arn.rsplit(':').next())
-                    .unwrap_or_default();
-                if let (Ok(q), Some(handle)) = (deps.queues().await, m.receipt_handle.as_deref()) {
-                    match Deps::queue_url(&q.sqs, "", queue).await {
-                        Ok(url) => {
-                            if let Err(e) = q
-                                .sqs
-                                .change_message_visibility()
-                                .queue_url(url)
-                                .receipt_handle(handle)
-                                .visibility_timeout(delay_secs as i32)
-                                .send()
-                                .await
-                            {
-                                tracing::warn!(error = ?e, "could not set the retry delay");
-                            }
+/// One message: delivered (None) or failed, with its retry delay set (Some).
+async fn process(
+    deps: &Deps,
+    m: &SqsMessage,
+    cache: &tokio::sync::Mutex<HashMap<String, Option<WebhookSettings>>>,
+) -> Option<BatchItemFailure> {
+    let id = m.message_id.clone().unwrap_or_default();
+    match deliver_one(deps, m, cache).await {
+        Ok(Verdict::Done) => {}
+        Ok(Verdict::Retry { delay_secs }) => {
+            // Back off through the message's visibility timeout (SQS delays cap at 15 min).
+            // The message's own queue, named by the last part of its ARN.
+            let queue = m
+                .event_source_arn
+                .as_deref()
+                .and_then(|arn| arn.rsplit(':').next())
+                .unwrap_or_default();
+            if let (Ok(q), Some(handle)) = (deps.queues().await, m.receipt_handle.as_deref()) {
+                match Deps::queue_url(&q.sqs, "", queue).await {
+                    Ok(url) => {
+                        if let Err(e) = q
+                            .sqs
+                            .change_message_visibility()
+                            .queue_url(url)
+                            .receipt_handle(handle)
+                            .visibility_timeout(delay_secs as i32)
+                            .send()
+                            .await
+                        {
+                            tracing::warn!(error = ?e, "could not set the retry delay");
                         }
-                        Err(e) => tracing::warn!(error = %e, "could not find the message's queue"),
                     }
+                    Err(e) => tracing::warn!(error = %e, "could not find the message's queue"),
                 }
-                let mut f = BatchItemFailure::default();
-                f.item_identifier = id;
-                failures.push(f);
             }
-            Err(e) => {
-                tracing::error!(message_id = %id, error = %e, "webhook message failed");
-                let mut f = BatchItemFailure::default();
-                f.item_identifier = id;
-                failures.push(f);
-            }
+            let mut f = BatchItemFailure::default();
+            f.item_identifier = id;
+            return Some(f);
+        }
+        Err(e) => {
+            tracing::error!(message_id = %id, error = %e, "webhook message failed");
+            let mut f = BatchItemFailure::default();
+            f.item_identifier = id;
+            return Some(f);
         }
     }
+    None
+}
+
+pub async fn handle(deps: Arc<Deps>, event: SqsEvent) -> Result<SqsBatchResponse, String> {
+    let cache = tokio::sync::Mutex::new(HashMap::new());
+    // A batch holds at most 10 messages (the event source's BatchSize): all at once.
+    let deliveries: Vec<_> = event
+        .records
+        .iter()
+        .map(|m| process(&deps, m, &cache))
+        .collect();
+    let failures: Vec<BatchItemFailure> = futures::future::join_all(deliveries)
+        .await
+        .into_iter()
+        .flatten()
+        .collect();
     let mut resp = SqsBatchResponse::default();
     resp.batch_item_failures = failures;
     Ok(resp)
