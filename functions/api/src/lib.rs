@@ -36,6 +36,9 @@ pub mod update_user;
 
 // Driver app
 pub mod get_driver_me;
+pub mod get_driver_route;
+pub mod list_driver_routes_today;
+pub mod update_order_status;
 
 // Drivers and vehicles
 pub mod create_driver;

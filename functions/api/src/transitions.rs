@@ -64,6 +64,22 @@ pub async fn transition(
     reason: Option<&str>,
     change: impl FnOnce(&mut Order),
 ) -> Result<Order, ApiError> {
+    transition_with(deps, who, order, to, stop, metadata, reason, None, change).await
+}
+
+/// [`transition`], also raising `exception` (with its event) in the same transaction.
+#[allow(clippy::too_many_arguments)]
+pub async fn transition_with(
+    deps: &Deps,
+    who: &Mover<'_>,
+    order: &OrderId,
+    to: OrderStatus,
+    stop: Option<StopId>,
+    metadata: Value,
+    reason: Option<&str>,
+    exception: Option<&OrderException>,
+    change: impl FnOnce(&mut Order),
+) -> Result<Order, ApiError> {
     let current = deps
         .store
         .get_order(who.tenant, order)
@@ -97,6 +113,14 @@ pub async fn transition(
     uow.order(&next, current.version, current.status)?;
     uow.history(&history)?;
     uow.event(&event)?;
+    if let Some(e) = exception {
+        uow.exception(e)?;
+        uow.event(&events::exception_event(
+            EventType::ExceptionCreated,
+            e,
+            next.updated_at,
+        ))?;
+    }
     if let Some(route_id) = &next.route_id {
         follow_on_route(deps, who.tenant, route_id, &next, &mut uow, now).await?;
     }
@@ -138,6 +162,12 @@ async fn follow_on_route(
         .map(|o| if o.id == moved.id { moved.clone() } else { o })
         .collect();
     let mut next = route.clone();
+    // The route's copy of the order's stops follows their status.
+    for rs in next.stops.iter_mut().filter(|rs| rs.order_id == moved.id) {
+        if let Some(s) = moved.stops.iter().find(|s| s.id == rs.stop_id) {
+            rs.status = s.status;
+        }
+    }
     if moved.status == OrderStatus::Cancelled {
         next.stops
             .retain(|s| s.order_id != moved.id || s.status != StopStatus::Pending);

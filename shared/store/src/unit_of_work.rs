@@ -85,6 +85,18 @@ impl<'a> UnitOfWork<'a> {
         Ok(())
     }
 
+    /// A new exception on an order.
+    pub fn exception(&mut self, e: &OrderException) -> Result<(), StoreError> {
+        let item = self
+            .store
+            .put_new(Store::to_item(&crate::order_items::ExceptionItem::new(
+                &self.tenant,
+                e,
+            ))?)?;
+        self.push(format!("exception:{}", e.id), item);
+        Ok(())
+    }
+
     pub fn new_route(&mut self, route: &Route) -> Result<(), StoreError> {
         let item = self
             .store

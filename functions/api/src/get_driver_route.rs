@@ -1,0 +1,35 @@
+//! GET /api/driver/routes/{id}: one of the calling driver's routes with its orders and
+//! progress. Anyone else's route answers 404.
+
+use std::sync::Arc;
+
+use cargoflow_domain::*;
+use cargoflow_http::{ApiError, Body, Request, Response, authenticate, ok, path_id};
+
+use crate::Deps;
+use crate::get_route::{RouteDetailResponse, progress};
+
+#[utoipa::path(get, path = "/api/driver/routes/{id}", operation_id = "get_driver_route", tag = "driver",
+    security(("bearer" = [])), params(("id" = String, Path)),
+    responses((status = 200, description = "The route", body = RouteDetailResponse), (status = 404, description = "Not one of this driver's routes", body = cargoflow_http::ErrorBody)))]
+pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
+    let caller = authenticate(&req, &deps.tokens, Permission::Drive)?;
+    let driver = caller
+        .driver_id
+        .clone()
+        .ok_or(ApiError::Forbidden("This token has no driver."))?;
+    let id = path_id(&req, "id", RouteId::parse, "route")?;
+    let (route, vehicle, orders) =
+        crate::routing::load_route(&deps, &caller.tenant_id, &id).await?;
+    if route.driver_id != driver {
+        return Err(ApiError::NotFound("route"));
+    }
+    let progress = progress(&route, &orders);
+    ok(&RouteDetailResponse {
+        route,
+        orders,
+        driver: None,
+        vehicle: Some(vehicle),
+        progress,
+    })
+}

@@ -1,0 +1,165 @@
+//! POST /api/driver/orders/{id}/status {to_status, stop_id, metadata}: the driver's moves on
+//! an order of their own started route: PICKED_UP (its pickup stops completed), IN_TRANSIT,
+//! FAILED (a reason is required; its drop stops fail and a FAILED_ATTEMPT exception opens in
+//! the same transaction). Server timestamps. DELIVERED needs proof of delivery (the POD
+//! endpoint). Another driver's order, or one not on a route, answers 404.
+
+use std::sync::Arc;
+
+use cargoflow_domain::*;
+use cargoflow_http::{
+    ApiError, Body, NotFoundAs, Request, Response, authenticate, ok, parse_json, path_id,
+};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::Deps;
+use crate::transitions::Mover;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateOrderStatusRequest {
+    /// PICKED_UP, IN_TRANSIT or FAILED.
+    pub to_status: String,
+    /// The stop the driver is at.
+    pub stop_id: Option<String>,
+    /// Free-form; `reason` is required for FAILED.
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<serde_json::Value>,
+}
+
+#[utoipa::path(post, path = "/api/driver/orders/{id}/status", operation_id = "update_order_status", tag = "driver",
+    security(("bearer" = [])), params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)), request_body = UpdateOrderStatusRequest,
+    responses(
+        (status = 200, description = "Moved", body = Order),
+        (status = 400, description = "Invalid fields (FAILED without a reason, unknown stop)", body = cargoflow_http::ErrorBody),
+        (status = 404, description = "Not one of this driver's orders", body = cargoflow_http::ErrorBody),
+        (status = 409, description = "Not allowed from its status, route not started, POD required, or a concurrent change", body = cargoflow_http::ErrorBody),
+    ))]
+pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
+    let caller = authenticate(&req, &deps.tokens, Permission::Drive)?;
+    let driver = caller
+        .driver_id
+        .clone()
+        .ok_or(ApiError::Forbidden("This token has no driver."))?;
+    let id = path_id(&req, "id", OrderId::parse, "order")?;
+    let body: UpdateOrderStatusRequest = parse_json(&req, deps.config.max_body_bytes)?;
+    let to = OrderStatus::parse(&body.to_status).map_err(|r| ApiError::field("to_status", r))?;
+    let metadata = match body.metadata {
+        None => serde_json::json!({}),
+        Some(m @ serde_json::Value::Object(_)) if m.to_string().len() <= 2048 => m,
+        Some(_) => {
+            return Err(ApiError::field(
+                "metadata",
+                "must be an object of at most 2 KB",
+            ));
+        }
+    };
+    let reason = metadata
+        .get("reason")
+        .and_then(|r| r.as_str())
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_string);
+    match to {
+        OrderStatus::PickedUp | OrderStatus::InTransit => {}
+        OrderStatus::Failed if reason.is_none() => {
+            return Err(ApiError::field(
+                "metadata.reason",
+                "is required when the delivery failed",
+            ));
+        }
+        OrderStatus::Failed => {}
+        OrderStatus::Delivered => {
+            return Err(ApiError::conflict(
+                "pod_required",
+                "Delivering needs proof of delivery: use the POD endpoint.",
+            ));
+        }
+        _ => {
+            return Err(ApiError::Forbidden(
+                "Drivers make pickup, in-transit and failed moves only.",
+            ));
+        }
+    }
+    let order = deps
+        .store
+        .get_order(&caller.tenant_id, &id)
+        .await
+        .not_found_as("order")?;
+    if order.driver_id.as_ref() != Some(&driver) {
+        return Err(ApiError::NotFound("order"));
+    }
+    let route_id = order.route_id.clone().ok_or(ApiError::NotFound("order"))?;
+    let route = deps
+        .store
+        .get_route(&caller.tenant_id, &route_id)
+        .await
+        .not_found_as("order")?;
+    if route.driver_id != driver {
+        return Err(ApiError::NotFound("order"));
+    }
+    if route.status != RouteStatus::InProgress {
+        return Err(ApiError::conflict(
+            "route_not_started",
+            "Start the route before updating its orders.",
+        ));
+    }
+    let stop = match &body.stop_id {
+        Some(raw) => {
+            let sid = StopId::parse(raw).filter(|s| order.stops.iter().any(|st| &st.id == s));
+            Some(sid.ok_or_else(|| ApiError::field("stop_id", "is not a stop of this order"))?)
+        }
+        None => None,
+    };
+    let now = time_util::now();
+    let who = Mover {
+        tenant: &caller.tenant_id,
+        actor: ActorType::Driver,
+        user: Some(&caller.user_id),
+    };
+    let exception = (to == OrderStatus::Failed).then(|| OrderException {
+        id: ExceptionId::generate(),
+        order_id: order.id.clone(),
+        exception_type: ExceptionType::FailedAttempt,
+        status: ExceptionStatus::Open,
+        notes: reason.clone(),
+        ack_note: None,
+        resolution: None,
+        created_by: Some(caller.user_id.clone()),
+        created_at: now,
+        acknowledged_at: None,
+        resolved_at: None,
+        updated_at: now,
+        version: 1,
+    });
+    let moved = crate::transitions::transition_with(
+        &deps,
+        &who,
+        &id,
+        to,
+        stop.clone(),
+        metadata,
+        reason.as_deref(),
+        exception.as_ref(),
+        |o| {
+            for s in &mut o.stops {
+                let at_this = stop.as_ref().is_none_or(|sid| sid == &s.id);
+                match (to, s.stop_type) {
+                    (OrderStatus::PickedUp, StopType::Pickup) if at_this || stop.is_none() => {
+                        s.actual_arrival_time.get_or_insert(now);
+                        s.completed_at = Some(now);
+                        s.status = StopStatus::Completed;
+                    }
+                    (OrderStatus::Failed, StopType::Drop) if at_this || stop.is_none() => {
+                        s.actual_arrival_time.get_or_insert(now);
+                        s.status = StopStatus::Failed;
+                    }
+                    _ => {}
+                }
+            }
+        },
+    )
+    .await?;
+    ok(&moved)
+}

@@ -1,0 +1,217 @@
+//! The driver API: a driver reaches only their own routes and orders, makes only the moves
+//! the status machine gives drivers, with server timestamps; a failed delivery opens a
+//! FAILED_ATTEMPT exception in the same transaction.
+
+mod common;
+
+use common::*;
+use serde_json::{Value, json};
+
+struct Day {
+    t: TestTenant,
+    driver_token: String,
+    other_driver_token: String,
+    route: Value,
+    order: String,
+}
+
+async fn day() -> Day {
+    let t = TestTenant::register().await;
+    let (driver, email) = t.driver_with_login().await;
+    let (_, other_email) = t.driver_with_login().await;
+    let (_, v) = t.post("/api/ops/vehicles", json!({"plate_number": format!("D{}", &unique("")[..7]), "type": "VAN", "capacity_kg": 500})).await;
+    let (_, o) = t
+        .post("/api/ops/orders", json!({"reference_code": "DRV-1", "customer_name": "C", "customer_phone": "+918888887777",
+            "stops": [{"sequence_index": 1, "type": "PICKUP", "address_line": "W", "city": "B", "lat": 12.97, "lng": 77.59},
+                      {"sequence_index": 2, "type": "DROP", "address_line": "H", "city": "B", "lat": 12.93, "lng": 77.62}]}))
+        .await;
+    let today = time::OffsetDateTime::now_utc().date().to_string();
+    let (s, route) = t.post("/api/ops/routes", json!({"route_date": today, "driver_id": driver, "vehicle_id": v["id"], "order_ids": [o["id"]]})).await;
+    assert_eq!(s, 201, "{route}");
+    let token = |e: String| {
+        let t = &t;
+        async move {
+            login(&t.http, &e, "DriverPass123!").await.1["access_token"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        }
+    };
+    let driver_token = token(email).await;
+    let other_driver_token = token(other_email).await;
+    Day {
+        order: o["id"].as_str().unwrap().to_string(),
+        t,
+        driver_token,
+        other_driver_token,
+        route,
+    }
+}
+
+async fn as_driver(
+    d: &Day,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut r = d.t.http.request(method, url(path)).bearer_auth(token);
+    if let Some(b) = body {
+        r = r.json(&b);
+    }
+    send(r).await
+}
+
+#[tokio::test]
+async fn drivers_see_only_their_own_routes() {
+    let d = day().await;
+    let rid = d.route["id"].as_str().unwrap();
+    let (s, today) = as_driver(
+        &d,
+        &d.driver_token,
+        reqwest::Method::GET,
+        "/api/driver/routes/today",
+        None,
+    )
+    .await;
+    assert_eq!(s, 200, "{today}");
+    assert_eq!(today["items"].as_array().unwrap().len(), 1);
+    let (_, none) = as_driver(
+        &d,
+        &d.other_driver_token,
+        reqwest::Method::GET,
+        "/api/driver/routes/today",
+        None,
+    )
+    .await;
+    assert_eq!(none["items"], json!([]));
+    let (s, r) = as_driver(
+        &d,
+        &d.driver_token,
+        reqwest::Method::GET,
+        &format!("/api/driver/routes/{rid}"),
+        None,
+    )
+    .await;
+    assert_eq!(s, 200, "{r}");
+    assert_eq!(r["orders"][0]["id"], d.order.as_str());
+    assert_eq!(
+        as_driver(
+            &d,
+            &d.other_driver_token,
+            reqwest::Method::GET,
+            &format!("/api/driver/routes/{rid}"),
+            None
+        )
+        .await
+        .0,
+        404
+    );
+    assert_eq!(
+        as_driver(
+            &d,
+            &d.t.access,
+            reqwest::Method::GET,
+            &format!("/api/driver/routes/{rid}"),
+            None
+        )
+        .await
+        .0,
+        403
+    );
+}
+
+#[tokio::test]
+async fn a_driver_works_an_order_through_its_moves() {
+    let d = day().await;
+    let rid = d.route["id"].as_str().unwrap();
+    let status = |to: &str, meta: Value| json!({"to_status": to, "metadata": meta});
+    let path = format!("/api/driver/orders/{}/status", d.order);
+    let post = |token: String, body: Value| {
+        let (d, path) = (&d, path.clone());
+        async move { as_driver(d, &token, reqwest::Method::POST, &path, Some(body)).await }
+    };
+    let (s, b) = post(d.driver_token.clone(), status("PICKED_UP", json!({}))).await;
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (409, Some("route_not_started")),
+        "{b}"
+    );
+    let (s, _) = as_driver(
+        &d,
+        &d.driver_token,
+        reqwest::Method::POST,
+        &format!("/api/driver/routes/{rid}/start"),
+        None,
+    )
+    .await;
+    assert_eq!(s, 200);
+    assert_eq!(
+        post(d.other_driver_token.clone(), status("PICKED_UP", json!({})))
+            .await
+            .0,
+        404,
+        "another driver's order"
+    );
+    assert_eq!(
+        post(d.driver_token.clone(), status("CANCELLED", json!({})))
+            .await
+            .0,
+        403,
+        "drivers cannot cancel"
+    );
+    let (s, o) = post(
+        d.driver_token.clone(),
+        status("PICKED_UP", json!({"notes": "Picked up boxes"})),
+    )
+    .await;
+    assert_eq!(s, 200, "{o}");
+    assert_eq!(o["status"], "PICKED_UP");
+    assert_eq!(o["stops"][0]["status"], "COMPLETED");
+    assert!(
+        o["stops"][0]["actual_arrival_time"].is_string()
+            && o["stops"][0]["completed_at"].is_string(),
+        "server timestamps"
+    );
+    let (s, b) = post(d.driver_token.clone(), status("DELIVERED", json!({}))).await;
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (409, Some("pod_required"))
+    );
+    let (s, _) = post(d.driver_token.clone(), status("IN_TRANSIT", json!({}))).await;
+    assert_eq!(s, 200);
+    let (s, b) = post(d.driver_token.clone(), status("FAILED", json!({}))).await;
+    assert_eq!(s, 400, "a failure needs a reason: {b}");
+    let (s, o) = post(
+        d.driver_token.clone(),
+        status("FAILED", json!({"reason": "Customer not home"})),
+    )
+    .await;
+    assert_eq!(s, 200, "{o}");
+    assert_eq!(
+        (o["status"].as_str(), o["stops"][1]["status"].as_str()),
+        (Some("FAILED"), Some("FAILED"))
+    );
+    let (_, ex) =
+        d.t.get(&format!("/api/ops/exceptions?order_id={}", d.order))
+            .await;
+    assert_eq!(ex["items"][0]["type"], "FAILED_ATTEMPT");
+    assert_eq!(ex["items"][0]["notes"], "Customer not home");
+    let (_, detail) = d.t.get(&format!("/api/ops/orders/{}", d.order)).await;
+    let actors: Vec<&str> = detail["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["actor_type"].as_str().unwrap())
+        .collect();
+    assert_eq!(actors, vec!["OPS", "OPS", "DRIVER", "DRIVER", "DRIVER"]);
+    let (_, route) = d.t.get(&format!("/api/ops/routes/{rid}")).await;
+    assert_eq!(route["status"], "COMPLETED", "its only order is final");
+    assert_eq!(
+        post(d.driver_token.clone(), status("IN_TRANSIT", json!({})))
+            .await
+            .0,
+        409,
+        "final orders never change"
+    );
+}
