@@ -215,3 +215,61 @@ async fn a_driver_works_an_order_through_its_moves() {
         "final orders never change"
     );
 }
+
+#[tokio::test]
+async fn scan_finds_only_the_drivers_own_orders() {
+    let d = day().await;
+    let (_, o) = d.t.get(&format!("/api/ops/orders/{}", d.order)).await;
+    let token = o["tracking_token"].as_str().unwrap().to_string();
+    for code in ["DRV-1", "drv-1", token.as_str()] {
+        let (s, found) = as_driver(
+            &d,
+            &d.driver_token,
+            reqwest::Method::POST,
+            "/api/driver/scan",
+            Some(json!({"code": code})),
+        )
+        .await;
+        assert_eq!(s, 200, "{code}: {found}");
+        assert_eq!(found["id"], d.order.as_str());
+    }
+    for (who, code) in [
+        (&d.other_driver_token, "DRV-1"),
+        (&d.other_driver_token, token.as_str()),
+        (&d.driver_token, "NOPE-9"),
+    ] {
+        let (s, _) = as_driver(
+            &d,
+            who,
+            reqwest::Method::POST,
+            "/api/driver/scan",
+            Some(json!({"code": code})),
+        )
+        .await;
+        assert_eq!(s, 404, "{code}");
+    }
+    let other = TestTenant::register().await;
+    let (_, e) = other.driver_with_login().await;
+    let foreign = login(&other.http, &e, "DriverPass123!").await.1["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (s, _) = as_driver(
+        &d,
+        &foreign,
+        reqwest::Method::POST,
+        "/api/driver/scan",
+        Some(json!({"code": token})),
+    )
+    .await;
+    assert_eq!(s, 404, "another tenant's driver");
+    let (s, _) = as_driver(
+        &d,
+        &d.driver_token,
+        reqwest::Method::POST,
+        "/api/driver/scan",
+        Some(json!({"code": ""})),
+    )
+    .await;
+    assert_eq!(s, 400);
+}

@@ -38,6 +38,7 @@ pub mod update_user;
 pub mod get_driver_me;
 pub mod get_driver_route;
 pub mod list_driver_routes_today;
+pub mod scan_order;
 pub mod update_order_status;
 
 // Drivers and vehicles

@@ -58,6 +58,7 @@ use utoipa::{Modify, OpenApi};
         crate::list_driver_routes_today::handle,
         crate::get_driver_route::handle,
         crate::update_order_status::handle,
+        crate::scan_order::handle,
         crate::get_webhook_settings::handle,
         crate::put_webhook_settings::handle,
         crate::list_webhook_deliveries::handle,

@@ -86,6 +86,7 @@ pub fn http_functions() -> Vec<(&'static str, HttpFn)> {
         http!("list-driver-routes-today", list_driver_routes_today),
         http!("get-driver-route", get_driver_route),
         http_idempotent!("update-order-status", update_order_status),
+        http!("scan-order", scan_order),
         http!("get-webhook-settings", get_webhook_settings),
         http!("put-webhook-settings", put_webhook_settings),
         http!("list-webhook-deliveries", list_webhook_deliveries),

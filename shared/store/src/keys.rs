@@ -116,6 +116,11 @@ pub fn delay_flag(tenant: &TenantId, order: &OrderId) -> Key {
     Key::new(order_pk(tenant, order), "DELAYFLAG")
 }
 
+/// The public tracking token -> its order (global: the tracking page has no tenant).
+pub fn tracking_marker(token: &TrackingToken) -> Key {
+    Key::new(format!("TRACK#{}", token.as_str()), "TRACK")
+}
+
 /// Per-tenant uniqueness of an order's reference code; also the lookup by code.
 pub fn reference_marker(tenant: &TenantId, code: &ReferenceCode) -> Key {
     Key::new(format!("TENANT#{tenant}#REF#{code}"), "REF")
@@ -317,6 +322,12 @@ mod tests {
         assert_eq!((f.pk.as_str(), f.sk.as_str()), (k.pk.as_str(), "DELAYFLAG"));
         let e = exception(&t(), &o(), &ExceptionId::from_stored("E1"));
         assert_eq!((e.pk.as_str(), e.sk.as_str()), (k.pk.as_str(), "EXC#E1"));
+    }
+
+    #[test]
+    fn tracking_marker_key() {
+        let k = tracking_marker(&TrackingToken::from_stored("abc"));
+        assert_eq!((k.pk.as_str(), k.sk.as_str()), ("TRACK#abc", "TRACK"));
     }
 
     #[test]

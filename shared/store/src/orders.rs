@@ -128,6 +128,12 @@ impl Store {
             self.put_new(Self::to_item(&marker)?)?,
             self.history_tx(tenant, history)?,
             self.event_tx(tenant, event)?,
+            self.put_new(Self::to_item(&crate::items::MarkerItem::new(
+                keys::tracking_marker(&order.tracking_token),
+                tenant,
+                order.id.as_str(),
+                order.created_at,
+            ))?)?,
         ];
         self.transact(tx)
             .await
@@ -214,6 +220,28 @@ impl Store {
             Ok(()) => Ok(()),
             Err(TxError::Cancelled(_)) => Err(OrderWriteError::Stale),
             Err(TxError::Store(e)) => Err(e.into()),
+        }
+    }
+
+    /// The order behind a tracking token: its tenant and the order, if any.
+    pub async fn find_order_by_tracking_token(
+        &self,
+        token: &TrackingToken,
+    ) -> Result<Option<(TenantId, Order)>, StoreError> {
+        let Some(marker) = self
+            .get::<crate::items::MarkerItem>(&keys::tracking_marker(token))
+            .await?
+        else {
+            return Ok(None);
+        };
+        let tenant = TenantId::from_stored(marker.tenant_id);
+        match self
+            .get_order(&tenant, &OrderId::from_stored(marker.owner_id))
+            .await
+        {
+            Ok(o) => Ok(Some((tenant, o))),
+            Err(StoreError::NotFound) => Ok(None),
+            Err(e) => Err(e),
         }
     }
 
