@@ -29,24 +29,7 @@ async fn deps(bus: Option<&str>) -> Arc<Deps> {
 }
 
 async fn event_items(t: &TestTenant) -> Vec<Value> {
-    let sdk = aws_config::load_from_env().await;
-    let out = aws_sdk_dynamodb::Client::new(&sdk)
-        .query()
-        .table_name(std::env::var("TABLE_NAME").unwrap())
-        .index_name("GSI1")
-        .key_condition_expression("GSI1PK = :pk")
-        .expression_attribute_values(
-            ":pk",
-            aws_sdk_dynamodb::types::AttributeValue::S(format!("TENANT#{}#EVENTS", t.tenant_id)),
-        )
-        .send()
-        .await
-        .unwrap();
-    out.items
-        .unwrap_or_default()
-        .into_iter()
-        .map(|i| serde_dynamo::from_item::<_, Value>(i).unwrap())
-        .collect()
+    stored_events(&t.tenant_id).await
 }
 
 /// A queue of this test's own, fed by an EventBridge rule on the real bus that matches only

@@ -28,27 +28,9 @@ async fn create(t: &TestTenant, reference: &str) -> Value {
     b
 }
 
-/// Events the store wrote for this tenant, oldest first (read straight from the table).
+/// Events the store wrote for this tenant, oldest first.
 async fn events(t: &TestTenant) -> Vec<Value> {
-    let sdk = aws_config::load_from_env().await;
-    let ddb = aws_sdk_dynamodb::Client::new(&sdk);
-    let out = ddb
-        .query()
-        .table_name(std::env::var("TABLE_NAME").unwrap())
-        .index_name("GSI1")
-        .key_condition_expression("GSI1PK = :pk")
-        .expression_attribute_values(
-            ":pk",
-            aws_sdk_dynamodb::types::AttributeValue::S(format!("TENANT#{}#EVENTS", t.tenant_id)),
-        )
-        .send()
-        .await
-        .unwrap();
-    out.items
-        .unwrap_or_default()
-        .into_iter()
-        .map(|i| serde_dynamo::from_item::<_, Value>(i).unwrap())
-        .collect()
+    stored_events(&t.tenant_id).await
 }
 
 #[tokio::test]

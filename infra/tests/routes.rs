@@ -495,29 +495,12 @@ async fn routes_starting_soon_get_one_reminder_event() {
         f.t.get(&format!("/api/ops/routes/{}", r["id"].as_str().unwrap()))
             .await;
     assert!(detail["reminder_sent_at"].is_string(), "{detail}");
-    let sdk = aws_config::load_from_env().await;
-    let out = aws_sdk_dynamodb::Client::new(&sdk)
-        .query()
-        .table_name(std::env::var("TABLE_NAME").unwrap())
-        .index_name("GSI1")
-        .key_condition_expression("GSI1PK = :pk")
-        .filter_expression("event_type = :t")
-        .expression_attribute_values(
-            ":pk",
-            aws_sdk_dynamodb::types::AttributeValue::S(format!("TENANT#{}#EVENTS", f.t.tenant_id)),
-        )
-        .expression_attribute_values(
-            ":t",
-            aws_sdk_dynamodb::types::AttributeValue::S("route.reminder".into()),
-        )
-        .send()
+    let reminders: Vec<Value> = stored_events(&f.t.tenant_id)
         .await
-        .unwrap();
-    assert_eq!(
-        out.items.unwrap_or_default().len(),
-        1,
-        "exactly one route.reminder"
-    );
+        .into_iter()
+        .filter(|e| e["event_type"] == "route.reminder")
+        .collect();
+    assert_eq!(reminders.len(), 1, "exactly one route.reminder");
 }
 
 #[tokio::test]

@@ -28,7 +28,7 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     let id = path_id(&req, "id", ExceptionId::parse, "exception")?;
     let body: AckExceptionRequest = parse_json(&req, deps.config.max_body_bytes)?;
     let note = parse_notes(body.note.as_deref()).map_err(|r| ApiError::field("note", r))?;
-    let updated = crate::resolve_exception::move_exception(
+    let updated = crate::transitions::move_exception(
         &deps,
         &caller.tenant_id,
         &id,

@@ -3,15 +3,11 @@
 use std::sync::Arc;
 
 use cargoflow_domain::*;
-use cargoflow_http::{
-    ApiError, Body, NotFoundAs, Request, Response, authenticate, ok, parse_json, path_id,
-};
+use cargoflow_http::{ApiError, Body, Request, Response, authenticate, ok, parse_json, path_id};
 use serde::Deserialize;
-use time::OffsetDateTime;
 use utoipa::ToSchema;
 
 use crate::Deps;
-use crate::transitions::write_error;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -35,7 +31,7 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     let resolution = parse_notes(Some(&body.resolution))
         .and_then(|r| r.ok_or_else(|| "is required".to_string()))
         .map_err(|r| ApiError::field("resolution", r))?;
-    let updated = move_exception(
+    let updated = crate::transitions::move_exception(
         &deps,
         &caller.tenant_id,
         &id,
@@ -47,47 +43,4 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     )
     .await?;
     ok(&updated)
-}
-
-/// Shared by ack and resolve: checks the move, writes it with its event at the read version.
-pub async fn move_exception(
-    deps: &Deps,
-    tenant: &TenantId,
-    id: &ExceptionId,
-    to: ExceptionStatus,
-    change: impl FnOnce(&mut OrderException, OffsetDateTime),
-) -> Result<OrderException, ApiError> {
-    let current = deps
-        .store
-        .get_exception(tenant, id)
-        .await
-        .not_found_as("exception")?;
-    if !ExceptionStatus::allowed_from(to).contains(&current.status) {
-        return Err(ApiError::Conflict {
-            code: "invalid_transition",
-            message: format!(
-                "The exception is {}; it cannot become {}.",
-                current.status.as_str(),
-                to.as_str()
-            ),
-            fields: None,
-            details: Some(serde_json::json!({ "current_status": current.status })),
-        });
-    }
-    let now = time_util::now();
-    let mut next = current.clone();
-    next.status = to;
-    next.updated_at = now;
-    next.version = current.version + 1;
-    change(&mut next, now);
-    let event_type = match to {
-        ExceptionStatus::Acknowledged => EventType::ExceptionAcknowledged,
-        _ => EventType::ExceptionResolved,
-    };
-    let event = events::exception_event(event_type, &next, now);
-    deps.store
-        .update_exception(tenant, &next, current.version, &event)
-        .await
-        .map_err(|e| write_error(e, None))?;
-    Ok(next)
 }

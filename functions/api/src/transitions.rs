@@ -190,3 +190,46 @@ async fn follow_on_route(
     }
     Ok(())
 }
+
+/// Shared by ack and resolve: checks the move, writes it with its event at the read version.
+pub async fn move_exception(
+    deps: &Deps,
+    tenant: &TenantId,
+    id: &ExceptionId,
+    to: ExceptionStatus,
+    change: impl FnOnce(&mut OrderException, time::OffsetDateTime),
+) -> Result<OrderException, ApiError> {
+    let current = deps
+        .store
+        .get_exception(tenant, id)
+        .await
+        .not_found_as("exception")?;
+    if !ExceptionStatus::allowed_from(to).contains(&current.status) {
+        return Err(ApiError::Conflict {
+            code: "invalid_transition",
+            message: format!(
+                "The exception is {}; it cannot become {}.",
+                current.status.as_str(),
+                to.as_str()
+            ),
+            fields: None,
+            details: Some(serde_json::json!({ "current_status": current.status })),
+        });
+    }
+    let now = time_util::now();
+    let mut next = current.clone();
+    next.status = to;
+    next.updated_at = now;
+    next.version = current.version + 1;
+    change(&mut next, now);
+    let event_type = match to {
+        ExceptionStatus::Acknowledged => EventType::ExceptionAcknowledged,
+        _ => EventType::ExceptionResolved,
+    };
+    let event = events::exception_event(event_type, &next, now);
+    deps.store
+        .update_exception(tenant, &next, current.version, &event)
+        .await
+        .map_err(|e| write_error(e, None))?;
+    Ok(next)
+}

@@ -189,3 +189,25 @@ pub async fn login(http: &reqwest::Client, email: &str, password: &str) -> (u16,
     )
     .await
 }
+
+/// The tenant's outbox events as stored (oldest first), read straight from the table through
+/// the event-log index, keyed by the store's own key format.
+pub async fn stored_events(tenant_id: &str) -> Vec<Value> {
+    let sdk = aws_config::load_from_env().await;
+    let pk =
+        cargoflow_store::keys::gsi1_events(&cargoflow_domain::TenantId::from_stored(tenant_id));
+    let out = aws_sdk_dynamodb::Client::new(&sdk)
+        .query()
+        .table_name(std::env::var("TABLE_NAME").unwrap())
+        .index_name(cargoflow_store::keys::GSI1)
+        .key_condition_expression("GSI1PK = :pk")
+        .expression_attribute_values(":pk", aws_sdk_dynamodb::types::AttributeValue::S(pk))
+        .send()
+        .await
+        .unwrap();
+    out.items
+        .unwrap_or_default()
+        .into_iter()
+        .map(|i| serde_dynamo::from_item::<_, Value>(i).unwrap())
+        .collect()
+}
