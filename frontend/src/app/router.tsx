@@ -6,17 +6,11 @@ import { paths } from '@/config/paths';
 
 import { RealmRoot } from './realm-root';
 import { RouteError } from './route-error';
-import type { ComingSoonFeature } from './routes/ops/coming-soon';
 
 /** Code-splits a route module whose default export is the page component. */
 const page = (load: () => Promise<{ default: ComponentType }>): RouteObject['lazy'] => async () => ({
   Component: (await load()).default,
 });
-
-const comingSoon = (feature: ComingSoonFeature): RouteObject['lazy'] => async () => {
-  const { default: ComingSoon } = await import('./routes/ops/coming-soon');
-  return { element: <ComingSoon feature={feature} /> };
-};
 
 const notFound = page(() => import('./routes/not-found'));
 
@@ -39,13 +33,14 @@ export const routes: RouteObject[] = [
           { path: paths.ops.orders, lazy: page(() => import('./routes/ops/orders/orders')) },
           { path: paths.ops.newOrder, lazy: page(() => import('./routes/ops/orders/new-order')) },
           { path: paths.ops.orderPattern, lazy: page(() => import('./routes/ops/orders/order')) },
-          { path: paths.ops.routes, lazy: comingSoon('routes') },
+          { path: paths.ops.routes, lazy: page(() => import('./routes/ops/routes/routes')) },
+          { path: paths.ops.routePattern, lazy: page(() => import('./routes/ops/routes/route')) },
           { path: paths.ops.exceptions, lazy: page(() => import('./routes/ops/exceptions')) },
           { path: paths.ops.admin.users, lazy: page(() => import('./routes/ops/admin/users')) },
           { path: paths.ops.admin.drivers, lazy: page(() => import('./routes/ops/admin/drivers')) },
           { path: paths.ops.admin.vehicles, lazy: page(() => import('./routes/ops/admin/vehicles')) },
-          { path: paths.ops.admin.webhooks, lazy: comingSoon('webhooks') },
-          { path: paths.ops.admin.events, lazy: comingSoon('events') },
+          { path: paths.ops.admin.webhooks, lazy: page(() => import('./routes/ops/admin/webhooks')) },
+          { path: paths.ops.admin.events, lazy: page(() => import('./routes/ops/admin/events')) },
           { path: '*', lazy: notFound },
         ],
       },
@@ -64,6 +59,9 @@ export const routes: RouteObject[] = [
         lazy: page(() => import('./layouts/driver-layout')),
         children: [
           { path: paths.driver.today, lazy: page(() => import('./routes/driver/today')) },
+          { path: paths.driver.routePattern, lazy: page(() => import('./routes/driver/route')) },
+          { path: paths.driver.orderPattern, lazy: page(() => import('./routes/driver/order')) },
+          { path: paths.driver.scan, lazy: page(() => import('./routes/driver/scan')) },
           { path: '*', lazy: notFound },
         ],
       },

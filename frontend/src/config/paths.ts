@@ -12,6 +12,8 @@ export const paths = {
     orderPattern: '/ops/orders/:orderId',
     order: (orderId: string) => `/ops/orders/${encodeURIComponent(orderId)}`,
     routes: '/ops/routes',
+    routePattern: '/ops/routes/:routeId',
+    route: (routeId: string) => `/ops/routes/${encodeURIComponent(routeId)}`,
     exceptions: '/ops/exceptions',
     admin: {
       users: '/ops/admin/users',
@@ -27,6 +29,12 @@ export const paths = {
     root: '/driver',
     login: '/driver/login',
     today: '/driver/today',
+    routePattern: '/driver/routes/:routeId',
+    route: (routeId: string) => `/driver/routes/${encodeURIComponent(routeId)}`,
+    orderPattern: '/driver/orders/:orderId',
+    order: (orderId: string, routeId?: string | null) =>
+      `/driver/orders/${encodeURIComponent(orderId)}${routeId ? `?route=${encodeURIComponent(routeId)}` : ''}`,
+    scan: '/driver/scan',
   },
 } as const;
 

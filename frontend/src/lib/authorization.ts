@@ -14,6 +14,8 @@ export const isRoleAllowedInRealm = (realm: Realm, role: Role): boolean => REALM
 /** Permissions within the ops console beyond the realm check (the API enforces the same). */
 export const policies = {
   manageUsers: (role: Role) => role === 'OPS_ADMIN',
+  /** Webhook and tracking settings, replays. */
+  manageSettings: (role: Role) => role === 'OPS_ADMIN',
 } as const;
 
 export type Policy = keyof typeof policies;

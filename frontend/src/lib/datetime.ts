@@ -34,3 +34,11 @@ export function localDateToRfc3339(value: string, endOfDay = false): string | nu
   if (Number.isNaN(date.getTime()) || date.getMonth() !== m - 1) return null;
   return date.toISOString();
 }
+
+/**
+ * Today as `YYYY-MM-DD` in UTC: the API dates routes and "today's routes" by the
+ * UTC day, so the console uses the same day by default.
+ */
+export function todayIsoDate(now: Date = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}

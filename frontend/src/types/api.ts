@@ -93,6 +93,89 @@ export type CreateExceptionRequest = Schemas['CreateExceptionRequest'];
 export type AckExceptionRequest = Schemas['AckExceptionRequest'];
 export type ResolveExceptionRequest = Schemas['ResolveExceptionRequest'];
 
+// ---------------------------------------------------------------- routes
+
+export type RouteStatus = Schemas['RouteStatus'];
+export type Route = Schemas['Route'];
+export type RouteStop = Schemas['RouteStop'];
+export type RouteDetail = Schemas['RouteDetailResponse'];
+export type RouteProgress = Schemas['RouteProgress'];
+export type CreateRouteRequest = Schemas['CreateRouteRequest'];
+export type ReorderRouteRequest = Schemas['ReorderRouteRequest'];
+export type AddRouteOrdersRequest = Schemas['AddRouteOrdersRequest'];
+export type CancelRouteRequest = Schemas['CancelRouteRequest'];
+export type ReassignOrderRequest = Schemas['ReassignOrderRequest'];
+
+// ---------------------------------------------------------------- driver app
+
+export type DriverMe = Schemas['DriverMeResponse'];
+/** The moves a driver makes with update_order_status (DELIVERED goes through the POD). */
+export type DriverStatusMove = 'PICKED_UP' | 'IN_TRANSIT' | 'FAILED';
+export type UpdateOrderStatusRequest = Omit<Schemas['UpdateOrderStatusRequest'], 'to_status'> & {
+  to_status: DriverStatusMove;
+};
+export type ScanRequest = Schemas['ScanRequest'];
+
+// ---------------------------------------------------------------- webhooks and events
+
+export type WebhookSettings = Schemas['WebhookSettingsView'];
+export type PutWebhookSettingsRequest = Schemas['PutWebhookSettingsRequest'];
+export type PutWebhookSettingsResponse = Schemas['PutWebhookSettingsResponse'];
+export type WebhookDelivery = Schemas['WebhookDelivery'];
+export type ReplayResponse = Schemas['ReplayResponse'];
+export type DlqReplayResponse = Schemas['DlqReplayResponse'];
+export type EventLogEntry = Schemas['EventLogEntry'];
+
+// ---------------------------------------------------------------- POD and tracking (issue 6)
+// Written from the agreed contract until these operations are in docs/openapi.json; then they
+// become aliases of the generated schemas like the rest of this file.
+
+export type PodFileKind = 'photo' | 'signature';
+export type PodContentType = 'image/jpeg' | 'image/png' | 'image/webp';
+export type PodUploadRequest = { files: { kind: PodFileKind; content_type: PodContentType; size: number }[] };
+export type PodUpload = {
+  kind: PodFileKind;
+  key: string;
+  url: string;
+  method: 'PUT';
+  headers: Record<string, string>;
+  expires_at: Timestamp;
+};
+export type PodUploadsResponse = { uploads: PodUpload[] };
+export type CreatePodRequest = {
+  receiver_name: string;
+  notes?: string | null;
+  photo_key?: string | null;
+  signature_key?: string | null;
+};
+export type Pod = {
+  receiver_name: string;
+  notes?: string | null;
+  delivered_at: Timestamp;
+  photo_key?: string | null;
+  signature_key?: string | null;
+};
+export type CreatePodResponse = { order: Order; pod: Pod };
+/** GET /api/ops/orders/{id}/pod: short-lived presigned URLs of the files. */
+export type PodView = {
+  receiver_name: string;
+  notes?: string | null;
+  delivered_at: Timestamp;
+  photo_url: string | null;
+  signature_url: string | null;
+  urls_expire_at: Timestamp;
+};
+/** `pod` of get_order. */
+export type PodSummary = {
+  receiver_name: string;
+  notes?: string | null;
+  delivered_at: Timestamp;
+  has_photo: boolean;
+  has_signature: boolean;
+};
+export type TrackingLinkResponse = { tracking_token: string };
+export type TrackingSettings = { show_pod_photo: boolean; link_expiry_days: number };
+
 // ---------------------------------------------------------------- enum values
 
 /** Lists every member of a union exactly once (the record makes the compiler check it). */
@@ -123,3 +206,5 @@ export const EXCEPTION_TYPES = valuesOf<ExceptionType>({
 });
 
 export const EXCEPTION_STATUSES = valuesOf<ExceptionStatus>({ OPEN: true, ACKNOWLEDGED: true, RESOLVED: true });
+
+export const ROUTE_STATUSES = valuesOf<RouteStatus>({ PLANNED: true, IN_PROGRESS: true, COMPLETED: true, CANCELLED: true });

@@ -1,10 +1,16 @@
 import type { ReactNode } from 'react';
-import { Outlet } from 'react-router';
+import { Link, Outlet } from 'react-router';
 
 import { Logo } from '@/components/ui/icons';
 import { Skeleton, SkeletonGroup } from '@/components/ui/skeleton';
+import { paths } from '@/config/paths';
 import { RequireSession } from '@/features/auth/components/require-session';
 import { SignOutButton } from '@/features/auth/components/sign-out-button';
+import { hasPendingStart, useDriverQueue } from '@/features/driver/api/driver-queue';
+import { useDriverRoutesToday } from '@/features/driver/api/get-driver-routes-today';
+import { useDriverQueueSync } from '@/features/driver/api/use-driver-actions';
+import { useLocationSharing, type SharingState } from '@/features/driver/api/use-location-sharing';
+import { SyncIndicator } from '@/features/driver/components/sync-indicator';
 import { t } from '@/locales';
 
 import styles from './driver-layout.module.css';
@@ -18,22 +24,42 @@ export default function DriverLayout() {
         </DriverShell>
       }
     >
-      <DriverShell signedIn>
-        <Outlet />
-      </DriverShell>
+      <SignedInDriverShell />
     </RequireSession>
   );
 }
 
-function DriverShell({ signedIn = false, children }: { signedIn?: boolean; children: ReactNode }) {
+/**
+ * Below the session guard: replays the offline queue, and shares the device's
+ * location while one of today's routes is in progress.
+ */
+function SignedInDriverShell() {
+  useDriverQueueSync();
+  const routes = useDriverRoutesToday();
+  const { items } = useDriverQueue();
+  const active = routes.data?.find((route) => route.status === 'IN_PROGRESS' || hasPendingStart(route.id, items));
+  const sharing = useLocationSharing(active?.id ?? null);
+  return (
+    <DriverShell signedIn sharing={sharing}>
+      <Outlet />
+    </DriverShell>
+  );
+}
+
+function DriverShell({ signedIn = false, sharing = 'off', children }: { signedIn?: boolean; sharing?: SharingState; children: ReactNode }) {
   return (
     <div className={styles.app}>
       <a className="skip-link" href="#main">
         {t.common.skipToContent}
       </a>
       <header className={styles.header}>
-        <Logo size={30} />
-        <span className={styles.title}>{t.common.appName}</span>
+        <Link to={paths.driver.today} className={styles.home} aria-label={t.driverApp.home}>
+          <Logo size={30} />
+        </Link>
+        <div className={styles.title}>
+          <span>{t.common.appName}</span>
+          {signedIn && <SyncIndicator sharing={sharing} />}
+        </div>
         {signedIn && <SignOutButton variant="ghost" className={styles.signOut} />}
       </header>
       <main id="main" className={styles.main} tabIndex={-1}>

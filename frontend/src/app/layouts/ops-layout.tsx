@@ -57,15 +57,15 @@ function OpsShell() {
   const operations: NavItem[] = [
     { to: paths.ops.dashboard, label: t.nav.dashboard, icon: DashboardIcon },
     { to: paths.ops.orders, label: t.nav.orders, icon: PackageIcon },
-    { to: paths.ops.routes, label: t.nav.routes, icon: RouteIcon, soon: true },
+    { to: paths.ops.routes, label: t.nav.routes, icon: RouteIcon },
     { to: paths.ops.exceptions, label: t.nav.exceptions, icon: AlertTriangleIcon },
   ];
   const admin: NavItem[] = [
     { to: paths.ops.admin.users, label: t.nav.users, icon: UsersIcon, hidden: !canManageUsers },
     { to: paths.ops.admin.drivers, label: t.nav.drivers, icon: SteeringWheelIcon },
     { to: paths.ops.admin.vehicles, label: t.nav.vehicles, icon: TruckIcon },
-    { to: paths.ops.admin.webhooks, label: t.nav.webhooks, icon: WebhookIcon, soon: true },
-    { to: paths.ops.admin.events, label: t.nav.events, icon: ActivityIcon, soon: true },
+    { to: paths.ops.admin.webhooks, label: t.nav.webhooks, icon: WebhookIcon },
+    { to: paths.ops.admin.events, label: t.nav.events, icon: ActivityIcon },
   ];
 
   return (

@@ -1,7 +1,9 @@
-import { Card } from '@/components/ui/card';
-import { EmptyState } from '@/components/ui/empty-state';
-import { MapPinIcon } from '@/components/ui/icons';
+import { Link } from 'react-router';
+
+import { buttonClassName } from '@/components/ui/button';
+import { paths } from '@/config/paths';
 import { useSession } from '@/features/auth/components/session';
+import { TodayRoutes } from '@/features/driver/components/today-routes';
 import { locale, t } from '@/locales';
 
 import styles from './today.module.css';
@@ -18,9 +20,10 @@ export default function DriverTodayRoute() {
       <title>{`${labels.title} · ${t.common.appName}`}</title>
       <h1 className={styles.greeting}>{labels.greeting(user.full_name)}</h1>
       <p className={styles.date}>{todayFormatter.format(new Date())}</p>
-      <Card>
-        <EmptyState icon={<MapPinIcon size={22} />} title={labels.noStopsTitle} description={labels.noStopsBody} />
-      </Card>
+      <TodayRoutes />
+      <Link to={paths.driver.scan} className={buttonClassName({ variant: 'secondary', size: 'lg', fullWidth: true, className: styles.scan })}>
+        {labels.scanLink}
+      </Link>
     </>
   );
 }

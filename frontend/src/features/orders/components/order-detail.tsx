@@ -3,7 +3,6 @@ import { Link } from 'react-router';
 
 import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
-import { CopyButton } from '@/components/ui/copy-button';
 import { ErrorState } from '@/components/ui/error-state';
 import { ArrowLeftIcon } from '@/components/ui/icons';
 import { PageHeader } from '@/components/ui/page-header';
@@ -16,6 +15,7 @@ import type { OrderDetail as OrderDetailData, StatusHistoryEntry, Stop } from '@
 import { useOrder } from '../api/get-order';
 
 import { OrderActions } from './order-actions';
+import { PodCard, ReassignOrder, TrackingCard, type ReassignTarget } from './order-extras';
 import styles from './order-detail.module.css';
 import { OrderStatusBadge, StopStatusBadge } from './order-status-badge';
 
@@ -23,13 +23,11 @@ type OrderDetailProps = {
   orderId: string;
   /** Where the page puts the order's exceptions (composed by the route from the exceptions feature). */
   renderExceptions?: (order: OrderDetailData) => ReactNode;
+  /** Routes the order may move to (composed by the route from the routes feature). */
+  reassignTargets?: ReassignTarget[];
 };
 
-/** The link a customer opens to follow their delivery. */
-export const trackingUrl = (token: string, origin: string = window.location.origin): string =>
-  `${origin}${paths.tracking(token)}`;
-
-export function OrderDetail({ orderId, renderExceptions }: OrderDetailProps) {
+export function OrderDetail({ orderId, renderExceptions, reassignTargets = [] }: OrderDetailProps) {
   const order = useOrder(orderId);
   const labels = t.orders.detail;
 
@@ -62,7 +60,12 @@ export function OrderDetail({ orderId, renderExceptions }: OrderDetailProps) {
             <span>{labels.created(formatDateTime(data.created_at))}</span>
           </span>
         }
-        actions={<OrderActions order={data} />}
+        actions={
+          <>
+            <ReassignOrder order={data} targets={reassignTargets} />
+            <OrderActions order={data} />
+          </>
+        }
       />
       <div className={styles.layout}>
         <div className={styles.column}>
@@ -72,7 +75,8 @@ export function OrderDetail({ orderId, renderExceptions }: OrderDetailProps) {
         </div>
         <div className={styles.column}>
           <CustomerCard order={data} />
-          <TrackingCard token={data.tracking_token} />
+          <PodCard order={data} />
+          <TrackingCard order={data} />
           <ScheduleCard order={data} />
           <PackageCard order={data} />
         </div>
@@ -120,21 +124,6 @@ function CustomerCard({ order }: { order: OrderDetailData }) {
   );
 }
 
-function TrackingCard({ token }: { token: string }) {
-  const labels = t.orders.detail;
-  const url = trackingUrl(token);
-  return (
-    <Card title={labels.tracking} description={labels.trackingHint}>
-      <div className={styles.tracking}>
-        <code className={styles.trackingLink}>{url}</code>
-        <div>
-          <CopyButton text={url} label={labels.copyLink} successMessage={labels.linkCopied} />
-        </div>
-      </div>
-    </Card>
-  );
-}
-
 function ScheduleCard({ order }: { order: OrderDetailData }) {
   const labels = t.orders.detail;
   return (
@@ -148,7 +137,7 @@ function ScheduleCard({ order }: { order: OrderDetailData }) {
         <dd className={order.route_id ? undefined : styles.muted}>
           {order.route_id ? (
             <>
-              {labels.route} <code>{order.route_id}</code>
+              {labels.route} <Link to={paths.ops.route(order.route_id)}>{order.route_id}</Link>
               {order.driver_id && (
                 <>
                   <br />

@@ -1,0 +1,5 @@
+import { ScanOrder } from '@/features/driver/components/scan-order';
+
+export default function DriverScanRoute() {
+  return <ScanOrder />;
+}

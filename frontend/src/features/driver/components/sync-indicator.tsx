@@ -1,0 +1,48 @@
+import { useEffect, useState } from 'react';
+
+import { t } from '@/locales';
+
+import { useDriverQueue } from '../api/driver-queue';
+import type { SharingState } from '../api/use-location-sharing';
+
+import styles from './driver.module.css';
+
+function useOnline() {
+  const [online, setOnline] = useState(() => (typeof navigator === 'undefined' ? true : navigator.onLine));
+  useEffect(() => {
+    const on = () => setOnline(true);
+    const off = () => setOnline(false);
+    window.addEventListener('online', on);
+    window.addEventListener('offline', off);
+    return () => {
+      window.removeEventListener('online', on);
+      window.removeEventListener('offline', off);
+    };
+  }, []);
+  return online;
+}
+
+/** "Offline · 2 pending", "Syncing…", "All synced", plus location sharing, for the driver's header. */
+export function SyncIndicator({ sharing }: { sharing: SharingState }) {
+  const online = useOnline();
+  const { items, flushing } = useDriverQueue();
+  const labels = t.driverApp.sync;
+  const pending = items.length;
+  const state = !online ? 'offline' : pending > 0 ? (flushing ? 'syncing' : 'pending') : 'synced';
+  const text =
+    state === 'offline'
+      ? labels.offline(pending)
+      : state === 'syncing'
+        ? labels.syncing(pending)
+        : state === 'pending'
+          ? labels.pending(pending)
+          : labels.synced;
+  return (
+    <div className={styles.status} role="status" aria-live="polite" data-testid="sync-status" data-state={state} data-pending={pending}>
+      <span className={`${styles.dot} ${styles[`dot_${state}`]}`} aria-hidden="true" />
+      <span>{text}</span>
+      {sharing === 'sharing' && <span className={styles.sharing}>{labels.sharing}</span>}
+      {sharing === 'denied' && <span className={styles.sharing}>{labels.locationDenied}</span>}
+    </div>
+  );
+}

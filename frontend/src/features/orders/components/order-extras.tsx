@@ -1,0 +1,206 @@
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useState } from 'react';
+import { useForm } from 'react-hook-form';
+import { toast } from 'sonner';
+
+import { Button } from '@/components/ui/button';
+import { Card } from '@/components/ui/card';
+import { CopyButton } from '@/components/ui/copy-button';
+import { ConfirmDialog, Dialog, DialogFooter } from '@/components/ui/dialog';
+import { ErrorState } from '@/components/ui/error-state';
+import { Field } from '@/components/ui/field';
+import { FormStack } from '@/components/ui/form-layout';
+import { Select, Textarea } from '@/components/ui/input';
+import { SkeletonLines } from '@/components/ui/skeleton';
+import { paths } from '@/config/paths';
+import { formatDateTime } from '@/lib/format';
+import { applyApiFieldErrors } from '@/lib/form-errors';
+import { useIdempotencyKeys } from '@/lib/idempotency';
+import { t } from '@/locales';
+import type { OrderDetail } from '@/types/api';
+
+import { podSummary, usePod } from '../api/get-pod';
+import {
+  canReassign,
+  reassignOrderInputSchema,
+  useReassignOrder,
+  type ReassignOrderFormValues,
+  type ReassignOrderInput,
+} from '../api/reassign-order';
+import { useRevokeTrackingLink, useRotateTrackingLink } from '../api/tracking-link';
+
+import styles from './order-detail.module.css';
+
+/** The link a customer opens to follow their delivery. */
+export const trackingUrl = (token: string, origin: string = window.location.origin): string =>
+  `${origin}${paths.tracking(token)}`;
+
+export function TrackingCard({ order }: { order: OrderDetail }) {
+  const labels = t.orders.detail;
+  const rotate = useRotateTrackingLink();
+  const revoke = useRevokeTrackingLink();
+  const [confirm, setConfirm] = useState<'rotate' | 'revoke' | null>(null);
+  const token = (order.tracking_token as string | null | undefined) ?? null;
+  const url = token ? trackingUrl(token) : null;
+
+  const run = (action: 'rotate' | 'revoke') => {
+    const mutation = action === 'rotate' ? rotate : revoke;
+    mutation.mutate(order.id, {
+      onSuccess: () => toast.success(action === 'rotate' ? labels.linkRotated : labels.linkRevoked),
+      onSettled: () => setConfirm(null),
+    });
+  };
+
+  return (
+    <Card title={labels.tracking} description={labels.trackingHint}>
+      <div className={styles.tracking}>
+        {url ? (
+          <a className={styles.trackingLink} href={url} target="_blank" rel="noreferrer" data-testid="tracking-link">
+            {url}
+          </a>
+        ) : (
+          <p className={styles.muted}>{labels.linkNone}</p>
+        )}
+        <div style={{ display: 'flex', flexWrap: 'wrap', gap: 'var(--space-2)' }}>
+          {url && <CopyButton text={url} label={labels.copyLink} successMessage={labels.linkCopied} />}
+          <Button variant="secondary" size="sm" onClick={() => setConfirm('rotate')}>
+            {url ? labels.rotateLink : labels.newLink}
+          </Button>
+          {url && (
+            <Button variant="ghost" size="sm" onClick={() => setConfirm('revoke')}>
+              {labels.revokeLink}
+            </Button>
+          )}
+        </div>
+      </div>
+      <ConfirmDialog
+        open={confirm !== null}
+        onClose={() => setConfirm(null)}
+        onConfirm={() => confirm && run(confirm)}
+        title={confirm === 'revoke' ? labels.revokeTitle : labels.rotateTitle}
+        description={confirm === 'revoke' ? labels.revokeBody : labels.rotateBody}
+        confirmLabel={confirm === 'revoke' ? labels.revokeLink : labels.rotateLink}
+        isPending={rotate.isPending || revoke.isPending}
+        tone={confirm === 'revoke' ? 'danger' : 'primary'}
+      />
+    </Card>
+  );
+}
+
+/** Proof of delivery: receiver, time, notes, and the photo and signature (presigned URLs). */
+export function PodCard({ order }: { order: OrderDetail }) {
+  const labels = t.orders.pod;
+  const summary = podSummary(order);
+  const pod = usePod(order.id, Boolean(summary));
+  if (!summary) return null;
+  return (
+    <Card title={labels.title}>
+      <dl className={styles.facts}>
+        <dt>{labels.receiver}</dt>
+        <dd data-testid="pod-receiver">{summary.receiver_name}</dd>
+        <dt>{labels.deliveredAt}</dt>
+        <dd>{formatDateTime(summary.delivered_at)}</dd>
+        {summary.notes && (
+          <>
+            <dt>{labels.notes}</dt>
+            <dd className={styles.notes}>{summary.notes}</dd>
+          </>
+        )}
+      </dl>
+      {(summary.has_photo || summary.has_signature) && (
+        <div className={styles.podImages}>
+          {pod.isPending ? (
+            <SkeletonLines lines={2} />
+          ) : pod.isError ? (
+            <ErrorState headingLevel="h3" title={labels.filesFailed} error={pod.error} onRetry={() => void pod.refetch()} />
+          ) : (
+            <>
+              {pod.data.photo_url && (
+                <figure>
+                  <a href={pod.data.photo_url} target="_blank" rel="noreferrer">
+                    <img src={pod.data.photo_url} alt={labels.photoAlt(order.reference_code)} loading="lazy" />
+                  </a>
+                  <figcaption>{labels.photo}</figcaption>
+                </figure>
+              )}
+              {pod.data.signature_url && (
+                <figure>
+                  <img src={pod.data.signature_url} alt={labels.signatureAlt(summary.receiver_name)} loading="lazy" className={styles.signature} />
+                  <figcaption>{labels.signature}</figcaption>
+                </figure>
+              )}
+            </>
+          )}
+        </div>
+      )}
+    </Card>
+  );
+}
+
+export type ReassignTarget = { id: string; label: string };
+
+/** "Move to another route" for an ASSIGNED order. */
+export function ReassignOrder({ order, targets }: { order: OrderDetail; targets: ReassignTarget[] }) {
+  const [open, setOpen] = useState(false);
+  if (!canReassign(order.status, order.route_id)) return null;
+  return (
+    <>
+      <Button variant="secondary" onClick={() => setOpen(true)}>
+        {t.orders.reassign.open}
+      </Button>
+      <Dialog open={open} onClose={() => setOpen(false)} title={t.orders.reassign.title} description={t.orders.reassign.description}>
+        <ReassignForm order={order} targets={targets.filter((target) => target.id !== order.route_id)} onDone={() => setOpen(false)} />
+      </Dialog>
+    </>
+  );
+}
+
+function ReassignForm({ order, targets, onDone }: { order: OrderDetail; targets: ReassignTarget[]; onDone: () => void }) {
+  const labels = t.orders.reassign;
+  const reassign = useReassignOrder();
+  const keys = useIdempotencyKeys();
+  const {
+    register,
+    handleSubmit,
+    setError,
+    formState: { errors },
+  } = useForm<ReassignOrderFormValues, unknown, ReassignOrderInput>({
+    resolver: zodResolver(reassignOrderInputSchema),
+    defaultValues: { target_route_id: '', note: '' },
+  });
+  const submit = handleSubmit(async (data) => {
+    const body = { target_route_id: data.target_route_id, note: data.note ?? null };
+    try {
+      await reassign.mutateAsync({ orderId: order.id, data: body, idempotencyKey: keys.keyFor(JSON.stringify(body)) });
+      toast.success(labels.done(order.reference_code));
+      onDone();
+    } catch (error) {
+      applyApiFieldErrors(error, setError, ['target_route_id', 'note']);
+    }
+  });
+  return (
+    <FormStack onSubmit={(event) => void submit(event)}>
+      <Field label={labels.target} error={errors.target_route_id?.message} hint={targets.length === 0 ? labels.noTargets : undefined}>
+        <Select {...register('target_route_id')} autoFocus>
+          <option value="">{labels.choose}</option>
+          {targets.map((target) => (
+            <option key={target.id} value={target.id}>
+              {target.label}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      <Field label={labels.note} optional error={errors.note?.message}>
+        <Textarea rows={2} {...register('note')} />
+      </Field>
+      <DialogFooter>
+        <Button variant="secondary" onClick={onDone}>
+          {t.common.cancel}
+        </Button>
+        <Button type="submit" isLoading={reassign.isPending}>
+          {labels.submit}
+        </Button>
+      </DialogFooter>
+    </FormStack>
+  );
+}

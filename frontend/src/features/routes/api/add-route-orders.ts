@@ -1,0 +1,22 @@
+import { useMutation } from '@tanstack/react-query';
+
+import type { ApiClient } from '@/lib/api-client';
+import { IDEMPOTENCY_HEADER } from '@/lib/idempotency';
+import type { AddRouteOrdersRequest, Route } from '@/types/api';
+
+import { routePath, useRouteMutationCallbacks } from './route-mutation';
+
+type Variables = { routeId: string; data: AddRouteOrdersRequest; idempotencyKey: string };
+
+/** CREATED orders only (409 `order_not_assignable` otherwise); they become ASSIGNED. */
+export const addRouteOrders = (api: ApiClient, { routeId, data, idempotencyKey }: Variables): Promise<Route> =>
+  api.post<Route>(routePath(routeId, '/orders'), data, { headers: { [IDEMPOTENCY_HEADER]: idempotencyKey } });
+
+export const useAddRouteOrders = () => {
+  const { api, onSuccess, onSettled } = useRouteMutationCallbacks();
+  return useMutation({
+    mutationFn: (variables: Variables) => addRouteOrders(api, variables),
+    onSuccess,
+    onSettled: (_data, _error, { routeId }) => onSettled(routeId),
+  });
+};

@@ -1,0 +1,74 @@
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useForm } from 'react-hook-form';
+import { toast } from 'sonner';
+
+import { Button } from '@/components/ui/button';
+import { Card } from '@/components/ui/card';
+import { ErrorState } from '@/components/ui/error-state';
+import { Field } from '@/components/ui/field';
+import { FormStack } from '@/components/ui/form-layout';
+import { Checkbox, Input } from '@/components/ui/input';
+import { SkeletonLines } from '@/components/ui/skeleton';
+import { applyApiFieldErrors } from '@/lib/form-errors';
+import { t } from '@/locales';
+import type { TrackingSettings } from '@/types/api';
+
+import {
+  trackingSettingsInputSchema,
+  usePutTrackingSettings,
+  useTrackingSettings,
+  type TrackingSettingsFormValues,
+} from '../api/tracking-settings';
+
+/** What the public tracking page shows, and how long its links last. */
+export function TrackingSettingsCard() {
+  const settings = useTrackingSettings();
+  const labels = t.webhooks.tracking;
+  return (
+    <Card title={labels.title} description={labels.description}>
+      {settings.isPending ? (
+        <SkeletonLines lines={2} />
+      ) : settings.isError ? (
+        <ErrorState headingLevel="h3" error={settings.error} onRetry={() => void settings.refetch()} />
+      ) : (
+        <TrackingSettingsForm settings={settings.data} />
+      )}
+    </Card>
+  );
+}
+
+function TrackingSettingsForm({ settings }: { settings: TrackingSettings }) {
+  const labels = t.webhooks.tracking;
+  const put = usePutTrackingSettings();
+  const {
+    register,
+    handleSubmit,
+    setError,
+    reset,
+    formState: { errors, isDirty },
+  } = useForm<TrackingSettingsFormValues, unknown, TrackingSettings>({
+    resolver: zodResolver(trackingSettingsInputSchema),
+    defaultValues: settings,
+  });
+  const submit = handleSubmit(async (data) => {
+    try {
+      reset(await put.mutateAsync(data));
+      toast.success(labels.saved);
+    } catch (error) {
+      applyApiFieldErrors(error, setError, ['show_pod_photo', 'link_expiry_days']);
+    }
+  });
+  return (
+    <FormStack onSubmit={(event) => void submit(event)}>
+      <Checkbox label={labels.showPhoto} {...register('show_pod_photo')} />
+      <Field label={labels.expiry} hint={labels.expiryHint} error={errors.link_expiry_days?.message}>
+        <Input type="number" min={1} max={90} step={1} inputMode="numeric" {...register('link_expiry_days')} />
+      </Field>
+      <div>
+        <Button type="submit" isLoading={put.isPending} disabled={!isDirty}>
+          {t.common.save}
+        </Button>
+      </div>
+    </FormStack>
+  );
+}

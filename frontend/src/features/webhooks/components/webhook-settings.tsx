@@ -1,0 +1,137 @@
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useState } from 'react';
+import { useForm } from 'react-hook-form';
+import { toast } from 'sonner';
+
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { Card } from '@/components/ui/card';
+import { CopyButton } from '@/components/ui/copy-button';
+import { ErrorState } from '@/components/ui/error-state';
+import { Field } from '@/components/ui/field';
+import { FormStack } from '@/components/ui/form-layout';
+import { Checkbox, Input } from '@/components/ui/input';
+import { SkeletonLines } from '@/components/ui/skeleton';
+import { formatDateTime } from '@/lib/format';
+import { applyApiFieldErrors } from '@/lib/form-errors';
+import { t } from '@/locales';
+import type { PutWebhookSettingsRequest, WebhookSettings } from '@/types/api';
+
+import { useWebhookSettings } from '../api/get-webhook-settings';
+import {
+  usePutWebhookSettings,
+  WEBHOOK_EVENT_TYPES,
+  webhookSettingsInputSchema,
+  type WebhookSettingsFormValues,
+} from '../api/put-webhook-settings';
+
+import styles from './webhooks.module.css';
+
+export function WebhookSettingsCard() {
+  const settings = useWebhookSettings();
+  const labels = t.webhooks.settings;
+  return (
+    <Card title={labels.title} description={labels.description}>
+      {settings.isPending ? (
+        <SkeletonLines lines={4} />
+      ) : settings.isError ? (
+        <ErrorState headingLevel="h3" error={settings.error} onRetry={() => void settings.refetch()} />
+      ) : (
+        <WebhookSettingsForm settings={settings.data} />
+      )}
+    </Card>
+  );
+}
+
+function WebhookSettingsForm({ settings }: { settings: WebhookSettings | null }) {
+  const labels = t.webhooks.settings;
+  const put = usePutWebhookSettings();
+  const [generated, setGenerated] = useState<string | null>(null);
+  const allEvents = !settings || settings.events.includes('*');
+  const {
+    register,
+    handleSubmit,
+    setError,
+    resetField,
+    formState: { errors, isDirty },
+  } = useForm<WebhookSettingsFormValues, unknown, PutWebhookSettingsRequest>({
+    resolver: zodResolver(webhookSettingsInputSchema),
+    defaultValues: {
+      enabled: settings?.enabled ?? false,
+      url: settings?.url ?? '',
+      secret: '',
+      all_events: allEvents,
+      events: allEvents ? [] : settings.events,
+    },
+  });
+
+  const submit = handleSubmit(async (data) => {
+    try {
+      const saved = await put.mutateAsync(data);
+      setGenerated(saved.generated_secret ?? null);
+      resetField('secret');
+      toast.success(labels.saved);
+    } catch (error) {
+      applyApiFieldErrors(error, setError, ['url', 'secret', 'events']);
+    }
+  });
+
+  return (
+    <FormStack onSubmit={(event) => void submit(event)}>
+      {settings?.disabled_reason && (
+        <p role="alert" className={styles.alert}>
+          {labels.disabled(settings.disabled_reason)}
+        </p>
+      )}
+      <Checkbox label={labels.enabled} {...register('enabled')} />
+      <Field label={labels.url} hint={labels.urlHint} error={errors.url?.message}>
+        <Input type="url" inputMode="url" placeholder="https://example.com/webhooks/cargoflow" {...register('url')} />
+      </Field>
+      <Field
+        label={labels.secret}
+        optional
+        hint={settings ? labels.secretHint(settings.secret_last4) : labels.secretHintNew}
+        error={errors.secret?.message}
+      >
+        <Input type="password" autoComplete="off" {...register('secret')} />
+      </Field>
+      {settings?.previous_secret_valid_until && (
+        <p className={styles.muted}>{labels.rotating(formatDateTime(settings.previous_secret_valid_until))}</p>
+      )}
+      <fieldset className={styles.events}>
+        <legend>{labels.events}</legend>
+        <Checkbox label={labels.allEvents} {...register('all_events')} />
+        <div className={styles.eventGrid}>
+          {WEBHOOK_EVENT_TYPES.map((type) => (
+            <Checkbox key={type} value={type} label={<code>{type}</code>} {...register('events')} />
+          ))}
+        </div>
+        {errors.events?.message && (
+          <p role="alert" className={styles.error}>
+            {errors.events.message}
+          </p>
+        )}
+      </fieldset>
+      {generated && (
+        <div className={styles.generated} role="status">
+          <p>
+            <strong>{labels.generatedTitle}</strong> {labels.generatedBody}
+          </p>
+          <code>{generated}</code>
+          <CopyButton text={generated} successMessage={t.common.copied} />
+        </div>
+      )}
+      <div>
+        <Button type="submit" isLoading={put.isPending} disabled={!isDirty && Boolean(settings)}>
+          {t.common.save}
+        </Button>
+        {settings && (
+          <span className={styles.muted} style={{ marginInlineStart: 'var(--space-3)' }}>
+            {settings.enabled ? <Badge tone="success">{labels.on}</Badge> : <Badge>{labels.off}</Badge>}{' '}
+            {labels.updated(formatDateTime(settings.updated_at))}
+          </span>
+        )}
+      </div>
+    </FormStack>
+  );
+}
