@@ -3,6 +3,8 @@
  * languages can be added as `const xx: Messages = { ... }` (the compiler then
  * lists any missing or extra key). Strings with parameters are functions.
  */
+import { trackingEn } from './tracking-en';
+
 export const en = {
   common: {
     appName: 'CargoFlow',
@@ -870,6 +872,8 @@ export const en = {
       locationDenied: 'Location off',
     },
   },
+  /** The customer tracking page (its own entry; see tracking-en.ts). */
+  tracking: trackingEn,
 };
 
 export type Messages = typeof en;

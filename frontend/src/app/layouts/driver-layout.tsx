@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { Link, Outlet } from 'react-router';
 
 import { Logo } from '@/components/ui/icons';
@@ -35,6 +35,7 @@ export default function DriverLayout() {
  */
 function SignedInDriverShell() {
   useDriverQueueSync();
+  useServiceWorker();
   const routes = useDriverRoutesToday();
   const { items } = useDriverQueue();
   const active = routes.data?.find((route) => route.status === 'IN_PROGRESS' || hasPendingStart(route.id, items));
@@ -44,6 +45,14 @@ function SignedInDriverShell() {
       <Outlet />
     </DriverShell>
   );
+}
+
+/** Registers the PWA service worker (app-shell precache) once the driver app is in use. */
+function useServiceWorker() {
+  useEffect(() => {
+    if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
+    void import('virtual:pwa-register').then(({ registerSW }) => registerSW({ immediate: true }));
+  }, []);
 }
 
 function DriverShell({ signedIn = false, sharing = 'off', children }: { signedIn?: boolean; sharing?: SharingState; children: ReactNode }) {
