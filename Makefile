@@ -3,10 +3,13 @@ SHELL := /bin/bash
 export CF_CACHE ?= $(HOME)/.cache/cargoflow
 export CARGO_TARGET_DIR ?= $(CF_CACHE)/target
 
-.PHONY: dev test lint openapi package package-one unit fmt localstack-resources
+.PHONY: dev test lint openapi package package-one unit fmt localstack-resources verify
 
 dev: ## install what is missing, start the stand-ins, seed, serve API + web apps
 	@bash infra/scripts/dev.sh
+
+verify: ## the verification checklist, phase by phase, against a running `make dev` (B=<url>, PHASES="0 1 ...")
+	@bash infra/scripts/verify.sh
 
 test: ## everything: template checks, unit, integration (DynamoDB Local + moto)
 	@bash infra/scripts/test.sh
