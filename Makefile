@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export CF_CACHE ?= $(HOME)/.cache/cargoflow
 export CARGO_TARGET_DIR ?= $(CF_CACHE)/target
 
-.PHONY: dev test lint openapi package package-one unit fmt localstack-resources verify
+.PHONY: dev test lint openapi package package-one unit fmt localstack-resources verify e2e
 
 dev: ## install what is missing, start the stand-ins, seed, serve API + web apps
 	@bash infra/scripts/dev.sh
@@ -13,6 +13,9 @@ verify: ## the verification checklist, phase by phase, against a running `make d
 
 test: ## everything: template checks, unit, integration (DynamoDB Local + moto)
 	@bash infra/scripts/test.sh
+
+e2e: ## the web apps end to end in Debian's chromium (own stand-ins and local host; screenshots in frontend/e2e-artifacts/)
+	@bash infra/scripts/e2e.sh
 
 unit: ## pure tests only (no stand-ins)
 	cargo test --lib

@@ -6,6 +6,7 @@ import { toast } from 'sonner';
 import { loginUrl } from '@/features/auth/utils';
 import { apiClients, type Realm } from '@/lib/api-client';
 import { ApiClientProvider } from '@/lib/api-provider';
+import { clearCache } from '@/lib/offline-cache';
 import { t } from '@/locales';
 
 /**
@@ -22,6 +23,7 @@ export function RealmRoot({ realm }: { realm: Realm }) {
     () =>
       client.onSessionExpired(() => {
         queryClient.removeQueries({ queryKey: [realm] });
+        if (realm === 'driver') clearCache();
         toast.error(t.errors.sessionExpired, { id: `${realm}-session-expired` });
         const { pathname, search } = window.location;
         void navigate(loginUrl(realm, pathname + search), { replace: true });

@@ -9,7 +9,8 @@ import { t } from '@/locales';
 /** Last-resort error screen for a route that failed to load or render. */
 export function RouteError() {
   const error = useRouteError();
-  if (import.meta.env.DEV) console.error(error);
+  // Logged so the cause reaches the console (and error reporting), not just this screen.
+  console.error(error);
 
   if (isRouteErrorResponse(error) && error.status === 404) {
     return (

@@ -42,3 +42,25 @@ export function localDateToRfc3339(value: string, endOfDay = false): string | nu
 export function todayIsoDate(now: Date = new Date()): string {
   return now.toISOString().slice(0, 10);
 }
+
+/**
+ * A route's `route_date` as `YYYY-MM-DD`. The contract says a string; a `[year,
+ * ordinal day]` pair (how the `time` crate serialises a Date without its
+ * human-readable feature) is accepted too, so the pages do not break on it.
+ */
+export function routeDateIso(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value) && value.length === 2 && value.every((part) => Number.isInteger(part))) {
+    const [year, ordinal] = value as [number, number];
+    return new Date(Date.UTC(year, 0, ordinal)).toISOString().slice(0, 10);
+  }
+  return '';
+}
+
+/** "Nov 23, 2026" for a `YYYY-MM-DD` day (read as that calendar day, not shifted by the time zone). */
+export function formatDay(value: unknown, locale = 'en'): string {
+  const iso = routeDateIso(value);
+  const [year, month, day] = iso.split('-').map(Number);
+  if (!year || !month || !day) return '—';
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(Date.UTC(year, month - 1, day)));
+}

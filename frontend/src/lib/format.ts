@@ -29,3 +29,13 @@ export const formatWindow = (window: { start: string; end: string } | null | und
 };
 
 export const formatNumber = (value: number): string => numberFormatter.format(value);
+
+const timeFormatter = new Intl.DateTimeFormat(locale, { timeStyle: 'short' });
+const dayTimeFormatter = new Intl.DateTimeFormat(locale, { weekday: 'short', hour: 'numeric', minute: '2-digit' });
+
+/** "7:31 AM" today, "Mon 7:31 AM" on another day (driver screens, where the day is known). */
+export const formatTime = (value: string | null | undefined): string => {
+  const date = value ? toDate(value) : null;
+  if (!date) return t.common.emptyValue;
+  return date.toDateString() === new Date().toDateString() ? timeFormatter.format(date) : dayTimeFormatter.format(date);
+};

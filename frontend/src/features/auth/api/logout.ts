@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import type { ApiClient } from '@/lib/api-client';
 import { useApiClient } from '@/lib/api-provider';
+import { clearCache } from '@/lib/offline-cache';
 
 export const logout = (api: ApiClient, refreshToken: string): Promise<void> =>
   api.post<void>('/api/auth/logout', { refresh_token: refreshToken }, { auth: false });
@@ -22,6 +23,8 @@ export const useLogout = () => {
       } finally {
         api.session.clear();
         queryClient.removeQueries({ queryKey: [api.realm] });
+        // The driver app's offline copies of the day's data belong to this user.
+        if (api.realm === 'driver') clearCache();
       }
     },
     meta: { suppressErrorToast: true },

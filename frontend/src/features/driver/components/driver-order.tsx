@@ -15,7 +15,7 @@ import { ArrowLeftIcon, MapPinIcon } from '@/components/ui/icons';
 import { Textarea } from '@/components/ui/input';
 import { Skeleton, SkeletonGroup } from '@/components/ui/skeleton';
 import { paths } from '@/config/paths';
-import { formatDateTime } from '@/lib/format';
+import { formatTime } from '@/lib/format';
 import { t } from '@/locales';
 import type { DriverStatusMove, Order, OrderStatus, RouteDetail } from '@/types/api';
 
@@ -152,7 +152,7 @@ function OrderView({ order, route }: { order: Order; route: RouteDetail }) {
                   <span className={styles.muted}> · {[stop.contact_name, stop.contact_phone].filter(Boolean).join(' ')}</span>
                 )}
                 <br />
-                <span className={styles.muted}>{labels.eta(formatDateTime(stop.scheduled_eta))}</span>
+                <span className={styles.muted}>{labels.eta(formatTime(stop.scheduled_eta))}</span>
               </dd>
             </div>
           ))}

@@ -9,7 +9,7 @@ import { MapView } from '@/components/ui/map-view';
 import { Skeleton, SkeletonGroup } from '@/components/ui/skeleton';
 import { paths } from '@/config/paths';
 import { cn } from '@/lib/cn';
-import { formatDateTime } from '@/lib/format';
+import { formatTime } from '@/lib/format';
 import type { MapMarker } from '@/lib/map/leaflet-map';
 import { t } from '@/locales';
 import type { Order, OrderStatus, RouteDetail, RouteStop } from '@/types/api';
@@ -124,7 +124,7 @@ function RouteView({ route }: { route: RouteDetail }) {
           <div>
             <p className={styles.big}>{next.address_line}</p>
             <p className={styles.muted}>
-              {[next.city, references.get(next.order_id)].filter(Boolean).join(' · ')} · {labels.eta(formatDateTime(next.scheduled_eta))}
+              {[next.city, references.get(next.order_id)].filter(Boolean).join(' · ')} · {labels.eta(formatTime(next.scheduled_eta))}
             </p>
           </div>
           <div className={styles.actionsRow}>
@@ -157,8 +157,9 @@ function RouteView({ route }: { route: RouteDetail }) {
                     <strong>{t.stopTypes[stop.type]}</strong> · {references.get(stop.order_id)}
                     <br />
                     <span className={styles.muted}>{[stop.address_line, stop.city].filter(Boolean).join(', ')}</span>
+                    <br />
+                    <span className={styles.muted}>{finished ? labels.done : labels.eta(formatTime(stop.scheduled_eta))}</span>
                   </span>
-                  <span className={styles.muted}>{finished ? labels.done : formatDateTime(stop.scheduled_eta)}</span>
                 </Link>
               </li>
             );

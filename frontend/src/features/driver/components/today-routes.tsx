@@ -6,7 +6,7 @@ import { ErrorState } from '@/components/ui/error-state';
 import { MapPinIcon } from '@/components/ui/icons';
 import { Skeleton, SkeletonGroup } from '@/components/ui/skeleton';
 import { paths } from '@/config/paths';
-import { formatDateTime } from '@/lib/format';
+import { formatTime } from '@/lib/format';
 import { t } from '@/locales';
 
 import { hasPendingStart, useDriverQueue } from '../api/driver-queue';
@@ -56,7 +56,7 @@ export function TodayRoutes() {
               <progress className={styles.progress} max={route.stops.length || 1} value={done} aria-label={labels.progress} />
               <div className={styles.row}>
                 <span className={styles.muted}>{t.routes.progressText(done, route.stops.length)}</span>
-                <span className={styles.muted}>{labels.starts(formatDateTime(route.start_time))}</span>
+                <span className={styles.muted}>{labels.starts(formatTime(route.start_time))}</span>
               </div>
             </Link>
           </li>

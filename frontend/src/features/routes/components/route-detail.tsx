@@ -16,10 +16,11 @@ import { PageHeader } from '@/components/ui/page-header';
 import { Skeleton, SkeletonGroup } from '@/components/ui/skeleton';
 import { paths } from '@/config/paths';
 import { cn } from '@/lib/cn';
-import { formatDate, formatDateTime, formatNumber } from '@/lib/format';
+import { formatDay } from '@/lib/datetime';
+import { formatDateTime, formatNumber } from '@/lib/format';
 import { useIdempotencyKeys } from '@/lib/idempotency';
 import type { MapMarker } from '@/lib/map/leaflet-map';
-import { t } from '@/locales';
+import { locale, t } from '@/locales';
 import type { RouteDetail as RouteDetailData, RouteStop } from '@/types/api';
 
 import { useAddRouteOrders } from '../api/add-route-orders';
@@ -126,7 +127,7 @@ function RouteView({
     <>
       <BackLink />
       <PageHeader
-        title={labels.title(driverName, formatDate(route.route_date))}
+        title={labels.title(driverName, formatDay(route.route_date, locale))}
         description={
           <span className={styles.headerMeta}>
             <RouteStatusBadge status={route.status} />

@@ -5,10 +5,9 @@ import { OrderExceptions } from '@/features/exceptions/components/order-exceptio
 import { useInvalidateOrder } from '@/features/orders/api/get-order';
 import { OrderDetail } from '@/features/orders/components/order-detail';
 import { useRoutes } from '@/features/routes/api/get-routes';
-import { todayIsoDate } from '@/lib/datetime';
-import { formatDate } from '@/lib/format';
+import { formatDay, todayIsoDate } from '@/lib/datetime';
 import { flattenPages } from '@/lib/pagination';
-import { t } from '@/locales';
+import { locale, t } from '@/locales';
 
 /**
  * One order; its exceptions come from the exceptions feature (and refetch the
@@ -24,7 +23,7 @@ export default function OrderRoute() {
         .filter((route) => route.status === 'PLANNED' || route.status === 'IN_PROGRESS')
         .map((route) => ({
           id: route.id,
-          label: t.orders.reassign.targetLabel(formatDate(route.route_date), t.routeStatuses[route.status], route.order_ids.length),
+          label: t.orders.reassign.targetLabel(formatDay(route.route_date, locale), t.routeStatuses[route.status], route.order_ids.length),
         })),
     [routes.data],
   );

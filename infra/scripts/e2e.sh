@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Browser tests of the web apps (frontend/e2e/run.mjs) in a real Chromium: Debian's `chromium`
+# driven by the npm package playwright-core. Never downloads a browser build of its own.
+#
+#   infra/scripts/e2e.sh <base url>   against a running local host that serves the API and
+#                                     frontend/dist on one origin (make test passes its own)
+#   infra/scripts/e2e.sh              (make e2e) starts its own stand-ins and local host on free
+#                                     ports, runs the tests, and stops everything again
+#
+# Screenshots and results.json go to frontend/e2e-artifacts/ (git-ignored).
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+BASE_URL="${1:-${BASE_URL:-}}"
+
+# Debian's chromium: installed through apt-get when we may, otherwise say what to install.
+find_chromium() {
+  local candidate
+  for candidate in "${CHROMIUM:-}" /usr/bin/chromium /usr/bin/chromium-browser; do
+    if [ -n "$candidate" ] && [ -x "$candidate" ]; then CHROMIUM="$candidate"; return 0; fi
+  done
+  return 1
+}
+ensure_chromium() {
+  find_chromium && return 0
+  local apt=""
+  if [ "$(id -u)" = 0 ]; then apt="apt-get"
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then apt="sudo -n apt-get"
+  fi
+  if [ -n "$apt" ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing Debian's chromium for the browser tests ($apt install -y chromium)"
+    $apt install -y -q chromium >/dev/null 2>&1 \
+      || { $apt update -q >/dev/null 2>&1 && $apt install -y -q chromium >/dev/null 2>&1; } || true
+  fi
+  find_chromium && return 0
+  die "The browser tests need Debian's chromium, which is not installed and could not be installed here.
+   Install it:  sudo apt-get install -y chromium
+   (or point CHROMIUM at a Chromium/Chrome binary). Nothing else is downloaded."
+}
+
+ensure_chromium
+export CHROMIUM
+
+if [ ! -d frontend/node_modules/playwright-core ]; then
+  say "installing the web apps' npm packages from the lock file (npm ci)"
+  (cd frontend && npm ci --no-audit --no-fund --loglevel=error)
+fi
+if [ ! -f frontend/dist/index.html ] || [ "${E2E_BUILD:-0}" = 1 ]; then
+  say "building the web apps"
+  (cd frontend && npm run -s build >/dev/null)
+fi
+
+PIDS=()
+cleanup() { stop_pids "${PIDS[@]}"; }
+trap cleanup EXIT INT TERM
+
+if [ -z "$BASE_URL" ]; then
+  ensure_tools
+  load_env_files
+  DDB_PORT=$(free_port); MOTO_PORT=$(free_port); HOST_PORT=$(free_port)
+  LOGS="$CF_CACHE/e2e-logs/$$"; mkdir -p "$LOGS"
+  aws_env "$DDB_PORT" "$MOTO_PORT"
+  export TABLE_NAME="cargoflow-e2e-$$" POD_BUCKET="cargoflow-pod-e2e-$$" EVENT_BUS_NAME="cargoflow-e2e-$$"
+  export WEBHOOK_QUEUE_NAME="cargoflow-webhooks-e2e-$$" WEBHOOK_DLQ_NAME="cargoflow-webhooks-dlq-e2e-$$"
+  say "building the local host"
+  cargo build -q -p cargoflow-infra --bins
+  say "starting DynamoDB Local, moto and the local host (logs in $LOGS)"
+  start_standins "$DDB_PORT" "$MOTO_PORT" "$LOGS"
+  PIDS+=("$DDB_PID" "$MOTO_PID")
+  "$CARGO_TARGET_DIR/debug/create-resources" template.yaml >"$LOGS/create-resources.log" 2>&1 \
+    || { cat "$LOGS/create-resources.log"; die "create-resources failed"; }
+  LOCAL_HOST_PORT=$HOST_PORT STATIC_DIR=frontend/dist LOG_LEVEL=warn "$CARGO_TARGET_DIR/debug/local-host" >"$LOGS/local-host.log" 2>&1 &
+  PIDS+=("$!")
+  wait_port "$HOST_PORT" "local host" "$!"
+  BASE_URL="http://127.0.0.1:$HOST_PORT"
+fi
+
+say "browser tests against $BASE_URL with $CHROMIUM"
+BASE_URL="$BASE_URL" node frontend/e2e/run.mjs
