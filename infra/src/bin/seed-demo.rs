@@ -22,12 +22,12 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
-use futures::StreamExt;
 use cargoflow_domain::*;
 use cargoflow_functions::Deps;
 use cargoflow_functions::transitions::{Mover, transition};
 use cargoflow_infra::host::{HostState, Invocation, invoke, routes};
 use cargoflow_infra::template::Template;
+use futures::StreamExt;
 use http::{HeaderMap, HeaderValue, Method};
 use serde_json::{Value, json};
 use time::{Date, Duration as TDuration, OffsetDateTime, Time};
@@ -194,9 +194,15 @@ impl Api {
     ) -> Result<(u16, Value)> {
         let mut headers = HeaderMap::new();
         headers.insert("content-type", HeaderValue::from_static("application/json"));
-        headers.insert("user-agent", HeaderValue::from_static("cargoflow-seed-demo"));
+        headers.insert(
+            "user-agent",
+            HeaderValue::from_static("cargoflow-seed-demo"),
+        );
         if let Some(t) = token {
-            headers.insert("authorization", HeaderValue::from_str(&format!("Bearer {t}"))?);
+            headers.insert(
+                "authorization",
+                HeaderValue::from_str(&format!("Bearer {t}"))?,
+            );
         }
         let bytes = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
         self.calls.fetch_add(1, Ordering::Relaxed);
@@ -250,7 +256,10 @@ fn id_of(v: &Value) -> Result<String> {
 }
 
 fn at(date: Date, h: u8, m: u8) -> String {
-    time_util::rfc3339(date.with_time(Time::from_hms(h, m, 0).unwrap_or(Time::MIDNIGHT)).assume_utc())
+    time_util::rfc3339(
+        date.with_time(Time::from_hms(h, m, 0).unwrap_or(Time::MIDNIGHT))
+            .assume_utc(),
+    )
 }
 
 // ------------------------------------------------------------------ a webhook receiver
@@ -346,8 +355,14 @@ async fn seed_tenant(
         409 => return Ok(None),
         _ => bail!("register {}: {status} {reg}", t.slug),
     }
-    let admin = reg["access_token"].as_str().context("no token")?.to_string();
-    let tenant_id = reg["tenant"]["id"].as_str().context("no tenant id")?.to_string();
+    let admin = reg["access_token"]
+        .as_str()
+        .context("no token")?
+        .to_string();
+    let tenant_id = reg["tenant"]["id"]
+        .as_str()
+        .context("no tenant id")?
+        .to_string();
     let a = Some(admin.as_str());
 
     api.expect(
@@ -355,8 +370,10 @@ async fn seed_tenant(
         Method::POST,
         "/api/ops/users",
         a,
-        Some(json!({"email": format!("dispatch@{}.example", t.slug), "password": OPS_PASSWORD,
-                    "full_name": "Demo Dispatcher", "role": "OPS_DISPATCHER"})),
+        Some(
+            json!({"email": format!("dispatch@{}.example", t.slug), "password": OPS_PASSWORD,
+                    "full_name": "Demo Dispatcher", "role": "OPS_DISPATCHER"}),
+        ),
     )
     .await?;
     let dispatcher = login(api, &format!("dispatch@{}.example", t.slug), OPS_PASSWORD).await?;
@@ -372,8 +389,10 @@ async fn seed_tenant(
                 Method::POST,
                 "/api/ops/drivers",
                 a,
-                Some(json!({"name": name, "phone": format!("{}{:04}", t.phone_prefix, 1111 + i),
-                            "email": email, "password": DRIVER_PASSWORD, "is_active": true})),
+                Some(
+                    json!({"name": name, "phone": format!("{}{:04}", t.phone_prefix, 1111 + i),
+                            "email": email, "password": DRIVER_PASSWORD, "is_active": true}),
+                ),
             )
             .await?;
         let (plate, ty, cap) = t.vehicles[i];
@@ -442,7 +461,7 @@ async fn seed_tenant(
             let r = 0.03 + 0.05 * ((i * 7 % 11) as f64 / 10.0);
             let (lat, lng) = (t.depot.0 + r * angle.sin(), t.depot.1 + r * angle.cos());
             let weight = 1.0 + (i % 7) as f64; // small parcels: a bike route still fits
-            let token = if i % 3 == 0 { a } else { d };
+            let token = if i.is_multiple_of(3) { a } else { d };
             let order = api
                 .expect(
                     201,
@@ -455,7 +474,7 @@ async fn seed_tenant(
                         "customer_phone": format!("{}{:04}", t.phone_prefix, 5000 + i),
                         "pickup_window": {"start": at(day, 7, 0), "end": at(day, 10, 0)},
                         "drop_window": {"start": at(day, 9, 0), "end": at(day, 19, 0)},
-                        "notes": if i % 5 == 0 { Value::from("Call before arriving") } else { Value::Null },
+                        "notes": if i.is_multiple_of(5) { Value::from("Call before arriving") } else { Value::Null },
                         "package": {"weight_kg": weight,
                                     "dimensions": {"length_cm": 40, "width_cm": 30, "height_cm": 20},
                                     "items": [{"description": "Parcel", "quantity": 1 + (i % 3) as u32, "sku": format!("SKU-{}", 100 + i % 9)}]},
@@ -493,9 +512,11 @@ async fn seed_tenant(
                 Method::POST,
                 "/api/ops/routes",
                 d,
-                Some(json!({"route_date": day.to_string(), "driver_id": crew.driver_id,
+                Some(
+                    json!({"route_date": day.to_string(), "driver_id": crew.driver_id,
                             "vehicle_id": crew.vehicle_id, "order_ids": ids, "optimize": true,
-                            "start_time": at(day, 8, 0)})),
+                            "start_time": at(day, 8, 0)}),
+                ),
             )
             .await?;
         let rid = id_of(&route)?;
@@ -556,7 +577,14 @@ async fn seed_tenant(
                     let cancel_after_pickup = script == Script::DoneOneCancelled && k == n - 1;
                     let fail = script == Script::DoneOneFailed && k == n - 1;
                     if k < picked {
-                        move_order(api, dt, o, "PICKED_UP", json!({"notes": "Picked up at the depot"})).await?;
+                        move_order(
+                            api,
+                            dt,
+                            o,
+                            "PICKED_UP",
+                            json!({"notes": "Picked up at the depot"}),
+                        )
+                        .await?;
                     }
                     if cancel_after_pickup {
                         api.expect(
@@ -628,22 +656,46 @@ async fn seed_tenant(
         let eid = id_of(&e)?;
         match fate {
             "ack" => {
-                api.expect(200, Method::POST, &format!("/api/ops/exceptions/{eid}/ack"), d,
-                    Some(json!({"note": "Calling the customer"}))).await?;
+                api.expect(
+                    200,
+                    Method::POST,
+                    &format!("/api/ops/exceptions/{eid}/ack"),
+                    d,
+                    Some(json!({"note": "Calling the customer"})),
+                )
+                .await?;
             }
             "resolve" => {
-                api.expect(200, Method::POST, &format!("/api/ops/exceptions/{eid}/resolve"), d,
-                    Some(json!({"resolution": "Sorted with the customer"}))).await?;
+                api.expect(
+                    200,
+                    Method::POST,
+                    &format!("/api/ops/exceptions/{eid}/resolve"),
+                    d,
+                    Some(json!({"resolution": "Sorted with the customer"})),
+                )
+                .await?;
             }
             _ => {}
         }
     }
     let open = api
-        .expect(200, Method::GET, "/api/ops/exceptions?status=OPEN&type=FAILED_ATTEMPT", d, None)
+        .expect(
+            200,
+            Method::GET,
+            "/api/ops/exceptions?status=OPEN&type=FAILED_ATTEMPT",
+            d,
+            None,
+        )
         .await?;
     if let Some(eid) = open["items"][0]["id"].as_str() {
-        api.expect(200, Method::POST, &format!("/api/ops/exceptions/{eid}/ack"), d,
-            Some(json!({"note": "Rescheduling with the customer"}))).await?;
+        api.expect(
+            200,
+            Method::POST,
+            &format!("/api/ops/exceptions/{eid}/ack"),
+            d,
+            Some(json!({"note": "Rescheduling with the customer"})),
+        )
+        .await?;
     }
 
     Ok(Some(Seeded {
@@ -666,7 +718,13 @@ async fn login(api: &Api, email: &str, password: &str) -> Result<String> {
     Ok(r["access_token"].as_str().context("no token")?.to_string())
 }
 
-async fn move_order(api: &Api, token: Option<&str>, order: &str, to: &str, metadata: Value) -> Result<()> {
+async fn move_order(
+    api: &Api,
+    token: Option<&str>,
+    order: &str,
+    to: &str,
+    metadata: Value,
+) -> Result<()> {
     api.expect(
         200,
         Method::POST,
@@ -680,17 +738,23 @@ async fn move_order(api: &Api, token: Option<&str>, order: &str, to: &str, metad
 
 /// 1x1 PNG: the demo's photo and signature.
 const PNG: &[u8] = &[
-    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44,
-    0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f,
-    0x15, 0xc4, 0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8,
-    0xcf, 0xc0, 0xf0, 0x1f, 0x00, 0x05, 0x00, 0x01, 0xff, 0x89, 0x99, 0x3d, 0x1d, 0x00, 0x00,
-    0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
+    0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0xf0,
+    0x1f, 0x00, 0x05, 0x00, 0x01, 0xff, 0x89, 0x99, 0x3d, 0x1d, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
+    0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
 ];
 
 /// Delivers with proof of delivery through the POD endpoints (presigned uploads to the bucket,
 /// then the POD) when the template has them; until then, the same DELIVERED move through the
 /// status machine's one transition (history, event, route follow-on), without a POD.
-async fn deliver(api: &Api, token: Option<&str>, tenant: &str, order: &str, receiver: &str) -> Result<()> {
+async fn deliver(
+    api: &Api,
+    token: Option<&str>,
+    tenant: &str,
+    order: &str,
+    receiver: &str,
+) -> Result<()> {
     if api.has_route("POST", "/api/driver/orders/{id}/pod") {
         let (status, up) = api
             .call(
@@ -724,8 +788,14 @@ async fn deliver(api: &Api, token: Option<&str>, tenant: &str, order: &str, rece
             }
             let mut body = json!({"receiver_name": receiver, "notes": "Left with the receiver"});
             body.as_object_mut().context("object")?.extend(keys);
-            api.expect(201, Method::POST, &format!("/api/driver/orders/{order}/pod"), token, Some(body))
-                .await?;
+            api.expect(
+                201,
+                Method::POST,
+                &format!("/api/driver/orders/{order}/pod"),
+                token,
+                Some(body),
+            )
+            .await?;
             return Ok(());
         }
     }
@@ -733,7 +803,11 @@ async fn deliver(api: &Api, token: Option<&str>, tenant: &str, order: &str, rece
     let deps = api.state.deps.clone();
     let tenant = TenantId::parse(tenant).context("tenant id")?;
     let order_id = OrderId::parse(order).context("order id")?;
-    let mover = Mover { tenant: &tenant, actor: ActorType::Driver, user: None };
+    let mover = Mover {
+        tenant: &tenant,
+        actor: ActorType::Driver,
+        user: None,
+    };
     let now = time_util::now();
     transition(
         &deps,
@@ -760,17 +834,35 @@ async fn deliver(api: &Api, token: Option<&str>, tenant: &str, order: &str, rece
 // ------------------------------------------------------------------ the pipeline
 
 /// Waits until every event is published and the webhook queue is drained (or `limit`).
-async fn drain(api: &Api, seeded: &[Seeded], rx: &Receiver, sdk: &aws_config::SdkConfig, limit: Duration) -> Result<bool> {
+async fn drain(
+    api: &Api,
+    seeded: &[Seeded],
+    rx: &Receiver,
+    sdk: &aws_config::SdkConfig,
+    limit: Duration,
+) -> Result<bool> {
     let sqs = aws_sdk_sqs::Client::new(sdk);
     let queue = std::env::var("WEBHOOK_QUEUE_NAME").unwrap_or_else(|_| "cargoflow-webhooks".into());
-    let url = sqs.get_queue_url().queue_name(&queue).send().await?.queue_url.unwrap_or_default();
+    let url = sqs
+        .get_queue_url()
+        .queue_name(&queue)
+        .send()
+        .await?
+        .queue_url
+        .unwrap_or_default();
     let start = Instant::now();
     while start.elapsed() < limit {
         tokio::time::sleep(Duration::from_millis(300)).await;
         let mut pending = false;
         for s in seeded {
             let ev = api
-                .expect(200, Method::GET, "/api/ops/events?status=PENDING&limit=1", Some(&s.admin_token), None)
+                .expect(
+                    200,
+                    Method::GET,
+                    "/api/ops/events?status=PENDING&limit=1",
+                    Some(&s.admin_token),
+                    None,
+                )
                 .await?;
             pending |= ev["items"].as_array().is_some_and(|a| !a.is_empty());
         }
@@ -820,7 +912,8 @@ async fn main() -> Result<()> {
     // Which tenants are new? (A re-run leaves existing ones as they are, and needs no pipeline.)
     let mut fresh = Vec::new();
     for t in TENANTS {
-        let email = Email::parse(&format!("admin@{}.example", t.slug)).map_err(anyhow::Error::msg)?;
+        let email =
+            Email::parse(&format!("admin@{}.example", t.slug)).map_err(anyhow::Error::msg)?;
         let exists = deps.store.find_login(&email).await?.is_some();
         if exists {
             println!("  tenant {:<8} already there, left as is", t.slug);
@@ -843,7 +936,8 @@ async fn main() -> Result<()> {
             stop_rx.clone(),
         )?;
         let _queues =
-            cargoflow_infra::sqs::start_from_template(&template, deps.clone(), &sdk, stop_rx).await?;
+            cargoflow_infra::sqs::start_from_template(&template, deps.clone(), &sdk, stop_rx)
+                .await?;
 
         let mut tasks = Vec::new();
         for t in fresh {
@@ -878,7 +972,13 @@ async fn main() -> Result<()> {
             )
             .await?;
             let d = api
-                .expect(200, Method::GET, "/api/ops/webhooks/deliveries?limit=100", Some(&s.admin_token), None)
+                .expect(
+                    200,
+                    Method::GET,
+                    "/api/ops/webhooks/deliveries?limit=100",
+                    Some(&s.admin_token),
+                    None,
+                )
                 .await?;
             delivered += d["items"].as_array().map_or(0, Vec::len);
         }
@@ -887,7 +987,11 @@ async fn main() -> Result<()> {
             "  {} API calls in {:.1} s; webhook pipeline {} in {:.1} s ({} receiver hits, {}+ deliveries logged)",
             api.calls.load(Ordering::Relaxed),
             writes_done.as_secs_f64(),
-            if drained { "drained" } else { "NOT drained (see the delivery log)" },
+            if drained {
+                "drained"
+            } else {
+                "NOT drained (see the delivery log)"
+            },
             (started.elapsed() - writes_done).as_secs_f64(),
             rx.hits.load(Ordering::Relaxed),
             delivered,
