@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+
+import type { RouteStop } from '@/types/api';
+
+import { createRouteInputSchema, ROUTE_RULES } from './create-route';
+import { applyStopOrder, pickupBeforeDropViolation } from './reorder-route';
+
+const stop = (id: string, order: string, type: 'PICKUP' | 'DROP', status: RouteStop['status'] = 'PENDING'): RouteStop => ({
+  stop_id: id,
+  order_id: order,
+  type,
+  address_line: id,
+  city: 'London',
+  status,
+});
+
+describe('reordering a route', () => {
+  const stops = [stop('p1', 'A', 'PICKUP', 'COMPLETED'), stop('p2', 'B', 'PICKUP'), stop('d1', 'A', 'DROP'), stop('d2', 'B', 'DROP')];
+
+  it('keeps visited stops first and puts the rest in the new order (the optimistic view)', () => {
+    expect(applyStopOrder(stops, ['p2', 'd2', 'd1']).map((s) => s.stop_id)).toEqual(['p1', 'p2', 'd2', 'd1']);
+  });
+
+  it('refuses a drop before its pickup, like the API (400 stop_order)', () => {
+    expect(pickupBeforeDropViolation(applyStopOrder(stops, ['d2', 'p2', 'd1']))).toBe('B');
+    expect(pickupBeforeDropViolation(applyStopOrder(stops, ['p2', 'd1', 'd2']))).toBeNull();
+  });
+});
+
+describe('create route form (the API rules)', () => {
+  const valid = { route_date: '2026-11-23', driver_id: 'D', vehicle_id: 'V', order_ids: ['O1'], optimize: true };
+
+  it('accepts a complete route', () => {
+    expect(createRouteInputSchema.safeParse(valid).success).toBe(true);
+  });
+
+  it('needs a date, a driver and a vehicle', () => {
+    for (const field of ['route_date', 'driver_id', 'vehicle_id'] as const) {
+      const result = createRouteInputSchema.safeParse({ ...valid, [field]: '' });
+      expect(result.success, field).toBe(false);
+    }
+    expect(createRouteInputSchema.safeParse({ ...valid, route_date: '23/11/2026' }).success).toBe(false);
+  });
+
+  it(`allows at most ${ROUTE_RULES.maxOrders} orders (one transaction holds 100 writes)`, () => {
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => `O${i}`);
+    expect(createRouteInputSchema.safeParse({ ...valid, order_ids: ids(30) }).success).toBe(true);
+    expect(createRouteInputSchema.safeParse({ ...valid, order_ids: ids(31) }).success).toBe(false);
+    expect(createRouteInputSchema.safeParse({ ...valid, order_ids: [] }).success).toBe(true);
+  });
+});
