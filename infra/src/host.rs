@@ -107,7 +107,7 @@ impl Route {
     }
 }
 
-fn percent_decode(s: &str) -> String {
+pub fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -134,8 +134,20 @@ pub fn routes(template: &Template) -> Result<Vec<Route>> {
     let mut routes = Vec::new();
     for f in &template.functions {
         if f.http_routes.is_empty() {
-            if f.schedules.is_empty() && f.other_events.is_empty() {
+            if f.schedules.is_empty() && f.other_events.is_empty() && f.websocket_routes.is_empty()
+            {
                 return Err(anyhow!("{} has no event source", f.logical_id));
+            }
+            for key in &f.websocket_routes {
+                match cargoflow_functions::registry::websocket_function(key) {
+                    Some((name, _)) if name == f.binary => {}
+                    _ => {
+                        return Err(anyhow!(
+                            "{} serves WebSocket {key} in the template, not in the registry",
+                            f.logical_id
+                        ));
+                    }
+                }
             }
             continue;
         }
@@ -416,8 +428,13 @@ async fn serve_static(state: &HostState, path: &str) -> AxumResponse {
     let rel = path.trim_start_matches('/');
     let safe = !rel.split('/').any(|s| s == ".." || s.starts_with('.'));
     let candidate = dir.join(rel);
+    // The tracking page is its own entry (track.html), as CloudFront's SpaRouting function
+    // does in AWS; every other app path gets the SPA shell.
+    let track = dir.join("track.html");
     let file = if safe && !rel.is_empty() && candidate.is_file() {
         candidate
+    } else if rel.starts_with("track/") && track.is_file() {
+        track
     } else {
         dir.join("index.html")
     };
@@ -434,7 +451,7 @@ async fn serve_static(state: &HostState, path: &str) -> AxumResponse {
                 Some("woff2") => "font/woff2",
                 _ => "application/octet-stream",
             };
-            let cache = if file.ends_with("index.html") || file.ends_with("sw.js") {
+            let cache = if file.extension().is_some_and(|e| e == "html") || file.ends_with("sw.js") {
                 "no-cache"
             } else {
                 "public, max-age=31536000, immutable"
@@ -446,7 +463,9 @@ async fn serve_static(state: &HostState, path: &str) -> AxumResponse {
 }
 
 pub fn router(state: HostState) -> axum::Router {
-    axum::Router::new().fallback(dispatch).with_state(state)
+    crate::websocket::routes(axum::Router::new())
+        .fallback(dispatch)
+        .with_state(state)
 }
 
 /// Serves until the future `shutdown` resolves.

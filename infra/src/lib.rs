@@ -6,6 +6,7 @@
 //!   real API Gateway v2 HTTP request event, and the built web apps beside it.
 //! - [`streams`]: polls the table's DynamoDB stream like Lambda (about 4 times a second) and
 //!   hands batches to a consumer, with partial-batch retries.
+//! - [`websocket`]: the WebSocket API's routes and its management API (PostToConnection).
 //! - [`resources`]: creates the table, bucket, bus, rule and queues as the template declares.
 
 pub mod host;
@@ -14,3 +15,4 @@ pub mod schedules;
 pub mod sqs;
 pub mod streams;
 pub mod template;
+pub mod websocket;

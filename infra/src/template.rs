@@ -23,6 +23,9 @@ pub struct FunctionDef {
     pub schedules: Vec<String>,
     /// `SQS` events' queues, by logical id (from `!GetAtt <Queue>.Arn`).
     pub sqs_queues: Vec<String>,
+    /// Route keys of the WebSocket API served by this function (`$connect`, `$default`, ...),
+    /// from `AWS::ApiGatewayV2::Route` -> integration -> function.
+    pub websocket_routes: Vec<String>,
     /// Event types other than HttpApi (DynamoDB, SQS, Schedule, ...), by event name.
     pub other_events: BTreeMap<String, String>,
 }
@@ -105,7 +108,15 @@ impl Template {
                 schedules,
                 sqs_queues,
                 other_events,
+                websocket_routes: Vec::new(),
             });
+        }
+        for (route_key, function) in websocket_routes(&resources) {
+            let f = functions
+                .iter_mut()
+                .find(|f| f.logical_id == function)
+                .ok_or_else(|| anyhow!("WebSocket route {route_key} targets unknown {function}"))?;
+            f.websocket_routes.push(route_key);
         }
         Ok(Self {
             functions,
@@ -119,6 +130,47 @@ impl Template {
             .get(logical_id)
             .and_then(|r| r.get("Properties"))
     }
+}
+
+/// `(route key, function logical id)` of every WebSocket route: its `Target`
+/// (`integrations/${XIntegration}`) names an integration whose `IntegrationUri` holds
+/// `${SomeFunction.Arn}`.
+fn websocket_routes(resources: &serde_yaml_ng::Mapping) -> Vec<(String, String)> {
+    let inner = |text: &str, suffix: &str| -> Option<String> {
+        let start = text.find("${")? + 2;
+        let end = start + text[start..].find('}')?;
+        Some(text[start..end].trim_end_matches(suffix).to_string())
+    };
+    let mut out = Vec::new();
+    for res in resources.values() {
+        if str_at(res, &["Type"]).as_deref() != Some("AWS::ApiGatewayV2::Route") {
+            continue;
+        }
+        let Some(key) = str_at(res, &["Properties", "RouteKey"]) else {
+            continue;
+        };
+        let target = get(res, &["Properties", "Target"]).map(to_json);
+        let Some(integration) = target
+            .as_ref()
+            .and_then(|t| t.as_str())
+            .and_then(|t| inner(t, ""))
+        else {
+            continue;
+        };
+        let uri = resources
+            .get(integration.as_str())
+            .and_then(|i| get(i, &["Properties", "IntegrationUri"]))
+            .map(to_json);
+        let function = uri.as_ref().and_then(|u| u.as_str()).and_then(|u| {
+            // The URI's last `${...}` is the function (`${AWS::Region}` and the like come first).
+            let start = u.rfind("${")?;
+            inner(&u[start..], ".Arn")
+        });
+        if let Some(function) = function {
+            out.push((key, function));
+        }
+    }
+    out
 }
 
 /// The period of a `rate(N unit)` expression (cron expressions are not played locally).

@@ -65,6 +65,7 @@ fn names_are_one_name_through_the_stack() {
         let streamed = f.other_events.values().any(|t| t == "DynamoDB");
         assert!(
             !f.http_routes.is_empty()
+                || !f.websocket_routes.is_empty()
                 || !f.schedules.is_empty()
                 || streamed
                 || !f.sqs_queues.is_empty(),
@@ -85,6 +86,27 @@ fn names_are_one_name_through_the_stack() {
                 f.binary
             );
         }
+        for key in &f.websocket_routes {
+            assert_eq!(
+                cargoflow_functions::registry::websocket_function(key).map(|(n, _)| n),
+                Some(f.binary.as_str()),
+                "the WebSocket route {key} is served by {} in the code",
+                f.binary
+            );
+        }
+        // Deployed binaries wrap the handler as the local host does.
+        let bin = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../functions/lambdas/src/bin")
+                .join(format!("{}.rs", f.binary)),
+        )
+        .unwrap();
+        assert_eq!(
+            bin.contains("run_http_idempotent("),
+            cargoflow_functions::registry::is_idempotent(&f.binary),
+            "{}'s binary and the registry disagree on the idempotency layer",
+            f.binary
+        );
         if !f.schedules.is_empty() {
             assert!(
                 cargoflow_functions::registry::schedule_function(&f.binary).is_some(),
@@ -101,4 +123,16 @@ fn every_route_is_served_by_the_local_host() {
     let routes = cargoflow_infra::host::routes(&template).unwrap();
     let n: usize = template.functions.iter().map(|f| f.http_routes.len()).sum();
     assert_eq!(routes.len(), n);
+}
+
+#[test]
+fn the_websocket_api_has_its_three_routes() {
+    let template = Template::load(&common::template_path()).unwrap();
+    let mut keys: Vec<String> = template
+        .functions
+        .iter()
+        .flat_map(|f| f.websocket_routes.clone())
+        .collect();
+    keys.sort();
+    assert_eq!(keys, ["$connect", "$default", "$disconnect"]);
 }

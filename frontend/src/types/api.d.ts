@@ -100,6 +100,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/driver/orders/{id}/pod": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["create_pod"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/driver/orders/{id}/pod/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["create_pod_uploads"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/driver/orders/{id}/status": {
         parameters: {
             query?: never;
@@ -388,6 +420,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/ops/orders/{id}/pod": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_pod"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/ops/orders/{id}/reassign": {
         parameters: {
             query?: never;
@@ -398,6 +446,38 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["reassign_order"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ops/orders/{id}/tracking-link/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["revoke_tracking_link"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ops/orders/{id}/tracking-link/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["rotate_tracking_link"];
         delete?: never;
         options?: never;
         head?: never;
@@ -510,6 +590,22 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["reorder_route"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ops/settings/tracking": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_tracking_settings"];
+        put: operations["put_tracking_settings"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -676,6 +772,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tracking/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_tracking"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -723,6 +835,34 @@ export interface components {
             /** @description DELAY, FAILED_ATTEMPT, WRONG_ADDRESS, CUSTOMER_UNAVAILABLE, DAMAGED or OTHER. */
             type: string;
             notes?: string | null;
+        };
+        /** @description The seed's multipart form (documentation of the alternative body). */
+        CreatePodForm: {
+            receiver_name: string;
+            notes?: string | null;
+            /** Format: binary */
+            photo?: string | null;
+            /** Format: binary */
+            signature?: string | null;
+        };
+        CreatePodRequest: {
+            /** @example Ravi Kumar */
+            receiver_name: string;
+            notes?: string | null;
+            /** @description A key from .../pod/uploads, uploaded. */
+            photo_key?: string | null;
+            signature_key?: string | null;
+        };
+        CreatePodResponse: {
+            order: components["schemas"]["Order"];
+            pod: components["schemas"]["Pod"];
+        };
+        CreatePodUploadsRequest: {
+            /** @description One or two files, at most one of each kind. */
+            files: components["schemas"]["PodFileRequest"][];
+        };
+        CreatePodUploadsResponse: {
+            uploads: components["schemas"]["PresignedUpload"][];
         };
         CreateRouteRequest: {
             /** @example 2026-11-23 */
@@ -911,7 +1051,7 @@ export interface components {
             customer_name: components["schemas"]["DisplayName"];
             customer_phone: components["schemas"]["Phone"];
             status: components["schemas"]["OrderStatus"];
-            tracking_token: components["schemas"]["TrackingToken"];
+            tracking_token?: null | components["schemas"]["TrackingToken"];
             pickup_window?: null | components["schemas"]["TimeWindow"];
             drop_window?: null | components["schemas"]["TimeWindow"];
             notes?: string | null;
@@ -933,8 +1073,7 @@ export interface components {
             /** @description Oldest first. */
             history: components["schemas"]["StatusHistoryEntry"][];
             exceptions: components["schemas"]["OrderException"][];
-            /** @description Proof of delivery, once delivered (issue 6). */
-            pod?: Record<string, unknown> | null;
+            pod?: null | components["schemas"]["PodSummary"];
         };
         OrderException: {
             id: components["schemas"]["ExceptionId"];
@@ -997,6 +1136,76 @@ export interface components {
         Phone: string;
         /** @description A vehicle plate, upper-cased: unique per tenant. */
         PlateNumber: string;
+        /** @description A proof of delivery, as stored with the order. */
+        Pod: {
+            order_id: components["schemas"]["OrderId"];
+            receiver_name: string;
+            notes?: string | null;
+            photo_key?: string | null;
+            signature_key?: string | null;
+            /** Format: date-time */
+            delivered_at: string;
+            created_by: components["schemas"]["UserId"];
+        };
+        /** @enum {string} */
+        PodFileKind: "photo" | "signature";
+        PodFileRequest: {
+            /** @description photo or signature */
+            kind: string;
+            /** @description image/jpeg, image/png or image/webp */
+            content_type: string;
+            /**
+             * Format: int64
+             * @description Bytes; at most 10 MB for a photo, 1 MB for a signature. The upload must be exactly this size.
+             */
+            size: number;
+        };
+        PodResponse: {
+            receiver_name: string;
+            notes?: string | null;
+            /** Format: date-time */
+            delivered_at: string;
+            photo_url?: string | null;
+            signature_url?: string | null;
+            /**
+             * Format: date-time
+             * @description When the links stop working (fetch again for fresh ones).
+             */
+            urls_expire_at: string;
+        };
+        /** @description What the order detail shows of a POD (the files through GET .../pod). */
+        PodSummary: {
+            receiver_name: string;
+            notes?: string | null;
+            /** Format: date-time */
+            delivered_at: string;
+            has_photo: boolean;
+            has_signature: boolean;
+        };
+        /** @description One presigned upload: PUT the file's bytes to `url` with exactly `headers`. */
+        PresignedUpload: {
+            kind: components["schemas"]["PodFileKind"];
+            /** @description Pass this key to POST .../pod once uploaded. */
+            key: string;
+            url: string;
+            /** @description Always PUT. */
+            method: string;
+            /** @description The headers signed into the URL (the body must also be exactly the declared size). */
+            headers: {
+                [key: string]: string;
+            };
+            /** Format: date-time */
+            expires_at: string;
+        };
+        PutTrackingSettingsRequest: {
+            /** @description Show the POD photo on the public tracking page. */
+            show_pod_photo: boolean;
+            /**
+             * Format: int64
+             * @description Days after an order ends that its link keeps working (1 to 90).
+             */
+            link_expiry_days: number;
+        };
         PutWebhookSettingsRequest: {
             enabled: boolean;
             /** @example https://example.com/webhook */
@@ -1221,8 +1430,67 @@ export interface components {
             user: components["schemas"]["User"];
             tenant: components["schemas"]["TenantSummary"];
         };
+        TrackingLinkResponse: {
+            tracking_token: components["schemas"]["TrackingToken"];
+        };
+        TrackingLocation: {
+            /** Format: double */
+            lat: number;
+            /** Format: double */
+            lng: number;
+            /** Format: date-time */
+            at: string;
+        };
+        TrackingPod: {
+            receiver_name: string;
+            /** Format: date-time */
+            delivered_at: string;
+            /** @description A short-lived link to the photo, only when the company shows POD photos. */
+            photo_url?: string | null;
+        };
+        /** @description A tenant's tracking-page settings. */
+        TrackingSettings: {
+            /** @description Show the POD photo on the public page once delivered (default false). */
+            show_pod_photo: boolean;
+            /**
+             * Format: int32
+             * @description A tracking link stops working this many days after the order ends (1 to 90; default 7).
+             */
+            link_expiry_days: number;
+        };
+        TrackingStatusEntry: {
+            status: components["schemas"]["OrderStatus"];
+            /** Format: date-time */
+            at: string;
+        };
+        TrackingStop: {
+            type: components["schemas"]["StopType"];
+            city: string;
+            status: components["schemas"]["StopStatus"];
+            /** Format: date-time */
+            eta?: string | null;
+            /** Format: date-time */
+            arrived_at?: string | null;
+            /** Format: date-time */
+            completed_at?: string | null;
+        };
         /** @description The public tracking token: 192 random bits, base64url. Not derived from any id. */
         TrackingToken: string;
+        /** @description GET /api/tracking/{token}: everything the customer sees, and nothing else. */
+        TrackingView: {
+            status: components["schemas"]["OrderStatus"];
+            /**
+             * Format: date-time
+             * @description The expected arrival at the next drop (or the last drop's).
+             */
+            eta?: string | null;
+            /** Format: date-time */
+            last_update: string;
+            stops: components["schemas"]["TrackingStop"][];
+            live_location?: null | components["schemas"]["TrackingLocation"];
+            pod?: null | components["schemas"]["TrackingPod"];
+            history: components["schemas"]["TrackingStatusEntry"][];
+        };
         UpdateDriverRequest: {
             name?: string | null;
             phone?: string | null;
@@ -1595,6 +1863,142 @@ export interface operations {
             };
         };
     };
+    create_pod: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePodRequest"];
+                "multipart/form-data": components["schemas"]["CreatePodForm"];
+            };
+        };
+        responses: {
+            /** @description Delivered with its proof */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatePodResponse"];
+                };
+            };
+            /** @description Missing receiver or files, a key not issued for this order, a file not uploaded or of a wrong type or size */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not one of this driver's orders */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not in transit, route not started, already has a POD, or a concurrent change */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The multipart form is over 4.5 MB: upload through .../pod/uploads */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests from this driver */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_pod_uploads: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePodUploadsRequest"];
+            };
+        };
+        responses: {
+            /** @description Presigned uploads */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatePodUploadsResponse"];
+                };
+            };
+            /** @description A file's kind, type or size is not allowed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not one of this driver's orders */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The order is not in transit, or its route has not started */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests from this driver */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     update_order_status: {
         parameters: {
             query?: never;
@@ -1641,6 +2045,15 @@ export interface operations {
             };
             /** @description Not allowed from its status, route not started, POD required, or a concurrent change */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many updates from this driver (Retry-After) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2478,6 +2891,37 @@ export interface operations {
             };
         };
     };
+    get_pod: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The proof of delivery */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PodResponse"];
+                };
+            };
+            /** @description No such order in this tenant, or no POD yet */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     reassign_order: {
         parameters: {
             query?: never;
@@ -2523,6 +2967,84 @@ export interface operations {
                 };
             };
             /** @description Order not ASSIGNED, target final, capacity exceeded, or a concurrent change */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    revoke_tracking_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such order in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A concurrent change */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    rotate_tracking_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new token */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackingLinkResponse"];
+                };
+            };
+            /** @description No such order in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A concurrent change */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2873,6 +3395,68 @@ export interface operations {
             };
             /** @description Route final or changed concurrently */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_tracking_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackingSettings"];
+                };
+            };
+        };
+    };
+    put_tracking_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutTrackingSettingsRequest"];
+            };
+        };
+        responses: {
+            /** @description Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackingSettings"];
+                };
+            };
+            /** @description Invalid fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an OPS_ADMIN */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3398,6 +3982,57 @@ export interface operations {
             };
             /** @description Not an OPS_ADMIN */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_tracking: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An ETag from an earlier answer */
+                "If-None-Match"?: string | null;
+            };
+            path: {
+                /** @description The order's tracking token */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order as the customer sees it (ETag, Cache-Control) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackingView"];
+                };
+            };
+            /** @description Unchanged since the ETag sent */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unknown, revoked or expired tracking link */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (Retry-After) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -13,6 +13,10 @@ pub struct Deps {
     /// SQS and the webhook HTTP client: only the dispatcher and the replays build them.
     queues: tokio::sync::OnceCell<Queues>,
     webhook_client: std::sync::OnceLock<crate::webhook_client::WebhookClient>,
+    /// The POD bucket: only the POD functions build it.
+    pod_files: tokio::sync::OnceCell<crate::pod_files::PodFiles>,
+    /// The WebSocket management API: only the functions that push build it.
+    pusher: tokio::sync::OnceCell<crate::live::Pusher>,
 }
 
 /// The webhook queue and its DLQ.
@@ -45,6 +49,8 @@ impl Deps {
             publisher: tokio::sync::OnceCell::new(),
             queues: tokio::sync::OnceCell::new(),
             webhook_client: std::sync::OnceLock::new(),
+            pod_files: tokio::sync::OnceCell::new(),
+            pusher: tokio::sync::OnceCell::new(),
         })
     }
 
@@ -52,6 +58,25 @@ impl Deps {
     pub async fn publisher(&self) -> &crate::publish::Publisher {
         self.publisher
             .get_or_init(|| crate::publish::Publisher::from_env(self.config.event_bus_name.clone()))
+            .await
+    }
+
+    /// The POD bucket client (from the environment, on first use).
+    pub async fn pod_files(&self) -> &crate::pod_files::PodFiles {
+        self.pod_files
+            .get_or_init(|| {
+                crate::pod_files::PodFiles::from_env(
+                    self.config.pod_bucket.clone(),
+                    self.config.s3_force_path_style,
+                )
+            })
+            .await
+    }
+
+    /// The WebSocket pusher (management API client, on first use).
+    pub async fn pusher(&self) -> &crate::live::Pusher {
+        self.pusher
+            .get_or_init(|| crate::live::Pusher::from_env(self.config.websocket_management_url.clone()))
             .await
     }
 

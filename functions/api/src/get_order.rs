@@ -17,9 +17,8 @@ pub struct OrderDetailResponse {
     /// Oldest first.
     pub history: Vec<StatusHistoryEntry>,
     pub exceptions: Vec<OrderException>,
-    /// Proof of delivery, once delivered (issue 6).
-    #[schema(value_type = Option<Object>)]
-    pub pod: Option<serde_json::Value>,
+    /// Proof of delivery, once delivered (the files through GET .../pod).
+    pub pod: Option<PodSummary>,
 }
 
 #[utoipa::path(get, path = "/api/ops/orders/{id}", operation_id = "get_order", tag = "orders",
@@ -40,6 +39,6 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         order: detail.order,
         history: detail.history,
         exceptions: detail.exceptions,
-        pod: None,
+        pod: detail.pod.as_ref().map(PodSummary::from),
     })
 }

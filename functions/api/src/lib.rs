@@ -41,6 +41,26 @@ pub mod list_driver_routes_today;
 pub mod scan_order;
 pub mod update_order_status;
 
+// Proof of delivery and tracking
+pub mod create_pod;
+pub mod create_pod_uploads;
+pub mod driver_scope;
+pub mod get_pod;
+pub mod get_tracking;
+pub mod get_tracking_settings;
+pub mod pod_files;
+pub mod put_tracking_settings;
+pub mod revoke_tracking_link;
+pub mod rotate_tracking_link;
+pub mod tracking_link;
+
+// Live updates (WebSocket API)
+pub mod live;
+pub mod push_live_updates;
+pub mod ws_connect;
+pub mod ws_disconnect;
+pub mod ws_message;
+
 // Drivers and vehicles
 pub mod create_driver;
 pub mod create_vehicle;

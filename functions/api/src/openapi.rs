@@ -65,6 +65,14 @@ use utoipa::{Modify, OpenApi};
         crate::list_events::handle,
         crate::replay_webhook_delivery::handle,
         crate::replay_webhook_dlq::handle,
+        crate::create_pod_uploads::handle,
+        crate::create_pod::handle,
+        crate::get_pod::handle,
+        crate::get_tracking::handle,
+        crate::rotate_tracking_link::handle,
+        crate::revoke_tracking_link::handle,
+        crate::get_tracking_settings::handle,
+        crate::put_tracking_settings::handle,
     ),
     components(schemas(cargoflow_http::ErrorBody)),
     modifiers(&BearerAuth),
@@ -79,6 +87,7 @@ use utoipa::{Modify, OpenApi};
         (name = "exceptions", description = "Exceptions raised on orders"),
         (name = "routes", description = "Routes: assignment, optimisation, reordering, ETAs"),
         (name = "webhooks", description = "Webhook settings, deliveries, replay, the event log"),
+        (name = "tracking", description = "The public tracking page, its links and settings; live updates over the WebSocket API (docs/API.md)"),
     )
 )]
 pub struct ApiDoc;

@@ -93,8 +93,70 @@ pub fn http_functions() -> Vec<(&'static str, HttpFn)> {
         http!("list-events", list_events),
         http!("replay-webhook-delivery", replay_webhook_delivery),
         http!("replay-webhook-dlq", replay_webhook_dlq),
+        http!("create-pod-uploads", create_pod_uploads),
+        http_idempotent!("create-pod", create_pod),
+        http!("get-pod", get_pod),
+        http!("get-tracking", get_tracking),
+        http!("rotate-tracking-link", rotate_tracking_link),
+        http!("revoke-tracking-link", revoke_tracking_link),
+        http!("get-tracking-settings", get_tracking_settings),
+        http!("put-tracking-settings", put_tracking_settings),
     ]
 }
+
+/// Every WebSocket function, with its route key on the WebSocket API. They take the same
+/// `Request` as HTTP functions (lambda_http reads WebSocket events too).
+pub fn websocket_functions() -> Vec<(&'static str, &'static str, HttpFn)> {
+    let route = |name| match name {
+        "ws-connect" => "$connect",
+        "ws-disconnect" => "$disconnect",
+        _ => "$default",
+    };
+    vec![
+        http!("ws-connect", ws_connect),
+        http!("ws-disconnect", ws_disconnect),
+        http!("ws-message", ws_message),
+    ]
+    .into_iter()
+    .map(|(n, f)| (n, route(n), f))
+    .collect()
+}
+
+/// The function serving a WebSocket route key.
+pub fn websocket_function(route_key: &str) -> Option<(&'static str, HttpFn)> {
+    websocket_functions()
+        .into_iter()
+        .find(|(_, r, _)| *r == route_key)
+        .map(|(n, _, f)| (n, f))
+}
+
+/// Is this HTTP function's POST wrapped by the idempotency layer? (Its binary must use
+/// `run_http_idempotent`; a test checks.)
+pub fn is_idempotent(name: &str) -> bool {
+    IDEMPOTENT.contains(&name)
+}
+
+const IDEMPOTENT: &[&str] = &[
+    "create-user",
+    "deactivate-user",
+    "create-driver",
+    "deactivate-driver",
+    "create-vehicle",
+    "deactivate-vehicle",
+    "create-order",
+    "cancel-order",
+    "import-orders",
+    "create-exception",
+    "ack-exception",
+    "resolve-exception",
+    "create-route",
+    "add-route-orders",
+    "cancel-route",
+    "reassign-order",
+    "start-route",
+    "update-order-status",
+    "create-pod",
+];
 
 /// A scheduled function: the schedule's event in, a JSON report out.
 pub type ScheduleFn =
@@ -128,9 +190,14 @@ pub type StreamFn =
         -> BoxFuture<'static, Result<aws_lambda_events::streams::DynamoDbEventResponse, String>>;
 
 pub fn stream_functions() -> Vec<(&'static str, StreamFn)> {
-    vec![("relay-outbox", |deps, event| {
-        Box::pin(crate::relay_outbox::handle(deps, event))
-    })]
+    vec![
+        ("relay-outbox", |deps, event| {
+            Box::pin(crate::relay_outbox::handle(deps, event))
+        }),
+        ("push-live-updates", |deps, event| {
+            Box::pin(crate::push_live_updates::handle(deps, event))
+        }),
+    ]
 }
 
 /// An SQS-triggered function: a batch of messages in, the failed ones out.
@@ -175,6 +242,7 @@ pub fn all_function_names() -> Vec<&'static str> {
         .chain(schedule_functions().into_iter().map(|(n, _)| n))
         .chain(stream_functions().into_iter().map(|(n, _)| n))
         .chain(sqs_functions().into_iter().map(|(n, _)| n))
+        .chain(websocket_functions().into_iter().map(|(n, _, _)| n))
         .collect()
 }
 

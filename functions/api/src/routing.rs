@@ -151,6 +151,20 @@ pub fn replan(
     optimize: bool,
     now: OffsetDateTime,
 ) {
+    replan_from(deps, route, vehicle, orders, optimize, None, now)
+}
+
+/// [`replan`], starting from `position` (the driver's live location) when given instead of
+/// the last visited stop.
+pub fn replan_from(
+    deps: &Deps,
+    route: &mut Route,
+    vehicle: VehicleType,
+    orders: &[Order],
+    optimize: bool,
+    position: Option<(f64, f64)>,
+    now: OffsetDateTime,
+) {
     let (visited, pending): (Vec<RouteStop>, Vec<RouteStop>) = route
         .stops
         .drain(..)
@@ -159,7 +173,7 @@ pub fn replan(
         (RouteStatus::Planned, Some(t)) => t,
         _ => now,
     };
-    let origin = visited.iter().rev().find_map(|s| s.lat.zip(s.lng));
+    let origin = position.or_else(|| visited.iter().rev().find_map(|s| s.lat.zip(s.lng)));
     let windows: HashMap<OrderId, (Option<TimeWindow>, Option<TimeWindow>)> = orders
         .iter()
         .map(|o| (o.id.clone(), (o.pickup_window, o.drop_window)))

@@ -29,6 +29,22 @@ where
     })
 }
 
+/// [`run_http`] behind the idempotency layer (`Idempotency-Key` on POST), as the registry
+/// serves it locally.
+pub fn run_http_idempotent<F, Fut>(
+    function: &'static str,
+    handler: F,
+) -> Result<(), lambda_http::Error>
+where
+    F: Fn(Arc<Deps>, Request) -> Fut + Send + Sync + Copy + 'static,
+    Fut: Future<Output = Result<Response<Body>, ApiError>> + Send + 'static,
+{
+    run_http(function, move |deps: Arc<Deps>, req: Request| async move {
+        let d = deps.clone();
+        crate::idempotency::run(&deps, req, move |r| handler(d, r)).await
+    })
+}
+
 /// What an event-driven binary runs (stream, queue, schedule): the event in, its result out;
 /// an `Err` fails the invocation, as Lambda expects.
 pub fn run_event<E, R, F, Fut>(

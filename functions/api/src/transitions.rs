@@ -64,10 +64,30 @@ pub async fn transition(
     reason: Option<&str>,
     change: impl FnOnce(&mut Order),
 ) -> Result<Order, ApiError> {
-    transition_with(deps, who, order, to, stop, metadata, reason, None, change).await
+    transition_with(
+        deps,
+        who,
+        order,
+        to,
+        stop,
+        metadata,
+        reason,
+        Extras::default(),
+        change,
+    )
+    .await
 }
 
-/// [`transition`], also raising `exception` (with its event) in the same transaction.
+/// What a move may write besides the order, its history and its event.
+#[derive(Default, Clone, Copy)]
+pub struct Extras<'a> {
+    /// An exception to raise (a failed attempt), with its event.
+    pub exception: Option<&'a OrderException>,
+    /// The proof of delivery (DELIVERED), with its pod.created event; refused if one exists.
+    pub pod: Option<&'a Pod>,
+}
+
+/// [`transition`], also writing `extras` (with their events) in the same transaction.
 #[allow(clippy::too_many_arguments)]
 pub async fn transition_with(
     deps: &Deps,
@@ -77,7 +97,7 @@ pub async fn transition_with(
     stop: Option<StopId>,
     metadata: Value,
     reason: Option<&str>,
-    exception: Option<&OrderException>,
+    extras: Extras<'_>,
     change: impl FnOnce(&mut Order),
 ) -> Result<Order, ApiError> {
     let current = deps
@@ -113,7 +133,11 @@ pub async fn transition_with(
     uow.order(&next, current.version, current.status)?;
     uow.history(&history)?;
     uow.event(&event)?;
-    if let Some(e) = exception {
+    if let Some(pod) = extras.pod {
+        uow.pod(pod)?;
+        uow.event(&events::pod_created(&next, pod))?;
+    }
+    if let Some(e) = extras.exception {
         uow.exception(e)?;
         uow.event(&events::exception_event(
             EventType::ExceptionCreated,
@@ -132,7 +156,7 @@ pub async fn transition_with(
         Err(CommitError::Guards(labels))
             if labels
                 .iter()
-                .all(|l| l.starts_with("order:") || l == "transaction_conflict") =>
+                .all(|l| l.starts_with("order:") || l.starts_with("pod:") || l == "transaction_conflict") =>
         {
             let latest = deps.store.get_order(who.tenant, order).await.ok();
             Err(write_error(OrderWriteError::Stale, latest.as_ref()))

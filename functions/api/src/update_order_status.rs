@@ -7,9 +7,7 @@
 use std::sync::Arc;
 
 use cargoflow_domain::*;
-use cargoflow_http::{
-    ApiError, Body, NotFoundAs, Request, Response, authenticate, ok, parse_json, path_id,
-};
+use cargoflow_http::{ApiError, Body, Request, Response, ok, parse_json};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -35,14 +33,11 @@ pub struct UpdateOrderStatusRequest {
         (status = 400, description = "Invalid fields (FAILED without a reason, unknown stop)", body = cargoflow_http::ErrorBody),
         (status = 404, description = "Not one of this driver's orders", body = cargoflow_http::ErrorBody),
         (status = 409, description = "Not allowed from its status, route not started, POD required, or a concurrent change", body = cargoflow_http::ErrorBody),
+        (status = 429, description = "Too many updates from this driver (Retry-After)", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = authenticate(&req, &deps.tokens, Permission::Drive)?;
-    let driver = caller
-        .driver_id
-        .clone()
-        .ok_or(ApiError::Forbidden("This token has no driver."))?;
-    let id = path_id(&req, "id", OrderId::parse, "order")?;
+    // The token first (401/403 before anything else), the body next, then the order.
+    cargoflow_http::authenticate(&req, &deps.tokens, Permission::Drive)?;
     let body: UpdateOrderStatusRequest = parse_json(&req, deps.config.max_body_bytes)?;
     let to = OrderStatus::parse(&body.to_status).map_err(|r| ApiError::field("to_status", r))?;
     let metadata = match body.metadata {
@@ -82,29 +77,9 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
             ));
         }
     }
-    let order = deps
-        .store
-        .get_order(&caller.tenant_id, &id)
-        .await
-        .not_found_as("order")?;
-    if order.driver_id.as_ref() != Some(&driver) {
-        return Err(ApiError::NotFound("order"));
-    }
-    let route_id = order.route_id.clone().ok_or(ApiError::NotFound("order"))?;
-    let route = deps
-        .store
-        .get_route(&caller.tenant_id, &route_id)
-        .await
-        .not_found_as("order")?;
-    if route.driver_id != driver {
-        return Err(ApiError::NotFound("order"));
-    }
-    if route.status != RouteStatus::InProgress {
-        return Err(ApiError::conflict(
-            "route_not_started",
-            "Start the route before updating its orders.",
-        ));
-    }
+    let crate::driver_scope::DriverOrder { caller, order, .. } =
+        crate::driver_scope::driver_order(&deps, &req).await?;
+    let id = order.id.clone();
     let stop = match &body.stop_id {
         Some(raw) => {
             let sid = StopId::parse(raw).filter(|s| order.stops.iter().any(|st| &st.id == s));
@@ -141,7 +116,10 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         stop.clone(),
         metadata,
         reason.as_deref(),
-        exception.as_ref(),
+        crate::transitions::Extras {
+            exception: exception.as_ref(),
+            pod: None,
+        },
         |o| {
             for s in &mut o.stops {
                 let at_this = stop.as_ref().is_none_or(|sid| sid == &s.id);

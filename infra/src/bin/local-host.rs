@@ -14,12 +14,19 @@ async fn main() -> Result<()> {
     let template_path = std::env::var("TEMPLATE").unwrap_or_else(|_| "template.yaml".into());
     let template = Template::load(template_path.as_ref())?;
     let routes = routes(&template)?;
-    let deps = Arc::new(Deps::from_env().await.context("configuration")?);
     let port: u16 = std::env::var("LOCAL_HOST_PORT")
         .ok()
         .and_then(|p| p.parse().ok())
         .unwrap_or(3000);
     let bind = std::env::var("LOCAL_HOST_BIND").unwrap_or_else(|_| "127.0.0.1".into());
+    let mut config = cargoflow_http::AppConfig::from_env().context("configuration")?;
+    if config.websocket_management_url.is_empty() {
+        // This host also plays the WebSocket API's management endpoint.
+        let host = if bind == "0.0.0.0" { "127.0.0.1" } else { bind.as_str() };
+        config.websocket_management_url = format!("http://{host}:{port}");
+    }
+    let store = cargoflow_store::Store::from_env(config.table_name.clone()).await;
+    let deps = Arc::new(Deps::new(config, store).context("configuration")?);
     let static_dir = std::env::var("STATIC_DIR")
         .ok()
         .map(std::path::PathBuf::from)

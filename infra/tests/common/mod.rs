@@ -36,11 +36,15 @@ pub fn base_url() -> &'static str {
             rt.block_on(async move {
                 let template = Template::load(&template_path()).unwrap();
                 let routes = routes(&template).unwrap();
-                let deps = Arc::new(Deps::from_env().await.unwrap());
                 let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
                     .await
                     .unwrap();
                 let port = listener.local_addr().unwrap().port();
+                // The host plays the WebSocket management API too.
+                let mut config = cargoflow_http::AppConfig::from_env().unwrap();
+                config.websocket_management_url = format!("http://127.0.0.1:{port}");
+                let store = cargoflow_store::Store::from_env(config.table_name.clone()).await;
+                let deps = Arc::new(Deps::new(config, store).unwrap());
                 let state = HostState {
                     deps,
                     routes: Arc::new(routes),

@@ -46,10 +46,12 @@ pub enum EventType {
     RouteCancelled,
     #[serde(rename = "route.reminder")]
     RouteReminder,
+    #[serde(rename = "pod.created")]
+    PodCreated,
 }
 
 impl EventType {
-    pub const ALL: [EventType; 15] = [
+    pub const ALL: [EventType; 16] = [
         EventType::OrderCreated,
         EventType::OrderUpdated,
         EventType::OrderStatusChanged,
@@ -65,6 +67,7 @@ impl EventType {
         EventType::RouteCompleted,
         EventType::RouteCancelled,
         EventType::RouteReminder,
+        EventType::PodCreated,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -84,6 +87,7 @@ impl EventType {
             EventType::RouteCompleted => "route.completed",
             EventType::RouteCancelled => "route.cancelled",
             EventType::RouteReminder => "route.reminder",
+            EventType::PodCreated => "pod.created",
         }
     }
 }
@@ -127,6 +131,19 @@ pub fn order_created(o: &Order) -> NewEvent {
         EventType::OrderCreated,
         o.created_at,
         json!({ "order": order_summary(o), "stops": o.stops.len() }),
+    )
+}
+
+/// The POD written with the DELIVERED move (the files are not in the payload: ops fetch
+/// them through GET /api/ops/orders/{id}/pod).
+pub fn pod_created(o: &Order, pod: &crate::pod::Pod) -> NewEvent {
+    NewEvent::new(
+        EventType::PodCreated,
+        pod.delivered_at,
+        json!({
+            "order": order_summary(o),
+            "pod": crate::pod::PodSummary::from(pod),
+        }),
     )
 }
 

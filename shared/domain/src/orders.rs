@@ -157,7 +157,8 @@ pub struct Order {
     pub customer_name: DisplayName,
     pub customer_phone: Phone,
     pub status: OrderStatus,
-    pub tracking_token: TrackingToken,
+    /// The public tracking link's token; none once ops revoked the link.
+    pub tracking_token: Option<TrackingToken>,
     pub pickup_window: Option<TimeWindow>,
     pub drop_window: Option<TimeWindow>,
     pub notes: Option<String>,
@@ -558,7 +559,7 @@ impl NewOrder {
             customer_name: self.customer_name,
             customer_phone: self.customer_phone,
             status: OrderStatus::Created,
-            tracking_token: TrackingToken::generate(),
+            tracking_token: Some(TrackingToken::generate()),
             pickup_window: self.pickup_window,
             drop_window: self.drop_window,
             notes: self.notes,
@@ -600,8 +601,9 @@ mod tests {
         assert_eq!(o.stops[0].stop_type, StopType::Pickup);
         let order = o.into_order(crate::time_util::now());
         assert_eq!(order.status, OrderStatus::Created);
-        assert_eq!(order.tracking_token.as_str().len(), 32);
-        assert!(TrackingToken::parse(order.tracking_token.as_str()).is_some());
+        let token = order.tracking_token.unwrap();
+        assert_eq!(token.as_str().len(), 32);
+        assert!(TrackingToken::parse(token.as_str()).is_some());
     }
 
     #[test]

@@ -57,6 +57,34 @@ pub struct AppConfig {
     pub webhook_dlq_url: String,
     pub webhook_queue_name: String,
     pub webhook_dlq_name: String,
+    /// `POD_BUCKET`: the bucket for proof-of-delivery photos and signatures.
+    pub pod_bucket: String,
+    /// `S3_FORCE_PATH_STYLE`: path-style S3 URLs, for endpoints without bucket subdomains
+    /// (default false).
+    pub s3_force_path_style: bool,
+    /// `POD_UPLOAD_URL_SECS`: lifetime of a presigned upload (default 600, at most 900).
+    pub pod_upload_url_secs: u64,
+    /// `POD_VIEW_URL_SECS`: lifetime of a presigned download for ops and the tracking page
+    /// (default 300, at most 900).
+    pub pod_view_url_secs: u64,
+    /// `TRACKING_CACHE_SECS`: `Cache-Control: max-age` of the public tracking answer (default 15).
+    pub tracking_cache_secs: u64,
+    /// `TRACKING_LIMIT_PER_TOKEN` / `TRACKING_LIMIT_PER_ADDRESS` requests a minute (default 60 / 300).
+    pub tracking_limit_per_token: u64,
+    pub tracking_limit_per_address: u64,
+    /// `DRIVER_STATUS_LIMIT`: a driver's status and POD requests a minute (default 60).
+    pub driver_status_limit: u64,
+    /// `LOCATION_MIN_INTERVAL_MS`: least time between two stored locations of a route (default 2000).
+    pub location_min_interval_ms: i64,
+    /// `ETA_REFRESH_SECS`: a route's ETAs are recomputed from its live location at most this
+    /// often (default 60).
+    pub eta_refresh_secs: i64,
+    /// `WEBSOCKET_MANAGEMENT_URL`: the WebSocket API's management endpoint
+    /// (`https://{api}.execute-api.{region}.amazonaws.com/{stage}`; the local host's URL locally).
+    pub websocket_management_url: String,
+    /// `WEBSOCKET_CONNECTION_TTL_SECS`: connection records expire after (default 7200, as API
+    /// Gateway's connection limit).
+    pub websocket_connection_ttl_secs: i64,
 }
 
 impl std::fmt::Debug for AppConfig {
@@ -134,6 +162,18 @@ impl AppConfig {
             webhook_dlq_url: var("WEBHOOK_DLQ_URL", ""),
             webhook_queue_name: var("WEBHOOK_QUEUE_NAME", "cargoflow-webhooks"),
             webhook_dlq_name: var("WEBHOOK_DLQ_NAME", "cargoflow-webhooks-dlq"),
+            pod_bucket: var("POD_BUCKET", "cargoflow-pod-local"),
+            s3_force_path_style: num("S3_FORCE_PATH_STYLE", false)?,
+            pod_upload_url_secs: num::<u64>("POD_UPLOAD_URL_SECS", 600)?.min(900),
+            pod_view_url_secs: num::<u64>("POD_VIEW_URL_SECS", 300)?.min(900),
+            tracking_cache_secs: num("TRACKING_CACHE_SECS", 15)?,
+            tracking_limit_per_token: num("TRACKING_LIMIT_PER_TOKEN", 60)?,
+            tracking_limit_per_address: num("TRACKING_LIMIT_PER_ADDRESS", 300)?,
+            driver_status_limit: num("DRIVER_STATUS_LIMIT", 60)?,
+            location_min_interval_ms: num("LOCATION_MIN_INTERVAL_MS", 2000)?,
+            eta_refresh_secs: num("ETA_REFRESH_SECS", 60)?,
+            websocket_management_url: var("WEBSOCKET_MANAGEMENT_URL", ""),
+            websocket_connection_ttl_secs: num("WEBSOCKET_CONNECTION_TTL_SECS", 7200)?,
         })
     }
 }

@@ -116,6 +116,11 @@ pub fn delay_flag(tenant: &TenantId, order: &OrderId) -> Key {
     Key::new(order_pk(tenant, order), "DELAYFLAG")
 }
 
+/// The proof of delivery of an order (at most one: written only if absent).
+pub fn pod(tenant: &TenantId, order: &OrderId) -> Key {
+    Key::new(order_pk(tenant, order), "POD")
+}
+
 /// The public tracking token -> its order (global: the tracking page has no tenant).
 pub fn tracking_marker(token: &TrackingToken) -> Key {
     Key::new(format!("TRACK#{}", token.as_str()), "TRACK")
@@ -140,6 +145,11 @@ pub fn route(tenant: &TenantId, route: &RouteId) -> Key {
     Key::new(format!("TENANT#{tenant}#ROUTE#{route}"), "ROUTE")
 }
 
+/// The latest location a driver sent for a route (overwritten: only the latest is kept).
+pub fn route_location(tenant: &TenantId, route: &RouteId) -> Key {
+    Key::new(format!("TENANT#{tenant}#ROUTE#{route}"), "LOCATION")
+}
+
 /// One route per driver per date.
 pub fn driver_day_marker(tenant: &TenantId, driver: &DriverId, date: &str) -> Key {
     Key::new(
@@ -161,6 +171,31 @@ pub fn gsi2_driver_routes(tenant: &TenantId, driver: &DriverId) -> String {
 /// The tenant's webhook settings.
 pub fn webhook_settings(tenant: &TenantId) -> Key {
     Key::new(tenant_pk(tenant), "SETTINGS#WEBHOOK")
+}
+
+/// The tenant's tracking-page settings.
+pub fn tracking_settings(tenant: &TenantId) -> Key {
+    Key::new(tenant_pk(tenant), "SETTINGS#TRACKING")
+}
+
+/// An open WebSocket connection (global: $disconnect knows only the connection id).
+pub fn ws_connection(connection: &str) -> Key {
+    Key::new(format!("WSCONN#{connection}"), "CONN")
+}
+
+/// The partition of a route's live subscribers (ops consoles, tracking pages of its orders).
+pub fn ws_route_subscribers(tenant: &TenantId, route: &RouteId) -> String {
+    format!("TENANT#{tenant}#WSSUB#ROUTE#{route}")
+}
+
+/// The partition of an order's tracking-page subscribers.
+pub fn ws_order_subscribers(tenant: &TenantId, order: &OrderId) -> String {
+    format!("TENANT#{tenant}#WSSUB#ORDER#{order}")
+}
+
+/// One subscriber in a subscribers partition.
+pub fn ws_subscription(partition: &str, connection: &str) -> Key {
+    Key::new(partition.to_string(), format!("CONN#{connection}"))
 }
 
 /// One webhook delivery attempt.
@@ -322,6 +357,41 @@ mod tests {
         assert_eq!((f.pk.as_str(), f.sk.as_str()), (k.pk.as_str(), "DELAYFLAG"));
         let e = exception(&t(), &o(), &ExceptionId::from_stored("E1"));
         assert_eq!((e.pk.as_str(), e.sk.as_str()), (k.pk.as_str(), "EXC#E1"));
+    }
+
+    #[test]
+    fn pod_and_location_keys() {
+        let p = pod(&t(), &o());
+        assert_eq!(p.pk, order(&t(), &o()).pk);
+        assert_eq!(p.sk, "POD");
+        let r = RouteId::from_stored("01JD3Q6Z8X4M2N7P5R9S1T3V61");
+        let l = route_location(&t(), &r);
+        assert_eq!(l.pk, route(&t(), &r).pk);
+        assert_eq!(l.sk, "LOCATION");
+        let s = tracking_settings(&t());
+        assert_eq!(
+            (s.pk.as_str(), s.sk.as_str()),
+            ("TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W", "SETTINGS#TRACKING")
+        );
+    }
+
+    #[test]
+    fn websocket_keys() {
+        let c = ws_connection("abcDEF=");
+        assert_eq!((c.pk.as_str(), c.sk.as_str()), ("WSCONN#abcDEF=", "CONN"));
+        let r = RouteId::from_stored("01JD3Q6Z8X4M2N7P5R9S1T3V61");
+        let rp = ws_route_subscribers(&t(), &r);
+        assert_eq!(
+            rp,
+            "TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#WSSUB#ROUTE#01JD3Q6Z8X4M2N7P5R9S1T3V61"
+        );
+        let op = ws_order_subscribers(&t(), &o());
+        assert_eq!(
+            op,
+            "TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#WSSUB#ORDER#01JD3Q6Z8X4M2N7P5R9S1T3V60"
+        );
+        let sub = ws_subscription(&rp, "abc");
+        assert_eq!((sub.pk.as_str(), sub.sk.as_str()), (rp.as_str(), "CONN#abc"));
     }
 
     #[test]

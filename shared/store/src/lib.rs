@@ -15,6 +15,7 @@ pub mod fleet;
 pub mod idempotency;
 pub mod items;
 pub mod keys;
+pub mod live;
 pub mod metrics;
 pub mod order_items;
 pub mod orders;

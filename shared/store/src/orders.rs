@@ -17,6 +17,7 @@ pub struct OrderDetail {
     pub order: Order,
     pub history: Vec<StatusHistoryEntry>,
     pub exceptions: Vec<OrderException>,
+    pub pod: Option<Pod>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -129,7 +130,9 @@ impl Store {
             self.history_tx(tenant, history)?,
             self.event_tx(tenant, event)?,
             self.put_new(Self::to_item(&crate::items::MarkerItem::new(
-                keys::tracking_marker(&order.tracking_token),
+                keys::tracking_marker(order.tracking_token.as_ref().ok_or_else(|| {
+                    StoreError::Corrupt("a new order needs a tracking token".into())
+                })?),
                 tenant,
                 order.id.as_str(),
                 order.created_at,
@@ -159,6 +162,7 @@ impl Store {
         let mut found = None;
         let mut history = Vec::new();
         let mut exceptions = Vec::new();
+        let mut pod = None;
         loop {
             let out = self
                 .client
@@ -188,6 +192,9 @@ impl Store {
                     }
                     Some(ExceptionItem::TYPE) => exceptions
                         .push(serde_dynamo::from_item::<_, ExceptionItem>(item)?.exception),
+                    Some(crate::live::PodItem::TYPE) => {
+                        pod = Some(serde_dynamo::from_item::<_, crate::live::PodItem>(item)?.pod)
+                    }
                     _ => {}
                 }
             }
@@ -201,6 +208,7 @@ impl Store {
             order,
             history,
             exceptions,
+            pod,
         })
     }
 
@@ -223,24 +231,34 @@ impl Store {
         }
     }
 
-    /// The order behind a tracking token: its tenant and the order, if any.
+    /// The tenant and order a tracking token points at (its marker), if any.
+    pub async fn resolve_tracking_token(
+        &self,
+        token: &TrackingToken,
+    ) -> Result<Option<(TenantId, OrderId)>, StoreError> {
+        Ok(self
+            .get::<crate::items::MarkerItem>(&keys::tracking_marker(token))
+            .await?
+            .map(|m| {
+                (
+                    TenantId::from_stored(m.tenant_id),
+                    OrderId::from_stored(m.owner_id),
+                )
+            }))
+    }
+
+    /// The order behind a tracking token: its tenant and the order, if any (and only while
+    /// the token is still the order's: a rotated or revoked one finds nothing).
     pub async fn find_order_by_tracking_token(
         &self,
         token: &TrackingToken,
     ) -> Result<Option<(TenantId, Order)>, StoreError> {
-        let Some(marker) = self
-            .get::<crate::items::MarkerItem>(&keys::tracking_marker(token))
-            .await?
-        else {
+        let Some((tenant, order)) = self.resolve_tracking_token(token).await? else {
             return Ok(None);
         };
-        let tenant = TenantId::from_stored(marker.tenant_id);
-        match self
-            .get_order(&tenant, &OrderId::from_stored(marker.owner_id))
-            .await
-        {
-            Ok(o) => Ok(Some((tenant, o))),
-            Err(StoreError::NotFound) => Ok(None),
+        match self.get_order(&tenant, &order).await {
+            Ok(o) if o.tracking_token.as_ref() == Some(token) => Ok(Some((tenant, o))),
+            Ok(_) | Err(StoreError::NotFound) => Ok(None),
             Err(e) => Err(e),
         }
     }

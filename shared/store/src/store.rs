@@ -287,6 +287,16 @@ impl Store {
         Ok(TransactWriteItem::builder().put(put).build())
     }
 
+    /// An unconditional put, for transactions.
+    pub(crate) fn put(&self, item: Item) -> Result<TransactWriteItem, StoreError> {
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .build()
+            .map_err(|e| StoreError::backend("build Put", e))?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
     /// A put that replaces an item only while it is still at `expected_version`.
     pub(crate) fn put_versioned(
         &self,

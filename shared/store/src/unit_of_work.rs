@@ -97,6 +97,15 @@ impl<'a> UnitOfWork<'a> {
         Ok(())
     }
 
+    /// The order's proof of delivery (only if it has none yet).
+    pub fn pod(&mut self, pod: &Pod) -> Result<(), StoreError> {
+        let item = self
+            .store
+            .put_new(Store::to_item(&crate::live::PodItem::new(&self.tenant, pod))?)?;
+        self.push(format!("pod:{}", pod.order_id), item);
+        Ok(())
+    }
+
     pub fn new_route(&mut self, route: &Route) -> Result<(), StoreError> {
         let item = self
             .store

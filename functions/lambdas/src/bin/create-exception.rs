@@ -1,6 +1,6 @@
 //! Lambda entry point of `create-exception`; its code is functions/api/src/create_exception.rs.
 fn main() -> Result<(), lambda_http::Error> {
-    cargoflow_functions::runtime::run_http(
+    cargoflow_functions::runtime::run_http_idempotent(
         "create-exception",
         cargoflow_functions::create_exception::handle,
     )

@@ -1,4 +1,7 @@
 //! Lambda entry point of `create-user`; its code is functions/api/src/create_user.rs.
 fn main() -> Result<(), lambda_http::Error> {
-    cargoflow_functions::runtime::run_http("create-user", cargoflow_functions::create_user::handle)
+    cargoflow_functions::runtime::run_http_idempotent(
+        "create-user",
+        cargoflow_functions::create_user::handle,
+    )
 }

@@ -1,6 +1,6 @@
 //! Lambda entry point of `deactivate-driver`; its code is functions/api/src/deactivate_driver.rs.
 fn main() -> Result<(), lambda_http::Error> {
-    cargoflow_functions::runtime::run_http(
+    cargoflow_functions::runtime::run_http_idempotent(
         "deactivate-driver",
         cargoflow_functions::deactivate_driver::handle,
     )

@@ -1,4 +1,7 @@
 //! Lambda entry point of `start-route`; its code is functions/api/src/start_route.rs.
 fn main() -> Result<(), lambda_http::Error> {
-    cargoflow_functions::runtime::run_http("start-route", cargoflow_functions::start_route::handle)
+    cargoflow_functions::runtime::run_http_idempotent(
+        "start-route",
+        cargoflow_functions::start_route::handle,
+    )
 }

@@ -1,0 +1,234 @@
+//! The POD bucket: presigned uploads (type and size pinned in the signature), checks of what
+//! was uploaded, direct writes for multipart clients, presigned downloads for ops.
+
+use std::time::Duration;
+
+use aws_sdk_s3::presigning::PresigningConfig;
+use cargoflow_domain::pod::{self, PodFileKind, PodFileSpec};
+use cargoflow_http::ApiError;
+use serde::Serialize;
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+
+pub struct PodFiles {
+    s3: aws_sdk_s3::Client,
+    bucket: String,
+}
+
+/// One presigned upload: PUT the file's bytes to `url` with exactly `headers`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PresignedUpload {
+    pub kind: PodFileKind,
+    /// Pass this key to POST .../pod once uploaded.
+    pub key: String,
+    pub url: String,
+    /// Always PUT.
+    pub method: &'static str,
+    /// The headers signed into the URL (the body must also be exactly the declared size).
+    pub headers: std::collections::BTreeMap<String, String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: OffsetDateTime,
+}
+
+/// What S3 says about an uploaded object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredObject {
+    pub content_type: String,
+    pub size: i64,
+}
+
+fn backend(op: &'static str, e: impl std::fmt::Debug) -> ApiError {
+    tracing::error!(operation = op, error = ?e, "S3 request failed");
+    ApiError::Unavailable("The file store is unavailable; retry shortly.".into())
+}
+
+impl PodFiles {
+    pub fn new(s3: aws_sdk_s3::Client, bucket: String) -> Self {
+        Self { s3, bucket }
+    }
+
+    /// From the environment; `force_path_style` for endpoints without bucket subdomains.
+    pub async fn from_env(bucket: String, force_path_style: bool) -> Self {
+        let sdk = aws_config::load_from_env().await;
+        let conf = aws_sdk_s3::config::Builder::from(&sdk)
+            .force_path_style(force_path_style)
+            .build();
+        Self::new(aws_sdk_s3::Client::from_conf(conf), bucket)
+    }
+
+    pub async fn presign_upload(
+        &self,
+        key: String,
+        spec: &PodFileSpec,
+        ttl_secs: u64,
+        now: OffsetDateTime,
+    ) -> Result<PresignedUpload, ApiError> {
+        let ttl = ttl_secs.min(pod::MAX_URL_SECS);
+        let config = PresigningConfig::builder()
+            .start_time(now.into())
+            .expires_in(Duration::from_secs(ttl))
+            .build()
+            .map_err(|e| backend("PresigningConfig", e))?;
+        let req = self
+            .s3
+            .put_object()
+            .bucket(&self.bucket)
+            .key(&key)
+            .content_type(spec.content_type)
+            .content_length(spec.size as i64)
+            .presigned(config)
+            .await
+            .map_err(|e| backend("presign PutObject", e))?;
+        let mut headers = std::collections::BTreeMap::new();
+        headers.insert("content-type".to_string(), spec.content_type.to_string());
+        Ok(PresignedUpload {
+            kind: spec.kind,
+            key,
+            url: req.uri().to_string(),
+            method: "PUT",
+            headers,
+            expires_at: now + time::Duration::seconds(ttl as i64),
+        })
+    }
+
+    /// The object's type and size, or None when it is not there.
+    pub async fn head(&self, key: &str) -> Result<Option<StoredObject>, ApiError> {
+        match self.s3.head_object().bucket(&self.bucket).key(key).send().await {
+            Ok(out) => Ok(Some(StoredObject {
+                content_type: out.content_type.unwrap_or_default(),
+                size: out.content_length.unwrap_or(0),
+            })),
+            Err(e)
+                if e.as_service_error().is_some_and(|s| s.is_not_found())
+                    || e.raw_response().is_some_and(|r| r.status().as_u16() == 404) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(backend("HeadObject", e)),
+        }
+    }
+
+    /// Checks an uploaded file against the POD rules: under this order's prefix, present, an
+    /// allowed type, within the kind's size.
+    pub async fn check_uploaded(
+        &self,
+        tenant: &cargoflow_domain::TenantId,
+        order: &cargoflow_domain::OrderId,
+        kind: PodFileKind,
+        field: &'static str,
+        key: &str,
+    ) -> Result<(), ApiError> {
+        if !pod::key_is_for(tenant, order, kind, key) {
+            return Err(ApiError::field(
+                field,
+                "is not an upload key issued for this order",
+            ));
+        }
+        let Some(obj) = self.head(key).await? else {
+            return Err(ApiError::field(field, "has not been uploaded"));
+        };
+        pod::check_file(kind, &obj.content_type, obj.size)
+            .map(|_| ())
+            .map_err(|reason| ApiError::field(field, format!("the uploaded file {reason}")))
+    }
+
+    /// Writes a file the function received itself (the multipart form).
+    pub async fn put(&self, key: &str, spec: &PodFileSpec, bytes: Vec<u8>) -> Result<(), ApiError> {
+        self.s3
+            .put_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .content_type(spec.content_type)
+            .body(bytes.into())
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| backend("PutObject", e))
+    }
+
+    /// A short-lived GET URL.
+    pub async fn presign_get(
+        &self,
+        key: &str,
+        ttl_secs: u64,
+        now: OffsetDateTime,
+    ) -> Result<String, ApiError> {
+        let config = PresigningConfig::builder()
+            .start_time(now.into())
+            .expires_in(Duration::from_secs(ttl_secs.min(pod::MAX_URL_SECS)))
+            .build()
+            .map_err(|e| backend("PresigningConfig", e))?;
+        self.s3
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .presigned(config)
+            .await
+            .map(|r| r.uri().to_string())
+            .map_err(|e| backend("presign GetObject", e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cargoflow_domain::{OrderId, TenantId};
+
+    fn files() -> PodFiles {
+        let conf = aws_sdk_s3::config::Builder::new()
+            .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
+            .region(aws_sdk_s3::config::Region::new("eu-west-1"))
+            .credentials_provider(aws_sdk_s3::config::Credentials::new(
+                "AKIDEXAMPLE",
+                "secret",
+                None,
+                None,
+                "test",
+            ))
+            .build();
+        PodFiles::new(aws_sdk_s3::Client::from_conf(conf), "pod-bucket".into())
+    }
+
+    fn query(url: &str) -> std::collections::HashMap<String, String> {
+        url::Url::parse(url)
+            .unwrap()
+            .query_pairs()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect()
+    }
+
+    /// moto does not check signatures, so the URL's parameters are checked here.
+    #[tokio::test]
+    async fn uploads_pin_type_size_key_and_expiry() {
+        let (t, o) = (TenantId::generate(), OrderId::generate());
+        let spec = pod::check_file(PodFileKind::Signature, "image/png", 2048).unwrap();
+        let key = pod::new_object_key(&t, &o, &spec);
+        let now = OffsetDateTime::now_utc();
+        let up = files()
+            .presign_upload(key.clone(), &spec, 3600, now)
+            .await
+            .unwrap();
+        assert_eq!(up.method, "PUT");
+        assert_eq!(up.headers["content-type"], "image/png");
+        let url = url::Url::parse(&up.url).unwrap();
+        assert!(url.path().contains(&format!("pod/{t}/{o}/signature-")), "{}", url.path());
+        let q = query(&up.url);
+        // Asked for an hour: capped at 15 minutes.
+        assert_eq!(q["X-Amz-Expires"], "900");
+        assert!(up.expires_at <= now + time::Duration::seconds(900));
+        let signed: Vec<&str> = q["X-Amz-SignedHeaders"].split(';').collect();
+        assert!(signed.contains(&"content-type"), "{signed:?}");
+        assert!(signed.contains(&"content-length"), "{signed:?}");
+        assert!(signed.contains(&"host"));
+        assert_eq!(q["X-Amz-Algorithm"], "AWS4-HMAC-SHA256");
+    }
+
+    #[tokio::test]
+    async fn downloads_are_short_lived() {
+        let now = OffsetDateTime::now_utc();
+        let url = files().presign_get("pod/a/b/photo-x.jpg", 300, now).await.unwrap();
+        assert_eq!(query(&url)["X-Amz-Expires"], "300");
+        let url = files().presign_get("pod/a/b/photo-x.jpg", 86_400, now).await.unwrap();
+        assert_eq!(query(&url)["X-Amz-Expires"], "900");
+    }
+}

@@ -1,0 +1,139 @@
+//! WebSocket `$default`: a driver's location `{route_id, lat, lng, accuracy?, heading?, speed?}`
+//! (an `action` field is ignored). Only the latest location of a route is stored, at most one
+//! per LOCATION_MIN_INTERVAL_MS (the conditional write is the rate limit); it is pushed to the
+//! route's ops consoles and, rounded, to the tracking pages of its orders on their way; the
+//! route's ETAs are recomputed from it at most every ETA_REFRESH_SECS. The answer goes back on
+//! the socket: `{"type":"ack"}` or `{"type":"error","reason",...}`.
+
+use std::sync::Arc;
+
+use cargoflow_domain::*;
+use cargoflow_http::{ApiError, Body, Request, Response, body_bytes, ok};
+use cargoflow_store::keys;
+use cargoflow_store::live::Channel;
+use cargoflow_store::unit_of_work::UnitOfWork;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::Deps;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LocationMessage {
+    #[serde(default)]
+    #[allow(dead_code)]
+    action: Option<String>,
+    route_id: String,
+    lat: f64,
+    lng: f64,
+    accuracy: Option<f64>,
+    heading: Option<f64>,
+    speed: Option<f64>,
+}
+
+fn error(reason: &str, retry_after_ms: Option<i64>) -> Value {
+    json!({ "type": "error", "reason": reason, "retry_after_ms": retry_after_ms })
+}
+
+pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
+    let id = crate::ws_connect::connection_id(&req)?;
+    ok(&receive(&deps, &id, body_bytes(&req)).await?)
+}
+
+async fn receive(deps: &Deps, connection: &str, body: &[u8]) -> Result<Value, ApiError> {
+    let Some(conn) = deps.store.get_ws_connection(connection).await? else {
+        return Ok(error("unknown connection: reconnect", None));
+    };
+    let (Channel::Driver, Some(driver)) = (conn.channel, conn.driver_id.as_deref()) else {
+        return Ok(error("only driver connections send locations", None));
+    };
+    if body.len() > 1024 {
+        return Ok(error("message too large", None));
+    }
+    let msg: LocationMessage = match serde_json::from_slice(body) {
+        Ok(m) => m,
+        Err(e) => return Ok(error(&format!("expected {{route_id, lat, lng}}: {e}"), None)),
+    };
+    if let Err((field, reason)) = LiveLocation::check_coordinates(msg.lat, msg.lng) {
+        return Ok(error(&format!("{field} {reason}"), None));
+    }
+    let tenant = TenantId::from_stored(conn.tenant_id.clone());
+    let Some(route_id) = RouteId::parse(&msg.route_id) else {
+        return Ok(error("unknown route", None));
+    };
+    let route = match deps.store.get_route(&tenant, &route_id).await {
+        Ok(r) if r.driver_id.as_str() == driver => r,
+        Ok(_) | Err(cargoflow_store::StoreError::NotFound) => {
+            return Ok(error("unknown route", None));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if route.status != RouteStatus::InProgress {
+        return Ok(error("the route is not in progress", None));
+    }
+    let now = time_util::now();
+    let location = LiveLocation {
+        route_id: route.id.clone(),
+        driver_id: route.driver_id.clone(),
+        lat: msg.lat,
+        lng: msg.lng,
+        accuracy_m: msg.accuracy.filter(|v| v.is_finite() && *v >= 0.0),
+        heading: msg.heading.filter(|v| v.is_finite()),
+        speed_mps: msg.speed.filter(|v| v.is_finite() && *v >= 0.0),
+        at: now,
+    };
+    let interval = deps.config.location_min_interval_ms;
+    if !deps.store.put_location(&tenant, &location, interval).await? {
+        return Ok(error("rate_limited", Some(interval)));
+    }
+    let subscribers = deps
+        .store
+        .ws_subscribers(
+            &keys::ws_route_subscribers(&tenant, &route.id),
+            now.unix_timestamp(),
+        )
+        .await?;
+    let on_the_way = crate::live::orders_on_the_way(&route);
+    let pushed = crate::live::fan_out(deps, &subscribers, |s| {
+        crate::live::location_message(s, &location, &on_the_way)
+    })
+    .await;
+    if (now - route.updated_at).whole_seconds() >= deps.config.eta_refresh_secs {
+        if let Err(e) = refresh_etas(deps, &tenant, &route.id, &location, now).await {
+            tracing::info!(route_id = %route.id, error = ?e, "ETA refresh skipped");
+        }
+    }
+    Ok(json!({ "type": "ack", "at": time_util::rfc3339(now), "pushed": pushed }))
+}
+
+/// Recomputes the route's pending ETAs from the driver's position (with route.updated and the
+/// orders' new ETAs, in one transaction). A concurrent change wins; the next fix retries.
+async fn refresh_etas(
+    deps: &Deps,
+    tenant: &TenantId,
+    route_id: &RouteId,
+    location: &LiveLocation,
+    now: time::OffsetDateTime,
+) -> Result<(), ApiError> {
+    let (route, vehicle, orders) = crate::routing::load_route(deps, tenant, route_id).await?;
+    if route.status != RouteStatus::InProgress {
+        return Ok(());
+    }
+    let mut next = route.clone();
+    crate::routing::replan_from(
+        deps,
+        &mut next,
+        vehicle.vehicle_type,
+        &orders,
+        false,
+        Some((location.lat, location.lng)),
+        now,
+    );
+    next.updated_at = now;
+    next.version = route.version + 1;
+    let mut uow = UnitOfWork::new(&deps.store, tenant);
+    uow.route(&next, route.version)?;
+    uow.event(&events::route_event(EventType::RouteUpdated, &next, now))?;
+    crate::routing::sync_etas(&mut uow, &orders, &next, &Default::default(), now)?;
+    uow.commit().await.map_err(crate::routing::commit_error)
+}
