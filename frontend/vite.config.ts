@@ -53,7 +53,8 @@ export default defineConfig(({ mode }) => {
       // never cached by it (the app keeps its own offline data and queue).
       VitePWA({
         strategies: 'generateSW',
-        registerType: 'autoUpdate',
+        // A new version waits for the driver to accept it (no reload in the middle of a POD).
+        registerType: 'prompt',
         // Registered by the driver layout (virtual:pwa-register), not on every page.
         injectRegister: false,
         manifestFilename: 'manifest.webmanifest',

@@ -196,8 +196,21 @@ try {
       await lngs.nth(0).fill('-0.1276');
       await addresses.nth(1).fill(index === 0 ? '10 Baker Street' : '5 Camden High St');
       await cities.nth(1).fill('London');
-      await lats.nth(1).fill(index === 0 ? '51.5237' : '51.5390');
-      await lngs.nth(1).fill(index === 0 ? '-0.1585' : '-0.1426');
+      if (index === 0) {
+        await lats.nth(1).fill('51.5237');
+        await lngs.nth(1).fill('-0.1585');
+      } else {
+        // The drop's pin placed on the map instead of typed.
+        await ops.getByLabel('Place a pin for').selectOption({ label: 'Stop 2 (Drop)' });
+        const map = ops.locator('.leaflet-container');
+        await map.locator('.cf-pin').first().waitFor();
+        await ops.waitForTimeout(500); // let the fit-to-pin zoom animation finish
+        const box = await map.boundingBox();
+        await ops.mouse.click(box.x + box.width * 0.7, box.y + box.height * 0.3);
+        const lat = Number(await lats.nth(1).inputValue());
+        expect(Math.abs(lat - 51.5) < 0.5, `the map click should set the drop's latitude near London, got ${lat}`);
+        await shot(ops, 'ops-new-order-map-pin');
+      }
       await ops.getByRole('button', { name: 'Create order' }).click();
       await ops.waitForURL(/\/ops\/orders\/[0-9A-Z]{26}$/);
       orderIds.push(ops.url().split('/').pop());
@@ -301,11 +314,13 @@ try {
     await driver.getByLabel('Received by').fill('Ananya Sharma');
     await driver.getByTestId('pod-photo').setInputFiles({ name: 'parcel.png', mimeType: 'image/png', buffer: pngBytes() });
     await driver.getByAltText('Photo to upload').waitFor();
+    await driver.getByTestId('signature-pad').scrollIntoViewIfNeeded();
     const pad = await driver.getByTestId('signature-pad').boundingBox();
     await driver.mouse.move(pad.x + 20, pad.y + pad.height * 0.7);
     await driver.mouse.down();
     for (let i = 1; i <= 12; i++) await driver.mouse.move(pad.x + 20 + i * 22, pad.y + pad.height * (0.7 - Math.sin(i / 2) * 0.35));
     await driver.mouse.up();
+    expect(await driver.getByRole('button', { name: 'Clear signature' }).isEnabled(), 'the signature should have been drawn');
     await shot(driver, 'driver-pod-form');
     await driver.getByRole('button', { name: 'Confirm delivery' }).click();
     await orderStatus.filter({ hasText: 'Delivered' }).waitFor();

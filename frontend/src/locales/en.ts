@@ -467,6 +467,7 @@ export const en = {
       trackingHint: 'Share this link with the customer to follow the delivery.',
       copyLink: 'Copy link',
       linkCopied: 'Tracking link copied.',
+      mapTitle: 'Map',
       linkNone: 'No tracking link: it was revoked. Create a new one to share.',
       rotateLink: 'New link',
       newLink: 'Create link',
@@ -523,6 +524,13 @@ export const en = {
       confirm: 'Cancel order',
       keep: 'Keep order',
       cancelled: (reference: string) => `Order ${reference} has been cancelled.`,
+    },
+    map: {
+      label: 'Map of the order’s stops',
+      pickerLabel: 'Map: click to place the chosen stop’s pin',
+      placePin: 'Place a pin for',
+      placePinHint: 'Click the map to set this stop’s latitude and longitude, or type them below.',
+      stopOption: (n: number, type: string) => `Stop ${n} (${type})`,
     },
     pod: {
       title: 'Proof of delivery',
@@ -786,6 +794,9 @@ export const en = {
     progress: 'Stops done',
     starts: (at: string) => `Starts ${at}`,
     scanLink: 'Scan a parcel',
+    updateReady: 'A new version of the app is ready.',
+    updateNow: 'Reload',
+    offlineReady: 'The app now works offline too.',
     route: {
       title: 'Your route',
       back: 'Today',

@@ -1,5 +1,6 @@
 import { useEffect, type ReactNode } from 'react';
 import { Link, Outlet } from 'react-router';
+import { toast } from 'sonner';
 
 import { Logo } from '@/components/ui/icons';
 import { Skeleton, SkeletonGroup } from '@/components/ui/skeleton';
@@ -47,11 +48,26 @@ function SignedInDriverShell() {
   );
 }
 
-/** Registers the PWA service worker (app-shell precache) once the driver app is in use. */
+/**
+ * Registers the PWA service worker (app-shell precache) once the driver app is
+ * in use. A new version is offered, not forced: reloading in the middle of a
+ * delivery could lose a half-filled POD.
+ */
 function useServiceWorker() {
   useEffect(() => {
     if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
-    void import('virtual:pwa-register').then(({ registerSW }) => registerSW({ immediate: true }));
+    void import('virtual:pwa-register').then(({ registerSW }) => {
+      const update = registerSW({
+        immediate: true,
+        onNeedRefresh: () =>
+          toast.info(t.driverApp.updateReady, {
+            id: 'driver-app-update',
+            duration: Infinity,
+            action: { label: t.driverApp.updateNow, onClick: () => void update(true) },
+          }),
+        onOfflineReady: () => toast.success(t.driverApp.offlineReady, { id: 'driver-app-offline-ready' }),
+      });
+    });
   }, []);
 }
 

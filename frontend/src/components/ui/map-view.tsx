@@ -14,6 +14,8 @@ type MapViewProps = {
   path?: LatLng[];
   live?: LivePosition[];
   height?: string;
+  /** Called with the clicked position (the map shows a crosshair cursor). */
+  onMapClick?: (position: LatLng) => void;
 };
 
 /**
@@ -21,18 +23,25 @@ type MapViewProps = {
  * Whatever it shows is also on the page as text (stop lists), so the page
  * stays usable when the map or its tiles cannot load.
  */
-export function MapView({ label, markers, path = [], live = [], height = '22rem' }: MapViewProps) {
+export function MapView({ label, markers, path = [], live = [], height = '22rem', onMapClick }: MapViewProps) {
   const container = useRef<HTMLDivElement>(null);
   const [controller, setController] = useState<MapController | null>(null);
   const [state, setState] = useState<'loading' | 'ready' | 'failed'>('loading');
   const [noTiles, setNoTiles] = useState(false);
+  const clickHandler = useRef(onMapClick);
+  clickHandler.current = onMapClick;
+  const clickable = Boolean(onMapClick);
 
   useEffect(() => {
     const element = container.current;
     if (!element) return;
     let cancelled = false;
     let created: MapController | null = null;
-    createMap(element, { label, onTilesUnavailable: () => setNoTiles(true) }).then(
+    createMap(element, {
+      label,
+      onTilesUnavailable: () => setNoTiles(true),
+      onClick: clickable ? (position) => clickHandler.current?.(position) : undefined,
+    }).then(
       (map) => {
         if (cancelled) return map.destroy();
         created = map;
@@ -46,7 +55,7 @@ export function MapView({ label, markers, path = [], live = [], height = '22rem'
       created?.destroy();
       setController(null);
     };
-  }, [label]);
+  }, [label, clickable]);
 
   useEffect(() => controller?.setMarkers(markers), [controller, markers]);
   useEffect(() => controller?.setPath(path), [controller, path]);

@@ -38,6 +38,8 @@ export type MapOptions = {
   label: string;
   /** Fit to the markers whenever they change (default true until the user moves the map). */
   autoFit?: boolean;
+  /** A click (or tap) on the map, e.g. to place a pin. */
+  onClick?: (position: LatLng) => void;
 };
 
 let leafletPromise: Promise<typeof Leaflet> | null = null;
@@ -81,6 +83,12 @@ export async function createMap(container: HTMLElement, options: MapOptions): Pr
     if (typeof navigator !== 'undefined' && navigator.onLine === false) tilesUnavailable();
   } else {
     tilesUnavailable();
+  }
+
+  if (options.onClick) {
+    const onClick = options.onClick;
+    map.on('click', (event) => onClick({ lat: Number(event.latlng.lat.toFixed(6)), lng: Number(event.latlng.lng.toFixed(6)) }));
+    container.style.cursor = 'crosshair';
   }
 
   const markerLayer = L.layerGroup().addTo(map);

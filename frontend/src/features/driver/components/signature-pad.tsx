@@ -18,6 +18,11 @@ export const SignaturePad = forwardRef<SignaturePadHandle, SignaturePadProps>(fu
   const canvas = useRef<HTMLCanvasElement>(null);
   const drawing = useRef(false);
   const [hasInk, setHasInk] = useState(false);
+  // The latest callback, so that a new function from the parent does not reset the pad.
+  const onChangeRef = useRef(onChange);
+  useEffect(() => {
+    onChangeRef.current = onChange;
+  });
 
   const reset = useCallback(() => {
     const element = canvas.current;
@@ -36,8 +41,8 @@ export const SignaturePad = forwardRef<SignaturePadHandle, SignaturePadProps>(fu
     context.lineJoin = 'round';
     context.strokeStyle = '#111827';
     setHasInk(false);
-    onChange?.(false);
-  }, [onChange]);
+    onChangeRef.current?.(false);
+  }, []);
 
   useEffect(() => reset(), [reset]);
 
@@ -86,7 +91,7 @@ export const SignaturePad = forwardRef<SignaturePadHandle, SignaturePadProps>(fu
           context?.stroke();
           if (!hasInk) {
             setHasInk(true);
-            onChange?.(true);
+            onChangeRef.current?.(true);
           }
         }}
         onPointerUp={() => {

@@ -29,6 +29,7 @@ import {
 } from '../api/create-order';
 
 import styles from './order-form.module.css';
+import { StopsMap } from './stops-map';
 import ordersStyles from './orders.module.css';
 
 type ListErrors = { root?: { message?: string }; message?: string } | undefined;
@@ -50,6 +51,8 @@ export function CreateOrderForm() {
     handleSubmit,
     setError,
     getValues,
+    setValue,
+    watch,
     formState: { errors },
   } = useForm<OrderFormValues, unknown, OrderInput>({
     resolver: zodResolver(createOrderInputSchema),
@@ -128,6 +131,13 @@ export function CreateOrderForm() {
               {stopsError}
             </p>
           )}
+          <StopsMap
+            stops={watch('stops')}
+            onPick={(index, { lat, lng }) => {
+              setValue(`stops.${index}.lat`, String(lat), { shouldDirty: true, shouldValidate: true });
+              setValue(`stops.${index}.lng`, String(lng), { shouldDirty: true, shouldValidate: true });
+            }}
+          />
           <ol className={styles.stops}>
             {stops.fields.map((field, index) => {
               const stopErrors = errors.stops?.[index];

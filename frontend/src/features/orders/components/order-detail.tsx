@@ -16,6 +16,7 @@ import { useOrder } from '../api/get-order';
 
 import { OrderActions } from './order-actions';
 import { PodCard, ReassignOrder, TrackingCard, type ReassignTarget } from './order-extras';
+import { StopsMap } from './stops-map';
 import styles from './order-detail.module.css';
 import { OrderStatusBadge, StopStatusBadge } from './order-status-badge';
 
@@ -70,6 +71,11 @@ export function OrderDetail({ orderId, renderExceptions, reassignTargets = [] }:
       <div className={styles.layout}>
         <div className={styles.column}>
           <StopsCard stops={data.stops} />
+          {data.stops.some((stop) => stop.lat != null && stop.lng != null) && (
+            <Card title={labels.mapTitle}>
+              <StopsMap stops={[...data.stops].sort((a, b) => a.sequence_index - b.sequence_index)} height="16rem" />
+            </Card>
+          )}
           {renderExceptions?.(data)}
           <HistoryCard history={data.history} />
         </div>
