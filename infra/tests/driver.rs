@@ -7,64 +7,9 @@ mod common;
 use common::*;
 use serde_json::{Value, json};
 
-struct Day {
-    t: TestTenant,
-    driver_token: String,
-    other_driver_token: String,
-    route: Value,
-    order: String,
-}
-
-async fn day() -> Day {
-    let t = TestTenant::register().await;
-    let (driver, email) = t.driver_with_login().await;
-    let (_, other_email) = t.driver_with_login().await;
-    let (_, v) = t.post("/api/ops/vehicles", json!({"plate_number": format!("D{}", &unique("")[..7]), "type": "VAN", "capacity_kg": 500})).await;
-    let (_, o) = t
-        .post("/api/ops/orders", json!({"reference_code": "DRV-1", "customer_name": "C", "customer_phone": "+918888887777",
-            "stops": [{"sequence_index": 1, "type": "PICKUP", "address_line": "W", "city": "B", "lat": 12.97, "lng": 77.59},
-                      {"sequence_index": 2, "type": "DROP", "address_line": "H", "city": "B", "lat": 12.93, "lng": 77.62}]}))
-        .await;
-    let today = time::OffsetDateTime::now_utc().date().to_string();
-    let (s, route) = t.post("/api/ops/routes", json!({"route_date": today, "driver_id": driver, "vehicle_id": v["id"], "order_ids": [o["id"]]})).await;
-    assert_eq!(s, 201, "{route}");
-    let token = |e: String| {
-        let t = &t;
-        async move {
-            login(&t.http, &e, "DriverPass123!").await.1["access_token"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        }
-    };
-    let driver_token = token(email).await;
-    let other_driver_token = token(other_email).await;
-    Day {
-        order: o["id"].as_str().unwrap().to_string(),
-        t,
-        driver_token,
-        other_driver_token,
-        route,
-    }
-}
-
-async fn as_driver(
-    d: &Day,
-    token: &str,
-    method: reqwest::Method,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut r = d.t.http.request(method, url(path)).bearer_auth(token);
-    if let Some(b) = body {
-        r = r.json(&b);
-    }
-    send(r).await
-}
-
 #[tokio::test]
 async fn drivers_see_only_their_own_routes() {
-    let d = day().await;
+    let d = driver_day().await;
     let rid = d.route["id"].as_str().unwrap();
     let (s, today) = as_driver(
         &d,
@@ -123,7 +68,7 @@ async fn drivers_see_only_their_own_routes() {
 
 #[tokio::test]
 async fn a_driver_works_an_order_through_its_moves() {
-    let d = day().await;
+    let d = driver_day().await;
     let rid = d.route["id"].as_str().unwrap();
     let status = |to: &str, meta: Value| json!({"to_status": to, "metadata": meta});
     let path = format!("/api/driver/orders/{}/status", d.order);
@@ -218,7 +163,7 @@ async fn a_driver_works_an_order_through_its_moves() {
 
 #[tokio::test]
 async fn scan_finds_only_the_drivers_own_orders() {
-    let d = day().await;
+    let d = driver_day().await;
     let (_, o) = d.t.get(&format!("/api/ops/orders/{}", d.order)).await;
     let token = o["tracking_token"].as_str().unwrap().to_string();
     for code in ["DRV-1", "drv-1", token.as_str()] {

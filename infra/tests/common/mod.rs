@@ -137,6 +137,10 @@ impl TestTenant {
         .await
     }
 
+    pub async fn put(&self, path: &str, body: Value) -> (u16, Value) {
+        send(self.http.put(url(path)).bearer_auth(&self.access).json(&body)).await
+    }
+
     pub async fn patch(&self, path: &str, body: Value) -> (u16, Value) {
         send(
             self.http
@@ -215,3 +219,62 @@ pub async fn stored_events(tenant_id: &str) -> Vec<Value> {
         .map(|i| serde_dynamo::from_item::<_, Value>(i).unwrap())
         .collect()
 }
+
+/// A tenant with two drivers who can log in, a vehicle, one order and today's route of it for
+/// the first driver (PLANNED), and both drivers' access tokens.
+pub struct DriverDay {
+    pub t: TestTenant,
+    pub driver_token: String,
+    pub other_driver_token: String,
+    pub route: Value,
+    pub order: String,
+}
+
+pub async fn driver_day() -> DriverDay {
+    let t = TestTenant::register().await;
+    let (driver, email) = t.driver_with_login().await;
+    let (_, other_email) = t.driver_with_login().await;
+    let (_, v) = t.post("/api/ops/vehicles", json!({"plate_number": format!("D{}", &unique("")[..7]), "type": "VAN", "capacity_kg": 500})).await;
+    let (_, o) = t
+        .post("/api/ops/orders", json!({"reference_code": "DRV-1", "customer_name": "Carla Customer", "customer_phone": "+918888887777",
+            "stops": [{"sequence_index": 1, "type": "PICKUP", "address_line": "W", "city": "B", "lat": 12.97, "lng": 77.59},
+                      {"sequence_index": 2, "type": "DROP", "address_line": "H", "city": "B", "lat": 12.93, "lng": 77.62}]}))
+        .await;
+    let today = time::OffsetDateTime::now_utc().date().to_string();
+    let (s, route) = t.post("/api/ops/routes", json!({"route_date": today, "driver_id": driver, "vehicle_id": v["id"], "order_ids": [o["id"]]})).await;
+    assert_eq!(s, 201, "{route}");
+    let token = |e: String| {
+        let t = &t;
+        async move {
+            login(&t.http, &e, "DriverPass123!").await.1["access_token"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        }
+    };
+    let driver_token = token(email).await;
+    let other_driver_token = token(other_email).await;
+    DriverDay {
+        order: o["id"].as_str().unwrap().to_string(),
+        t,
+        driver_token,
+        other_driver_token,
+        route,
+    }
+}
+
+/// A request with `token` (a driver's, or any other).
+pub async fn as_driver(
+    d: &DriverDay,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut r = d.t.http.request(method, url(path)).bearer_auth(token);
+    if let Some(b) = body {
+        r = r.json(&b);
+    }
+    send(r).await
+}
+
