@@ -218,7 +218,7 @@ try {
     });
   }
 
-  const routeId = await step('ops creates an optimised route with both orders', async () => {
+  const routeId = await step('ops creates an optimised route with both orders, then reorders two stops', async () => {
     await ops.goto('/ops/routes');
     await ops.getByRole('heading', { name: 'Routes', level: 1 }).waitFor();
     await ops.getByRole('button', { name: 'New route' }).click();
@@ -233,6 +233,17 @@ try {
     expect((await ops.getByTestId('route-stop').count()) === 4, 'the route should list 4 stops');
     await ops.locator('.leaflet-container').waitFor();
     await shot(ops, 'ops-route-detail');
+    // Reorder with the keyboard-accessible arrows: swap two neighbours that may swap
+    // (not an order's pickup and its own drop); the list changes at once and is saved.
+    const rows = await ops.getByTestId('route-stop').evaluateAll((items) =>
+      items.map((item) => ({ type: item.querySelector('[class*="badge"]')?.textContent ?? '', ref: item.querySelector('a')?.textContent ?? '' })),
+    );
+    const i = rows.findIndex((row, k) => k < rows.length - 1 && !(row.type === 'Pickup' && rows[k + 1].type === 'Drop' && rows[k + 1].ref === row.ref));
+    expect(i >= 0, `no swappable stops in ${JSON.stringify(rows)}`);
+    await ops.getByRole('button', { name: `Move stop ${i + 1} down` }).click();
+    await ops.getByText('Stop order saved.').waitFor();
+    const after = await ops.getByTestId('route-stop').evaluateAll((items) => items.map((item) => item.querySelector('a')?.textContent ?? ''));
+    expect(after[i] === rows[i + 1].ref && after[i + 1] === rows[i].ref, `stops ${i + 1} and ${i + 2} should have swapped: ${after}`);
     const id = ops.url().split('/').pop();
     await ops.goto('/ops/routes');
     await ops.getByRole('link', { name: /Dev Driver/ }).waitFor();
@@ -275,6 +286,15 @@ try {
     await syncStatus.and(driver.locator('[data-state="synced"]')).waitFor();
     await driver.getByText(/^Next: Pickup$/).waitFor();
     await shot(driver, 'driver-route-started');
+  });
+
+  await step('ops follow the driver live on the route page (WebSocket)', async () => {
+    await ops.goto(`/ops/routes/${routeId}`);
+    await ops.getByText(/Live: waiting|position updated/).waitFor();
+    await driverContext.setGeolocation({ latitude: 51.515, longitude: -0.141 });
+    await ops.getByText(/Driver’s position updated/).waitFor({ timeout: 20_000 });
+    await ops.locator('.cf-live').waitFor();
+    await shot(ops, 'ops-route-live-driver');
   });
 
   const openOrder = async (reference) => {

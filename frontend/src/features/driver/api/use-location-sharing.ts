@@ -42,20 +42,39 @@ export function useLocationSharing(routeId: string | null): SharingState {
         }
       },
     });
+    let latest: GeolocationPosition | null = null;
+    let trailing: ReturnType<typeof setTimeout> | null = null;
+    /** Sends the latest fix now if allowed, otherwise once the interval has passed (the latest always goes out). */
+    const send = () => {
+      trailing = null;
+      if (!latest) return;
+      const now = Date.now();
+      const wait = Math.max(lastSent.current + MIN_INTERVAL_MS - now, notBefore.current - now);
+      if (wait > 0) {
+        trailing ??= setTimeout(send, wait);
+        return;
+      }
+      const { latitude, longitude, accuracy, heading, speed } = latest.coords;
+      const sent = socket.send({
+        route_id: routeId,
+        lat: latitude,
+        lng: longitude,
+        ...(Number.isFinite(accuracy) ? { accuracy } : {}),
+        ...(heading != null && Number.isFinite(heading) ? { heading } : {}),
+        ...(speed != null && Number.isFinite(speed) ? { speed } : {}),
+      });
+      if (sent) {
+        lastSent.current = now;
+        latest = null;
+      } else {
+        // Not connected yet: try again shortly.
+        trailing = setTimeout(send, 2_000);
+      }
+    };
     const watch = navigator.geolocation.watchPosition(
       (position) => {
-        const now = Date.now();
-        if (now - lastSent.current < MIN_INTERVAL_MS || now < notBefore.current) return;
-        const { latitude, longitude, accuracy, heading, speed } = position.coords;
-        const sent = socket.send({
-          route_id: routeId,
-          lat: latitude,
-          lng: longitude,
-          ...(Number.isFinite(accuracy) ? { accuracy } : {}),
-          ...(heading != null && Number.isFinite(heading) ? { heading } : {}),
-          ...(speed != null && Number.isFinite(speed) ? { speed } : {}),
-        });
-        if (sent) lastSent.current = now;
+        latest = position;
+        send();
       },
       (error) => {
         if (error.code === error.PERMISSION_DENIED) setState('denied');
@@ -63,6 +82,7 @@ export function useLocationSharing(routeId: string | null): SharingState {
       { enableHighAccuracy: true, maximumAge: 10_000, timeout: 30_000 },
     );
     return () => {
+      if (trailing) clearTimeout(trailing);
       navigator.geolocation.clearWatch(watch);
       socket.close();
     };

@@ -172,7 +172,7 @@ function RouteView({
               <dt>{labels.start}</dt>
               <dd>{formatDateTime(route.start_time)}</dd>
               <dt>{labels.end}</dt>
-              <dd>{formatDateTime(route.end_time)}</dd>
+              <dd>{formatDateTime(route.end_time ?? route.stops.at(-1)?.scheduled_eta)}</dd>
               <dt>{labels.weight}</dt>
               <dd>{labels.weightValue(formatNumber(route.total_weight_kg), route.vehicle?.capacity_kg)}</dd>
             </dl>
