@@ -3,24 +3,11 @@
  * as If-None-Match, and a 304 keeps the data already shown. No auth, no
  * shared API client (that would pull the console's code into this bundle).
  */
-export type TrackingStop = {
-  type: 'PICKUP' | 'DROP';
-  city: string;
-  status: 'PENDING' | 'ARRIVED' | 'COMPLETED' | 'FAILED';
-  eta: string | null;
-  arrived_at: string | null;
-  completed_at: string | null;
-};
+import type { TrackingView } from '@/types/api';
 
-export type Tracking = {
-  status: string;
-  eta: string | null;
-  last_update: string | null;
-  stops: TrackingStop[];
-  live_location: { lat: number; lng: number; at: string } | null;
-  pod: { receiver_name: string; delivered_at: string; photo_url: string | null } | null;
-  history: { status: string; at: string }[];
-};
+/** GET /api/tracking/{token} (generated from the OpenAPI document; types only, nothing in the bundle). */
+export type Tracking = TrackingView;
+export type TrackingStop = TrackingView['stops'][number];
 
 export type FetchResult =
   | { kind: 'ok'; data: Tracking; etag: string | null }

@@ -126,55 +126,25 @@ export type ReplayResponse = Schemas['ReplayResponse'];
 export type DlqReplayResponse = Schemas['DlqReplayResponse'];
 export type EventLogEntry = Schemas['EventLogEntry'];
 
-// ---------------------------------------------------------------- POD and tracking (issue 6)
-// Written from the agreed contract until these operations are in docs/openapi.json; then they
-// become aliases of the generated schemas like the rest of this file.
+// ---------------------------------------------------------------- POD and tracking
 
-export type PodFileKind = 'photo' | 'signature';
+export type PodFileKind = Schemas['PodFileKind'];
+/** The image types the API signs uploads for (`PodFileRequest.content_type`). */
 export type PodContentType = 'image/jpeg' | 'image/png' | 'image/webp';
-export type PodUploadRequest = { files: { kind: PodFileKind; content_type: PodContentType; size: number }[] };
-export type PodUpload = {
-  kind: PodFileKind;
-  key: string;
-  url: string;
-  method: 'PUT';
-  headers: Record<string, string>;
-  expires_at: Timestamp;
-};
-export type PodUploadsResponse = { uploads: PodUpload[] };
-export type CreatePodRequest = {
-  receiver_name: string;
-  notes?: string | null;
-  photo_key?: string | null;
-  signature_key?: string | null;
-};
-export type Pod = {
-  receiver_name: string;
-  notes?: string | null;
-  delivered_at: Timestamp;
-  photo_key?: string | null;
-  signature_key?: string | null;
-};
-export type CreatePodResponse = { order: Order; pod: Pod };
+export type PodUploadRequest = Schemas['CreatePodUploadsRequest'];
+export type PodUpload = Schemas['PresignedUpload'];
+export type PodUploadsResponse = Schemas['CreatePodUploadsResponse'];
+export type CreatePodRequest = Schemas['CreatePodRequest'];
+export type Pod = Schemas['Pod'];
+export type CreatePodResponse = Schemas['CreatePodResponse'];
 /** GET /api/ops/orders/{id}/pod: short-lived presigned URLs of the files. */
-export type PodView = {
-  receiver_name: string;
-  notes?: string | null;
-  delivered_at: Timestamp;
-  photo_url: string | null;
-  signature_url: string | null;
-  urls_expire_at: Timestamp;
-};
+export type PodView = Schemas['PodResponse'];
 /** `pod` of get_order. */
-export type PodSummary = {
-  receiver_name: string;
-  notes?: string | null;
-  delivered_at: Timestamp;
-  has_photo: boolean;
-  has_signature: boolean;
-};
-export type TrackingLinkResponse = { tracking_token: string };
-export type TrackingSettings = { show_pod_photo: boolean; link_expiry_days: number };
+export type PodSummary = Schemas['PodSummary'];
+export type TrackingLinkResponse = Schemas['TrackingLinkResponse'];
+export type TrackingSettings = Schemas['TrackingSettings'];
+export type PutTrackingSettingsRequest = Schemas['PutTrackingSettingsRequest'];
+export type TrackingView = Schemas['TrackingView'];
 
 // ---------------------------------------------------------------- enum values
 

@@ -27,5 +27,5 @@ export const usePod = (orderId: string, enabled: boolean) => {
   return useQuery({ ...getPodQueryOptions(api, orderId), enabled });
 };
 
-/** `pod` of get_order, typed (the generated schema is free-form until issue 6's contract lands). */
-export const podSummary = (order: OrderDetail): PodSummary | null => (order.pod as PodSummary | null | undefined) ?? null;
+/** `pod` of get_order (null until delivered). */
+export const podSummary = (order: OrderDetail): PodSummary | null => order.pod ?? null;

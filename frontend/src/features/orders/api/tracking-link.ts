@@ -25,7 +25,7 @@ const useTrackingLinkMutation = (run: (api: ApiClient, orderId: string) => Promi
     mutationFn: (orderId: string) => run(api, orderId),
     onSuccess: ({ tracking_token }, orderId) => {
       queryClient.setQueryData<OrderDetail>(orderQueryKey(api, orderId), (order) =>
-        order ? ({ ...order, tracking_token } as OrderDetail) : order,
+        order ? { ...order, tracking_token } : order,
       );
     },
     onSettled: (_data, _error, orderId) => queryClient.invalidateQueries({ queryKey: orderQueryKey(api, orderId) }),

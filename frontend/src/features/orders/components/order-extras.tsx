@@ -40,7 +40,7 @@ export function TrackingCard({ order }: { order: OrderDetail }) {
   const rotate = useRotateTrackingLink();
   const revoke = useRevokeTrackingLink();
   const [confirm, setConfirm] = useState<'rotate' | 'revoke' | null>(null);
-  const token = (order.tracking_token as string | null | undefined) ?? null;
+  const token = order.tracking_token ?? null;
   const url = token ? trackingUrl(token) : null;
 
   const run = (action: 'rotate' | 'revoke') => {
