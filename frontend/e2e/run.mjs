@@ -357,12 +357,26 @@ try {
     await shot(driver, 'driver-order-delivered');
   });
 
-  await step('driver fails order B with a reason (opens a FAILED_ATTEMPT exception)', async () => {
+  await step('driver fails order B with a reason (opens a FAILED_ATTEMPT exception); meanwhile its tracking page shows the driver live', async () => {
     await openOrder(refs[1]);
     await driver.getByRole('button', { name: 'Picked up' }).click();
     await orderStatus.filter({ hasText: 'Picked up' }).waitFor();
     await driver.getByRole('button', { name: 'On the way' }).click();
     await orderStatus.filter({ hasText: 'In transit' }).waitFor();
+    await driver.locator('[data-testid="sync-status"][data-state="synced"][data-pending="0"]').waitFor();
+    // While it is on its way, the customer sees the driver on a map (Leaflet loaded only now).
+    const inTransit = await api(token, 'GET', `/api/ops/orders/${orderIds[1]}`);
+    const customerContext = await browser.newContext({ baseURL: BASE_URL, viewport: { width: 390, height: 844 }, isMobile: true });
+    await blockTiles(customerContext);
+    const customer = await customerContext.newPage();
+    watch(customer, 'tracking');
+    await customer.goto(`/track/${inTransit.tracking_token}`);
+    await customer.locator('[data-testid="tracking-status"][data-status="IN_TRANSIT"]').waitFor({ timeout: TIMEOUT });
+    await driverContext.setGeolocation({ latitude: 51.53, longitude: -0.145 });
+    await customer.getByRole('heading', { name: 'Live location' }).waitFor({ timeout: 20_000 });
+    await customer.locator('.leaflet-container .cf-live').waitFor({ timeout: TIMEOUT });
+    await shot(customer, 'tracking-in-transit-live');
+    await customerContext.close();
     await driver.getByRole('button', { name: 'Could not deliver' }).click();
     await driver.getByLabel('What happened?').fill('Nobody home, no safe place');
     await driver.getByRole('button', { name: 'Mark as failed' }).click();

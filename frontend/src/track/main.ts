@@ -47,7 +47,7 @@ mapSection.append(h('h2', { id: 'live-title' }, t.live), liveLine, mapContainer,
 
 root.replaceChildren(
   h('header', { class: 'top' }, h('span', { class: 'logo', 'aria-hidden': 'true' }), h('span', { class: 'brand' }, t.appName)),
-  h('main', { id: 'main' }, h('h1', { class: 'visually-hidden' }, t.title), content, mapSection),
+  h('main', { id: 'main' }, h('h1', { class: 'visually-hidden' }, t.title), content),
 );
 document.title = `${t.title} · ${t.appName}`;
 
@@ -147,7 +147,8 @@ function render(d: Tracking) {
       ),
     );
 
-  content.replaceChildren(statusCard, steps ?? '', pod || '', stops, history || '');
+  // The live map (kept across renders, so Leaflet keeps its state) comes right after the status.
+  content.replaceChildren(statusCard, steps ?? '', mapSection, pod || '', stops, history || '');
   renderLive();
 }
 
