@@ -3,6 +3,8 @@
 # release, zipped under $CF_CACHE/lambda/<function>/bootstrap.zip, and prints their sizes.
 # Targets arm64 (as template.yaml declares) when the aarch64 standard library is installed;
 # otherwise x86_64, and says so: then set Architectures to x86_64 before deploying.
+# The release profile (root Cargo.toml) is tuned for size and a practical build time: see
+# docs/PERFORMANCE.md. Cold starts and sizes of what it built: python3 infra/bench/functions.py
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 ensure_venv "$DEPLOY_VENV" "$ROOT/infra/tools/requirements-deploy.txt"
@@ -23,7 +25,9 @@ fi
 ARGS=()
 for b in "${BINS[@]}"; do ARGS+=(--bin "$b"); done
 say "cargo lambda build --release $ARCH_FLAG (${#BINS[@]} functions)"
+T0=$(date +%s)
 (cd functions/lambdas && cargo lambda build --release "$ARCH_FLAG" "${ARGS[@]}")
+T1=$(date +%s)
 OUT="$CF_CACHE/lambda"; mkdir -p "$OUT"
 printf '%-22s %12s %12s  %s\n' function binary_bytes zip_bytes arch
 for b in "${BINS[@]}"; do
@@ -32,4 +36,6 @@ for b in "${BINS[@]}"; do
   mkdir -p "$OUT/$b"
   (cd "$(dirname "$bin")" && python3 -c 'import zipfile,sys; z=zipfile.ZipFile(sys.argv[1],"w",zipfile.ZIP_DEFLATED,compresslevel=9); z.write("bootstrap"); z.close()' "$OUT/$b/bootstrap.zip")
   printf '%-22s %12s %12s  %s\n' "$b" "$(stat -c %s "$bin")" "$(stat -c %s "$OUT/$b/bootstrap.zip")" "$ARCH"
+  if [ "$(stat -c %s "$OUT/$b/bootstrap.zip")" -gt 4000000 ]; then BIG=$((${BIG:-0} + 1)); fi
 done
+say "${#BINS[@]} functions built in $((T1 - T0)) s ($ARCH); zips over 4 MB: ${BIG:-0}; zips in $OUT"
