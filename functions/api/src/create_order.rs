@@ -40,5 +40,6 @@ pub async fn create(deps: &Deps, caller: &Identity, new: NewOrder) -> Result<Ord
     deps.store
         .create_order(&caller.tenant_id, &order, &history, &event)
         .await?;
+    cargoflow_http::metrics::count(&[], &[("OrdersCreated", 1.0)]);
     Ok(order)
 }

@@ -151,6 +151,7 @@ pub async fn transition_with(
     match uow.commit().await {
         Ok(()) => {
             tracing::info!(order_id = %next.id, from = current.status.as_str(), to = to.as_str(), "order status changed");
+            cargoflow_http::metrics::count(&[("ToStatus", to.as_str())], &[("OrderTransitions", 1.0)]);
             Ok(next)
         }
         Err(CommitError::Guards(labels))

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod config;
 pub mod error;
 pub mod logging;
+pub mod metrics;
 pub mod request;
 pub mod response;
 
@@ -56,6 +57,7 @@ where
         let ms = started.elapsed().as_secs_f64() * 1000.0;
         if status >= 500 {
             tracing::error!(%route, status, duration_ms = ms, "request failed");
+            metrics::count(&[("Function", function)], &[("Http5xx", 1.0)]);
         } else {
             tracing::info!(%route, status, duration_ms = ms, "request");
         }
