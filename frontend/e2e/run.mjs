@@ -262,13 +262,14 @@ try {
     permissions: ['geolocation'],
   });
   driverContext.setDefaultTimeout(TIMEOUT);
-  await blockTiles(driverContext);
+  // No request interception here: in Chromium it makes pages bypass the service worker,
+  // which the offline case relies on. (The driver pages show no map unless asked.)
   const driver = await driverContext.newPage();
   watch(driver, 'driver');
   const syncStatus = driver.getByTestId('sync-status');
   const orderStatus = driver.getByTestId('order-status');
 
-  await step('driver signs in on a phone and sees today’s route', async () => {
+  await step('driver signs in on a phone, sees today’s route, and the PWA installs its service worker', async () => {
     await driver.goto('/driver/login');
     await driver.getByLabel('Email').fill(driverLogin.email);
     await driver.getByLabel('Password').fill(driverLogin.password);
@@ -276,6 +277,10 @@ try {
     await driver.waitForURL('**/driver/today');
     await driver.getByText('Route · 2 orders').waitFor();
     await shot(driver, 'driver-today');
+    // The PWA's service worker installs (precaching the app shell) once the driver is signed in.
+    await driver.waitForFunction(async () => (await navigator.serviceWorker.getRegistration())?.active?.state === 'activated', null, {
+      timeout: 30_000,
+    });
   });
 
   await step('driver starts the route', async () => {
@@ -311,7 +316,7 @@ try {
     await syncStatus.and(driver.locator('[data-state="synced"]')).waitFor();
   });
 
-  await step('offline: driver goes in transit without a connection, it syncs exactly once on reconnect', async () => {
+  await step('offline: driver goes in transit without a connection (and reloads the app offline), it syncs exactly once on reconnect', async () => {
     await driverContext.setOffline(true);
     await syncStatus.and(driver.locator('[data-state="offline"]')).waitFor();
     await driver.getByRole('button', { name: 'On the way' }).click();
@@ -319,6 +324,14 @@ try {
     await driver.locator('[data-testid="sync-status"][data-pending="1"]').waitFor();
     await driver.getByTestId('order-pending').waitFor();
     await shot(driver, 'driver-offline-pending');
+    // The PWA opens without a connection: app shell from the service worker, the day's data
+    // from the offline copy, the queued move from IndexedDB.
+    expect(await driver.evaluate(() => Boolean(navigator.serviceWorker?.controller)), 'the page should be controlled by the service worker');
+    await driver.reload();
+    await driver.getByRole('heading', { name: refs[0] }).waitFor();
+    await orderStatus.filter({ hasText: 'In transit' }).waitFor();
+    await driver.locator('[data-testid="sync-status"][data-state="offline"][data-pending="1"]').waitFor();
+    await shot(driver, 'driver-offline-reloaded');
     const before = await api(token, 'GET', `/api/ops/orders/${orderIds[0]}`);
     expect(before.status === 'PICKED_UP', `the server should still say PICKED_UP while offline, got ${before.status}`);
     await driverContext.setOffline(false);

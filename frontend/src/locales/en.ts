@@ -243,7 +243,7 @@ export const en = {
       openExceptions: 'Open exceptions',
       exceptionsHint: 'Waiting for someone · view exceptions',
       delayed: 'Delayed orders',
-      delayedHint: 'Open delay exceptions',
+      delayedHint: 'Open delay exceptions · view them',
     },
     byStatus: "Today's orders by status",
     statusLink: (status: string, count: number) => `${status}: ${count}, show these orders`,

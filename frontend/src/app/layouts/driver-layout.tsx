@@ -66,6 +66,8 @@ function useServiceWorker() {
             action: { label: t.driverApp.updateNow, onClick: () => void update(true) },
           }),
         onOfflineReady: () => toast.success(t.driverApp.offlineReady, { id: 'driver-app-offline-ready' }),
+        // The app works without it (online); keep the reason for whoever looks at the console.
+        onRegisterError: (error: unknown) => console.error('Service worker registration failed', error),
       });
     });
   }, []);

@@ -86,8 +86,8 @@ export default function DashboardRoute() {
       <div className={styles.metrics}>
         {metric(labels.metrics.ordersToday, orders.data?.items.length, labels.metrics.ordersHint, orders.isPending, paths.ops.orders)}
         {metric(labels.metrics.activeRoutes, activeRoutes.length, labels.metrics.routesHint(routes.data?.items.length ?? 0), routes.isPending, paths.ops.routes)}
-        {metric(labels.metrics.openExceptions, openExceptions.length, labels.metrics.exceptionsHint, exceptions.isPending, paths.ops.exceptions)}
-        {metric(labels.metrics.delayed, delays.length, labels.metrics.delayedHint, exceptions.isPending)}
+        {metric(labels.metrics.openExceptions, openExceptions.length, labels.metrics.exceptionsHint, exceptions.isPending, `${paths.ops.exceptions}?status=OPEN`)}
+        {metric(labels.metrics.delayed, delays.length, labels.metrics.delayedHint, exceptions.isPending, `${paths.ops.exceptions}?status=OPEN&type=DELAY`)}
       </div>
 
       <div className={styles.panels}>
