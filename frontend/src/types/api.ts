@@ -178,3 +178,23 @@ export const EXCEPTION_TYPES = valuesOf<ExceptionType>({
 export const EXCEPTION_STATUSES = valuesOf<ExceptionStatus>({ OPEN: true, ACKNOWLEDGED: true, RESOLVED: true });
 
 export const ROUTE_STATUSES = valuesOf<RouteStatus>({ PLANNED: true, IN_PROGRESS: true, COMPLETED: true, CANCELLED: true });
+
+/** Event types of the outbox (docs/API.md, Events): webhook subscriptions and the event log filter. */
+export const EVENT_TYPES = [
+  'order.created',
+  'order.updated',
+  'order.status_changed',
+  'order.cancelled',
+  'order.assigned',
+  'order.reassigned',
+  'exception.created',
+  'exception.acknowledged',
+  'exception.resolved',
+  'route.created',
+  'route.updated',
+  'route.started',
+  'route.completed',
+  'route.cancelled',
+  'route.reminder',
+  'pod.created',
+] as const;

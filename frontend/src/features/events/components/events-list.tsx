@@ -10,7 +10,7 @@ import { PaginatedTable } from '@/components/ui/paginated-table';
 import type { Column } from '@/components/ui/table';
 import { formatDateTime } from '@/lib/format';
 import { t } from '@/locales';
-import type { EventLogEntry } from '@/types/api';
+import { EVENT_TYPES, type EventLogEntry } from '@/types/api';
 
 import { EVENT_STATUSES, useEvents, type EventFilters } from '../api/get-events';
 
@@ -73,6 +73,11 @@ export function EventsList() {
             onChange={(event) => setTypeInput(event.target.value)}
             onBlur={() => setFilters((current) => ({ ...current, type: typeInput.trim() || undefined }))}
           />
+          <datalist id="cf-event-types">
+            {EVENT_TYPES.map((type) => (
+              <option key={type} value={type} />
+            ))}
+          </datalist>
         </Field>
         <Field label={labels.status}>
           <Select

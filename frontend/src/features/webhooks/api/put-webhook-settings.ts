@@ -4,29 +4,12 @@ import { z } from 'zod';
 import type { ApiClient } from '@/lib/api-client';
 import { useApiClient } from '@/lib/api-provider';
 import { t } from '@/locales';
-import type { PutWebhookSettingsRequest, PutWebhookSettingsResponse, WebhookSettings } from '@/types/api';
+import { EVENT_TYPES, type PutWebhookSettingsRequest, type PutWebhookSettingsResponse, type WebhookSettings } from '@/types/api';
 
 import { webhookSettingsQueryKey } from './get-webhook-settings';
 
-/** Event types a webhook can subscribe to (docs/API.md, Events); `*` is every type. */
-export const WEBHOOK_EVENT_TYPES = [
-  'order.created',
-  'order.updated',
-  'order.status_changed',
-  'order.cancelled',
-  'order.assigned',
-  'order.reassigned',
-  'exception.created',
-  'exception.acknowledged',
-  'exception.resolved',
-  'route.created',
-  'route.updated',
-  'route.started',
-  'route.completed',
-  'route.cancelled',
-  'route.reminder',
-  'pod.created',
-] as const;
+/** Event types a webhook can subscribe to; `*` is every type. */
+export const WEBHOOK_EVENT_TYPES = EVENT_TYPES;
 
 /**
  * Mirrors shared/domain/src/webhooks.rs: `whsec_` + base64 of 24-64 bytes, or
