@@ -467,6 +467,10 @@ try {
     await shot(ops, 'ops-route-completed');
     await ops.goto('/ops/admin/webhooks');
     await ops.getByRole('heading', { name: 'Webhooks', level: 1 }).waitFor();
+    await ops.getByLabel('Send webhooks').check();
+    await ops.getByLabel('URL', { exact: true }).fill('http://127.0.0.1:9/cargoflow-hook');
+    await ops.getByRole('button', { name: 'Save changes' }).first().click();
+    await ops.getByText('Your new signing secret.').waitFor();
     await shot(ops, 'ops-webhooks');
     await ops.goto('/ops/admin/events');
     await ops.getByText('order.status_changed').first().waitFor();

@@ -53,6 +53,7 @@ function WebhookSettingsForm({ settings }: { settings: WebhookSettings | null })
     handleSubmit,
     setError,
     resetField,
+    watch,
     formState: { errors, isDirty },
   } = useForm<WebhookSettingsFormValues, unknown, PutWebhookSettingsRequest>({
     resolver: zodResolver(webhookSettingsInputSchema),
@@ -101,7 +102,8 @@ function WebhookSettingsForm({ settings }: { settings: WebhookSettings | null })
       <fieldset className={styles.events}>
         <legend>{labels.events}</legend>
         <Checkbox label={labels.allEvents} {...register('all_events')} />
-        <div className={styles.eventGrid}>
+        {/* Hidden rather than disabled: disabled inputs drop out of the form's values. */}
+        <div className={styles.eventGrid} hidden={watch('all_events')}>
           {WEBHOOK_EVENT_TYPES.map((type) => (
             <Checkbox key={type} value={type} label={<code>{type}</code>} {...register('events')} />
           ))}
