@@ -1,4 +1,4 @@
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, type QueryClient } from '@tanstack/react-query';
 
 import type { ApiClient } from '@/lib/api-client';
 import type { Route, RouteDetail, RouteStop } from '@/types/api';
@@ -33,28 +33,37 @@ export function pickupBeforeDropViolation(stops: Pick<RouteStop, 'order_id' | 't
   return null;
 }
 
-/** Shows the new order at once; puts the old one back if the API refuses. */
+/**
+ * Shows the new order at once; puts the old one back if the API refuses. The
+ * options are built outside the hook so tests can run them on a QueryClient.
+ */
+export const reorderRouteMutationOptions = (
+  api: ApiClient,
+  queryClient: QueryClient,
+  after: { onSuccess: (route: Route) => void; onSettled: (routeId: string) => Promise<unknown> },
+) => ({
+  mutationFn: (variables: Variables) => reorderRoute(api, variables),
+  onMutate: async ({ routeId, stopOrder }: Variables) => {
+    const key = routeQueryKey(api, routeId);
+    await queryClient.cancelQueries({ queryKey: key });
+    const previous = queryClient.getQueryData<RouteDetail>(key);
+    if (previous) {
+      queryClient.setQueryData<RouteDetail>(key, {
+        ...previous,
+        stops: applyStopOrder(previous.stops, stopOrder),
+        optimized: false,
+      });
+    }
+    return { previous };
+  },
+  onError: (_error: unknown, { routeId }: Variables, context: { previous?: RouteDetail | undefined } | undefined) => {
+    if (context?.previous) queryClient.setQueryData(routeQueryKey(api, routeId), context.previous);
+  },
+  onSuccess: after.onSuccess,
+  onSettled: (_data: unknown, _error: unknown, { routeId }: Variables) => after.onSettled(routeId),
+});
+
 export const useReorderRoute = () => {
   const { api, queryClient, onSuccess, onSettled } = useRouteMutationCallbacks();
-  return useMutation({
-    mutationFn: (variables: Variables) => reorderRoute(api, variables),
-    onMutate: async ({ routeId, stopOrder }) => {
-      const key = routeQueryKey(api, routeId);
-      await queryClient.cancelQueries({ queryKey: key });
-      const previous = queryClient.getQueryData<RouteDetail>(key);
-      if (previous) {
-        queryClient.setQueryData<RouteDetail>(key, {
-          ...previous,
-          stops: applyStopOrder(previous.stops, stopOrder),
-          optimized: false,
-        });
-      }
-      return { previous };
-    },
-    onError: (_error, { routeId }, context) => {
-      if (context?.previous) queryClient.setQueryData(routeQueryKey(api, routeId), context.previous);
-    },
-    onSuccess,
-    onSettled: (_data, _error, { routeId }) => onSettled(routeId),
-  });
+  return useMutation(reorderRouteMutationOptions(api, queryClient, { onSuccess, onSettled }));
 };

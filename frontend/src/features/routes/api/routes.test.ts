@@ -1,9 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { MutationObserver, QueryClient } from '@tanstack/react-query';
+import { describe, expect, it, vi } from 'vitest';
 
-import type { RouteStop } from '@/types/api';
+import { ApiError, type ApiClient } from '@/lib/api-client';
+import type { RouteDetail, RouteStop } from '@/types/api';
 
 import { createRouteInputSchema, ROUTE_RULES } from './create-route';
-import { applyStopOrder, pickupBeforeDropViolation } from './reorder-route';
+import { applyStopOrder, pickupBeforeDropViolation, reorderRouteMutationOptions } from './reorder-route';
 
 const stop = (id: string, order: string, type: 'PICKUP' | 'DROP', status: RouteStop['status'] = 'PENDING'): RouteStop => ({
   stop_id: id,
@@ -47,5 +49,52 @@ describe('create route form (the API rules)', () => {
     expect(createRouteInputSchema.safeParse({ ...valid, order_ids: ids(30) }).success).toBe(true);
     expect(createRouteInputSchema.safeParse({ ...valid, order_ids: ids(31) }).success).toBe(false);
     expect(createRouteInputSchema.safeParse({ ...valid, order_ids: [] }).success).toBe(true);
+  });
+});
+
+describe('reorder: optimistic update and rollback', () => {
+  const route = {
+    id: 'R1',
+    stops: [stop('p1', 'A', 'PICKUP'), stop('d1', 'A', 'DROP'), stop('p2', 'B', 'PICKUP'), stop('d2', 'B', 'DROP')],
+    optimized: true,
+  } as unknown as RouteDetail;
+  const api = { realm: 'ops' } as ApiClient;
+  const key = ['ops', 'routes', 'detail', 'R1'];
+
+  async function run(answer: () => Promise<unknown>) {
+    const queryClient = new QueryClient();
+    queryClient.setQueryData(key, route);
+    let optimistic: RouteDetail | undefined;
+    // What the page shows while the request is in flight.
+    (api as { post?: unknown }).post = vi.fn(async () => {
+      optimistic = queryClient.getQueryData<RouteDetail>(key);
+      return answer();
+    });
+    const seen: string[][] = [];
+    const observer = new MutationObserver(
+      queryClient,
+      reorderRouteMutationOptions(api, queryClient, {
+        onSuccess: () => undefined,
+        onSettled: async () => {
+          seen.push(queryClient.getQueryData<RouteDetail>(key)!.stops.map((s) => s.stop_id));
+        },
+      }),
+    );
+    const result = await observer.mutate({ routeId: 'R1', stopOrder: ['p2', 'd2', 'p1', 'd1'] }).catch(() => 'refused');
+    return { optimistic: optimistic!, result, seen };
+  }
+
+  it('shows the new order at once', async () => {
+    const { optimistic } = await run(async () => ({ ...route }));
+    expect(optimistic.stops.map((s) => s.stop_id)).toEqual(['p2', 'd2', 'p1', 'd1']);
+    expect(optimistic.optimized).toBe(false);
+  });
+
+  it('puts the previous order back when the API refuses', async () => {
+    const { result, seen } = await run(async () => {
+      throw new ApiError({ status: 400, code: 'validation_failed', message: 'stop_order' });
+    });
+    expect(result).toBe('refused');
+    expect(seen).toEqual([['p1', 'd1', 'p2', 'd2']]);
   });
 });
