@@ -10,6 +10,18 @@ const envSchema = z.object({
       message: 'VITE_API_BASE_URL must be empty (same origin) or an http(s) URL',
     })
     .transform((value) => value.replace(/\/+$/, '')),
+  /**
+   * Where the WebSockets live (`/ws/...` is appended), without a trailing slash;
+   * '' means the API's origin (VITE_API_BASE_URL, or this page's).
+   */
+  WS_BASE_URL: z
+    .string()
+    .trim()
+    .default('')
+    .refine((value) => value === '' || /^(wss?|https?):\/\/[^\s]+$/.test(value), {
+      message: 'VITE_WS_BASE_URL must be empty or a ws(s):// or http(s):// URL',
+    })
+    .transform((value) => value.replace(/\/+$/, '')),
 });
 
 export type Env = z.infer<typeof envSchema>;

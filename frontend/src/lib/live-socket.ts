@@ -19,10 +19,13 @@ export type LiveSocketOptions = {
   WebSocketImpl?: typeof WebSocket;
 };
 
-/** `ws(s)://<origin><path>` for a path on the API's origin ('' base = this page's origin). */
-export function wsUrl(path: string, baseUrl = ''): string {
-  const origin = baseUrl || (typeof window !== 'undefined' ? window.location.origin : 'http://localhost');
-  return origin.replace(/^http/, 'ws') + path;
+/**
+ * `ws(s)://<base><path>`: the first non-empty base wins (a WebSocket base, then
+ * the API's base URL), else this page's origin; http(s) becomes ws(s).
+ */
+export function wsUrl(path: string, ...bases: (string | undefined)[]): string {
+  const base = bases.find(Boolean) || (typeof window !== 'undefined' ? window.location.origin : 'http://localhost');
+  return base.replace(/^http/, 'ws') + path;
 }
 
 export function openLiveSocket(options: LiveSocketOptions): LiveSocket {

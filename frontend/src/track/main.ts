@@ -16,7 +16,9 @@ import { fetchTracking, stepIndex, type Tracking } from './api';
 import { h } from './dom';
 import './track.css';
 
-const BASE_URL = ((import.meta.env as Record<string, string | undefined>).VITE_API_BASE_URL ?? '').trim().replace(/\/+$/, '');
+const rawEnv = import.meta.env as Record<string, string | undefined>;
+const BASE_URL = (rawEnv.VITE_API_BASE_URL ?? '').trim().replace(/\/+$/, '');
+const WS_BASE_URL = (rawEnv.VITE_WS_BASE_URL ?? '').trim().replace(/\/+$/, '');
 const POLL_MS = 30_000;
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -220,7 +222,7 @@ async function refresh() {
 
 const socket = token
   ? openLiveSocket({
-      url: () => wsUrl(`/ws/tracking/${encodeURIComponent(token)}`, BASE_URL),
+      url: () => wsUrl(`/ws/tracking/${encodeURIComponent(token)}`, WS_BASE_URL, BASE_URL),
       onStatus: (connected) => {
         socketConnected = connected;
         if (data) render(data);

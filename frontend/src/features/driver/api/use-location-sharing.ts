@@ -32,7 +32,7 @@ export function useLocationSharing(routeId: string | null): SharingState {
     const socket = openLiveSocket({
       url: () => {
         const token = api.session.get()?.accessToken;
-        return token ? wsUrl(`/ws/driver/location?token=${encodeURIComponent(token)}`, env.API_BASE_URL) : null;
+        return token ? wsUrl(`/ws/driver/location?token=${encodeURIComponent(token)}`, env.WS_BASE_URL, env.API_BASE_URL) : null;
       },
       onStatus: (connected) => setState((current) => (current === 'denied' ? current : connected ? 'sharing' : 'connecting')),
       onMessage: (raw) => {

@@ -31,7 +31,7 @@ export function useRouteLive(routeId: string, enabled: boolean) {
       url: () => {
         const token = api.session.get()?.accessToken;
         return token
-          ? wsUrl(`/ws/ops/routes/${encodeURIComponent(routeId)}?token=${encodeURIComponent(token)}`, env.API_BASE_URL)
+          ? wsUrl(`/ws/ops/routes/${encodeURIComponent(routeId)}?token=${encodeURIComponent(token)}`, env.WS_BASE_URL, env.API_BASE_URL)
           : null;
       },
       onStatus: setConnected,
