@@ -667,6 +667,40 @@ async fn one_order_life_counted() {
         assert!(out.batch_item_failures.is_empty(), "delivery failed");
         h.record("dispatch-webhooks", started);
     }
+    // The relay also published these events to the bus, whose rule queued them on the
+    // template's webhook queue; they were dispatched above from the same envelopes, so the
+    // queued copies go (this binary is the queue's only user while it runs; left there, they
+    // would stall the webhook tests' dispatcher behind ~100 messages for a dead receiver).
+    {
+        let sqs = aws_sdk_sqs::Client::new(&sdk);
+        let queue = sqs
+            .get_queue_url()
+            .queue_name(std::env::var("WEBHOOK_QUEUE_NAME").unwrap())
+            .send()
+            .await
+            .unwrap();
+        let url = queue.queue_url().unwrap();
+        loop {
+            let got = sqs
+                .receive_message()
+                .queue_url(url)
+                .max_number_of_messages(10)
+                .send()
+                .await
+                .unwrap();
+            if got.messages().is_empty() {
+                break;
+            }
+            for m in got.messages() {
+                sqs.delete_message()
+                    .queue_url(url)
+                    .receipt_handle(m.receipt_handle().unwrap())
+                    .send()
+                    .await
+                    .unwrap();
+            }
+        }
+    }
 
     // ---- what stays stored: every item of this tenant, with its copies in the two indexes
     // (projection ALL). Size as DynamoDB counts it: attribute names + values (approximated by
