@@ -879,7 +879,7 @@ export const en = {
       offline: (n: number) => (n === 0 ? 'Offline' : `Offline · ${n} waiting`),
       queuedOffline: 'Saved offline. It will be sent when you are back online.',
       rejected: (action: string, message: string) => `${action} was refused: ${message}`,
-      sharing: 'Sharing location',
+      sharing: 'Location on',
       locationDenied: 'Location off',
     },
   },

@@ -277,6 +277,7 @@ function StopsCard({ route, referenceOf, canEdit }: { route: RouteDetailData; re
                     styles.stopIndex,
                     stop.type === 'PICKUP' && styles.stopIndexPickup,
                     stop.status === 'COMPLETED' && styles.stopIndexDone,
+                    stop.status === 'FAILED' && styles.stopIndexFailed,
                   )}
                   aria-hidden="true"
                 >
