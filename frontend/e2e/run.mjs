@@ -438,6 +438,28 @@ try {
     await shot(ops, 'ops-order-pod');
   });
 
+  await step('ops rotate and revoke a tracking link; the old link stops working', async () => {
+    const before = (await api(token, 'GET', `/api/ops/orders/${orderIds[1]}`)).tracking_token;
+    await ops.goto(`/ops/orders/${orderIds[1]}`);
+    await ops.getByTestId('tracking-link').waitFor();
+    await ops.getByRole('button', { name: 'New link' }).click();
+    await ops.getByRole('dialog').getByRole('button', { name: 'New link' }).click();
+    await ops.getByText('New tracking link created.').waitFor();
+    const after = (await api(token, 'GET', `/api/ops/orders/${orderIds[1]}`)).tracking_token;
+    expect(after && after !== before, 'rotating should give a new token');
+    await ops.getByTestId('tracking-link').filter({ hasText: after }).waitFor();
+    const customer = await (await browser.newContext({ baseURL: BASE_URL, viewport: { width: 390, height: 844 } })).newPage();
+    await customer.goto(`/track/${before}`);
+    await customer.getByText('This tracking link does not work').waitFor();
+    await shot(customer, 'tracking-link-not-valid');
+    await customer.context().close();
+    await ops.getByRole('button', { name: 'Revoke' }).click();
+    await ops.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
+    await ops.getByText(/No tracking link: it was revoked/).waitFor();
+    const revoked = await api(token, 'GET', `/api/ops/orders/${orderIds[1]}`);
+    expect(!revoked.tracking_token, 'revoking should clear the token');
+  });
+
   await step('ops acknowledge and resolve the exception', async () => {
     await ops.goto('/ops/exceptions');
     await ops.getByRole('heading', { name: 'Exceptions', level: 1 }).waitFor();
