@@ -451,7 +451,8 @@ async fn serve_static(state: &HostState, path: &str) -> AxumResponse {
                 Some("woff2") => "font/woff2",
                 _ => "application/octet-stream",
             };
-            let cache = if file.extension().is_some_and(|e| e == "html") || file.ends_with("sw.js") {
+            let cache = if file.extension().is_some_and(|e| e == "html") || file.ends_with("sw.js")
+            {
                 "no-cache"
             } else {
                 "public, max-age=31536000, immutable"

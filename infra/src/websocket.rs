@@ -287,16 +287,32 @@ mod tests {
         assert_eq!(p["channel"], "ops");
         assert_eq!(p["route_id"], "R1");
         assert_eq!(p["token"], "a+b");
-        assert_eq!(channel_params("/ws/driver/location", "")["channel"], "driver");
+        assert_eq!(
+            channel_params("/ws/driver/location", "")["channel"],
+            "driver"
+        );
         let t = channel_params("/ws/tracking/TOK", "");
-        assert_eq!((t["channel"].as_str(), t["tracking_token"].as_str()), (Some("tracking"), Some("TOK")));
-        assert_eq!(channel_params("/ws", "channel=driver&token=x")["channel"], "driver");
+        assert_eq!(
+            (t["channel"].as_str(), t["tracking_token"].as_str()),
+            (Some("tracking"), Some("TOK"))
+        );
+        assert_eq!(
+            channel_params("/ws", "channel=driver&token=x")["channel"],
+            "driver"
+        );
     }
 
     #[test]
     fn events_are_what_lambda_http_reads() {
         let q = channel_params("/ws/ops/routes/R1", "token=abc");
-        let ev = websocket_event("$connect", "Abc123=", &HeaderMap::new(), &q, None, "10.0.0.9");
+        let ev = websocket_event(
+            "$connect",
+            "Abc123=",
+            &HeaderMap::new(),
+            &q,
+            None,
+            "10.0.0.9",
+        );
         let req = lambda_http::request::from_str(&ev.to_string()).unwrap();
         use lambda_http::RequestExt;
         assert_eq!(req.query_string_parameters().first("route_id"), Some("R1"));
@@ -307,7 +323,14 @@ mod tests {
             }
             other => panic!("not a WebSocket request: {other:?}"),
         }
-        let msg = websocket_event("$default", "Abc123=", &HeaderMap::new(), &Map::new(), Some("{\"a\":1}"), "10.0.0.9");
+        let msg = websocket_event(
+            "$default",
+            "Abc123=",
+            &HeaderMap::new(),
+            &Map::new(),
+            Some("{\"a\":1}"),
+            "10.0.0.9",
+        );
         let req = lambda_http::request::from_str(&msg.to_string()).unwrap();
         assert_eq!(req.body().as_ref(), b"{\"a\":1}");
     }

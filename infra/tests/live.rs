@@ -41,15 +41,28 @@ async fn next_json(s: &mut Socket, within: Duration) -> Option<Value> {
 }
 
 async fn send_fix(s: &mut Socket, route: &str, lat: f64, lng: f64) -> Value {
-    s.send(Message::Text(json!({"route_id": route, "lat": lat, "lng": lng}).to_string().into()))
+    s.send(Message::Text(
+        json!({"route_id": route, "lat": lat, "lng": lng})
+            .to_string()
+            .into(),
+    ))
+    .await
+    .unwrap();
+    next_json(s, Duration::from_secs(3))
         .await
-        .unwrap();
-    next_json(s, Duration::from_secs(3)).await.expect("a reply to the fix")
+        .expect("a reply to the fix")
 }
 
 async fn started(d: &DriverDay) -> String {
     let rid = d.route["id"].as_str().unwrap().to_string();
-    let (s, _) = as_driver(d, &d.driver_token, reqwest::Method::POST, &format!("/api/driver/routes/{rid}/start"), Some(json!({}))).await;
+    let (s, _) = as_driver(
+        d,
+        &d.driver_token,
+        reqwest::Method::POST,
+        &format!("/api/driver/routes/{rid}/start"),
+        Some(json!({})),
+    )
+    .await;
     assert_eq!(s, 200);
     rid
 }
@@ -59,29 +72,57 @@ async fn a_drivers_location_reaches_ops_and_the_tracking_page() {
     let d = driver_day().await;
     let rid = started(&d).await;
     for to in ["PICKED_UP", "IN_TRANSIT"] {
-        as_driver(&d, &d.driver_token, reqwest::Method::POST, &format!("/api/driver/orders/{}/status", d.order), Some(json!({"to_status": to}))).await;
+        as_driver(
+            &d,
+            &d.driver_token,
+            reqwest::Method::POST,
+            &format!("/api/driver/orders/{}/status", d.order),
+            Some(json!({"to_status": to})),
+        )
+        .await;
     }
     let (_, o) = d.t.get(&format!("/api/ops/orders/{}", d.order)).await;
     let tracking = o["tracking_token"].as_str().unwrap().to_string();
-    let mut ops = connect(&format!("/ws/ops/routes/{rid}?token={}", d.t.access)).await.unwrap();
+    let mut ops = connect(&format!("/ws/ops/routes/{rid}?token={}", d.t.access))
+        .await
+        .unwrap();
     let mut customer = connect(&format!("/ws/tracking/{tracking}")).await.unwrap();
-    let mut driver = connect(&format!("/ws/driver/location?token={}", d.driver_token)).await.unwrap();
+    let mut driver = connect(&format!("/ws/driver/location?token={}", d.driver_token))
+        .await
+        .unwrap();
     let sent = std::time::Instant::now();
     let ack = send_fix(&mut driver, &rid, 12.971234, 77.650987).await;
     assert_eq!(ack["type"], "ack", "{ack}");
-    let seen = next_json(&mut ops, Duration::from_secs(1)).await.expect("ops got the location within a second");
+    let seen = next_json(&mut ops, Duration::from_secs(1))
+        .await
+        .expect("ops got the location within a second");
     let latency = sent.elapsed();
     assert_eq!(seen["type"], "location");
-    assert_eq!((seen["lat"].as_f64(), seen["route_id"].as_str()), (Some(12.971234), Some(rid.as_str())));
-    let c = next_json(&mut customer, Duration::from_secs(1)).await.expect("the tracking page got it");
-    assert_eq!((c["lat"].as_f64(), c["lng"].as_f64()), (Some(12.971), Some(77.651)));
+    assert_eq!(
+        (seen["lat"].as_f64(), seen["route_id"].as_str()),
+        (Some(12.971234), Some(rid.as_str()))
+    );
+    let c = next_json(&mut customer, Duration::from_secs(1))
+        .await
+        .expect("the tracking page got it");
+    assert_eq!(
+        (c["lat"].as_f64(), c["lng"].as_f64()),
+        (Some(12.971), Some(77.651))
+    );
     assert!(c.get("route_id").is_none(), "{c}");
     println!("driver fix -> ops console: {} ms", latency.as_millis());
     // Too soon after the last one: refused, nothing stored.
     let again = send_fix(&mut driver, &rid, 1.0, 1.0).await;
-    assert_eq!((again["type"].as_str(), again["reason"].as_str()), (Some("error"), Some("rate_limited")));
+    assert_eq!(
+        (again["type"].as_str(), again["reason"].as_str()),
+        (Some("error"), Some("rate_limited"))
+    );
     // Only the latest location is kept, and the tracking answer shows it rounded.
-    let r = client().get(url(&format!("/api/tracking/{tracking}"))).send().await.unwrap();
+    let r = client()
+        .get(url(&format!("/api/tracking/{tracking}")))
+        .send()
+        .await
+        .unwrap();
     let view: Value = r.json().await.unwrap();
     assert_eq!(view["live_location"]["lat"].as_f64(), Some(12.971));
     tokio::time::sleep(Duration::from_millis(2100)).await;
@@ -89,14 +130,21 @@ async fn a_drivers_location_reaches_ops_and_the_tracking_page() {
     assert_eq!(ack["type"], "ack", "{ack}");
     let seen = next_json(&mut ops, Duration::from_secs(1)).await.unwrap();
     assert_eq!(seen["lat"].as_f64(), Some(12.99));
-    let r = client().get(url(&format!("/api/tracking/{tracking}"))).send().await.unwrap();
+    let r = client()
+        .get(url(&format!("/api/tracking/{tracking}")))
+        .send()
+        .await
+        .unwrap();
     let view: Value = r.json().await.unwrap();
     assert_eq!(view["live_location"]["lat"].as_f64(), Some(12.99));
     // A closed tracking page is forgotten; the pushes go on for the rest.
     customer.close(None).await.unwrap();
     drop(customer);
     tokio::time::sleep(Duration::from_millis(2100)).await;
-    assert_eq!(send_fix(&mut driver, &rid, 12.995, 77.7).await["type"], "ack");
+    assert_eq!(
+        send_fix(&mut driver, &rid, 12.995, 77.7).await["type"],
+        "ack"
+    );
     assert!(next_json(&mut ops, Duration::from_secs(1)).await.is_some());
 }
 
@@ -105,23 +153,61 @@ async fn connections_are_authorised_per_channel_and_tenant() {
     let d = driver_day().await;
     let rid = started(&d).await;
     assert_eq!(connect("/ws/driver/location").await.err(), Some(401));
-    assert_eq!(connect("/ws/driver/location?token=nope").await.err(), Some(401));
+    assert_eq!(
+        connect("/ws/driver/location?token=nope").await.err(),
+        Some(401)
+    );
     // An ops token is not a driver's, and the reverse.
-    assert_eq!(connect(&format!("/ws/driver/location?token={}", d.t.access)).await.err(), Some(403));
-    assert_eq!(connect(&format!("/ws/ops/routes/{rid}?token={}", d.driver_token)).await.err(), Some(403));
+    assert_eq!(
+        connect(&format!("/ws/driver/location?token={}", d.t.access))
+            .await
+            .err(),
+        Some(403)
+    );
+    assert_eq!(
+        connect(&format!("/ws/ops/routes/{rid}?token={}", d.driver_token))
+            .await
+            .err(),
+        Some(403)
+    );
     // Another tenant's route is not found.
     let other = TestTenant::register().await;
-    assert_eq!(connect(&format!("/ws/ops/routes/{rid}?token={}", other.access)).await.err(), Some(404));
-    assert_eq!(connect(&format!("/ws/tracking/{}", "A".repeat(32))).await.err(), Some(404));
+    assert_eq!(
+        connect(&format!("/ws/ops/routes/{rid}?token={}", other.access))
+            .await
+            .err(),
+        Some(404)
+    );
+    assert_eq!(
+        connect(&format!("/ws/tracking/{}", "A".repeat(32)))
+            .await
+            .err(),
+        Some(404)
+    );
     // Another driver cannot send locations for this route.
-    let mut intruder = connect(&format!("/ws/driver/location?token={}", d.other_driver_token)).await.unwrap();
+    let mut intruder = connect(&format!(
+        "/ws/driver/location?token={}",
+        d.other_driver_token
+    ))
+    .await
+    .unwrap();
     let reply = send_fix(&mut intruder, &rid, 12.9, 77.6).await;
-    assert_eq!((reply["type"].as_str(), reply["reason"].as_str()), (Some("error"), Some("unknown route")));
+    assert_eq!(
+        (reply["type"].as_str(), reply["reason"].as_str()),
+        (Some("error"), Some("unknown route"))
+    );
     // Nonsense is answered, not fatal.
-    intruder.send(Message::Text("{\"lat\": 500}".into())).await.unwrap();
-    let reply = next_json(&mut intruder, Duration::from_secs(2)).await.unwrap();
+    intruder
+        .send(Message::Text("{\"lat\": 500}".into()))
+        .await
+        .unwrap();
+    let reply = next_json(&mut intruder, Duration::from_secs(2))
+        .await
+        .unwrap();
     assert_eq!(reply["type"], "error");
-    let mut driver = connect(&format!("/ws/driver/location?token={}", d.driver_token)).await.unwrap();
+    let mut driver = connect(&format!("/ws/driver/location?token={}", d.driver_token))
+        .await
+        .unwrap();
     let reply = send_fix(&mut driver, &rid, 95.0, 0.0).await;
     assert_eq!(reply["type"], "error", "{reply}");
 }
@@ -132,7 +218,9 @@ async fn status_changes_are_pushed_to_the_routes_ops_console() {
     // stream's records from the table through the local stream poller.
     let d = driver_day().await;
     let rid = started(&d).await;
-    let mut ops = connect(&format!("/ws/ops/routes/{rid}?token={}", d.t.access)).await.unwrap();
+    let mut ops = connect(&format!("/ws/ops/routes/{rid}?token={}", d.t.access))
+        .await
+        .unwrap();
     let sdk = aws_config::load_from_env().await;
     let mut config = cargoflow_http::AppConfig::from_env().unwrap();
     config.websocket_management_url = base_url().to_string();
@@ -148,7 +236,14 @@ async fn status_changes_are_pushed_to_the_routes_ops_console() {
     let poller = cargoflow_infra::streams::StreamPoller::new(&sdk, cfg);
     tokio::spawn(async move { poller.run(consumer, Some(ready_tx), rx).await });
     ready_rx.await.unwrap();
-    as_driver(&d, &d.driver_token, reqwest::Method::POST, &format!("/api/driver/orders/{}/status", d.order), Some(json!({"to_status": "PICKED_UP"}))).await;
+    as_driver(
+        &d,
+        &d.driver_token,
+        reqwest::Method::POST,
+        &format!("/api/driver/orders/{}/status", d.order),
+        Some(json!({"to_status": "PICKED_UP"})),
+    )
+    .await;
     let mut got = Vec::new();
     while let Some(m) = next_json(&mut ops, Duration::from_secs(5)).await {
         got.push(m.clone());
@@ -156,7 +251,13 @@ async fn status_changes_are_pushed_to_the_routes_ops_console() {
             break;
         }
     }
-    let status = got.iter().find(|m| m["event_type"] == "order.status_changed").unwrap_or_else(|| panic!("{got:?}"));
-    assert_eq!((status["order_id"].as_str(), status["status"].as_str()), (Some(d.order.as_str()), Some("PICKED_UP")));
+    let status = got
+        .iter()
+        .find(|m| m["event_type"] == "order.status_changed")
+        .unwrap_or_else(|| panic!("{got:?}"));
+    assert_eq!(
+        (status["order_id"].as_str(), status["status"].as_str()),
+        (Some(d.order.as_str()), Some("PICKED_UP"))
+    );
     assert!(status.get("customer_name").is_none());
 }

@@ -177,7 +177,9 @@ async fn store_file(
     match file {
         None => Ok(None),
         Some(FileIn::Key(key)) => {
-            files.check_uploaded(tenant, order, kind, field, &key).await?;
+            files
+                .check_uploaded(tenant, order, kind, field, &key)
+                .await?;
             Ok(Some(key))
         }
         Some(FileIn::Bytes(spec, data)) => {
@@ -222,8 +224,14 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         ));
     }
     let photo_key = store_file(&deps, tenant, &order.id, PodFileKind::Photo, input.photo).await?;
-    let signature_key =
-        store_file(&deps, tenant, &order.id, PodFileKind::Signature, input.signature).await?;
+    let signature_key = store_file(
+        &deps,
+        tenant,
+        &order.id,
+        PodFileKind::Signature,
+        input.signature,
+    )
+    .await?;
     let now = time_util::now();
     let pod = Pod {
         order_id: order.id.clone(),

@@ -54,8 +54,9 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     }
     let mut specs = Vec::new();
     for (i, f) in body.files.iter().enumerate() {
-        let kind = PodFileKind::parse(&f.kind)
-            .ok_or_else(|| ApiError::field(&format!("files[{i}].kind"), "must be photo or signature"))?;
+        let kind = PodFileKind::parse(&f.kind).ok_or_else(|| {
+            ApiError::field(&format!("files[{i}].kind"), "must be photo or signature")
+        })?;
         if specs.iter().any(|s: &pod::PodFileSpec| s.kind == kind) {
             return Err(ApiError::field(
                 &format!("files[{i}].kind"),

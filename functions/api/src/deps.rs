@@ -76,7 +76,9 @@ impl Deps {
     /// The WebSocket pusher (management API client, on first use).
     pub async fn pusher(&self) -> &crate::live::Pusher {
         self.pusher
-            .get_or_init(|| crate::live::Pusher::from_env(self.config.websocket_management_url.clone()))
+            .get_or_init(|| {
+                crate::live::Pusher::from_env(self.config.websocket_management_url.clone())
+            })
             .await
     }
 

@@ -134,7 +134,10 @@ async fn deliver_one(
         .map_err(|e| e.to_string())?;
     tracing::info!(event_id, attempt, outcome = result, status = ?outcome.status, latency_ms = outcome.latency_ms, "webhook attempt");
     let failed = if result == "delivered" { 0.0 } else { 1.0 };
-    cargoflow_http::metrics::count(&[], &[("WebhookAttempts", 1.0), ("WebhookFailures", failed)]);
+    cargoflow_http::metrics::count(
+        &[],
+        &[("WebhookAttempts", 1.0), ("WebhookFailures", failed)],
+    );
     Ok(verdict)
 }
 

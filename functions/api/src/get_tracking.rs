@@ -66,12 +66,21 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     if settings.expired(&detail.order, now) {
         return Err(ApiError::NotFound("tracking link"));
     }
-    let location = match (&detail.order.route_id, tracking::shows_live_location(detail.order.status)) {
+    let location = match (
+        &detail.order.route_id,
+        tracking::shows_live_location(detail.order.status),
+    ) {
         (Some(route), true) => deps.store.get_location(&tenant, route).await?,
         _ => None,
     };
     let photo_url = match (&detail.pod, settings.show_pod_photo) {
-        (Some(Pod { photo_key: Some(key), .. }), true) => {
+        (
+            Some(Pod {
+                photo_key: Some(key),
+                ..
+            }),
+            true,
+        ) => {
             // Signed from the start of the current 5-minute slot, so the URL (and the ETag)
             // stays the same for that long and caches keep working.
             let slot = now.unix_timestamp() - now.unix_timestamp().rem_euclid(300);
@@ -94,7 +103,10 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         let d = Sha256::digest(&body);
         format!(
             "\"{}\"",
-            d.iter().take(12).map(|b| format!("{b:02x}")).collect::<String>()
+            d.iter()
+                .take(12)
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
         )
     };
     let cache = format!("public, max-age={}", deps.config.tracking_cache_secs);
@@ -102,7 +114,10 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         .headers()
         .get("if-none-match")
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim().trim_start_matches("W/") == etag));
+        .is_some_and(|v| {
+            v.split(',')
+                .any(|t| t.trim().trim_start_matches("W/") == etag)
+        });
     let mut resp = if matches {
         Response::builder()
             .status(304)
@@ -112,7 +127,16 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         ok(&view)?
     };
     let h = resp.headers_mut();
-    h.insert("etag", etag.parse().map_err(|_| ApiError::Internal("etag".into()))?);
-    h.insert("cache-control", cache.parse().map_err(|_| ApiError::Internal("cache".into()))?);
+    h.insert(
+        "etag",
+        etag.parse()
+            .map_err(|_| ApiError::Internal("etag".into()))?,
+    );
+    h.insert(
+        "cache-control",
+        cache
+            .parse()
+            .map_err(|_| ApiError::Internal("cache".into()))?,
+    );
     Ok(resp)
 }

@@ -127,17 +127,14 @@ pub fn location_message(
         })),
         Channel::Tracking => {
             let order = sub.order_id.as_deref()?;
-            on_the_way
-                .iter()
-                .any(|o| o.as_str() == order)
-                .then(|| {
-                    json!({
-                        "type": "location",
-                        "lat": round_coordinate(location.lat),
-                        "lng": round_coordinate(location.lng),
-                        "at": time_util::rfc3339(location.at),
-                    })
+            on_the_way.iter().any(|o| o.as_str() == order).then(|| {
+                json!({
+                    "type": "location",
+                    "lat": round_coordinate(location.lat),
+                    "lng": round_coordinate(location.lng),
+                    "at": time_util::rfc3339(location.at),
                 })
+            })
         }
         Channel::Driver => None,
     }
@@ -174,9 +171,16 @@ mod tests {
         let mine = OrderId::generate();
         let ops = location_message(&sub(Channel::OpsRoute, None), &loc, &[]).unwrap();
         assert_eq!(ops["lat"], 12.971234);
-        let t = location_message(&sub(Channel::Tracking, Some(mine.as_str())), &loc, &[mine.clone()])
-            .unwrap();
-        assert_eq!((t["lat"].as_f64(), t["lng"].as_f64()), (Some(12.971), Some(77.651)));
+        let t = location_message(
+            &sub(Channel::Tracking, Some(mine.as_str())),
+            &loc,
+            std::slice::from_ref(&mine),
+        )
+        .unwrap();
+        assert_eq!(
+            (t["lat"].as_f64(), t["lng"].as_f64()),
+            (Some(12.971), Some(77.651))
+        );
         assert!(t.get("route_id").is_none());
         assert!(
             location_message(&sub(Channel::Tracking, Some(mine.as_str())), &loc, &[]).is_none()

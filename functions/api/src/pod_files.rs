@@ -93,7 +93,14 @@ impl PodFiles {
 
     /// The object's type and size, or None when it is not there.
     pub async fn head(&self, key: &str) -> Result<Option<StoredObject>, ApiError> {
-        match self.s3.head_object().bucket(&self.bucket).key(key).send().await {
+        match self
+            .s3
+            .head_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await
+        {
             Ok(out) => Ok(Some(StoredObject {
                 content_type: out.content_type.unwrap_or_default(),
                 size: out.content_length.unwrap_or(0),
@@ -211,7 +218,11 @@ mod tests {
         assert_eq!(up.method, "PUT");
         assert_eq!(up.headers["content-type"], "image/png");
         let url = url::Url::parse(&up.url).unwrap();
-        assert!(url.path().contains(&format!("pod/{t}/{o}/signature-")), "{}", url.path());
+        assert!(
+            url.path().contains(&format!("pod/{t}/{o}/signature-")),
+            "{}",
+            url.path()
+        );
         let q = query(&up.url);
         // Asked for an hour: capped at 15 minutes.
         assert_eq!(q["X-Amz-Expires"], "900");
@@ -226,9 +237,15 @@ mod tests {
     #[tokio::test]
     async fn downloads_are_short_lived() {
         let now = OffsetDateTime::now_utc();
-        let url = files().presign_get("pod/a/b/photo-x.jpg", 300, now).await.unwrap();
+        let url = files()
+            .presign_get("pod/a/b/photo-x.jpg", 300, now)
+            .await
+            .unwrap();
         assert_eq!(query(&url)["X-Amz-Expires"], "300");
-        let url = files().presign_get("pod/a/b/photo-x.jpg", 86_400, now).await.unwrap();
+        let url = files()
+            .presign_get("pod/a/b/photo-x.jpg", 86_400, now)
+            .await
+            .unwrap();
         assert_eq!(query(&url)["X-Amz-Expires"], "900");
     }
 }

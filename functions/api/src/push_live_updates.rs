@@ -132,7 +132,10 @@ mod tests {
             ..order_event.clone()
         };
         let live = live_event(&item(&route_event)).unwrap();
-        assert_eq!((live.order_id, live.route_id.as_deref()), (None, Some(r.as_str())));
+        assert_eq!(
+            (live.order_id, live.route_id.as_deref()),
+            (None, Some(r.as_str()))
+        );
         let exception = NewEvent {
             event_type: EventType::ExceptionCreated,
             ..order_event

@@ -6,7 +6,11 @@ use cargoflow_http::{ApiError, NotFoundAs, Request, authenticate, path_id};
 
 use crate::Deps;
 
-pub async fn replace(deps: &Deps, req: &Request, new: Option<TrackingToken>) -> Result<Order, ApiError> {
+pub async fn replace(
+    deps: &Deps,
+    req: &Request,
+    new: Option<TrackingToken>,
+) -> Result<Order, ApiError> {
     let caller = authenticate(req, &deps.tokens, Permission::Operate)?;
     let id = path_id(req, "id", OrderId::parse, "order")?;
     let current = deps

@@ -151,13 +151,16 @@ pub async fn transition_with(
     match uow.commit().await {
         Ok(()) => {
             tracing::info!(order_id = %next.id, from = current.status.as_str(), to = to.as_str(), "order status changed");
-            cargoflow_http::metrics::count(&[("ToStatus", to.as_str())], &[("OrderTransitions", 1.0)]);
+            cargoflow_http::metrics::count(
+                &[("ToStatus", to.as_str())],
+                &[("OrderTransitions", 1.0)],
+            );
             Ok(next)
         }
         Err(CommitError::Guards(labels))
-            if labels
-                .iter()
-                .all(|l| l.starts_with("order:") || l.starts_with("pod:") || l == "transaction_conflict") =>
+            if labels.iter().all(|l| {
+                l.starts_with("order:") || l.starts_with("pod:") || l == "transaction_conflict"
+            }) =>
         {
             let latest = deps.store.get_order(who.tenant, order).await.ok();
             Err(write_error(OrderWriteError::Stale, latest.as_ref()))

@@ -65,7 +65,9 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     match param(&req, "channel").as_deref() {
         Some("driver") => {
             let who = verify(&deps, &req, Scope::Driver)?;
-            let driver = who.driver_id.ok_or(ApiError::Forbidden("This token has no driver."))?;
+            let driver = who
+                .driver_id
+                .ok_or(ApiError::Forbidden("This token has no driver."))?;
             c.tenant_id = who.tenant_id.to_string();
             c.user_id = Some(who.user_id.to_string());
             c.driver_id = Some(driver.to_string());

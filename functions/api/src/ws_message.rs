@@ -52,7 +52,12 @@ async fn receive(deps: &Deps, connection: &str, body: &[u8]) -> Result<Value, Ap
     }
     let msg: LocationMessage = match serde_json::from_slice(body) {
         Ok(m) => m,
-        Err(e) => return Ok(error(&format!("expected {{route_id, lat, lng}}: {e}"), None)),
+        Err(e) => {
+            return Ok(error(
+                &format!("expected {{route_id, lat, lng}}: {e}"),
+                None,
+            ));
+        }
     };
     if let Err((field, reason)) = LiveLocation::check_coordinates(msg.lat, msg.lng) {
         return Ok(error(&format!("{field} {reason}"), None));
@@ -83,7 +88,11 @@ async fn receive(deps: &Deps, connection: &str, body: &[u8]) -> Result<Value, Ap
         at: now,
     };
     let interval = deps.config.location_min_interval_ms;
-    if !deps.store.put_location(&tenant, &location, interval).await? {
+    if !deps
+        .store
+        .put_location(&tenant, &location, interval)
+        .await?
+    {
         return Ok(error("rate_limited", Some(interval)));
     }
     let subscribers = deps
@@ -98,10 +107,10 @@ async fn receive(deps: &Deps, connection: &str, body: &[u8]) -> Result<Value, Ap
         crate::live::location_message(s, &location, &on_the_way)
     })
     .await;
-    if (now - route.updated_at).whole_seconds() >= deps.config.eta_refresh_secs {
-        if let Err(e) = refresh_etas(deps, &tenant, &route.id, &location, now).await {
-            tracing::info!(route_id = %route.id, error = ?e, "ETA refresh skipped");
-        }
+    if (now - route.updated_at).whole_seconds() >= deps.config.eta_refresh_secs
+        && let Err(e) = refresh_etas(deps, &tenant, &route.id, &location, now).await
+    {
+        tracing::info!(route_id = %route.id, error = ?e, "ETA refresh skipped");
     }
     Ok(json!({ "type": "ack", "at": time_util::rfc3339(now), "pushed": pushed }))
 }

@@ -22,7 +22,11 @@ async fn main() -> Result<()> {
     let mut config = cargoflow_http::AppConfig::from_env().context("configuration")?;
     if config.websocket_management_url.is_empty() {
         // This host also plays the WebSocket API's management endpoint.
-        let host = if bind == "0.0.0.0" { "127.0.0.1" } else { bind.as_str() };
+        let host = if bind == "0.0.0.0" {
+            "127.0.0.1"
+        } else {
+            bind.as_str()
+        };
         config.websocket_management_url = format!("http://{host}:{port}");
     }
     let store = cargoflow_store::Store::from_env(config.table_name.clone()).await;

@@ -138,7 +138,13 @@ impl TestTenant {
     }
 
     pub async fn put(&self, path: &str, body: Value) -> (u16, Value) {
-        send(self.http.put(url(path)).bearer_auth(&self.access).json(&body)).await
+        send(
+            self.http
+                .put(url(path))
+                .bearer_auth(&self.access)
+                .json(&body),
+        )
+        .await
     }
 
     pub async fn patch(&self, path: &str, body: Value) -> (u16, Value) {
@@ -277,4 +283,3 @@ pub async fn as_driver(
     }
     send(r).await
 }
-

@@ -15,8 +15,8 @@ pub mod pod;
 pub mod roles;
 pub mod routes;
 pub mod status_machine;
-pub mod tracking;
 pub mod time_util;
+pub mod tracking;
 pub mod validation;
 pub mod webhooks;
 
@@ -28,6 +28,6 @@ pub use orders::*;
 pub use pod::{Pod, PodFileKind, PodSummary};
 pub use roles::*;
 pub use routes::*;
-pub use tracking::{LiveLocation, TrackingSettings, TrackingView};
 pub use status_machine::{ActorType, OrderStatus, TransitionError};
+pub use tracking::{LiveLocation, TrackingSettings, TrackingView};
 pub use validation::*;

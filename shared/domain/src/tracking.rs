@@ -163,7 +163,7 @@ pub fn tracking_view(
     } else {
         drops()
             .find(|s| s.status == StopStatus::Pending)
-            .or_else(|| drops().last())
+            .or_else(|| drops().next_back())
             .and_then(|s| s.scheduled_eta)
     };
     let live_location = location

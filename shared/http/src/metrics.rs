@@ -39,9 +39,7 @@ pub fn document(dimensions: &[(&str, &str)], metrics: &[(&str, f64)], now_ms: i6
 /// by default so local runs and tests keep a readable stdout).
 pub fn enabled() -> bool {
     static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *ON.get_or_init(|| {
-        std::env::var("EMF_METRICS").is_ok_and(|v| v == "true" || v == "1")
-    })
+    *ON.get_or_init(|| std::env::var("EMF_METRICS").is_ok_and(|v| v == "true" || v == "1"))
 }
 
 /// Writes one EMF line (counts) to stdout.
@@ -60,16 +58,26 @@ mod tests {
 
     #[test]
     fn emf_shape() {
-        let d = document(&[("Function", "create-order"), ("ToStatus", "ASSIGNED")], &[("OrderTransitions", 3.0)], 1_700_000_000_000);
+        let d = document(
+            &[("Function", "create-order"), ("ToStatus", "ASSIGNED")],
+            &[("OrderTransitions", 3.0)],
+            1_700_000_000_000,
+        );
         assert_eq!(d["Function"], "create-order");
         assert_eq!(d["ToStatus"], "ASSIGNED");
         assert_eq!(d["OrderTransitions"], 3.0);
         let m = &d["_aws"]["CloudWatchMetrics"][0];
         assert_eq!(m["Namespace"], "CargoFlow");
         assert_eq!(m["Dimensions"], json!([["Function", "ToStatus"]]));
-        assert_eq!(m["Metrics"], json!([{"Name": "OrderTransitions", "Unit": "Count"}]));
+        assert_eq!(
+            m["Metrics"],
+            json!([{"Name": "OrderTransitions", "Unit": "Count"}])
+        );
         assert_eq!(d["_aws"]["Timestamp"], 1_700_000_000_000i64);
         let total = document(&[], &[("OrdersCreated", 1.0)], 0);
-        assert_eq!(total["_aws"]["CloudWatchMetrics"][0]["Dimensions"], json!([[]]));
+        assert_eq!(
+            total["_aws"]["CloudWatchMetrics"][0]["Dimensions"],
+            json!([[]])
+        );
     }
 }

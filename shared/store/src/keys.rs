@@ -391,7 +391,10 @@ mod tests {
             "TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#WSSUB#ORDER#01JD3Q6Z8X4M2N7P5R9S1T3V60"
         );
         let sub = ws_subscription(&rp, "abc");
-        assert_eq!((sub.pk.as_str(), sub.sk.as_str()), (rp.as_str(), "CONN#abc"));
+        assert_eq!(
+            (sub.pk.as_str(), sub.sk.as_str()),
+            (rp.as_str(), "CONN#abc")
+        );
     }
 
     #[test]

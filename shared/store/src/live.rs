@@ -126,7 +126,11 @@ pub struct WsSubscriber {
 }
 
 impl Store {
-    pub async fn get_pod(&self, tenant: &TenantId, order: &OrderId) -> Result<Option<Pod>, StoreError> {
+    pub async fn get_pod(
+        &self,
+        tenant: &TenantId,
+        order: &OrderId,
+    ) -> Result<Option<Pod>, StoreError> {
         Ok(self
             .get::<PodItem>(&keys::pod(tenant, order))
             .await?
@@ -182,7 +186,10 @@ impl Store {
         event: &NewEvent,
     ) -> Result<bool, StoreError> {
         let mut tx = vec![
-            self.put_versioned(Self::to_item(&OrderItem::new(tenant, updated))?, expected_version)?,
+            self.put_versioned(
+                Self::to_item(&OrderItem::new(tenant, updated))?,
+                expected_version,
+            )?,
             self.event_tx(tenant, event)?,
         ];
         if let Some(old) = old {
@@ -306,11 +313,7 @@ impl Store {
             return Ok(());
         };
         let mut keys_to_delete = vec![keys::ws_connection(id)];
-        keys_to_delete.extend(
-            c.subscriptions
-                .iter()
-                .map(|p| keys::ws_subscription(p, id)),
-        );
+        keys_to_delete.extend(c.subscriptions.iter().map(|p| keys::ws_subscription(p, id)));
         for k in keys_to_delete {
             self.delete_key(&k).await?;
         }

@@ -101,7 +101,10 @@ impl<'a> UnitOfWork<'a> {
     pub fn pod(&mut self, pod: &Pod) -> Result<(), StoreError> {
         let item = self
             .store
-            .put_new(Store::to_item(&crate::live::PodItem::new(&self.tenant, pod))?)?;
+            .put_new(Store::to_item(&crate::live::PodItem::new(
+                &self.tenant,
+                pod,
+            ))?)?;
         self.push(format!("pod:{}", pod.order_id), item);
         Ok(())
     }
