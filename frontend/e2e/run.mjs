@@ -477,12 +477,39 @@ try {
     expect(exception?.status === 'RESOLVED', `exception should be RESOLVED, got ${exception?.status}`);
   });
 
+  await step('ops move an assigned order to another route (reassign)', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const van = await api(token, 'POST', '/api/ops/vehicles', { plate_number: `E2F ${suffix.slice(-4).toUpperCase()}`, type: 'CAR', capacity_kg: 300 });
+    const second = await api(token, 'POST', '/api/ops/drivers', { name: 'Second Driver', phone: '+447700900222' });
+    const order = await api(token, 'POST', '/api/ops/orders', {
+      reference_code: `${refs[0]}-C`,
+      customer_name: 'Chloe Reed',
+      customer_phone: '+447700900333',
+      stops: [
+        { sequence_index: 1, type: 'PICKUP', address_line: 'Warehouse 1', city: 'London', lat: 51.5072, lng: -0.1276 },
+        { sequence_index: 2, type: 'DROP', address_line: '1 Oxford St', city: 'London', lat: 51.5154, lng: -0.1419 },
+      ],
+    });
+    const from = await api(token, 'POST', '/api/ops/routes', { route_date: today, driver_id: second.id, vehicle_id: van.id, order_ids: [order.id], optimize: true });
+    const to = await api(token, 'POST', '/api/ops/routes', { route_date: tomorrow, driver_id: second.id, vehicle_id: van.id, order_ids: [], optimize: false });
+    await ops.goto(`/ops/orders/${order.id}`);
+    await ops.getByRole('button', { name: 'Move to route' }).click();
+    const dialog = ops.getByRole('dialog');
+    await dialog.getByLabel('Route').selectOption({ index: 1 });
+    await dialog.getByLabel('Note').fill('Second driver takes it tomorrow');
+    await dialog.getByRole('button', { name: 'Move order' }).click();
+    await ops.getByText(/moved to the other route/).waitFor();
+    const moved = await api(token, 'GET', `/api/ops/orders/${order.id}`);
+    expect(moved.route_id === to.id && moved.route_id !== from.id, `the order should be on the target route, got ${moved.route_id}`);
+  });
+
   await step('screenshots of the remaining ops pages', async () => {
     await ops.goto('/ops/dashboard');
     await ops.getByText("Today's orders by status").waitFor();
     await shot(ops, 'ops-dashboard');
     await ops.goto('/ops/orders');
-    await ops.getByText(refs[0]).waitFor();
+    await ops.getByText(refs[0], { exact: true }).waitFor();
     await shot(ops, 'ops-orders');
     await ops.goto(`/ops/routes/${routeId}`);
     await ops.getByText('Completed', { exact: true }).first().waitFor();
