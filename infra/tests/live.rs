@@ -261,3 +261,47 @@ async fn status_changes_are_pushed_to_the_routes_ops_console() {
     );
     assert!(status.get("customer_name").is_none());
 }
+
+#[tokio::test]
+async fn a_live_location_moves_the_routes_etas() {
+    // ws-message refreshes ETAs at most every ETA_REFRESH_SECS (60 s): its refresh is called
+    // here directly, with the driver far from the next stop.
+    let d = driver_day().await;
+    let rid = started(&d).await;
+    let (_, before) = d.t.get(&format!("/api/ops/routes/{rid}")).await;
+    let eta = |r: &Value| r["stops"][0]["scheduled_eta"].as_str().map(str::to_string);
+    let deps = cargoflow_functions::Deps::from_env().await.unwrap();
+    let tenant = cargoflow_domain::TenantId::from_stored(d.t.tenant_id.clone());
+    let route = cargoflow_domain::RouteId::parse(&rid).unwrap();
+    let far = cargoflow_domain::LiveLocation {
+        route_id: route.clone(),
+        driver_id: cargoflow_domain::DriverId::parse(d.route["driver_id"].as_str().unwrap())
+            .unwrap(),
+        lat: 13.5,
+        lng: 78.2,
+        accuracy_m: None,
+        heading: None,
+        speed_mps: None,
+        at: cargoflow_domain::time_util::now(),
+    };
+    cargoflow_functions::ws_message::refresh_etas(&deps, &tenant, &route, &far, far.at)
+        .await
+        .unwrap();
+    let (_, after) = d.t.get(&format!("/api/ops/routes/{rid}")).await;
+    assert!(
+        eta(&after) > eta(&before),
+        "{:?} -> {:?}",
+        eta(&before),
+        eta(&after)
+    );
+    assert_eq!(
+        after["version"].as_u64(),
+        before["version"].as_u64().map(|v| v + 1)
+    );
+    // The order carries the route's new ETA for its stop.
+    let (_, o) = d.t.get(&format!("/api/ops/orders/{}", d.order)).await;
+    assert_eq!(
+        o["stops"][0]["scheduled_eta"].as_str().map(str::to_string),
+        eta(&after)
+    );
+}

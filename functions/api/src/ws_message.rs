@@ -117,7 +117,7 @@ async fn receive(deps: &Deps, connection: &str, body: &[u8]) -> Result<Value, Ap
 
 /// Recomputes the route's pending ETAs from the driver's position (with route.updated and the
 /// orders' new ETAs, in one transaction). A concurrent change wins; the next fix retries.
-async fn refresh_etas(
+pub async fn refresh_etas(
     deps: &Deps,
     tenant: &TenantId,
     route_id: &RouteId,
