@@ -27,7 +27,8 @@ import {
   type ReassignOrderFormValues,
   type ReassignOrderInput,
 } from '../api/reassign-order';
-import { useRevokeTrackingLink, useRotateTrackingLink } from '../api/tracking-link';
+import { useRevokeTrackingLink } from '../api/revoke-tracking-link';
+import { useRotateTrackingLink } from '../api/rotate-tracking-link';
 
 import styles from './order-detail.module.css';
 

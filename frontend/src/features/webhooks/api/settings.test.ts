@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { isValidWebhookSecret, webhookSettingsInputSchema } from './put-webhook-settings';
-import { trackingSettingsInputSchema } from './tracking-settings';
+import { trackingSettingsInputSchema } from './put-tracking-settings';
 
 const b64 = (bytes: number) => btoa(String.fromCharCode(...new Uint8Array(bytes).fill(7)));
 

@@ -13,12 +13,8 @@ import { applyApiFieldErrors } from '@/lib/form-errors';
 import { t } from '@/locales';
 import type { TrackingSettings } from '@/types/api';
 
-import {
-  trackingSettingsInputSchema,
-  usePutTrackingSettings,
-  useTrackingSettings,
-  type TrackingSettingsFormValues,
-} from '../api/tracking-settings';
+import { useTrackingSettings } from '../api/get-tracking-settings';
+import { trackingSettingsInputSchema, usePutTrackingSettings, type TrackingSettingsFormValues } from '../api/put-tracking-settings';
 
 /** What the public tracking page shows, and how long its links last. */
 export function TrackingSettingsCard() {
