@@ -15,7 +15,11 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 
+import { createRequire } from 'node:module';
+
 import { chromium } from 'playwright-core';
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 const BASE_URL = (process.env.BASE_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -54,10 +58,25 @@ async function step(name, fn) {
   }
 }
 
+/** Accessibility findings (axe-core, WCAG 2 A/AA) of every page a screenshot is taken of. */
+const a11yFindings = [];
+
+async function checkA11y(page, name) {
+  // A toast that is still fading in has blended colours: let it finish (sonner: 400 ms).
+  if (await page.locator('[data-sonner-toast]').count()) await page.waitForTimeout(500);
+  await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} ${(n.any[0]?.message ?? '').slice(0, 160)}`) }));
+  });
+  for (const violation of violations) a11yFindings.push({ page: name, ...violation });
+}
+
 async function shot(page, name) {
   shotIndex += 1;
   const file = join(ARTIFACTS, `${String(shotIndex).padStart(2, '0')}-${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
+  await checkA11y(page, name);
 }
 
 function expect(condition, message) {
@@ -533,10 +552,15 @@ try {
 
 const duration = ((Date.now() - started) / 1000).toFixed(1);
 const passed = results.filter((r) => r.ok).length;
-writeFileSync(join(ARTIFACTS, 'results.json'), JSON.stringify({ duration_s: Number(duration), results: results.map(({ error, ...r }) => ({ ...r, error: error ? String(error.message ?? error) : undefined })), console_errors: consoleErrors }, null, 2));
+writeFileSync(join(ARTIFACTS, 'results.json'), JSON.stringify({ duration_s: Number(duration), accessibility: a11yFindings, results: results.map(({ error, ...r }) => ({ ...r, error: error ? String(error.message ?? error) : undefined })), console_errors: consoleErrors }, null, 2));
+const serious = a11yFindings.filter((finding) => finding.impact === 'serious' || finding.impact === 'critical');
+console.log(`accessibility (axe-core, WCAG 2.1 A/AA): ${a11yFindings.length} findings on ${shotIndex} pages, ${serious.length} serious or critical`);
+for (const finding of a11yFindings.slice(0, 30)) console.log(`  [${finding.impact}] ${finding.page}: ${finding.id} (${finding.help}) ${finding.nodes.join(', ')}`);
 if (consoleErrors.length) {
   console.log(`browser console errors (${consoleErrors.length}):`);
   for (const line of [...new Set(consoleErrors)].slice(0, 12)) console.log(`  ${line}`);
 }
 console.log(`e2e: ${passed} of ${results.length} steps passed${failed ? ' (stopped at the first failure)' : ''} in ${duration} s; screenshots in ${ARTIFACTS}`);
-process.exit(failed ? 1 : 0);
+// Serious or critical accessibility findings fail the suite like a failed step.
+if (serious.length) console.log(`e2e: failing on ${serious.length} serious or critical accessibility findings`);
+process.exit(failed || serious.length ? 1 : 0);
