@@ -73,7 +73,7 @@ set +e
 bash infra/scripts/e2e.sh "http://127.0.0.1:$HOST_PORT" >"$LOGS/e2e.log" 2>&1
 e2e=$?
 set -e
-grep -E '^\[e2e|^e2e:|^xx|Install it' "$LOGS/e2e.log" || true
+grep -E '^\[e2e|^e2e:|^accessibility|^xx|Install it' "$LOGS/e2e.log" || true
 if [ "$e2e" -ne 0 ]; then
   tail -40 "$LOGS/e2e.log"
   say "the browser tests failed (log: $LOGS/e2e.log)"
