@@ -444,18 +444,21 @@ async fn serve_static(state: &HostState, path: &str) -> AxumResponse {
                 Some("html") => "text/html; charset=utf-8",
                 Some("js") | Some("mjs") => "text/javascript",
                 Some("css") => "text/css",
-                Some("json") | Some("webmanifest") => "application/json",
+                Some("json") => "application/json",
+                Some("webmanifest") => "application/manifest+json",
                 Some("svg") => "image/svg+xml",
                 Some("png") => "image/png",
                 Some("ico") => "image/x-icon",
                 Some("woff2") => "font/woff2",
                 _ => "application/octet-stream",
             };
-            let cache = if file.extension().is_some_and(|e| e == "html") || file.ends_with("sw.js")
-            {
-                "no-cache"
-            } else {
+            // Only the content-hashed build output under /assets is immutable; the shells,
+            // the service worker, the manifest and icons are revalidated (CloudFront: the
+            // /assets/* behaviour in template.yaml).
+            let cache = if rel.starts_with("assets/") && file.starts_with(dir.join("assets")) {
                 "public, max-age=31536000, immutable"
+            } else {
+                "no-cache"
             };
             ([("content-type", ct), ("cache-control", cache)], bytes).into_response()
         }

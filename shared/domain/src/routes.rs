@@ -75,6 +75,7 @@ pub struct RouteStop {
 pub struct Route {
     pub id: RouteId,
     #[schema(value_type = String, example = "2026-11-23")]
+    #[serde(with = "route_date_serde")]
     pub route_date: Date,
     pub driver_id: DriverId,
     pub vehicle_id: VehicleId,
@@ -99,6 +100,33 @@ pub struct Route {
     #[serde(with = "time::serde::rfc3339")]
     pub updated_at: OffsetDateTime,
     pub version: u64,
+}
+
+/// A route's date as `YYYY-MM-DD` (as documented); reads the `[year, ordinal]` form routes
+/// were first stored in, too.
+mod route_date_serde {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use time::Date;
+
+    pub fn serialize<S: Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(d)
+    }
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Text(String),
+        YearOrdinal(i32, u16),
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        match Raw::deserialize(d)? {
+            Raw::Text(t) => super::parse_route_date(&t).map_err(serde::de::Error::custom),
+            Raw::YearOrdinal(y, o) => {
+                Date::from_ordinal_date(y, o).map_err(serde::de::Error::custom)
+            }
+        }
+    }
 }
 
 pub fn parse_route_date(raw: &str) -> Result<Date, String> {
@@ -132,5 +160,21 @@ mod tests {
         }
         assert!(parse_route_date("2026-02-19").is_ok());
         assert!(parse_route_date("19/02/2026").is_err());
+    }
+
+    #[test]
+    fn route_dates_serialise_as_documented() {
+        #[derive(serde::Serialize, serde::Deserialize)]
+        struct W {
+            #[serde(with = "super::route_date_serde")]
+            d: Date,
+        }
+        let w = W {
+            d: parse_route_date("2026-11-22").unwrap(),
+        };
+        assert_eq!(serde_json::to_string(&w).unwrap(), r#"{"d":"2026-11-22"}"#);
+        let old: W = serde_json::from_str(r#"{"d":[2026,326]}"#).unwrap();
+        assert_eq!(old.d, w.d);
+        assert!(serde_json::from_str::<W>(r#"{"d":"22-11-2026"}"#).is_err());
     }
 }
