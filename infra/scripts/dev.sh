@@ -16,7 +16,8 @@ BIN="$CARGO_TARGET_DIR/debug"
 
 if [ -f frontend/package.json ]; then
   say "building the web apps (frontend/)"
-  (cd frontend && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run -s build) \
+  frontend_deps
+  (cd frontend && npm run -s build) \
     || say "the web apps did not build; the API still runs"
 fi
 

@@ -40,10 +40,7 @@ ensure_chromium() {
 ensure_chromium
 export CHROMIUM
 
-if [ ! -d frontend/node_modules/playwright-core ]; then
-  say "installing the web apps' npm packages from the lock file (npm ci)"
-  (cd frontend && npm ci --no-audit --no-fund --loglevel=error)
-fi
+frontend_deps
 if [ ! -f frontend/dist/index.html ] || [ "${E2E_BUILD:-0}" = 1 ]; then
   say "building the web apps"
   (cd frontend && npm run -s build >/dev/null)

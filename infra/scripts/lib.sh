@@ -50,6 +50,21 @@ ensure_node_tools() {
   fi
 }
 
+# The web apps' npm packages, from the lock file, reinstalled when package.json or the lock
+# change. `npm ci` first; registries that lack some platforms' optional packages (rollup's
+# native builds) leave those out of the lock and `npm ci` refuses it: then
+# `npm install --no-save`, which installs the same locked versions and leaves the lock alone.
+frontend_deps() {
+  local dir="$ROOT/frontend" want
+  command -v npm >/dev/null || die "npm is needed (Node.js 20+): sudo apt-get install -y nodejs npm"
+  want=$(hash_of "$dir/package.json" "$dir/package-lock.json")
+  [ "$(cat "$dir/node_modules/.cf-hash" 2>/dev/null)" = "$want" ] && return 0
+  say "installing the web apps' npm packages (frontend/package-lock.json)"
+  (cd "$dir" && { npm ci --no-audit --no-fund --loglevel=error 2>/dev/null \
+      || npm install --no-save --no-audit --no-fund --loglevel=error; }) >&2
+  echo "$want" > "$dir/node_modules/.cf-hash"
+}
+
 ensure_tools() {
   ensure_java
   ensure_venv "$VENV" "$ROOT/infra/tools/requirements.txt"

@@ -47,7 +47,7 @@ set +e
 (
   set -e
   cd frontend
-  [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error
+  frontend_deps
   npm run -s gen:api >/dev/null
   git diff --quiet -- src/types/api.d.ts || { echo "frontend/src/types/api.d.ts is stale: run 'npm run gen:api' in frontend/ and commit it"; exit 1; }
   npm run -s lint
