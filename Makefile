@@ -27,8 +27,8 @@ lint: ## template checks and clippy
 openapi: ## write docs/openapi.json from the code
 	cargo run -q -p cargoflow-infra --bin export-openapi > docs/openapi.json
 
-package: ## build every function for Lambda with cargo-lambda (release)
-	@bash infra/scripts/package.sh
+package: ## build every function for Lambda with cargo-lambda (release); FUNCTIONS="health create-order" for some
+	@bash infra/scripts/package.sh $(FUNCTIONS)
 
 package-one: ## build one function with cargo-lambda (keeps the packaging path alive in CI)
 	@bash infra/scripts/package.sh health

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make package [function...]: builds the functions' bootstrap binaries with cargo-lambda in
+# make package [FUNCTIONS="function ..."]: builds the functions' bootstrap binaries with cargo-lambda in
 # release, zipped under $CF_CACHE/lambda/<function>/bootstrap.zip, and prints their sizes.
 # Targets arm64 (as template.yaml declares) when the aarch64 standard library is installed;
 # otherwise x86_64, and says so: then set Architectures to x86_64 before deploying.
