@@ -14,7 +14,7 @@ import { EVENT_TYPES, type EventLogEntry } from '@/types/api';
 
 import { EVENT_STATUSES, useEvents, type EventFilters } from '../api/get-events';
 
-import styles from './events.module.css';
+import styles from '@/components/ui/log-view.module.css';
 
 export function EventsList() {
   const [filters, setFilters] = useState<EventFilters>({});

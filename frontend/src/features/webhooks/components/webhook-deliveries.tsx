@@ -19,7 +19,7 @@ import { DELIVERY_OUTCOMES, useWebhookDeliveries, type DeliveryOutcome } from '.
 import { useReplayWebhookDelivery } from '../api/replay-webhook-delivery';
 import { useReplayWebhookDlq } from '../api/replay-webhook-dlq';
 
-import styles from './webhooks.module.css';
+import styles from '@/components/ui/log-view.module.css';
 
 const OUTCOME_TONES: Record<string, BadgeTone> = { delivered: 'success', retrying: 'warning', failed: 'danger', disabled: 'neutral' };
 

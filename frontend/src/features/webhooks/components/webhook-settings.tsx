@@ -25,7 +25,7 @@ import {
   type WebhookSettingsFormValues,
 } from '../api/put-webhook-settings';
 
-import styles from './webhooks.module.css';
+import styles from '@/components/ui/log-view.module.css';
 
 export function WebhookSettingsCard() {
   const settings = useWebhookSettings();
