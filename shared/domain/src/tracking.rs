@@ -260,7 +260,7 @@ pub fn tracking_view(
 mod tests {
     use super::*;
     use crate::orders::*;
-    use serde_json::{Value, json};
+    use serde_json::json;
 
     fn order(status: OrderStatus) -> Order {
         let input: OrderInput = serde_json::from_value(json!({
