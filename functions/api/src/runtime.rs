@@ -8,6 +8,29 @@ use cargoflow_http::{ApiError, Body, Request, Response, serve};
 
 use crate::Deps;
 
+/// A function instance's init: configuration and clients from the environment, then the
+/// DynamoDB warm-up (every function reads the table). Init runs with the instance's full CPU
+/// and, for provisioned or pre-initialised instances, before any request waits, so the
+/// connection's TLS handshake is paid there instead of by the first request. A warm-up that
+/// fails or times out is logged and init goes on: the first request then opens the connection.
+async fn init() -> Result<Arc<Deps>, crate::deps::InitError> {
+    let deps = Deps::from_env().await?;
+    let limit = deps.config.warm_up_timeout_ms;
+    if limit > 0 {
+        let started = std::time::Instant::now();
+        let outcome =
+            tokio::time::timeout(std::time::Duration::from_millis(limit), deps.store.warm_up())
+                .await;
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        match outcome {
+            Ok(Ok(())) => tracing::debug!(ms, "dynamodb warm-up done"),
+            Ok(Err(e)) => tracing::warn!(ms, error = %e, "dynamodb warm-up failed"),
+            Err(_) => tracing::warn!(ms, "dynamodb warm-up timed out"),
+        }
+    }
+    Ok(Arc::new(deps))
+}
+
 pub fn run_http<F, Fut>(function: &'static str, handler: F) -> Result<(), lambda_http::Error>
 where
     F: Fn(Arc<Deps>, Request) -> Fut + Send + Sync + Copy + 'static,
@@ -18,7 +41,7 @@ where
         .enable_all()
         .build()?;
     rt.block_on(async move {
-        let deps = Arc::new(Deps::from_env().await?);
+        let deps = init().await?;
         lambda_http::run(lambda_http::service_fn(move |req: Request| {
             let deps = deps.clone();
             async move {
@@ -62,7 +85,7 @@ where
         .enable_all()
         .build()?;
     rt.block_on(async move {
-        let deps = Arc::new(Deps::from_env().await?);
+        let deps = init().await?;
         lambda_runtime::run(lambda_runtime::service_fn(move |event: lambda_runtime::LambdaEvent<E>| {
             let deps = deps.clone();
             async move {

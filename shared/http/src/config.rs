@@ -85,6 +85,10 @@ pub struct AppConfig {
     /// `WEBSOCKET_CONNECTION_TTL_SECS`: connection records expire after (default 7200, as API
     /// Gateway's connection limit).
     pub websocket_connection_ttl_secs: i64,
+    /// `WARM_UP_TIMEOUT_MS`: during init, one GetItem of a key that never exists opens the
+    /// DynamoDB connection (TLS, credentials) before the first request; waits at most this
+    /// long (default 1000; 0 turns the warm-up off).
+    pub warm_up_timeout_ms: u64,
 }
 
 impl std::fmt::Debug for AppConfig {
@@ -174,6 +178,7 @@ impl AppConfig {
             eta_refresh_secs: num("ETA_REFRESH_SECS", 60)?,
             websocket_management_url: var("WEBSOCKET_MANAGEMENT_URL", ""),
             websocket_connection_ttl_secs: num("WEBSOCKET_CONNECTION_TTL_SECS", 7200)?,
+            warm_up_timeout_ms: num("WARM_UP_TIMEOUT_MS", 1000)?,
         })
     }
 }

@@ -251,12 +251,25 @@ pub fn gsi2_outbox_shard(shard: u32) -> String {
     format!("OUTBOX#PENDING#{shard}")
 }
 
+/// The key a function reads once during init to open its DynamoDB connection; no item is ever
+/// written under it (outside every tenant's partitions).
+pub fn warm_up() -> Key {
+    Key::new("WARMUP".into(), "WARMUP")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn t() -> TenantId {
         TenantId::from_stored("01JD3Q6Z8X4M2N7P5R9S1T3V5W")
+    }
+
+    #[test]
+    fn warm_up_key() {
+        let k = warm_up();
+        assert_eq!((k.pk.as_str(), k.sk.as_str()), ("WARMUP", "WARMUP"));
+        assert!(!k.pk.starts_with("TENANT#"));
     }
 
     #[test]

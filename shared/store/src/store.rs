@@ -137,6 +137,20 @@ impl Store {
         }
     }
 
+    /// Opens the connection during a function's init: one eventually consistent GetItem of
+    /// [`keys::warm_up`] (0.5 RRU), so the first request does not pay the TLS handshake and
+    /// the credential lookup.
+    pub async fn warm_up(&self) -> Result<(), StoreError> {
+        self.client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key_map(&keys::warm_up())))
+            .send()
+            .await
+            .map_err(|e| StoreError::backend("GetItem", e))?;
+        Ok(())
+    }
+
     pub(crate) fn to_item<T: Serialize>(value: &T) -> Result<Item, StoreError> {
         Ok(serde_dynamo::to_item(value)?)
     }
