@@ -42,7 +42,16 @@ localstack-resources: ## create the template's resources in a LocalStack on :456
 	-u AWS_ENDPOINT_URL_SQS -u AWS_ENDPOINT_URL_EVENTBRIDGE AWS_ENDPOINT_URL=http://127.0.0.1:4566 \
 	cargo run -q -p cargoflow-infra --bin create-resources template.yaml
 
-.PHONY: bench-optimizer
+.PHONY: bench bench-optimizer bench-functions
+bench: ## every benchmark that needs no running stack: criterion (optimiser, webhook signing, JWT), TSPLIB, and the packaged functions
+	cargo bench -p cargoflow-optimizer -p cargoflow-domain -p cargoflow-auth --benches
+	@$(MAKE) --no-print-directory bench-optimizer
+	@$(MAKE) --no-print-directory bench-functions
+
+bench-functions: ## size, zip and cold start of every function `make package` built (a table; none built: says so)
+	@if ls $(CARGO_TARGET_DIR)/lambda/*/bootstrap >/dev/null 2>&1; then python3 infra/bench/functions.py --runs $(or $(RUNS),10); \
+	else echo "no packaged functions under $(CARGO_TARGET_DIR)/lambda: run make package first"; fi
+
 bench-optimizer: ## route optimiser on TSPLIB instances (TSPLIB=<folder> to change)
 	cargo run --release -q -p cargoflow-optimizer --bin bench-tsplib -- $(or $(TSPLIB),../shared/bench/tsplib)
 

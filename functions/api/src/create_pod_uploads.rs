@@ -80,7 +80,7 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
             "Proof of delivery is captured for orders in transit.",
         ));
     }
-    let files = deps.pod_files().await;
+    let files = deps.pod_urls().await?;
     let now = time_util::now();
     let mut uploads = Vec::new();
     for spec in &specs {

@@ -15,6 +15,8 @@ pub struct Deps {
     webhook_client: std::sync::OnceLock<crate::webhook_client::WebhookClient>,
     /// The POD bucket: only the POD functions build it.
     pod_files: tokio::sync::OnceCell<crate::pod_files::PodFiles>,
+    /// Its presigned URLs (no S3 client): the functions that hand out URLs.
+    pod_urls: tokio::sync::OnceCell<crate::pod_files::PodUrls>,
     /// The WebSocket management API: only the functions that push build it.
     pusher: tokio::sync::OnceCell<crate::live::Pusher>,
 }
@@ -50,6 +52,7 @@ impl Deps {
             queues: tokio::sync::OnceCell::new(),
             webhook_client: std::sync::OnceLock::new(),
             pod_files: tokio::sync::OnceCell::new(),
+            pod_urls: tokio::sync::OnceCell::new(),
             pusher: tokio::sync::OnceCell::new(),
         })
     }
@@ -71,6 +74,26 @@ impl Deps {
                 )
             })
             .await
+    }
+
+    /// The POD bucket's presigner (credentials and region from the environment, on first use).
+    pub async fn pod_urls(&self) -> Result<&crate::pod_files::PodUrls, cargoflow_http::ApiError> {
+        self.pod_urls
+            .get_or_try_init(|| async {
+                crate::presigner::Presigner::from_env(
+                    self.config.pod_bucket.clone(),
+                    self.config.s3_force_path_style,
+                )
+                .await
+                .map(crate::pod_files::PodUrls)
+            })
+            .await
+            .map_err(|e| {
+                tracing::error!(error = %e, "POD presigner unavailable");
+                cargoflow_http::ApiError::Unavailable(
+                    "The file store is unavailable; retry shortly.".into(),
+                )
+            })
     }
 
     /// The WebSocket pusher (management API client, on first use).

@@ -85,7 +85,7 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
             // stays the same for that long and caches keep working.
             let slot = now.unix_timestamp() - now.unix_timestamp().rem_euclid(300);
             let start = time::OffsetDateTime::from_unix_timestamp(slot).unwrap_or(now);
-            Some(deps.pod_files().await.presign_get(key, 900, start).await?)
+            Some(deps.pod_urls().await?.presign_get(key, 900, start).await?)
         }
         _ => None,
     };

@@ -49,6 +49,7 @@ pub mod get_pod;
 pub mod get_tracking;
 pub mod get_tracking_settings;
 pub mod pod_files;
+pub mod presigner;
 pub mod put_tracking_settings;
 pub mod revoke_tracking_link;
 pub mod rotate_tracking_link;

@@ -1,14 +1,16 @@
-//! The POD bucket: presigned uploads (type and size pinned in the signature), checks of what
-//! was uploaded, direct writes for multipart clients, presigned downloads for ops.
+//! The POD bucket. [`PodUrls`]: presigned uploads (type and size pinned in the signature) and
+//! short-lived downloads, signed without the S3 client. [`PodFiles`] (the S3 client, only in
+//! create-pod): checks of what was uploaded, direct writes for multipart clients.
 
 use std::time::Duration;
 
-use aws_sdk_s3::presigning::PresigningConfig;
 use cargoflow_domain::pod::{self, PodFileKind, PodFileSpec};
 use cargoflow_http::ApiError;
 use serde::Serialize;
 use time::OffsetDateTime;
 use utoipa::ToSchema;
+
+use crate::presigner::{Operation, Presigner};
 
 pub struct PodFiles {
     s3: aws_sdk_s3::Client,
@@ -54,41 +56,6 @@ impl PodFiles {
             .force_path_style(force_path_style)
             .build();
         Self::new(aws_sdk_s3::Client::from_conf(conf), bucket)
-    }
-
-    pub async fn presign_upload(
-        &self,
-        key: String,
-        spec: &PodFileSpec,
-        ttl_secs: u64,
-        now: OffsetDateTime,
-    ) -> Result<PresignedUpload, ApiError> {
-        let ttl = ttl_secs.min(pod::MAX_URL_SECS);
-        let config = PresigningConfig::builder()
-            .start_time(now.into())
-            .expires_in(Duration::from_secs(ttl))
-            .build()
-            .map_err(|e| backend("PresigningConfig", e))?;
-        let req = self
-            .s3
-            .put_object()
-            .bucket(&self.bucket)
-            .key(&key)
-            .content_type(spec.content_type)
-            .content_length(spec.size as i64)
-            .presigned(config)
-            .await
-            .map_err(|e| backend("presign PutObject", e))?;
-        let mut headers = std::collections::BTreeMap::new();
-        headers.insert("content-type".to_string(), spec.content_type.to_string());
-        Ok(PresignedUpload {
-            kind: spec.kind,
-            key,
-            url: req.uri().to_string(),
-            method: "PUT",
-            headers,
-            expires_at: now + time::Duration::seconds(ttl as i64),
-        })
     }
 
     /// The object's type and size, or None when it is not there.
@@ -152,6 +119,47 @@ impl PodFiles {
             .map(|_| ())
             .map_err(|e| backend("PutObject", e))
     }
+}
+
+/// The bucket's presigned URLs (no S3 client: see crate::presigner).
+pub struct PodUrls(pub Presigner);
+
+impl PodUrls {
+    pub async fn presign_upload(
+        &self,
+        key: String,
+        spec: &PodFileSpec,
+        ttl_secs: u64,
+        now: OffsetDateTime,
+    ) -> Result<PresignedUpload, ApiError> {
+        let ttl = ttl_secs.min(pod::MAX_URL_SECS);
+        let size = spec.size.to_string();
+        let url = self
+            .0
+            .presign(
+                Operation::Put {
+                    headers: &[
+                        ("content-type", spec.content_type),
+                        ("content-length", &size),
+                    ],
+                },
+                &key,
+                Duration::from_secs(ttl),
+                now.into(),
+            )
+            .await
+            .map_err(|e| backend("presign PutObject", e))?;
+        let mut headers = std::collections::BTreeMap::new();
+        headers.insert("content-type".to_string(), spec.content_type.to_string());
+        Ok(PresignedUpload {
+            kind: spec.kind,
+            key,
+            url,
+            method: "PUT",
+            headers,
+            expires_at: now + time::Duration::seconds(ttl as i64),
+        })
+    }
 
     /// A short-lived GET URL.
     pub async fn presign_get(
@@ -160,18 +168,14 @@ impl PodFiles {
         ttl_secs: u64,
         now: OffsetDateTime,
     ) -> Result<String, ApiError> {
-        let config = PresigningConfig::builder()
-            .start_time(now.into())
-            .expires_in(Duration::from_secs(ttl_secs.min(pod::MAX_URL_SECS)))
-            .build()
-            .map_err(|e| backend("PresigningConfig", e))?;
-        self.s3
-            .get_object()
-            .bucket(&self.bucket)
-            .key(key)
-            .presigned(config)
+        self.0
+            .presign(
+                Operation::Get,
+                key,
+                Duration::from_secs(ttl_secs.min(pod::MAX_URL_SECS)),
+                now.into(),
+            )
             .await
-            .map(|r| r.uri().to_string())
             .map_err(|e| backend("presign GetObject", e))
     }
 }
@@ -181,19 +185,19 @@ mod tests {
     use super::*;
     use cargoflow_domain::{OrderId, TenantId};
 
-    fn files() -> PodFiles {
-        let conf = aws_sdk_s3::config::Builder::new()
-            .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
-            .region(aws_sdk_s3::config::Region::new("eu-west-1"))
-            .credentials_provider(aws_sdk_s3::config::Credentials::new(
-                "AKIDEXAMPLE",
-                "secret",
+    fn files() -> PodUrls {
+        let creds =
+            aws_credential_types::Credentials::new("AKIDEXAMPLE", "secret", None, None, "test");
+        PodUrls(
+            Presigner::new(
+                aws_credential_types::provider::SharedCredentialsProvider::new(creds),
+                "eu-west-1",
+                "pod-bucket",
                 None,
-                None,
-                "test",
-            ))
-            .build();
-        PodFiles::new(aws_sdk_s3::Client::from_conf(conf), "pod-bucket".into())
+                false,
+            )
+            .unwrap(),
+        )
     }
 
     fn query(url: &str) -> std::collections::HashMap<String, String> {
@@ -232,6 +236,13 @@ mod tests {
         assert!(signed.contains(&"content-length"), "{signed:?}");
         assert!(signed.contains(&"host"));
         assert_eq!(q["X-Amz-Algorithm"], "AWS4-HMAC-SHA256");
+        // No checksum of the (empty) body the presigner saw: S3 would answer BadDigest to the
+        // browser's PUT of the real file.
+        let checksums: Vec<&String> = q
+            .keys()
+            .filter(|k| k.to_ascii_lowercase().contains("checksum"))
+            .collect();
+        assert!(checksums.is_empty(), "{checksums:?} in {}", up.url);
     }
 
     #[tokio::test]

@@ -18,9 +18,11 @@ async fn init() -> Result<Arc<Deps>, crate::deps::InitError> {
     let limit = deps.config.warm_up_timeout_ms;
     if limit > 0 {
         let started = std::time::Instant::now();
-        let outcome =
-            tokio::time::timeout(std::time::Duration::from_millis(limit), deps.store.warm_up())
-                .await;
+        let outcome = tokio::time::timeout(
+            std::time::Duration::from_millis(limit),
+            deps.store.warm_up(),
+        )
+        .await;
         let ms = started.elapsed().as_secs_f64() * 1000.0;
         match outcome {
             Ok(Ok(())) => tracing::debug!(ms, "dynamodb warm-up done"),
