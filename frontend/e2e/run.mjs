@@ -544,6 +544,14 @@ try {
     await ops.getByText('order.status_changed').first().waitFor();
     await shot(ops, 'ops-events');
   });
+
+  await step('the API reference renders: Swagger UI from /docs-assets/ over /api/schema/', async () => {
+    const docs = await (await browser.newContext({ baseURL: BASE_URL })).newPage();
+    await docs.goto('/api/docs');
+    await docs.locator('.swagger-ui .info .title').getByText('CargoFlow', { exact: false }).waitFor();
+    await docs.locator('.opblock-summary-path', { hasText: '/api/ops/orders' }).first().waitFor();
+    await docs.context().close();
+  });
 } catch {
   failed = true;
 } finally {

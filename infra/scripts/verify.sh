@@ -88,7 +88,8 @@ if wants 0; then
   phase "0: scaffold (health, schema, docs, CORS, web app)"
   req GET /api/health/ "" ""; step "health answers ok with DynamoDB checked" both 200 '.status == "ok" and .checks.dynamodb == "ok"'
   req GET /api/schema/ "" ""; step "OpenAPI 3.1 document at /api/schema/" both 200 '.openapi | startswith("3.1")'
-  req GET /api/docs/ "" ""; step "Swagger UI at /api/docs/ (bundled, no CDN)" is 200
+  req GET /api/docs/ "" ""; step "Swagger UI at /api/docs/ (no CDN)" is 200
+  req GET /docs-assets/swagger-ui-bundle.js "" ""; step "its files come with the web apps (/docs-assets/)" is 200
   step "docs page loads no script from a CDN" bash -c "! grep -Eiq 'src=\"https?://' '$TMP/body'"
   req OPTIONS /api/ops/drivers "" "" -H 'origin: http://localhost:5173' -H 'access-control-request-method: POST'
   step "CORS preflight allows the web app's origin" bash -c "grep -qi '^access-control-allow-origin' '$TMP/headers'"
