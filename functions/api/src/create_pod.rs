@@ -173,7 +173,7 @@ async fn store_file(
         PodFileKind::Photo => "photo_key",
         PodFileKind::Signature => "signature_key",
     };
-    let files = deps.pod_files().await;
+    let files = deps.pod_files().await?;
     match file {
         None => Ok(None),
         Some(FileIn::Key(key)) => {

@@ -64,16 +64,22 @@ impl Deps {
             .await
     }
 
-    /// The POD bucket client (from the environment, on first use).
-    pub async fn pod_files(&self) -> &crate::pod_files::PodFiles {
+    /// The POD bucket's HEAD/PUT side (from the environment, on first use).
+    pub async fn pod_files(&self) -> Result<&crate::pod_files::PodFiles, cargoflow_http::ApiError> {
         self.pod_files
-            .get_or_init(|| {
+            .get_or_try_init(|| {
                 crate::pod_files::PodFiles::from_env(
                     self.config.pod_bucket.clone(),
                     self.config.s3_force_path_style,
                 )
             })
             .await
+            .map_err(|e| {
+                tracing::error!(error = %e, "POD file store unavailable");
+                cargoflow_http::ApiError::Unavailable(
+                    "The file store is unavailable; retry shortly.".into(),
+                )
+            })
     }
 
     /// The POD bucket's presigner (credentials and region from the environment, on first use).

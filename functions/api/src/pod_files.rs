@@ -1,6 +1,6 @@
 //! The POD bucket. [`PodUrls`]: presigned uploads (type and size pinned in the signature) and
-//! short-lived downloads, signed without the S3 client. [`PodFiles`] (the S3 client, only in
-//! create-pod): checks of what was uploaded, direct writes for multipart clients.
+//! short-lived downloads, signed without the S3 client. [`PodFiles`] (create-pod): checks of
+//! what was uploaded, direct writes for multipart clients, through presigned URLs too.
 
 use std::time::Duration;
 
@@ -12,10 +12,21 @@ use utoipa::ToSchema;
 
 use crate::presigner::{Operation, Presigner};
 
+/// create-pod's side of the bucket: HEAD of uploaded files and PUT of multipart ones, sent
+/// through presigned URLs (the S3 client is not linked: crate::presigner) over the HTTPS stack
+/// the AWS SDK uses (hyper, rustls with aws-lc, the system's roots).
 pub struct PodFiles {
-    s3: aws_sdk_s3::Client,
-    bucket: String,
+    urls: Presigner,
+    http: HttpClient,
 }
+
+type HttpClient = hyper_util::client::legacy::Client<
+    hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>,
+    http_body_util::Full<bytes::Bytes>,
+>;
+
+/// How long one S3 request may take (a POD file is at most 10 MB).
+const S3_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// One presigned upload: PUT the file's bytes to `url` with exactly `headers`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -45,40 +56,90 @@ fn backend(op: &'static str, e: impl std::fmt::Debug) -> ApiError {
 }
 
 impl PodFiles {
-    pub fn new(s3: aws_sdk_s3::Client, bucket: String) -> Self {
-        Self { s3, bucket }
+    pub fn new(urls: Presigner) -> Result<Self, std::io::Error> {
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_provider_and_native_roots(rustls::crypto::aws_lc_rs::default_provider())?
+            .https_or_http()
+            .enable_http1()
+            .build();
+        let http =
+            hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+                .build(https);
+        Ok(Self { urls, http })
     }
 
-    /// From the environment; `force_path_style` for endpoints without bucket subdomains.
-    pub async fn from_env(bucket: String, force_path_style: bool) -> Self {
-        let sdk = aws_config::load_from_env().await;
-        let conf = aws_sdk_s3::config::Builder::from(&sdk)
-            .force_path_style(force_path_style)
-            .build();
-        Self::new(aws_sdk_s3::Client::from_conf(conf), bucket)
+    /// From the environment, as [`Presigner::from_env`].
+    pub async fn from_env(bucket: String, force_path_style: bool) -> Result<Self, String> {
+        let urls = Presigner::from_env(bucket, force_path_style)
+            .await
+            .map_err(|e| e.to_string())?;
+        Self::new(urls).map_err(|e| format!("TLS roots: {e}"))
+    }
+
+    async fn send(
+        &self,
+        op: &'static str,
+        operation: Operation<'_>,
+        method: http::Method,
+        key: &str,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> Result<(u16, http::HeaderMap), ApiError> {
+        let url = self
+            .urls
+            .presign(
+                operation,
+                key,
+                Duration::from_secs(60),
+                std::time::SystemTime::now(),
+            )
+            .await
+            .map_err(|e| backend(op, e))?;
+        let mut req = http::Request::builder().method(method).uri(url);
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        let req = req
+            .body(http_body_util::Full::new(bytes::Bytes::from(body)))
+            .map_err(|e| backend(op, e))?;
+        match tokio::time::timeout(S3_TIMEOUT, self.http.request(req)).await {
+            // The answer's status and headers are all S3 says here (HEAD has no body; PUT's
+            // is empty on success).
+            Ok(Ok(resp)) => {
+                let (parts, _) = resp.into_parts();
+                Ok((parts.status.as_u16(), parts.headers))
+            }
+            Ok(Err(e)) => Err(backend(op, e)),
+            Err(_) => Err(backend(op, "timed out")),
+        }
     }
 
     /// The object's type and size, or None when it is not there.
     pub async fn head(&self, key: &str) -> Result<Option<StoredObject>, ApiError> {
-        match self
-            .s3
-            .head_object()
-            .bucket(&self.bucket)
-            .key(key)
-            .send()
-            .await
-        {
-            Ok(out) => Ok(Some(StoredObject {
-                content_type: out.content_type.unwrap_or_default(),
-                size: out.content_length.unwrap_or(0),
+        let (status, headers) = self
+            .send(
+                "HeadObject",
+                Operation::Head,
+                http::Method::HEAD,
+                key,
+                &[],
+                vec![],
+            )
+            .await?;
+        let header = |name: http::header::HeaderName| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string()
+        };
+        match status {
+            200 => Ok(Some(StoredObject {
+                content_type: header(http::header::CONTENT_TYPE),
+                size: header(http::header::CONTENT_LENGTH).parse().unwrap_or(0),
             })),
-            Err(e)
-                if e.as_service_error().is_some_and(|s| s.is_not_found())
-                    || e.raw_response().is_some_and(|r| r.status().as_u16() == 404) =>
-            {
-                Ok(None)
-            }
-            Err(e) => Err(backend("HeadObject", e)),
+            404 => Ok(None),
+            status => Err(backend("HeadObject", format!("status {status}"))),
         }
     }
 
@@ -108,16 +169,25 @@ impl PodFiles {
 
     /// Writes a file the function received itself (the multipart form).
     pub async fn put(&self, key: &str, spec: &PodFileSpec, bytes: Vec<u8>) -> Result<(), ApiError> {
-        self.s3
-            .put_object()
-            .bucket(&self.bucket)
-            .key(key)
-            .content_type(spec.content_type)
-            .body(bytes.into())
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(|e| backend("PutObject", e))
+        let size = bytes.len().to_string();
+        let headers = [
+            ("content-type", spec.content_type),
+            ("content-length", size.as_str()),
+        ];
+        let (status, _) = self
+            .send(
+                "PutObject",
+                Operation::Put { headers: &headers },
+                http::Method::PUT,
+                key,
+                &headers,
+                bytes,
+            )
+            .await?;
+        match status {
+            200..=299 => Ok(()),
+            status => Err(backend("PutObject", format!("status {status}"))),
+        }
     }
 }
 

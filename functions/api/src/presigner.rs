@@ -1,7 +1,8 @@
 //! Presigned URLs for the POD bucket, signed with `aws-sigv4` (the signer the AWS SDK itself
-//! uses) instead of through the S3 client: the functions that only hand out URLs
-//! (create-pod-uploads, get-pod, get-tracking) then do not link the S3 client, its checksum
-//! and XML code (~0.8 MB of every such zip; docs/PERFORMANCE.md). The URLs are the ones the
+//! uses) instead of through the S3 client: no function links the S3 client, its checksum and
+//! XML code (~0.8-1 MB of each POD function's zip; docs/PERFORMANCE.md). The URL-only
+//! functions (create-pod-uploads, get-pod, get-tracking) hand them out; create-pod sends its
+//! HEAD and PUT through them itself (crate::pod_files). The URLs are the ones the
 //! SDK's presigner makes, byte for byte: the tests below sign the same requests both ways and
 //! compare (virtual-hosted and path-style, with and without a session token).
 //!
@@ -44,9 +45,10 @@ pub struct Presigner {
     path_style: bool,
 }
 
-/// What one URL allows: `PUT` (with its headers pinned) or `GET`.
+/// What one URL allows: `GET`, `HEAD`, or `PUT` (with its headers pinned).
 pub enum Operation<'a> {
     Get,
+    Head,
     Put { headers: &'a [(&'a str, &'a str)] },
 }
 
@@ -138,6 +140,7 @@ impl Presigner {
     ) -> Result<String, PresignError> {
         let (method, x_id, headers): (&str, &str, &[(&str, &str)]) = match operation {
             Operation::Get => ("GET", "GetObject", &[]),
+            Operation::Head => ("HEAD", "HeadObject", &[]),
             Operation::Put { headers } => ("PUT", "PutObject", headers),
         };
         let url = self.object_url(key, x_id)?;
