@@ -64,22 +64,15 @@ impl Deps {
             .await
     }
 
-    /// The POD bucket's HEAD/PUT side (from the environment, on first use).
+    /// The POD bucket's HEAD/PUT side (on first use; signs with [`Self::pod_urls`]).
     pub async fn pod_files(&self) -> Result<&crate::pod_files::PodFiles, cargoflow_http::ApiError> {
         self.pod_files
-            .get_or_try_init(|| {
-                crate::pod_files::PodFiles::from_env(
-                    self.config.pod_bucket.clone(),
-                    self.config.s3_force_path_style,
-                )
+            .get_or_try_init(|| async {
+                let urls = crate::pod_files::PodUrls(self.pod_urls().await?.0.clone());
+                crate::pod_files::PodFiles::new(urls)
+                    .map_err(|e| crate::pod_files::backend("TLS roots", e))
             })
             .await
-            .map_err(|e| {
-                tracing::error!(error = %e, "POD file store unavailable");
-                cargoflow_http::ApiError::Unavailable(
-                    "The file store is unavailable; retry shortly.".into(),
-                )
-            })
     }
 
     /// The POD bucket's presigner (credentials and region from the environment, on first use).
@@ -92,14 +85,9 @@ impl Deps {
                 )
                 .await
                 .map(crate::pod_files::PodUrls)
+                .map_err(|e| crate::pod_files::backend("presigner", e))
             })
             .await
-            .map_err(|e| {
-                tracing::error!(error = %e, "POD presigner unavailable");
-                cargoflow_http::ApiError::Unavailable(
-                    "The file store is unavailable; retry shortly.".into(),
-                )
-            })
     }
 
     /// The WebSocket pusher (management API client, on first use).

@@ -16,7 +16,7 @@ use crate::presigner::{Operation, Presigner};
 /// through presigned URLs (the S3 client is not linked: crate::presigner) over the HTTPS stack
 /// the AWS SDK uses (hyper, rustls with aws-lc, the system's roots).
 pub struct PodFiles {
-    urls: Presigner,
+    urls: PodUrls,
     http: HttpClient,
 }
 
@@ -50,13 +50,14 @@ pub struct StoredObject {
     pub size: i64,
 }
 
-fn backend(op: &'static str, e: impl std::fmt::Debug) -> ApiError {
+/// What a failing file store answers (503), logged with the operation and its cause.
+pub(crate) fn backend(op: &'static str, e: impl std::fmt::Debug) -> ApiError {
     tracing::error!(operation = op, error = ?e, "S3 request failed");
     ApiError::Unavailable("The file store is unavailable; retry shortly.".into())
 }
 
 impl PodFiles {
-    pub fn new(urls: Presigner) -> Result<Self, std::io::Error> {
+    pub fn new(urls: PodUrls) -> Result<Self, std::io::Error> {
         let https = hyper_rustls::HttpsConnectorBuilder::new()
             .with_provider_and_native_roots(rustls::crypto::aws_lc_rs::default_provider())?
             .https_or_http()
@@ -68,25 +69,18 @@ impl PodFiles {
         Ok(Self { urls, http })
     }
 
-    /// From the environment, as [`Presigner::from_env`].
-    pub async fn from_env(bucket: String, force_path_style: bool) -> Result<Self, String> {
-        let urls = Presigner::from_env(bucket, force_path_style)
-            .await
-            .map_err(|e| e.to_string())?;
-        Self::new(urls).map_err(|e| format!("TLS roots: {e}"))
-    }
-
+    /// One request through a fresh 60 s URL: its status and headers (HEAD has no body; PUT's
+    /// is empty on success).
     async fn send(
         &self,
-        op: &'static str,
         operation: Operation<'_>,
-        method: http::Method,
         key: &str,
-        headers: &[(&str, &str)],
         body: Vec<u8>,
     ) -> Result<(u16, http::HeaderMap), ApiError> {
+        let op = operation.name();
         let url = self
             .urls
+            .0
             .presign(
                 operation,
                 key,
@@ -95,16 +89,14 @@ impl PodFiles {
             )
             .await
             .map_err(|e| backend(op, e))?;
-        let mut req = http::Request::builder().method(method).uri(url);
-        for (name, value) in headers {
+        let mut req = http::Request::builder().method(operation.method()).uri(url);
+        for (name, value) in operation.headers() {
             req = req.header(*name, *value);
         }
         let req = req
             .body(http_body_util::Full::new(bytes::Bytes::from(body)))
             .map_err(|e| backend(op, e))?;
         match tokio::time::timeout(S3_TIMEOUT, self.http.request(req)).await {
-            // The answer's status and headers are all S3 says here (HEAD has no body; PUT's
-            // is empty on success).
             Ok(Ok(resp)) => {
                 let (parts, _) = resp.into_parts();
                 Ok((parts.status.as_u16(), parts.headers))
@@ -116,16 +108,7 @@ impl PodFiles {
 
     /// The object's type and size, or None when it is not there.
     pub async fn head(&self, key: &str) -> Result<Option<StoredObject>, ApiError> {
-        let (status, headers) = self
-            .send(
-                "HeadObject",
-                Operation::Head,
-                http::Method::HEAD,
-                key,
-                &[],
-                vec![],
-            )
-            .await?;
+        let (status, headers) = self.send(Operation::Head, key, vec![]).await?;
         let header = |name: http::header::HeaderName| {
             headers
                 .get(name)
@@ -175,14 +158,7 @@ impl PodFiles {
             ("content-length", size.as_str()),
         ];
         let (status, _) = self
-            .send(
-                "PutObject",
-                Operation::Put { headers: &headers },
-                http::Method::PUT,
-                key,
-                &headers,
-                bytes,
-            )
+            .send(Operation::Put { headers: &headers }, key, bytes)
             .await?;
         match status {
             200..=299 => Ok(()),

@@ -46,10 +46,38 @@ pub struct Presigner {
 }
 
 /// What one URL allows: `GET`, `HEAD`, or `PUT` (with its headers pinned).
+#[derive(Clone, Copy)]
 pub enum Operation<'a> {
     Get,
     Head,
     Put { headers: &'a [(&'a str, &'a str)] },
+}
+
+impl<'a> Operation<'a> {
+    pub fn method(self) -> &'static str {
+        match self {
+            Operation::Get => "GET",
+            Operation::Head => "HEAD",
+            Operation::Put { .. } => "PUT",
+        }
+    }
+
+    /// S3's operation name (the SDK's `x-id` parameter).
+    pub fn name(self) -> &'static str {
+        match self {
+            Operation::Get => "GetObject",
+            Operation::Head => "HeadObject",
+            Operation::Put { .. } => "PutObject",
+        }
+    }
+
+    /// The headers signed into the URL (the request must send exactly these).
+    pub fn headers(self) -> &'a [(&'a str, &'a str)] {
+        match self {
+            Operation::Put { headers } => headers,
+            Operation::Get | Operation::Head => &[],
+        }
+    }
 }
 
 impl Presigner {
@@ -90,10 +118,6 @@ impl Presigner {
             .or_else(|_| std::env::var("AWS_ENDPOINT_URL"))
             .ok();
         Self::new(credentials, region, bucket, endpoint.as_deref(), path_style)
-    }
-
-    pub fn bucket(&self) -> &str {
-        &self.bucket
     }
 
     /// The object's URL before signing, with the SDK's `x-id` parameter.
@@ -138,12 +162,8 @@ impl Presigner {
         ttl: Duration,
         now: SystemTime,
     ) -> Result<String, PresignError> {
-        let (method, x_id, headers): (&str, &str, &[(&str, &str)]) = match operation {
-            Operation::Get => ("GET", "GetObject", &[]),
-            Operation::Head => ("HEAD", "HeadObject", &[]),
-            Operation::Put { headers } => ("PUT", "PutObject", headers),
-        };
-        let url = self.object_url(key, x_id)?;
+        let (method, headers) = (operation.method(), operation.headers());
+        let url = self.object_url(key, operation.name())?;
         let credentials = self
             .credentials
             .provide_credentials()
