@@ -21,9 +21,21 @@ pub struct SqsPoller {
 }
 
 impl SqsPoller {
-    pub async fn new(sdk: &aws_config::SdkConfig, queue_name: &str) -> Result<Self> {
-        let sqs = aws_sdk_sqs::Client::new(sdk);
-        let queue_url = sqs
+    /// A poller of `queue_name`; its receives and deletes are recorded as `function`'s (AWS
+    /// runs the event source mapping with the function's role).
+    pub async fn new(
+        sdk: &aws_config::SdkConfig,
+        queue_name: &str,
+        function: Option<&str>,
+    ) -> Result<Self> {
+        // Finding the queue is deployment's work (the mapping names its ARN): not recorded.
+        let setup = aws_sdk_sqs::Client::new(sdk);
+        let recorder: Vec<_> = match function {
+            Some(_) => cargoflow_aws::function_interceptors(sdk),
+            None => Vec::new(),
+        };
+        let sqs = cargoflow_aws::client!(aws_sdk_sqs, sdk, recorder);
+        let queue_url = setup
             .get_queue_url()
             .queue_name(queue_name)
             .send()
@@ -31,7 +43,7 @@ impl SqsPoller {
             .map_err(|e| anyhow!("GetQueueUrl {queue_name}: {e:?}"))?
             .queue_url
             .unwrap_or_default();
-        let attrs = sqs
+        let attrs = setup
             .get_queue_attributes()
             .queue_url(&queue_url)
             .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
@@ -170,13 +182,17 @@ pub async fn start_from_template(
                 .ok_or_else(|| anyhow!("{} has no SQS handler", f.binary))?;
             let name = queue_name_for(q)
                 .ok_or_else(|| anyhow!("no local name for queue {q} (set {}_NAME)", q))?;
-            let poller = SqsPoller::new(sdk, &name).await?;
+            let poller = SqsPoller::new(sdk, &name, Some(&f.binary)).await?;
             let (deps, shutdown, function) = (deps.clone(), shutdown.clone(), f.binary.clone());
-            tasks.push(tokio::spawn(async move {
-                if let Err(e) = poller.run(handler, deps, shutdown).await {
-                    tracing::error!(%function, error = %e, "sqs poller stopped");
-                }
-            }));
+            tasks.push(tokio::spawn(cargoflow_aws::calls::as_function(
+                function.clone(),
+                cargoflow_aws::calls::Via::EventSource,
+                async move {
+                    if let Err(e) = poller.run(handler, deps, shutdown).await {
+                        tracing::error!(%function, error = %e, "sqs poller stopped");
+                    }
+                },
+            )));
             tracing::info!(function = %f.binary, queue = %name, "sqs poller started");
         }
     }

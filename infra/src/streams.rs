@@ -31,6 +31,9 @@ pub struct PollerConfig {
     pub max_retries: u32,
     /// Start at the newest record (LATEST) or the oldest kept (TRIM_HORIZON).
     pub from_latest: bool,
+    /// The function this event source feeds: its stream reads are recorded as that
+    /// function's (AWS runs the event source mapping with the function's role).
+    pub function: Option<String>,
 }
 
 impl PollerConfig {
@@ -41,6 +44,7 @@ impl PollerConfig {
             batch_size: 100,
             max_retries: 10,
             from_latest: true,
+            function: None,
         }
     }
 }
@@ -120,9 +124,14 @@ pub struct StreamPoller {
 
 impl StreamPoller {
     pub fn new(sdk: &aws_config::SdkConfig, config: PollerConfig) -> Self {
+        let recorder: Vec<_> = match config.function {
+            Some(_) => cargoflow_aws::function_interceptors(sdk),
+            None => Vec::new(),
+        };
         Self {
+            // Finding the stream is deployment's work (the mapping names its ARN): not recorded.
             ddb: aws_sdk_dynamodb::Client::new(sdk),
-            streams: aws_sdk_dynamodbstreams::Client::new(sdk),
+            streams: cargoflow_aws::client!(aws_sdk_dynamodbstreams, sdk, recorder),
             config,
             region: sdk
                 .region()
@@ -242,6 +251,25 @@ impl StreamPoller {
         self,
         consumer: StreamConsumer,
         ready: Option<tokio::sync::oneshot::Sender<()>>,
+        shutdown: watch::Receiver<bool>,
+    ) -> Result<()> {
+        match self.config.function.clone() {
+            Some(f) => {
+                cargoflow_aws::calls::as_function(
+                    f,
+                    cargoflow_aws::calls::Via::EventSource,
+                    self.poll(consumer, ready, shutdown),
+                )
+                .await
+            }
+            None => self.poll(consumer, ready, shutdown).await,
+        }
+    }
+
+    async fn poll(
+        self,
+        consumer: StreamConsumer,
+        ready: Option<tokio::sync::oneshot::Sender<()>>,
         mut shutdown: watch::Receiver<bool>,
     ) -> Result<()> {
         let arn = self.stream_arn().await?;
@@ -346,7 +374,13 @@ pub fn start_from_template(
             .ok_or_else(|| anyhow!("{} has no stream handler", f.binary))?;
         let deps = deps.clone();
         let consumer: StreamConsumer = Arc::new(move |event| handler(deps.clone(), event));
-        let poller = StreamPoller::new(sdk, PollerConfig::new(table));
+        let poller = StreamPoller::new(
+            sdk,
+            PollerConfig {
+                function: Some(f.binary.clone()),
+                ..PollerConfig::new(table)
+            },
+        );
         let name = f.binary.clone();
         let shutdown = shutdown.clone();
         tasks.push(tokio::spawn(async move {

@@ -255,7 +255,7 @@ impl Harness {
             aws_sdk_dynamodb::Client::from_conf(conf),
             config.table_name.clone(),
         );
-        let deps = Arc::new(Deps::new(config, store).unwrap());
+        let deps = Arc::new(Deps::new(config, sdk).unwrap().with_store(store));
         let template = Template::load(&common::template_path()).unwrap();
         let state = HostState {
             deps,

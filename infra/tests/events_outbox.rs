@@ -11,14 +11,13 @@ use cargoflow_functions::Deps;
 use cargoflow_functions::publish::Publisher;
 use cargoflow_http::AppConfig;
 use cargoflow_infra::streams::{PollerConfig, StreamConsumer, StreamPoller};
-use cargoflow_store::Store;
 use common::*;
 use serde_json::{Value, json};
 
 async fn deps(bus: Option<&str>) -> Arc<Deps> {
     let config = AppConfig::from_env().unwrap();
-    let store = Store::from_env(config.table_name.clone()).await;
-    let d = Deps::new(config, store).unwrap();
+    let sdk_ = aws_config::load_from_env().await;
+    let d = Deps::new(config, sdk_).unwrap();
     Arc::new(match bus {
         Some(b) => {
             let sdk = aws_config::load_from_env().await;
@@ -217,8 +216,8 @@ async fn a_failed_publish_stays_pending_and_the_sweeper_delivers_it() {
     // The sweeper (with a threshold far in the future, so the retry counts as due) publishes it.
     let mut config = AppConfig::from_env().unwrap();
     config.sweep_after_secs = -3600;
-    let store = Store::from_env(config.table_name.clone()).await;
-    let sweeper = Arc::new(Deps::new(config, store).unwrap());
+    let sdk_ = aws_config::load_from_env().await;
+    let sweeper = Arc::new(Deps::new(config, sdk_).unwrap());
     let report = cargoflow_functions::sweep_outbox::handle(sweeper, json!({}))
         .await
         .unwrap();

@@ -242,8 +242,8 @@ async fn status_changes_are_pushed_to_the_routes_ops_console() {
     let sdk = aws_config::load_from_env().await;
     let mut config = cargoflow_http::AppConfig::from_env().unwrap();
     config.websocket_management_url = base_url().to_string();
-    let store = cargoflow_store::Store::from_env(config.table_name.clone()).await;
-    let deps = std::sync::Arc::new(cargoflow_functions::Deps::new(config, store).unwrap());
+    let sdk_ = aws_config::load_from_env().await;
+    let deps = std::sync::Arc::new(cargoflow_functions::Deps::new(config, sdk_).unwrap());
     let (_stop, rx) = tokio::sync::watch::channel(false);
     let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
     let handler = cargoflow_functions::registry::stream_function("push-live-updates").unwrap();

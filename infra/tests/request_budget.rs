@@ -26,8 +26,11 @@ impl Harness {
         common::require_standins();
         let counter = RequestCounter::default();
         let config = AppConfig::from_env().unwrap();
-        let store = Store::from_env_counted(config.table_name.clone(), counter.clone()).await;
-        let deps = Arc::new(Deps::new(config, store).unwrap());
+        let sdk = aws_config::load_from_env().await;
+        let mut interceptors = cargoflow_aws::function_interceptors(&sdk);
+        interceptors.push(cargoflow_aws::SharedInterceptor::new(counter.clone()));
+        let store = Store::from_sdk(&sdk, &interceptors, config.table_name.clone());
+        let deps = Arc::new(Deps::new(config, sdk).unwrap().with_store(store));
         let template = Template::load(&common::template_path()).unwrap();
         let state = HostState {
             deps,

@@ -444,8 +444,8 @@ async fn a_route_completes_when_all_its_orders_are_final() {
 
 async fn run_job(name: &str) -> Value {
     let config = cargoflow_http::AppConfig::from_env().unwrap();
-    let store = cargoflow_store::Store::from_env(config.table_name.clone()).await;
-    let deps = Arc::new(cargoflow_functions::Deps::new(config, store).unwrap());
+    let sdk_ = aws_config::load_from_env().await;
+    let deps = Arc::new(cargoflow_functions::Deps::new(config, sdk_).unwrap());
     let job = cargoflow_functions::registry::schedule_function(name).unwrap();
     job(deps, cargoflow_infra::schedules::event(name))
         .await

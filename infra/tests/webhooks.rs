@@ -12,7 +12,6 @@ use axum::http::{HeaderMap, StatusCode};
 use cargoflow_functions::Deps;
 use cargoflow_http::AppConfig;
 use cargoflow_infra::sqs::SqsPoller;
-use cargoflow_store::Store;
 use common::*;
 use serde_json::{Value, json};
 
@@ -115,8 +114,8 @@ struct Pipe {
 async fn dispatcher_deps(schedule: &str) -> Arc<Deps> {
     let mut config = AppConfig::from_env().unwrap();
     config.webhook_retry_schedule = cargoflow_domain::webhooks::parse_schedule(schedule).unwrap();
-    let store = Store::from_env(config.table_name.clone()).await;
-    Arc::new(Deps::new(config, store).unwrap())
+    let sdk_ = aws_config::load_from_env().await;
+    Arc::new(Deps::new(config, sdk_).unwrap())
 }
 
 impl Pipe {
@@ -159,7 +158,7 @@ impl Pipe {
             .unwrap()
             .queue_url
             .unwrap();
-        let poller = SqsPoller::new(&sdk, &name).await.unwrap();
+        let poller = SqsPoller::new(&sdk, &name, None).await.unwrap();
         let (stop, rx) = tokio::sync::watch::channel(false);
         let deps = dispatcher_deps(schedule).await;
         let handler = cargoflow_functions::registry::sqs_function("dispatch-webhooks").unwrap();
@@ -495,7 +494,7 @@ async fn a_status_change_arrives_signed_and_replays_go_through_the_real_queues()
     let sdk = aws_config::load_from_env().await;
     let (stop, rx) = tokio::sync::watch::channel(false);
     // dispatcher on the template's webhook queue
-    let poller = SqsPoller::new(&sdk, &std::env::var("WEBHOOK_QUEUE_NAME").unwrap())
+    let poller = SqsPoller::new(&sdk, &std::env::var("WEBHOOK_QUEUE_NAME").unwrap(), None)
         .await
         .unwrap();
     let deps = dispatcher_deps("0,1,1,1,1,1,1,1").await;

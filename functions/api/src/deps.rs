@@ -1,6 +1,10 @@
 //! What a function instance builds once, outside the handler, and shares across invocations.
 
+use std::collections::HashSet;
+use std::sync::Mutex;
+
 use cargoflow_auth::TokenService;
+use cargoflow_aws::{SdkConfig, SharedInterceptor};
 use cargoflow_http::AppConfig;
 use cargoflow_store::Store;
 
@@ -8,6 +12,13 @@ pub struct Deps {
     pub config: AppConfig,
     pub store: Store,
     pub tokens: TokenService,
+    /// The process's one SDK configuration: every client below is built from it.
+    sdk: SdkConfig,
+    /// What every client carries (the call recorder when on; a test's fault injector).
+    interceptors: Vec<SharedInterceptor>,
+    /// The functions whose instance has run its init here (the local host plays one
+    /// instance of every function in one process).
+    started: Mutex<HashSet<&'static str>>,
     /// Built on first use, so only the functions that publish (relay, sweeper) pay for it.
     publisher: tokio::sync::OnceCell<crate::publish::Publisher>,
     /// SQS and the webhook HTTP client: only the dispatcher and the replays build them.
@@ -37,7 +48,22 @@ pub enum InitError {
 }
 
 impl Deps {
-    pub fn new(config: AppConfig, store: Store) -> Result<Self, InitError> {
+    /// The dependencies of a function instance: clients from `sdk`, with the call recorder
+    /// when `AWS_CALL_LOG` is set.
+    pub fn new(config: AppConfig, sdk: SdkConfig) -> Result<Self, InitError> {
+        Self::with_interceptors(config, sdk, Vec::new())
+    }
+
+    /// [`Self::new`], every client also carrying `extra` (tests inject faults or count
+    /// requests with it).
+    pub fn with_interceptors(
+        config: AppConfig,
+        sdk: SdkConfig,
+        extra: Vec<SharedInterceptor>,
+    ) -> Result<Self, InitError> {
+        let mut interceptors = cargoflow_aws::function_interceptors(&sdk);
+        interceptors.extend(extra);
+        let store = Store::from_sdk(&sdk, &interceptors, config.table_name.clone());
         let tokens = TokenService::new(
             config.jwt_issuer.clone(),
             config.jwt_secret.as_bytes(),
@@ -48,6 +74,9 @@ impl Deps {
             config,
             store,
             tokens,
+            sdk,
+            interceptors,
+            started: Mutex::new(HashSet::new()),
             publisher: tokio::sync::OnceCell::new(),
             queues: tokio::sync::OnceCell::new(),
             webhook_client: std::sync::OnceLock::new(),
@@ -60,7 +89,13 @@ impl Deps {
     /// The EventBridge publisher (from the environment, on first use).
     pub async fn publisher(&self) -> &crate::publish::Publisher {
         self.publisher
-            .get_or_init(|| crate::publish::Publisher::from_env(self.config.event_bus_name.clone()))
+            .get_or_init(|| async {
+                crate::publish::Publisher::from_sdk(
+                    &self.sdk,
+                    &self.interceptors,
+                    self.config.event_bus_name.clone(),
+                )
+            })
             .await
     }
 
@@ -79,11 +114,11 @@ impl Deps {
     pub async fn pod_urls(&self) -> Result<&crate::pod_files::PodUrls, cargoflow_http::ApiError> {
         self.pod_urls
             .get_or_try_init(|| async {
-                crate::presigner::Presigner::from_env(
+                crate::presigner::Presigner::from_sdk(
+                    &self.sdk,
                     self.config.pod_bucket.clone(),
                     self.config.s3_force_path_style,
                 )
-                .await
                 .map(crate::pod_files::PodUrls)
                 .map_err(|e| crate::pod_files::backend("presigner", e))
             })
@@ -93,8 +128,12 @@ impl Deps {
     /// The WebSocket pusher (management API client, on first use).
     pub async fn pusher(&self) -> &crate::live::Pusher {
         self.pusher
-            .get_or_init(|| {
-                crate::live::Pusher::from_env(self.config.websocket_management_url.clone())
+            .get_or_init(|| async {
+                crate::live::Pusher::new(
+                    &self.sdk,
+                    &self.interceptors,
+                    self.config.websocket_management_url.clone(),
+                )
             })
             .await
     }
@@ -103,8 +142,7 @@ impl Deps {
     pub async fn queues(&self) -> Result<&Queues, String> {
         self.queues
             .get_or_try_init(|| async {
-                let sdk = aws_config::load_from_env().await;
-                let sqs = aws_sdk_sqs::Client::new(&sdk);
+                let sqs = cargoflow_aws::client!(aws_sdk_sqs, &self.sdk, self.interceptors);
                 let queue_url = Self::queue_url(
                     &sqs,
                     &self.config.webhook_queue_url,
@@ -162,10 +200,34 @@ impl Deps {
         }
     }
 
-    /// Reads the configuration and builds the AWS clients from the environment.
+    /// Uses this store instead of the one built from the SDK configuration.
+    pub fn with_store(self, store: Store) -> Self {
+        Self { store, ..self }
+    }
+
+    /// The SDK configuration the clients are built from.
+    pub fn sdk(&self) -> &SdkConfig {
+        &self.sdk
+    }
+
+    /// Reads the configuration and builds the AWS clients from the process's one SDK
+    /// configuration.
     pub async fn from_env() -> Result<Self, InitError> {
         let config = AppConfig::from_env()?;
-        let store = Store::from_env(config.table_name.clone()).await;
-        Self::new(config, store)
+        Self::new(config, cargoflow_aws::shared_config().await)
+    }
+
+    /// Runs `function`'s init the first time it is called here: the DynamoDB warm-up, as a
+    /// Lambda instance does before its first request (see runtime.rs). The local host calls
+    /// it before each invocation; it does nothing after the first.
+    pub async fn start_instance(&self, function: &'static str) {
+        let first = self
+            .started
+            .lock()
+            .map(|mut s| s.insert(function))
+            .unwrap_or(false);
+        if first {
+            crate::runtime::warm_up(self, function).await;
+        }
     }
 }

@@ -23,17 +23,23 @@ pub enum Pushed {
 impl Pusher {
     /// A client for the management endpoint `url` (none configured: pushes are skipped
     /// with a warning).
-    pub async fn from_env(url: String) -> Self {
+    pub fn new(
+        sdk: &cargoflow_aws::SdkConfig,
+        interceptors: &[cargoflow_aws::SharedInterceptor],
+        url: String,
+    ) -> Self {
         if url.is_empty() {
             tracing::warn!("WEBSOCKET_MANAGEMENT_URL is not set: live updates are not pushed");
             return Self { client: None };
         }
-        let sdk = aws_config::load_from_env().await;
-        let conf = aws_sdk_apigatewaymanagement::config::Builder::from(&sdk)
-            .endpoint_url(url)
-            .build();
+        let mut builder = aws_sdk_apigatewaymanagement::config::Builder::from(sdk);
+        for i in interceptors {
+            builder.push_interceptor(i.clone());
+        }
         Self {
-            client: Some(aws_sdk_apigatewaymanagement::Client::from_conf(conf)),
+            client: Some(aws_sdk_apigatewaymanagement::Client::from_conf(
+                builder.endpoint_url(url).build(),
+            )),
         }
     }
 

@@ -106,10 +106,13 @@ impl Presigner {
         })
     }
 
-    /// From the environment, as the SDK reads it: credentials chain and region from
-    /// aws-config, the endpoint from `AWS_ENDPOINT_URL_S3` or `AWS_ENDPOINT_URL`.
-    pub async fn from_env(bucket: String, path_style: bool) -> Result<Self, PresignError> {
-        let sdk = aws_config::load_from_env().await;
+    /// From the function's SDK configuration: its credentials chain and region; the
+    /// endpoint from `AWS_ENDPOINT_URL_S3` or `AWS_ENDPOINT_URL`, as the SDK reads it.
+    pub fn from_sdk(
+        sdk: &cargoflow_aws::SdkConfig,
+        bucket: String,
+        path_style: bool,
+    ) -> Result<Self, PresignError> {
         let credentials = sdk
             .credentials_provider()
             .ok_or_else(|| PresignError::Credentials("no provider".into()))?;
@@ -164,6 +167,8 @@ impl Presigner {
     ) -> Result<String, PresignError> {
         let (method, headers) = (operation.method(), operation.headers());
         let url = self.object_url(key, operation.name())?;
+        // Whoever uses the URL acts with this function's permissions.
+        cargoflow_aws::calls::record_presigned(method, &self.bucket, key);
         let credentials = self
             .credentials
             .provide_credentials()

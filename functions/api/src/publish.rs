@@ -22,9 +22,16 @@ impl Publisher {
         }
     }
 
-    pub async fn from_env(bus: String) -> Self {
-        let config = aws_config::load_from_env().await;
-        Self::new(aws_sdk_eventbridge::Client::new(&config), bus)
+    /// A client from the function's SDK configuration, with its interceptors.
+    pub fn from_sdk(
+        sdk: &cargoflow_aws::SdkConfig,
+        interceptors: &[cargoflow_aws::SharedInterceptor],
+        bus: String,
+    ) -> Self {
+        Self::new(
+            cargoflow_aws::client!(aws_sdk_eventbridge, sdk, interceptors),
+            bus,
+        )
     }
 
     /// The envelope receivers get (the webhook body, issue 5).

@@ -16,7 +16,10 @@ macro_rules! http {
         (
             $name,
             |deps: Arc<Deps>, req: Request| -> BoxFuture<'static, Response<Body>> {
-                Box::pin(serve($name, req, move |r| crate::$module::handle(deps, r)))
+                Box::pin(async move {
+                    deps.start_instance($name).await;
+                    serve($name, req, move |r| crate::$module::handle(deps, r)).await
+                })
             } as HttpFn,
         )
     };
@@ -28,10 +31,15 @@ macro_rules! http_idempotent {
         (
             $name,
             |deps: Arc<Deps>, req: Request| -> BoxFuture<'static, Response<Body>> {
-                Box::pin(serve($name, req, move |r| async move {
-                    let d = deps.clone();
-                    crate::idempotency::run(&deps, r, move |r| crate::$module::handle(d, r)).await
-                }))
+                Box::pin(async move {
+                    deps.start_instance($name).await;
+                    serve($name, req, move |r| async move {
+                        let d = deps.clone();
+                        crate::idempotency::run(&deps, r, move |r| crate::$module::handle(d, r))
+                            .await
+                    })
+                    .await
+                })
             } as HttpFn,
         )
     };
@@ -158,6 +166,21 @@ const IDEMPOTENT: &[&str] = &[
     "create-pod",
 ];
 
+/// One invocation of an event-driven function, as Lambda runs it: the instance's init on its
+/// first call, then the handler, its AWS calls recorded as the function's.
+async fn invocation<T, Fut>(
+    function: &'static str,
+    deps: Arc<Deps>,
+    handler: impl FnOnce(Arc<Deps>) -> Fut,
+) -> T
+where
+    Fut: std::future::Future<Output = T>,
+{
+    deps.start_instance(function).await;
+    cargoflow_aws::calls::as_function(function, cargoflow_aws::calls::Via::Code, handler(deps))
+        .await
+}
+
 /// A scheduled function: the schedule's event in, a JSON report out.
 pub type ScheduleFn =
     fn(Arc<Deps>, serde_json::Value) -> BoxFuture<'static, Result<serde_json::Value, String>>;
@@ -167,7 +190,9 @@ macro_rules! schedule {
         ($name, |deps: Arc<Deps>,
                  event: serde_json::Value|
          -> BoxFuture<'static, Result<serde_json::Value, String>> {
-            Box::pin(crate::$module::handle(deps, event))
+            Box::pin(invocation($name, deps, move |d| {
+                crate::$module::handle(d, event)
+            }))
         } as ScheduleFn)
     };
 }
@@ -192,10 +217,14 @@ pub type StreamFn =
 pub fn stream_functions() -> Vec<(&'static str, StreamFn)> {
     vec![
         ("relay-outbox", |deps, event| {
-            Box::pin(crate::relay_outbox::handle(deps, event))
+            Box::pin(invocation("relay-outbox", deps, move |d| {
+                crate::relay_outbox::handle(d, event)
+            }))
         }),
         ("push-live-updates", |deps, event| {
-            Box::pin(crate::push_live_updates::handle(deps, event))
+            Box::pin(invocation("push-live-updates", deps, move |d| {
+                crate::push_live_updates::handle(d, event)
+            }))
         }),
     ]
 }
@@ -209,7 +238,9 @@ pub type SqsFn =
 
 pub fn sqs_functions() -> Vec<(&'static str, SqsFn)> {
     vec![("dispatch-webhooks", |deps, event| {
-        Box::pin(crate::dispatch_webhooks::handle(deps, event))
+        Box::pin(invocation("dispatch-webhooks", deps, move |d| {
+            crate::dispatch_webhooks::handle(d, event)
+        }))
     })]
 }
 

@@ -5,32 +5,44 @@ use std::future::Future;
 use std::sync::Arc;
 
 use cargoflow_http::{ApiError, Body, Request, Response, serve};
+use tracing::Instrument;
 
 use crate::Deps;
 
 /// A function instance's init: configuration and clients from the environment, then the
-/// DynamoDB warm-up (every function reads the table). Init runs with the instance's full CPU
-/// and, for provisioned or pre-initialised instances, before any request waits, so the
-/// connection's TLS handshake is paid there instead of by the first request. A warm-up that
-/// fails or times out is logged and init goes on: the first request then opens the connection.
-async fn init() -> Result<Arc<Deps>, crate::deps::InitError> {
+/// DynamoDB warm-up (every function reads the table).
+async fn init(function: &'static str) -> Result<Arc<Deps>, crate::deps::InitError> {
     let deps = Deps::from_env().await?;
+    deps.start_instance(function).await;
+    Ok(Arc::new(deps))
+}
+
+/// The DynamoDB warm-up of an instance's init, recorded as `function`'s. Init runs with the
+/// instance's full CPU and, for provisioned or pre-initialised instances, before any request
+/// waits, so the connection's TLS handshake is paid there instead of by the first request. A
+/// warm-up that fails or times out is logged and init goes on: the first request then opens
+/// the connection.
+pub async fn warm_up(deps: &Deps, function: &'static str) {
     let limit = deps.config.warm_up_timeout_ms;
-    if limit > 0 {
-        let started = std::time::Instant::now();
-        let outcome = tokio::time::timeout(
+    if limit == 0 {
+        return;
+    }
+    let started = std::time::Instant::now();
+    let outcome = cargoflow_aws::calls::as_function(
+        function,
+        cargoflow_aws::calls::Via::Init,
+        tokio::time::timeout(
             std::time::Duration::from_millis(limit),
             deps.store.warm_up(),
-        )
-        .await;
-        let ms = started.elapsed().as_secs_f64() * 1000.0;
-        match outcome {
-            Ok(Ok(())) => tracing::debug!(ms, "dynamodb warm-up done"),
-            Ok(Err(e)) => tracing::warn!(ms, error = %e, "dynamodb warm-up failed"),
-            Err(_) => tracing::warn!(ms, "dynamodb warm-up timed out"),
-        }
+        ),
+    )
+    .await;
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    match outcome {
+        Ok(Ok(())) => tracing::debug!(function, ms, "dynamodb warm-up done"),
+        Ok(Err(e)) => tracing::warn!(function, ms, error = %e, "dynamodb warm-up failed"),
+        Err(_) => tracing::warn!(function, ms, "dynamodb warm-up timed out"),
     }
-    Ok(Arc::new(deps))
 }
 
 pub fn run_http<F, Fut>(function: &'static str, handler: F) -> Result<(), lambda_http::Error>
@@ -43,7 +55,7 @@ where
         .enable_all()
         .build()?;
     rt.block_on(async move {
-        let deps = init().await?;
+        let deps = init(function).await?;
         lambda_http::run(lambda_http::service_fn(move |req: Request| {
             let deps = deps.clone();
             async move {
@@ -87,13 +99,15 @@ where
         .enable_all()
         .build()?;
     rt.block_on(async move {
-        let deps = init().await?;
+        let deps = init(function).await?;
         lambda_runtime::run(lambda_runtime::service_fn(move |event: lambda_runtime::LambdaEvent<E>| {
             let deps = deps.clone();
             async move {
                 let span = tracing::info_span!("invocation", function = function, request_id = %event.context.request_id);
-                let _g = span.enter();
-                handler(deps, event.payload).await.map_err(lambda_runtime::Error::from)
+                cargoflow_aws::calls::as_function(function, cargoflow_aws::calls::Via::Code, handler(deps, event.payload))
+                    .instrument(span)
+                    .await
+                    .map_err(lambda_runtime::Error::from)
             }
         }))
         .await

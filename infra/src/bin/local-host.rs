@@ -29,8 +29,9 @@ async fn main() -> Result<()> {
         };
         config.websocket_management_url = format!("http://{host}:{port}");
     }
-    let store = cargoflow_store::Store::from_env(config.table_name.clone()).await;
-    let deps = Arc::new(Deps::new(config, store).context("configuration")?);
+    // One SDK configuration for the whole process: every function's clients and the pollers.
+    let sdk = cargoflow_aws::shared_config().await;
+    let deps = Arc::new(Deps::new(config, sdk.clone()).context("configuration")?);
     let static_dir = std::env::var("STATIC_DIR")
         .ok()
         .map(std::path::PathBuf::from)
@@ -54,7 +55,6 @@ async fn main() -> Result<()> {
         .unwrap_or(1);
     let _schedules = cargoflow_infra::schedules::start(&template, deps.clone(), speedup)?;
     let (_stop_streams, streams_rx) = tokio::sync::watch::channel(false);
-    let sdk = aws_config::load_from_env().await;
     let _streams = cargoflow_infra::streams::start_from_template(
         &template,
         deps.clone(),

@@ -926,7 +926,7 @@ async fn main() -> Result<()> {
     if !fresh.is_empty() {
         let rx = Arc::new(Receiver::default());
         let (url, receiver_task) = start_receiver(rx.clone()).await?;
-        let sdk = aws_config::load_from_env().await;
+        let sdk = deps.sdk().clone();
         let (stop, stop_rx) = tokio::sync::watch::channel(false);
         // The relay only (the other stream consumers, e.g. live pushes, have no one to serve
         // yet), from the stream's newest records: ready before the first write.

@@ -43,8 +43,8 @@ pub fn base_url() -> &'static str {
                 // The host plays the WebSocket management API too.
                 let mut config = cargoflow_http::AppConfig::from_env().unwrap();
                 config.websocket_management_url = format!("http://127.0.0.1:{port}");
-                let store = cargoflow_store::Store::from_env(config.table_name.clone()).await;
-                let deps = Arc::new(Deps::new(config, store).unwrap());
+                let sdk = aws_config::load_from_env().await;
+                let deps = Arc::new(Deps::new(config, sdk).unwrap());
                 let state = HostState {
                     deps,
                     routes: Arc::new(routes),

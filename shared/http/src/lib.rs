@@ -44,7 +44,7 @@ where
         _ => String::new(),
     };
     let span = tracing::info_span!("request", request_id = %request_id, function = function, tenant_id = tracing::field::Empty, user_id = tracing::field::Empty);
-    async move {
+    let handled = async move {
         let started = std::time::Instant::now();
         let mut response = match handler(req).await {
             Ok(r) => r,
@@ -63,6 +63,7 @@ where
         }
         response
     }
-    .instrument(span)
-    .await
+    .instrument(span);
+    // The AWS calls the handler makes are the function's (see cargoflow_aws::calls).
+    cargoflow_aws::calls::as_function(function, cargoflow_aws::calls::Via::Code, handled).await
 }

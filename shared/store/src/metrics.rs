@@ -64,14 +64,3 @@ impl Intercept for RequestCounter {
         Ok(())
     }
 }
-
-impl crate::Store {
-    /// A store whose client counts its requests into `counter`.
-    pub async fn from_env_counted(table: impl Into<String>, counter: RequestCounter) -> Self {
-        let config = aws_config::load_from_env().await;
-        let conf = aws_sdk_dynamodb::config::Builder::from(&config)
-            .interceptor(counter)
-            .build();
-        Self::new(aws_sdk_dynamodb::Client::from_conf(conf), table)
-    }
-}

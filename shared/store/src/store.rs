@@ -104,11 +104,24 @@ impl Store {
         }
     }
 
-    /// Builds the client from the environment (region, credentials, and the endpoint from
-    /// `AWS_ENDPOINT_URL_DYNAMODB` / `AWS_ENDPOINT_URL` when set).
+    /// A client from `sdk` (region, credentials, and the endpoint from
+    /// `AWS_ENDPOINT_URL_DYNAMODB` / `AWS_ENDPOINT_URL` when set) with `interceptors`.
+    pub fn from_sdk(
+        sdk: &aws_config::SdkConfig,
+        interceptors: &[cargoflow_aws::SharedInterceptor],
+        table: impl Into<String>,
+    ) -> Self {
+        Self::new(
+            cargoflow_aws::client!(aws_sdk_dynamodb, sdk, interceptors),
+            table,
+        )
+    }
+
+    /// A client of its own from the environment (tools and tests; functions share theirs
+    /// through [`Self::from_sdk`]).
     pub async fn from_env(table: impl Into<String>) -> Self {
         let config = aws_config::load_from_env().await;
-        Self::new(Client::new(&config), table)
+        Self::from_sdk(&config, &[], table)
     }
 
     pub fn client(&self) -> &Client {

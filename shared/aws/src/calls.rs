@@ -1,0 +1,623 @@
+//! Which AWS calls each function makes, as IAM sees them: the action and the resource ARN.
+//!
+//! The local host runs every function in one process, where nothing enforces IAM. So the
+//! clients of a function carry [`CallRecorder`] (when `AWS_CALL_LOG` names a file): it reads
+//! the operation from the SDK's metadata, the resources from the serialized request, and the
+//! function from the task-local [`Caller`] that the HTTP and event wrappers set
+//! ([`as_function`]). Presigned S3 URLs are recorded when they are signed
+//! ([`record_presigned`]): whoever uses one acts with the signer's permissions. `check-iam`
+//! (infra/) then checks every line against the function's policy in template.yaml.
+//!
+//! Each distinct call is written once per process, as one JSON line appended to the file, so
+//! several processes (test binaries, the local host) can share it.
+
+use std::collections::HashSet;
+use std::future::Future;
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::{Intercept, SharedInterceptor};
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// How a function came to make a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Via {
+    /// The function's own code, handling a request or an event.
+    Code,
+    /// The function's init (the DynamoDB warm-up), once per instance.
+    Init,
+    /// The event source mapping that feeds the function (stream or queue polling), which AWS
+    /// runs with the function's role.
+    EventSource,
+}
+
+/// The function a task is running for.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub function: Arc<str>,
+    pub via: Via,
+}
+
+tokio::task_local! {
+    static CALLER: Caller;
+}
+
+/// Runs `f` as `function`: the AWS calls it makes are recorded under that name.
+pub async fn as_function<F: Future>(function: impl Into<Arc<str>>, via: Via, f: F) -> F::Output {
+    CALLER
+        .scope(
+            Caller {
+                function: function.into(),
+                via,
+            },
+            f,
+        )
+        .await
+}
+
+/// The function the current task runs for, if any.
+pub fn current() -> Option<Caller> {
+    CALLER.try_with(Caller::clone).ok()
+}
+
+/// One recorded call.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Call {
+    /// The function's one name (binary, registry entry); empty when no function was running.
+    pub function: String,
+    pub via: Via,
+    /// The API operation (`TransactWriteItems`, `PostToConnection`, ...).
+    pub operation: String,
+    /// The IAM action it needs (`dynamodb:PutItem`, `execute-api:ManageConnections`, ...).
+    pub action: String,
+    /// The resource's ARN.
+    pub resource: String,
+}
+
+/// One IAM action on one resource.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Access {
+    pub action: String,
+    pub resource: String,
+}
+
+/// Where ARNs are built: the region of the SDK configuration and the account
+/// (`AWS_ACCOUNT_ID`; locally a placeholder, the checker uses the same one).
+#[derive(Debug, Clone)]
+pub struct ArnContext {
+    pub region: String,
+    pub account: String,
+}
+
+impl ArnContext {
+    pub fn from_env(region: Option<&str>) -> Self {
+        Self {
+            region: region.unwrap_or("us-east-1").to_string(),
+            account: std::env::var("AWS_ACCOUNT_ID")
+                .ok()
+                .filter(|a| !a.is_empty())
+                .unwrap_or_else(|| LOCAL_ACCOUNT.to_string()),
+        }
+    }
+}
+
+/// The account of ARNs recorded offline.
+pub const LOCAL_ACCOUNT: &str = "000000000000";
+
+/// The IAM service prefix of an SDK service name (`Metadata::service`).
+pub fn iam_prefix(sdk_service: &str) -> String {
+    match sdk_service {
+        "DynamoDB" | "DynamoDB Streams" => "dynamodb".into(),
+        "SQS" => "sqs".into(),
+        "EventBridge" => "events".into(),
+        "ApiGatewayManagementApi" => "execute-api".into(),
+        "Secrets Manager" => "secretsmanager".into(),
+        "S3" => "s3".into(),
+        "SNS" => "sns".into(),
+        "SESv2" => "ses".into(),
+        other => other.to_ascii_lowercase().replace(' ', ""),
+    }
+}
+
+fn str_at<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+    v.get(key).and_then(Value::as_str)
+}
+
+/// The actions and resources one request needs, from its operation and serialized form.
+/// Transactions need the action of each item (`TransactWriteItems` of a Put and a
+/// ConditionCheck needs `dynamodb:PutItem` and `dynamodb:ConditionCheckItem`), as IAM
+/// evaluates them.
+pub fn accesses(
+    sdk_service: &str,
+    operation: &str,
+    method: &str,
+    uri: &str,
+    body: &[u8],
+    arn: &ArnContext,
+) -> Vec<Access> {
+    let prefix = iam_prefix(sdk_service);
+    let json: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    let (region, account) = (&arn.region, &arn.account);
+    let access = |action: &str, resource: String| Access {
+        action: format!("{prefix}:{action}"),
+        resource,
+    };
+    match prefix.as_str() {
+        "dynamodb" => {
+            let table = |name: &str| {
+                if name.starts_with("arn:") {
+                    name.to_string()
+                } else {
+                    format!("arn:aws:dynamodb:{region}:{account}:table/{name}")
+                }
+            };
+            match operation {
+                "TransactWriteItems" | "TransactGetItems" => json
+                    .get("TransactItems")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|item| {
+                        let (kind, inner) = item.as_object()?.iter().next()?;
+                        let action = match kind.as_str() {
+                            "Put" => "PutItem",
+                            "Update" => "UpdateItem",
+                            "Delete" => "DeleteItem",
+                            "ConditionCheck" => "ConditionCheckItem",
+                            "Get" => "GetItem",
+                            _ => return None,
+                        };
+                        Some(access(action, table(str_at(inner, "TableName")?)))
+                    })
+                    .collect(),
+                "BatchGetItem" | "BatchWriteItem" => json
+                    .get("RequestItems")
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flatten()
+                    .map(|(name, _)| access(operation, table(name)))
+                    .collect(),
+                // Stream reads name the stream (or an opaque iterator): the resource is the
+                // stream ARN when given.
+                "DescribeStream" | "GetShardIterator" | "GetRecords" | "ListStreams" => {
+                    vec![access(
+                        operation,
+                        str_at(&json, "StreamArn").unwrap_or("*").to_string(),
+                    )]
+                }
+                _ => match str_at(&json, "TableName") {
+                    Some(name) => {
+                        let mut resource = table(name);
+                        if let Some(index) = str_at(&json, "IndexName") {
+                            resource = format!("{resource}/index/{index}");
+                        }
+                        vec![access(operation, resource)]
+                    }
+                    None => vec![access(operation, "*".into())],
+                },
+            }
+        }
+        "sqs" => {
+            let name = str_at(&json, "QueueName").map(str::to_string).or_else(|| {
+                str_at(&json, "QueueUrl")
+                    .and_then(|u| u.trim_end_matches('/').rsplit('/').next())
+                    .map(str::to_string)
+            });
+            let resource = match name {
+                Some(n) => format!("arn:aws:sqs:{region}:{account}:{n}"),
+                None => "*".into(),
+            };
+            vec![access(operation, resource)]
+        }
+        "events" => {
+            let bus = |name: &str| {
+                if name.starts_with("arn:") {
+                    name.to_string()
+                } else {
+                    format!("arn:aws:events:{region}:{account}:event-bus/{name}")
+                }
+            };
+            let mut out: Vec<Access> = Vec::new();
+            match json.get("Entries").and_then(Value::as_array) {
+                Some(entries) => {
+                    for e in entries {
+                        let a = access(
+                            operation,
+                            bus(str_at(e, "EventBusName").unwrap_or("default")),
+                        );
+                        if !out.contains(&a) {
+                            out.push(a);
+                        }
+                    }
+                }
+                None => out.push(access(
+                    operation,
+                    str_at(&json, "EventBusName")
+                        .map(bus)
+                        .unwrap_or_else(|| "*".into()),
+                )),
+            }
+            out
+        }
+        // PostToConnection, GetConnection, DeleteConnection: one action, the resource names
+        // the API, stage, HTTP method and connection.
+        "execute-api" => {
+            let parsed = url::Url::parse(uri).ok();
+            let host = parsed.as_ref().and_then(|u| u.host_str()).unwrap_or("");
+            let api = host
+                .split_once(".execute-api.")
+                .map(|(id, _)| id.to_string())
+                .unwrap_or_else(|| LOCAL_API_ID.to_string());
+            let path = parsed.as_ref().map(|u| u.path()).unwrap_or("");
+            let (stage, connection) = match path.split_once("/@connections/") {
+                Some((stage, rest)) => (stage.trim_matches('/').to_string(), rest.to_string()),
+                None => (String::new(), String::new()),
+            };
+            let stage = if stage.is_empty() {
+                LOCAL_STAGE.to_string()
+            } else {
+                stage
+            };
+            vec![Access {
+                action: "execute-api:ManageConnections".into(),
+                resource: format!(
+                    "arn:aws:execute-api:{region}:{account}:{api}/{stage}/{}/@connections/{connection}",
+                    method.to_ascii_uppercase()
+                ),
+            }]
+        }
+        "secretsmanager" => {
+            let id = str_at(&json, "SecretId").unwrap_or("*");
+            let resource = if id.starts_with("arn:") || id == "*" {
+                id.to_string()
+            } else {
+                format!("arn:aws:secretsmanager:{region}:{account}:secret:{id}")
+            };
+            vec![access(operation, resource)]
+        }
+        _ => vec![access(operation, "*".into())],
+    }
+}
+
+/// The API id and stage recorded for a management endpoint that is not API Gateway's (the
+/// local host plays it); the checker resolves `${WebSocketApi}` to the same id.
+pub const LOCAL_API_ID: &str = "local";
+pub const LOCAL_STAGE: &str = "local";
+
+/// The S3 access a presigned URL grants: `GET`/`HEAD` read, `PUT` writes.
+pub fn presigned_access(method: &str, bucket: &str, key: &str) -> Access {
+    let action = match method.to_ascii_uppercase().as_str() {
+        "PUT" => "s3:PutObject",
+        "DELETE" => "s3:DeleteObject",
+        _ => "s3:GetObject",
+    };
+    Access {
+        action: action.into(),
+        resource: format!("arn:aws:s3:::{bucket}/{key}"),
+    }
+}
+
+/// Records a presigned URL signed for the running function (when recording is on).
+pub fn record_presigned(method: &str, bucket: &str, key: &str) {
+    if sink().is_none() {
+        return;
+    }
+    let operation = match method.to_ascii_uppercase().as_str() {
+        "PUT" => "PutObject (presigned)",
+        "HEAD" => "HeadObject (presigned)",
+        _ => "GetObject (presigned)",
+    };
+    record(operation, presigned_access(method, bucket, key));
+}
+
+fn record(operation: &str, access: Access) {
+    let Some(sink) = sink() else { return };
+    let caller = current();
+    sink.write(Call {
+        function: caller
+            .as_ref()
+            .map(|c| c.function.to_string())
+            .unwrap_or_default(),
+        via: caller.map(|c| c.via).unwrap_or(Via::Code),
+        operation: operation.to_string(),
+        action: access.action,
+        resource: access.resource,
+    });
+}
+
+struct Sink {
+    path: PathBuf,
+    seen: Mutex<HashSet<Call>>,
+}
+
+impl Sink {
+    fn write(&self, call: Call) {
+        let Ok(mut seen) = self.seen.lock() else {
+            return;
+        };
+        if seen.contains(&call) {
+            return;
+        }
+        let Ok(mut line) = serde_json::to_string(&call) else {
+            return;
+        };
+        line.push('\n');
+        // One write of one short line in append mode: lines of several processes never mix.
+        let written = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.path)
+            .and_then(|mut f| f.write_all(line.as_bytes()));
+        match written {
+            Ok(()) => {
+                seen.insert(call);
+            }
+            Err(e) => {
+                tracing::warn!(path = %self.path.display(), error = %e, "could not record an AWS call")
+            }
+        }
+    }
+}
+
+fn sink() -> Option<&'static Sink> {
+    static SINK: OnceLock<Option<Sink>> = OnceLock::new();
+    SINK.get_or_init(|| {
+        std::env::var("AWS_CALL_LOG")
+            .ok()
+            .filter(|p| !p.is_empty())
+            .map(|p| Sink {
+                path: PathBuf::from(p),
+                seen: Mutex::new(HashSet::new()),
+            })
+    })
+    .as_ref()
+}
+
+/// Is recording on (`AWS_CALL_LOG` set)?
+pub fn recording() -> bool {
+    sink().is_some()
+}
+
+/// The recorder for the clients of `sdk`, when recording is on.
+pub fn recorder(sdk: &aws_config::SdkConfig) -> Option<SharedInterceptor> {
+    recording().then(|| {
+        SharedInterceptor::new(CallRecorder {
+            arn: ArnContext::from_env(sdk.region().map(|r| r.as_ref())),
+        })
+    })
+}
+
+/// The interceptor: records each request's accesses for the running function.
+#[derive(Debug, Clone)]
+pub struct CallRecorder {
+    arn: ArnContext,
+}
+
+impl Intercept for CallRecorder {
+    fn name(&self) -> &'static str {
+        "CallRecorder"
+    }
+
+    fn read_before_transmit(
+        &self,
+        context: &BeforeTransmitInterceptorContextRef<'_>,
+        _rc: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let Some(meta) = cfg.load::<Metadata>() else {
+            return Ok(());
+        };
+        let request = context.request();
+        let body = request.body().bytes().unwrap_or(&[]);
+        for access in accesses(
+            meta.service(),
+            meta.name(),
+            request.method(),
+            request.uri(),
+            body,
+            &self.arn,
+        ) {
+            record(meta.name(), access);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn arn() -> ArnContext {
+        ArnContext {
+            region: "eu-west-1".into(),
+            account: "111122223333".into(),
+        }
+    }
+
+    fn actions(v: &[Access]) -> Vec<(&str, &str)> {
+        v.iter()
+            .map(|a| (a.action.as_str(), a.resource.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn dynamodb_items_queries_and_indexes() {
+        let get = accesses(
+            "DynamoDB",
+            "GetItem",
+            "POST",
+            "/",
+            br#"{"TableName":"t","Key":{}}"#,
+            &arn(),
+        );
+        assert_eq!(
+            actions(&get),
+            [(
+                "dynamodb:GetItem",
+                "arn:aws:dynamodb:eu-west-1:111122223333:table/t"
+            )]
+        );
+        let q = accesses(
+            "DynamoDB",
+            "Query",
+            "POST",
+            "/",
+            br#"{"TableName":"t","IndexName":"GSI1"}"#,
+            &arn(),
+        );
+        assert_eq!(
+            actions(&q),
+            [(
+                "dynamodb:Query",
+                "arn:aws:dynamodb:eu-west-1:111122223333:table/t/index/GSI1"
+            )]
+        );
+    }
+
+    #[test]
+    fn transactions_need_each_items_action() {
+        let body = br#"{"TransactItems":[{"Put":{"TableName":"t"}},{"ConditionCheck":{"TableName":"t"}},{"Update":{"TableName":"u"}},{"Delete":{"TableName":"t"}}]}"#;
+        let got = accesses("DynamoDB", "TransactWriteItems", "POST", "/", body, &arn());
+        assert_eq!(
+            got.iter().map(|a| a.action.as_str()).collect::<Vec<_>>(),
+            [
+                "dynamodb:PutItem",
+                "dynamodb:ConditionCheckItem",
+                "dynamodb:UpdateItem",
+                "dynamodb:DeleteItem"
+            ]
+        );
+        assert!(got[2].resource.ends_with("table/u"));
+        let batch = accesses(
+            "DynamoDB",
+            "BatchGetItem",
+            "POST",
+            "/",
+            br#"{"RequestItems":{"t":{}}}"#,
+            &arn(),
+        );
+        assert_eq!(
+            actions(&batch),
+            [(
+                "dynamodb:BatchGetItem",
+                "arn:aws:dynamodb:eu-west-1:111122223333:table/t"
+            )]
+        );
+    }
+
+    #[test]
+    fn queues_buses_connections_secrets() {
+        let send = accesses(
+            "SQS",
+            "SendMessage",
+            "POST",
+            "/",
+            br#"{"QueueUrl":"http://127.0.0.1:4566/123456789012/hooks"}"#,
+            &arn(),
+        );
+        assert_eq!(
+            actions(&send),
+            [(
+                "sqs:SendMessage",
+                "arn:aws:sqs:eu-west-1:111122223333:hooks"
+            )]
+        );
+        let by_name = accesses(
+            "SQS",
+            "GetQueueUrl",
+            "POST",
+            "/",
+            br#"{"QueueName":"dlq"}"#,
+            &arn(),
+        );
+        assert_eq!(
+            by_name[0].resource,
+            "arn:aws:sqs:eu-west-1:111122223333:dlq"
+        );
+        let put = accesses(
+            "EventBridge",
+            "PutEvents",
+            "POST",
+            "/",
+            br#"{"Entries":[{"EventBusName":"bus"},{"EventBusName":"bus"}]}"#,
+            &arn(),
+        );
+        assert_eq!(
+            actions(&put),
+            [(
+                "events:PutEvents",
+                "arn:aws:events:eu-west-1:111122223333:event-bus/bus"
+            )]
+        );
+        let aws = accesses(
+            "ApiGatewayManagementApi",
+            "PostToConnection",
+            "POST",
+            "https://abc123.execute-api.eu-west-1.amazonaws.com/live/@connections/Xyz%3D",
+            b"",
+            &arn(),
+        );
+        assert_eq!(
+            actions(&aws),
+            [(
+                "execute-api:ManageConnections",
+                "arn:aws:execute-api:eu-west-1:111122223333:abc123/live/POST/@connections/Xyz%3D"
+            )]
+        );
+        let local = accesses(
+            "ApiGatewayManagementApi",
+            "DeleteConnection",
+            "DELETE",
+            "http://127.0.0.1:3000/@connections/c1",
+            b"",
+            &arn(),
+        );
+        assert_eq!(
+            local[0].resource,
+            "arn:aws:execute-api:eu-west-1:111122223333:local/local/DELETE/@connections/c1"
+        );
+        let secret = accesses(
+            "Secrets Manager",
+            "GetSecretValue",
+            "POST",
+            "/",
+            br#"{"SecretId":"jwt-keys"}"#,
+            &arn(),
+        );
+        assert_eq!(
+            actions(&secret),
+            [(
+                "secretsmanager:GetSecretValue",
+                "arn:aws:secretsmanager:eu-west-1:111122223333:secret:jwt-keys"
+            )]
+        );
+    }
+
+    #[test]
+    fn presigned_urls_act_as_their_signer() {
+        assert_eq!(
+            presigned_access("HEAD", "b", "pod/k.jpg").action,
+            "s3:GetObject"
+        );
+        assert_eq!(
+            presigned_access("PUT", "b", "pod/k.jpg").resource,
+            "arn:aws:s3:::b/pod/k.jpg"
+        );
+    }
+
+    #[tokio::test]
+    async fn the_caller_is_the_scoped_function() {
+        assert!(current().is_none());
+        let inner = as_function("get-order", Via::Code, async { current() }).await;
+        let c = inner.unwrap();
+        assert_eq!((&*c.function, c.via), ("get-order", Via::Code));
+    }
+}
