@@ -23,6 +23,9 @@ export TABLE_NAME="cargoflow-test-$$" POD_BUCKET="cargoflow-pod-test-$$" EVENT_B
 export WEBHOOK_QUEUE_NAME="cargoflow-webhooks-test-$$" WEBHOOK_DLQ_NAME="cargoflow-webhooks-dlq-test-$$"
 load_env_files
 export CARGOFLOW_STANDINS=1 RUST_BACKTRACE=0
+# Every AWS call a function makes (tests, browser tests, fuzzing) is recorded here and checked
+# against template.yaml's policies at the end (check-iam).
+export AWS_CALL_LOG="$LOGS/aws-calls.jsonl"
 
 say "building"
 cargo build -q -p cargoflow-infra --bins
@@ -95,6 +98,14 @@ if [ "$fuzz" -ne 0 ]; then
   say "schemathesis found a 5xx (full log: $LOGS/schemathesis.log)"
   [ "$status" -ne 0 ] || status=$fuzz
 fi
+
+say "IAM: every recorded AWS call against its function's policy in template.yaml (check-iam)"
+set +e
+"$CARGO_TARGET_DIR/debug/check-iam" template.yaml "$AWS_CALL_LOG" >"$LOGS/iam.log" 2>&1
+iam=$?
+set -e
+grep -E '^iam:|^  ' "$LOGS/iam.log" | head -120
+[ "$iam" -eq 0 ] || { say "calls not allowed by template.yaml (log: $LOGS/iam.log)"; [ "$status" -ne 0 ] || status=$iam; }
 
 [ "$web" -eq 0 ] || [ "$status" -ne 0 ] || status=$web
 [ "$e2e" -eq 0 ] || [ "$status" -ne 0 ] || status=$e2e

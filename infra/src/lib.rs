@@ -7,9 +7,11 @@
 //! - [`streams`]: polls the table's DynamoDB stream like Lambda (about 4 times a second) and
 //!   hands batches to a consumer, with partial-batch retries.
 //! - [`websocket`]: the WebSocket API's routes and its management API (PostToConnection).
+//! - [`iam`]: checks the AWS calls each function made against its policy in the template.
 //! - [`resources`]: creates the table, bucket, bus, rule and queues as the template declares.
 
 pub mod host;
+pub mod iam;
 pub mod resources;
 pub mod schedules;
 pub mod sqs;

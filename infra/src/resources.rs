@@ -47,6 +47,21 @@ impl Names {
     }
 }
 
+impl Names {
+    /// The local name of a template resource, by logical id.
+    pub fn physical(&self, logical_id: &str) -> Option<String> {
+        Some(match logical_id {
+            "Table" => self.table.clone(),
+            "PodBucket" => self.bucket.clone(),
+            "EventBus" => self.bus.clone(),
+            "WebhookQueue" => self.queue.clone(),
+            "WebhookDeadLetterQueue" => self.dlq.clone(),
+            "AlarmTopic" => "cargoflow-alarms".into(),
+            _ => return None,
+        })
+    }
+}
+
 fn s(v: &Value, path: &[&str]) -> Option<String> {
     path.iter()
         .try_fold(v, |cur, k| cur.get(*k))

@@ -246,7 +246,11 @@ impl Harness {
     async fn new() -> Self {
         common::require_standins();
         let meter = Meter::default();
-        let config = AppConfig::from_env().unwrap();
+        // Budgets are per request: an instance's init (its warm-up GetItem) is not counted.
+        let config = AppConfig {
+            warm_up_timeout_ms: 0,
+            ..AppConfig::from_env().unwrap()
+        };
         let sdk = aws_config::load_from_env().await;
         let conf = aws_sdk_dynamodb::config::Builder::from(&sdk)
             .interceptor(meter.clone())

@@ -130,10 +130,11 @@ async fn a_status_change_reaches_the_webhook_queue_through_the_relay() {
                     .map(|v| v["tenant_id"] == tenant.as_str())
                     .unwrap_or(false)
             });
-            Box::pin(cargoflow_functions::relay_outbox::handle(
+            // As Lambda runs it (init, then the handler), its calls recorded as the relay's.
+            cargoflow_functions::registry::stream_function("relay-outbox").unwrap()(
                 relay_deps.clone(),
                 event,
-            ))
+            )
         });
     let sdk = aws_config::load_from_env().await;
     let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
@@ -218,9 +219,8 @@ async fn a_failed_publish_stays_pending_and_the_sweeper_delivers_it() {
     config.sweep_after_secs = -3600;
     let sdk_ = aws_config::load_from_env().await;
     let sweeper = Arc::new(Deps::new(config, sdk_).unwrap());
-    let report = cargoflow_functions::sweep_outbox::handle(sweeper, json!({}))
-        .await
-        .unwrap();
+    let sweep = cargoflow_functions::registry::schedule_function("sweep-outbox").unwrap();
+    let report = sweep(sweeper, json!({})).await.unwrap();
     assert!(report["published"].as_u64().unwrap() >= 1, "{report}");
     let done = event_items(&t).await;
     assert_eq!(done[0]["status"], "PROCESSED");

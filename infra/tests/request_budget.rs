@@ -9,11 +9,10 @@ use std::sync::Arc;
 
 use cargoflow_functions::Deps;
 use cargoflow_http::AppConfig;
-use cargoflow_infra::host::{HostState, Invocation, invoke, routes};
-use cargoflow_infra::template::Template;
+use cargoflow_infra::host::HostState;
 use cargoflow_store::Store;
 use cargoflow_store::metrics::RequestCounter;
-use http::{HeaderMap, HeaderValue, Method};
+use http::Method;
 use serde_json::{Value, json};
 
 struct Harness {
@@ -25,20 +24,20 @@ impl Harness {
     async fn new() -> Self {
         common::require_standins();
         let counter = RequestCounter::default();
-        let config = AppConfig::from_env().unwrap();
+        // Budgets are per request: an instance's init (its warm-up GetItem) is not counted.
+        let config = AppConfig {
+            warm_up_timeout_ms: 0,
+            ..AppConfig::from_env().unwrap()
+        };
         let sdk = aws_config::load_from_env().await;
         let mut interceptors = cargoflow_aws::function_interceptors(&sdk);
         interceptors.push(cargoflow_aws::SharedInterceptor::new(counter.clone()));
         let store = Store::from_sdk(&sdk, &interceptors, config.table_name.clone());
         let deps = Arc::new(Deps::new(config, sdk).unwrap().with_store(store));
-        let template = Template::load(&common::template_path()).unwrap();
-        let state = HostState {
-            deps,
-            routes: Arc::new(routes(&template).unwrap()),
-            cors_origins: Arc::new(vec![]),
-            static_dir: None,
-        };
-        Self { state, counter }
+        Self {
+            state: common::host_with(deps),
+            counter,
+        }
     }
 
     /// Calls one route; returns status, body and the DynamoDB requests it made.
@@ -49,34 +48,16 @@ impl Harness {
         token: Option<&str>,
         body: Option<Value>,
     ) -> (u16, Value, BTreeMap<String, u64>) {
-        let mut headers = HeaderMap::new();
-        headers.insert("content-type", HeaderValue::from_static("application/json"));
-        if let Some(t) = token {
-            headers.insert(
-                "authorization",
-                HeaderValue::from_str(&format!("Bearer {t}")).unwrap(),
-            );
+        let auth = token.map(|t| format!("Bearer {t}"));
+        let mut headers = vec![("content-type", "application/json")];
+        if let Some(a) = &auth {
+            headers.push(("authorization", a.as_str()));
         }
         let bytes = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
         let before = self.counter.snapshot();
-        let Invocation::Response(resp) = invoke(
-            &self.state,
-            &method,
-            &path.parse().unwrap(),
-            &headers,
-            &bytes,
-            "127.0.0.9",
-        )
-        .await
-        else {
-            panic!("no route for {method} {path}");
-        };
-        let used = self.counter.since(&before);
-        let body = match resp.body() {
-            lambda_http::Body::Text(t) => serde_json::from_str(t).unwrap_or(Value::Null),
-            _ => Value::Null,
-        };
-        (resp.status().as_u16(), body, used)
+        let (status, _, body) =
+            common::invoke_route(&self.state, method, path, &headers, &bytes).await;
+        (status, body, self.counter.since(&before))
     }
 }
 

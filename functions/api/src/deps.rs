@@ -21,8 +21,11 @@ pub struct Deps {
     started: Mutex<HashSet<&'static str>>,
     /// Built on first use, so only the functions that publish (relay, sweeper) pay for it.
     publisher: tokio::sync::OnceCell<crate::publish::Publisher>,
-    /// SQS and the webhook HTTP client: only the dispatcher and the replays build them.
-    queues: tokio::sync::OnceCell<Queues>,
+    /// SQS, the webhook queues' URLs and the webhook HTTP client: only the dispatcher and
+    /// the replays build them.
+    sqs: std::sync::OnceLock<aws_sdk_sqs::Client>,
+    queue_url: tokio::sync::OnceCell<String>,
+    dlq_url: tokio::sync::OnceCell<String>,
     webhook_client: std::sync::OnceLock<crate::webhook_client::WebhookClient>,
     /// The POD bucket: only the POD functions build it.
     pod_files: tokio::sync::OnceCell<crate::pod_files::PodFiles>,
@@ -30,13 +33,6 @@ pub struct Deps {
     pod_urls: tokio::sync::OnceCell<crate::pod_files::PodUrls>,
     /// The WebSocket management API: only the functions that push build it.
     pusher: tokio::sync::OnceCell<crate::live::Pusher>,
-}
-
-/// The webhook queue and its DLQ.
-pub struct Queues {
-    pub sqs: aws_sdk_sqs::Client,
-    pub queue_url: String,
-    pub dlq_url: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -78,7 +74,9 @@ impl Deps {
             interceptors,
             started: Mutex::new(HashSet::new()),
             publisher: tokio::sync::OnceCell::new(),
-            queues: tokio::sync::OnceCell::new(),
+            sqs: std::sync::OnceLock::new(),
+            queue_url: tokio::sync::OnceCell::new(),
+            dlq_url: tokio::sync::OnceCell::new(),
             webhook_client: std::sync::OnceLock::new(),
             pod_files: tokio::sync::OnceCell::new(),
             pod_urls: tokio::sync::OnceCell::new(),
@@ -138,42 +136,61 @@ impl Deps {
             .await
     }
 
-    /// The webhook queues (URLs from the environment, or looked up by name).
-    pub async fn queues(&self) -> Result<&Queues, String> {
-        self.queues
-            .get_or_try_init(|| async {
-                let sqs = cargoflow_aws::client!(aws_sdk_sqs, &self.sdk, self.interceptors);
-                let queue_url = Self::queue_url(
-                    &sqs,
+    /// The SQS client (on first use).
+    pub fn sqs(&self) -> &aws_sdk_sqs::Client {
+        self.sqs
+            .get_or_init(|| cargoflow_aws::client!(aws_sdk_sqs, &self.sdk, self.interceptors))
+    }
+
+    /// The webhook queue's URL: configured (`WEBHOOK_QUEUE_URL`, as in AWS) or looked up by
+    /// its name once.
+    pub async fn webhook_queue_url(&self) -> Result<&str, String> {
+        self.queue_url
+            .get_or_try_init(|| {
+                self.lookup(
                     &self.config.webhook_queue_url,
                     &self.config.webhook_queue_name,
                 )
-                .await?;
-                let dlq_url = Self::queue_url(
-                    &sqs,
-                    &self.config.webhook_dlq_url,
-                    &self.config.webhook_dlq_name,
-                )
-                .await?;
-                Ok(Queues {
-                    sqs,
-                    queue_url,
-                    dlq_url,
-                })
             })
             .await
+            .map(String::as_str)
+    }
+
+    /// The webhook dead-letter queue's URL (configured, or looked up by name once).
+    pub async fn webhook_dlq_url(&self) -> Result<&str, String> {
+        self.dlq_url
+            .get_or_try_init(|| {
+                self.lookup(&self.config.webhook_dlq_url, &self.config.webhook_dlq_name)
+            })
+            .await
+            .map(String::as_str)
+    }
+
+    /// The URL of the queue named `name` (the last part of a message's source ARN): one of the
+    /// webhook queues without a request when it is one of them, else looked up.
+    pub async fn url_of_queue(&self, name: &str) -> Result<String, String> {
+        let is = |url: &str, configured_name: &str| {
+            name == configured_name || (!url.is_empty() && url.ends_with(&format!("/{name}")))
+        };
+        if is(
+            &self.config.webhook_queue_url,
+            &self.config.webhook_queue_name,
+        ) {
+            return self.webhook_queue_url().await.map(str::to_string);
+        }
+        if is(&self.config.webhook_dlq_url, &self.config.webhook_dlq_name) {
+            return self.webhook_dlq_url().await.map(str::to_string);
+        }
+        self.lookup("", name).await
     }
 
     /// `set` when configured, else looked up by `name`.
-    pub async fn queue_url(
-        sqs: &aws_sdk_sqs::Client,
-        set: &str,
-        name: &str,
-    ) -> Result<String, String> {
+    async fn lookup(&self, set: &str, name: &str) -> Result<String, String> {
         if !set.is_empty() {
             return Ok(set.to_string());
         }
-        sqs.get_queue_url()
+        self.sqs()
+            .get_queue_url()
             .queue_name(name)
             .send()
             .await

@@ -158,11 +158,11 @@ async fn process(
                 .as_deref()
                 .and_then(|arn| arn.rsplit(':').next())
                 .unwrap_or_default();
-            if let (Ok(q), Some(handle)) = (deps.queues().await, m.receipt_handle.as_deref()) {
-                match Deps::queue_url(&q.sqs, "", queue).await {
+            if let Some(handle) = m.receipt_handle.as_deref() {
+                match deps.url_of_queue(queue).await {
                     Ok(url) => {
-                        if let Err(e) = q
-                            .sqs
+                        if let Err(e) = deps
+                            .sqs()
                             .change_message_visibility()
                             .queue_url(url)
                             .receipt_handle(handle)

@@ -157,6 +157,7 @@ pub fn row_to_order(row: &BTreeMap<String, String>) -> Result<NewOrder, BTreeMap
         (status = 400, description = "Not a CSV, unknown or missing columns, or too many rows", body = cargoflow_http::ErrorBody),
         (status = 413, description = "Larger than 5 MB", body = cargoflow_http::ErrorBody),
         (status = 415, description = "Not text/csv", body = cargoflow_http::ErrorBody),
+        (status = 503, description = "The store failed and no row was saved (retry with the same Idempotency-Key)", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
     let caller = authenticate(&req, &deps.tokens, Permission::Operate)?;
@@ -176,7 +177,25 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         return Err(ApiError::PayloadTooLarge { limit: MAX_BYTES });
     }
     let rows = read_rows(bytes)?;
-    ok(&import(&deps, &caller, rows).await)
+    let result = import(&deps, &caller, rows).await;
+    // Nothing saved and the store failed: a 503, so the client's retry (same
+    // Idempotency-Key) runs again instead of replaying an import that did nothing.
+    if result.created == 0 && result.rows.iter().any(is_unsaved) {
+        return Err(ApiError::Unavailable(
+            "The orders could not be saved; nothing was imported. Try again.".into(),
+        ));
+    }
+    ok(&result)
+}
+
+const UNSAVED: &str = "could not be saved; try again";
+
+/// A row the store failed to save (rather than one that was refused).
+fn is_unsaved(row: &ImportRowResult) -> bool {
+    row.errors
+        .as_ref()
+        .and_then(|e| e.get("row"))
+        .is_some_and(|m| m == UNSAVED)
 }
 
 /// Parses the CSV strictly: known columns only, all required ones present, at most MAX_ROWS.
@@ -321,10 +340,7 @@ pub async fn import(
                     }) => failed(f.into_map()),
                     Err(e) => {
                         tracing::error!(row = i + 1, error = %e, "import row failed");
-                        failed(BTreeMap::from([(
-                            "row".to_string(),
-                            "could not be saved; try again".to_string(),
-                        )]))
+                        failed(BTreeMap::from([("row".to_string(), UNSAVED.to_string())]))
                     }
                 }
             })

@@ -144,6 +144,11 @@ pub fn is_idempotent(name: &str) -> bool {
     IDEMPOTENT.contains(&name)
 }
 
+/// The functions behind the idempotency layer.
+pub fn idempotent_functions() -> &'static [&'static str] {
+    IDEMPOTENT
+}
+
 const IDEMPOTENT: &[&str] = &[
     "create-user",
     "deactivate-user",

@@ -51,13 +51,13 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         )
         .await
         .not_found_as("event")?;
-    let q = deps
-        .queues()
+    let queue_url = deps
+        .webhook_queue_url()
         .await
         .map_err(|e| ApiError::internal("queues", e))?;
-    q.sqs
+    deps.sqs()
         .send_message()
-        .queue_url(&q.queue_url)
+        .queue_url(queue_url)
         .message_body(queue_message(&event))
         .send()
         .await

@@ -22,17 +22,21 @@ pub struct DlqReplayResponse {
     responses((status = 200, description = "Moved back for delivery", body = DlqReplayResponse), (status = 403, description = "Not an OPS_ADMIN", body = cargoflow_http::ErrorBody)))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
     let caller = authenticate(&req, &deps.tokens, Permission::Administer)?;
-    let q = deps
-        .queues()
+    let queue_url = deps
+        .webhook_queue_url()
         .await
         .map_err(|e| ApiError::internal("queues", e))?;
+    let dlq_url = deps
+        .webhook_dlq_url()
+        .await
+        .map_err(|e| ApiError::internal("queues", e))?;
+    let sqs = deps.sqs();
     let mut replayed = 0;
     // A bounded sweep: at most 20 batches of 10 per call.
     for _ in 0..20 {
-        let out = q
-            .sqs
+        let out = sqs
             .receive_message()
-            .queue_url(&q.dlq_url)
+            .queue_url(dlq_url)
             .max_number_of_messages(10)
             .visibility_timeout(30)
             .send()
@@ -49,26 +53,23 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
                 .is_some_and(|v| v["detail"]["tenant_id"] == caller.tenant_id.as_str());
             let handle = m.receipt_handle().unwrap_or_default();
             if mine {
-                q.sqs
-                    .send_message()
-                    .queue_url(&q.queue_url)
+                sqs.send_message()
+                    .queue_url(queue_url)
                     .message_body(body)
                     .send()
                     .await
                     .map_err(|e| ApiError::internal("SendMessage", format!("{e:?}")))?;
-                q.sqs
-                    .delete_message()
-                    .queue_url(&q.dlq_url)
+                sqs.delete_message()
+                    .queue_url(dlq_url)
                     .receipt_handle(handle)
                     .send()
                     .await
                     .map_err(|e| ApiError::internal("DeleteMessage", format!("{e:?}")))?;
                 replayed += 1;
             } else {
-                let _ = q
-                    .sqs
+                let _ = sqs
                     .change_message_visibility()
-                    .queue_url(&q.dlq_url)
+                    .queue_url(dlq_url)
                     .receipt_handle(handle)
                     .visibility_timeout(0)
                     .send()

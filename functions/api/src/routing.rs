@@ -445,13 +445,23 @@ pub async fn load_route(
         .get_route(tenant, id)
         .await
         .not_found_as("route")?;
+    let (vehicle, orders) = load_route_members(deps, tenant, &route).await?;
+    Ok((route, vehicle, orders))
+}
+
+/// A route's vehicle and orders (the orders in the route's order).
+pub async fn load_route_members(
+    deps: &Deps,
+    tenant: &TenantId,
+    route: &Route,
+) -> Result<(Vehicle, Vec<Order>), ApiError> {
     let vehicle = deps
         .store
         .get_vehicle(tenant, &route.vehicle_id)
         .await
         .not_found_as("vehicle")?;
     let orders = load_orders(deps, tenant, &route.order_ids).await?;
-    Ok((route, vehicle, orders))
+    Ok((vehicle, orders))
 }
 
 pub fn require_open(route: &Route) -> Result<(), ApiError> {

@@ -178,10 +178,14 @@ async fn follow_on_route(
     uow: &mut UnitOfWork<'_>,
     now: time::OffsetDateTime,
 ) -> Result<(), ApiError> {
-    let Ok((route, vehicle, orders)) = crate::routing::load_route(deps, tenant, route_id).await
-    else {
-        return Ok(());
+    // Only a route that is not there means "no route to follow"; any other failure to read
+    // it fails the move, with nothing written.
+    let route = match deps.store.get_route(tenant, route_id).await {
+        Ok(route) => route,
+        Err(cargoflow_store::StoreError::NotFound) => return Ok(()),
+        Err(e) => return Err(e.into()),
     };
+    let (vehicle, orders) = crate::routing::load_route_members(deps, tenant, &route).await?;
     if route.status.is_final() {
         return Ok(());
     }

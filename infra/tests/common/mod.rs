@@ -283,3 +283,51 @@ pub async fn as_driver(
     }
     send(r).await
 }
+
+/// A host serving the template's routes with `deps` (a store that counts, clients that fail
+/// on purpose), called in-process without a socket.
+pub fn host_with(deps: Arc<Deps>) -> HostState {
+    let template = Template::load(&template_path()).unwrap();
+    HostState {
+        deps,
+        routes: Arc::new(routes(&template).unwrap()),
+        cors_origins: Arc::new(vec![]),
+        static_dir: None,
+    }
+}
+
+/// One request through `state` as API Gateway would send it: status, headers and JSON body.
+pub async fn invoke_route(
+    state: &HostState,
+    method: http::Method,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> (u16, http::HeaderMap, Value) {
+    let mut map = http::HeaderMap::new();
+    for (k, v) in headers {
+        map.insert(
+            http::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+            http::HeaderValue::from_str(v).unwrap(),
+        );
+    }
+    let cargoflow_infra::host::Invocation::Response(resp) = cargoflow_infra::host::invoke(
+        state,
+        &method,
+        &path.parse().unwrap(),
+        &map,
+        body,
+        "127.0.0.9",
+    )
+    .await
+    else {
+        panic!("no route for {method} {path}");
+    };
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    let body = match resp.body() {
+        lambda_http::Body::Text(t) => serde_json::from_str(t).unwrap_or(Value::String(t.clone())),
+        _ => Value::Null,
+    };
+    (status, headers, body)
+}

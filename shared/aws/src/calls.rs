@@ -333,6 +333,34 @@ fn record(operation: &str, access: Access) {
     });
 }
 
+/// A resource a test made to play a template resource (a queue of its own in place of
+/// `WebhookQueue`): the checker reads its calls as calls on the template resource.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StandIn {
+    /// The local name of the test's resource.
+    pub stand_in: String,
+    /// The template's logical id it stands for.
+    pub stands_for: String,
+}
+
+/// Declares that the resource named `local_name` plays `logical_id` (when recording is on).
+pub fn stand_in(local_name: &str, logical_id: &str) {
+    if let Some(sink) = sink() {
+        sink.append(&StandIn {
+            stand_in: local_name.into(),
+            stands_for: logical_id.into(),
+        });
+    }
+}
+
+/// One line of the call log.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Line {
+    StandIn(StandIn),
+    Call(Call),
+}
+
 struct Sink {
     path: PathBuf,
     seen: Mutex<HashSet<Call>>,
@@ -343,27 +371,27 @@ impl Sink {
         let Ok(mut seen) = self.seen.lock() else {
             return;
         };
-        if seen.contains(&call) {
-            return;
+        if !seen.contains(&call) && self.append(&call) {
+            seen.insert(call);
         }
-        let Ok(mut line) = serde_json::to_string(&call) else {
-            return;
+    }
+
+    /// Appends one JSON line: one write of one short line in append mode, so lines of
+    /// several processes never mix.
+    fn append(&self, value: &impl Serialize) -> bool {
+        let Ok(mut line) = serde_json::to_string(value) else {
+            return false;
         };
         line.push('\n');
-        // One write of one short line in append mode: lines of several processes never mix.
         let written = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(&self.path)
             .and_then(|mut f| f.write_all(line.as_bytes()));
-        match written {
-            Ok(()) => {
-                seen.insert(call);
-            }
-            Err(e) => {
-                tracing::warn!(path = %self.path.display(), error = %e, "could not record an AWS call")
-            }
+        if let Err(e) = &written {
+            tracing::warn!(path = %self.path.display(), error = %e, "could not record an AWS call");
         }
+        written.is_ok()
     }
 }
 
