@@ -353,3 +353,70 @@ describe('api client: errors', () => {
     expect(parseRetryAfter('Mon, 01 Jan 2024 00:01:00 GMT', now)).toBe(60);
   });
 });
+
+describe('api client: reports whether the API was reached', () => {
+  const reporter = () => ({ reportReachable: vi.fn(), reportUnreachable: vi.fn() });
+
+  it('reports a network failure as unreachable', async () => {
+    const connectivity = reporter();
+    const fetchMock = vi.fn(async () => {
+      throw new TypeError('Failed to fetch');
+    });
+    const client = createApiClient({ realm: 'driver', storage: memoryStorage(), fetch: fetchMock, connectivity });
+    await expect(client.get('/api/driver/routes/today')).rejects.toMatchObject({ status: 0, code: 'network_error' });
+    expect(connectivity.reportUnreachable).toHaveBeenCalledTimes(1);
+    expect(connectivity.reportReachable).not.toHaveBeenCalled();
+  });
+
+  it('reports any HTTP response as reachable, errors included', async () => {
+    for (const response of [json(200, { ok: true }), json(404, errorBody('not_found', 'No such order')), new Response('<html>Bad gateway</html>', { status: 502 })]) {
+      const connectivity = reporter();
+      const client = createApiClient({ realm: 'driver', storage: memoryStorage(), fetch: vi.fn(async () => response), connectivity });
+      await client.get('/api/driver/routes/today').catch(() => undefined);
+      expect(connectivity.reportReachable).toHaveBeenCalledTimes(1);
+      expect(connectivity.reportUnreachable).not.toHaveBeenCalled();
+    }
+  });
+
+  it('reports nothing for a request its caller aborted', async () => {
+    const connectivity = reporter();
+    const controller = new AbortController();
+    const fetchMock = vi.fn(async (_input: RequestInfo | URL, init?: RequestInit) => {
+      controller.abort();
+      throw init?.signal?.reason instanceof Error ? init.signal.reason : new DOMException('The operation was aborted.', 'AbortError');
+    });
+    const client = createApiClient({ realm: 'driver', storage: memoryStorage(), fetch: fetchMock, connectivity });
+    await expect(client.get('/api/driver/routes/today', { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    expect(connectivity.reportUnreachable).not.toHaveBeenCalled();
+    expect(connectivity.reportReachable).not.toHaveBeenCalled();
+  });
+
+  it('reports the refresh call too: a 401 then a refresh lost to the network ends unreachable', async () => {
+    const connectivity = reporter();
+    const storage = memoryStorage();
+    storage.setItem(tokenStorageKey('ops'), JSON.stringify({ accessToken: 'old-access', refreshToken: 'old-refresh' }));
+    const fetchMock = vi.fn(async (input: RequestInfo | URL) => {
+      if (String(input).endsWith('/api/auth/refresh')) throw new TypeError('Failed to fetch');
+      return json(401, errorBody('unauthorized', 'Token expired'));
+    });
+    const client = createApiClient({ realm: 'ops', storage, fetch: fetchMock, connectivity });
+    await expect(client.get('/api/ops/orders')).rejects.toMatchObject({ code: 'network_error' });
+    expect(connectivity.reportReachable).toHaveBeenCalledTimes(1);
+    expect(connectivity.reportUnreachable).toHaveBeenCalledTimes(1);
+    expect(connectivity.reportUnreachable.mock.invocationCallOrder[0]).toBeGreaterThan(connectivity.reportReachable.mock.invocationCallOrder[0]!);
+    expect(client.session.get()).not.toBeNull();
+  });
+
+  it('reports to the shared connectivity by default', async () => {
+    const { connectivity } = await import('./connectivity');
+    const fetchMock = vi.fn(async () => {
+      throw new TypeError('Failed to fetch');
+    });
+    const client = createApiClient({ realm: 'driver', storage: memoryStorage(), fetch: fetchMock });
+    await client.get('/api/driver/routes/today').catch(() => undefined);
+    expect(connectivity.isOnline()).toBe(false);
+    const ok = createApiClient({ realm: 'driver', storage: memoryStorage(), fetch: vi.fn(async () => json(200, {})) });
+    await ok.get('/api/driver/routes/today');
+    expect(connectivity.isOnline()).toBe(true);
+  });
+});

@@ -2,6 +2,7 @@ import { env } from '@/config/env';
 import { t } from '@/locales';
 import type { ApiErrorBody, TokenResponse } from '@/types/api';
 
+import { connectivity as sharedConnectivity, type ConnectivityReporter } from './connectivity';
 import { createTokenStore, type Realm, type StorageLike, type TokenPair, type TokenStore } from './token-store';
 
 export type { Realm, TokenPair } from './token-store';
@@ -127,6 +128,11 @@ export type ApiClientOptions = {
   storage?: StorageLike | null;
   /** Injected in tests; defaults to the global fetch. */
   fetch?: typeof fetch;
+  /**
+   * Told whether each request reached the API (any HTTP response) or not (the
+   * fetch rejected); defaults to the app's shared `connectivity`.
+   */
+  connectivity?: ConnectivityReporter;
 };
 
 export type ApiClient = {
@@ -167,6 +173,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   const baseUrl = (options.baseUrl ?? '').replace(/\/+$/, '');
   const tokens: TokenStore = createTokenStore(realm, options.storage);
   const doFetch: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const reachability: ConnectivityReporter = options.connectivity ?? sharedConnectivity;
   const listeners = new Set<() => void>();
   let refreshInFlight: Promise<string> | null = null;
 
@@ -194,8 +201,9 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       body = JSON.stringify(init.body);
     }
     if (accessToken) headers.Authorization = `Bearer ${accessToken}`;
+    let response: Response;
     try {
-      return await doFetch(buildUrl(path, init.query), {
+      response = await doFetch(buildUrl(path, init.query), {
         method: init.method ?? 'GET',
         headers,
         body,
@@ -204,8 +212,12 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       });
     } catch (error) {
       if (error instanceof DOMException && error.name === 'AbortError') throw error;
+      // A request its caller gave up on says nothing about the network.
+      if (!init.signal?.aborted) reachability.reportUnreachable();
       throw networkError();
     }
+    reachability.reportReachable();
+    return response;
   }
 
   /** Clears the session and notifies listeners, at most once per session. */

@@ -1,9 +1,10 @@
-import { MutationCache, QueryClient } from '@tanstack/react-query';
+import { MutationCache, onlineManager, QueryClient } from '@tanstack/react-query';
 import { toast } from 'sonner';
 
 import { t } from '@/locales';
 
 import { isApiError } from './api-client';
+import { connectivity as sharedConnectivity, type Connectivity } from './connectivity';
 
 declare module '@tanstack/react-query' {
   interface Register {
@@ -35,7 +36,21 @@ const shouldRetry = (failureCount: number, error: unknown) => {
   return failureCount < 2;
 };
 
+/**
+ * TanStack Query's idea of "online" is the app's connectivity (browser online
+ * AND the API reachable), not just `navigator.onLine`: while the API cannot be
+ * reached, queries pause (keeping their data) instead of failing after their
+ * retries, and they resume, like paused mutations, once it answers again.
+ */
+export function followConnectivity(connectivity: Connectivity = sharedConnectivity) {
+  onlineManager.setEventListener((setOnline) => {
+    setOnline(connectivity.isOnline());
+    return connectivity.subscribe(setOnline);
+  });
+}
+
 export function createQueryClient() {
+  followConnectivity();
   return new QueryClient({
     mutationCache: new MutationCache({
       onError: (error, _variables, _context, mutation) => {

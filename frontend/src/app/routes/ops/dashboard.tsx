@@ -94,7 +94,7 @@ export default function DashboardRoute() {
         <Card title={labels.byStatus}>
           {orders.isPending ? (
             <SkeletonLines lines={4} />
-          ) : orders.isError ? (
+          ) : orders.data === undefined ? (
             <ErrorState error={orders.error} onRetry={() => void orders.refetch()} headingLevel="h3" />
           ) : (
             <ul className={styles.statusList}>
@@ -116,7 +116,7 @@ export default function DashboardRoute() {
         <Card title={labels.routesInProgress}>
           {routes.isPending ? (
             <SkeletonLines lines={3} />
-          ) : routes.isError ? (
+          ) : routes.data === undefined ? (
             <ErrorState error={routes.error} onRetry={() => void routes.refetch()} headingLevel="h3" />
           ) : routes.data.items.length === 0 ? (
             <EmptyState headingLevel="h3" title={labels.noRoutes} action={<Link to={paths.ops.routes}>{labels.planRoutes}</Link>} />
@@ -140,7 +140,7 @@ export default function DashboardRoute() {
         <Card title={labels.openExceptions}>
           {exceptions.isPending ? (
             <SkeletonLines lines={3} />
-          ) : exceptions.isError ? (
+          ) : exceptions.data === undefined ? (
             <ErrorState error={exceptions.error} onRetry={() => void exceptions.refetch()} headingLevel="h3" />
           ) : openExceptions.length === 0 ? (
             <EmptyState headingLevel="h3" title={labels.noExceptions} />

@@ -4,9 +4,11 @@ import { Navigate, useLocation } from 'react-router';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
 import { LockIcon } from '@/components/ui/icons';
+import { isWaitingForConnection, OfflineState } from '@/components/ui/offline-state';
 import { isApiError } from '@/lib/api-client';
 import { useApiClient } from '@/lib/api-provider';
 import { isRoleAllowedInRealm } from '@/lib/authorization';
+import { useOnline } from '@/lib/use-online';
 import { t } from '@/locales';
 
 import { useMe } from '../api/get-me';
@@ -23,7 +25,8 @@ type RequireSessionProps = {
 
 /**
  * Guards an app (ops console or driver app): requires stored tokens, loads
- * /api/auth/me, and checks that the role may use this app. Below it,
+ * /api/auth/me (or uses the copy it already has when a refetch fails), and
+ * checks that the role may use this app. Below it,
  * `useSession()` returns the signed-in user and tenant.
  */
 export function RequireSession({ fallback, children }: RequireSessionProps) {
@@ -31,14 +34,24 @@ export function RequireSession({ fallback, children }: RequireSessionProps) {
   const location = useLocation();
   const hasSession = api.session.get() !== null;
   const me = useMe({ enabled: hasSession });
+  const online = useOnline();
 
   if (!hasSession) {
     return <Navigate to={loginUrl(api.realm, location.pathname + location.search)} replace />;
   }
+  if (isWaitingForConnection(me, online)) {
+    return (
+      <div style={{ paddingTop: '10vh' }}>
+        <OfflineState />
+      </div>
+    );
+  }
   if (me.isPending) return fallback;
-  if (me.isError) {
-    // An expired session is already being redirected to the login page.
-    if (isApiError(me.error) && me.error.code === 'session_expired') return fallback;
+  // An expired session is already being redirected to the login page.
+  if (me.isError && isApiError(me.error) && me.error.code === 'session_expired') return fallback;
+  // A failed (re)fetch only matters when there is nothing to show: the driver
+  // app opens from its offline copy and must stay usable while it cannot reach us.
+  if (me.data === undefined) {
     return (
       <div style={{ paddingTop: '10vh' }}>
         <ErrorState error={me.error} onRetry={() => void me.refetch()} isRetrying={me.isFetching} />

@@ -4,6 +4,7 @@ import { toast } from 'sonner';
 
 import { isApiError } from '@/lib/api-client';
 import { useApiClient } from '@/lib/api-provider';
+import { connectivity } from '@/lib/connectivity';
 import { toastError } from '@/lib/react-query';
 import { t } from '@/locales';
 
@@ -11,35 +12,38 @@ import { getDriverQueue, type DriverAction } from './driver-queue';
 import { driverQueryKey } from './get-driver-routes-today';
 
 /**
- * Puts an action on the queue and tries to send it at once. Offline (or when
- * the send fails for a reason that may pass) it stays queued and is replayed
- * in order when the connection returns. Refusals are shown as toasts, and the
- * driver's data is refetched after every sync.
+ * Puts an action on the queue and tries to send it at once. Offline (the API
+ * not reachable, see lib/connectivity.ts) it is not even tried; when the send
+ * fails for a reason that may pass it stays queued too. Queued actions are
+ * replayed in order when the connection returns. Refusals are shown as toasts,
+ * and the driver's data is refetched after every sync.
  */
 export function useDriverActions() {
   const api = useApiClient();
   const queryClient = useQueryClient();
 
-  const run = useCallback(
-    async (action: DriverAction) => {
-      const queue = getDriverQueue();
-      await queue.enqueue(action);
-      if (typeof navigator !== 'undefined' && navigator.onLine === false) {
-        toast.info(t.driverApp.sync.queuedOffline);
-        return;
-      }
-      await queue.flush();
-    },
-    [],
-  );
+  const run = useCallback(async (action: DriverAction) => {
+    const queue = getDriverQueue();
+    const item = await queue.enqueue(action);
+    if (!connectivity.isOnline()) {
+      toast.info(t.driverApp.sync.queuedOffline);
+      return;
+    }
+    await queue.flush();
+    // The send found no connection: it waits in the queue like one made offline.
+    if (!connectivity.isOnline() && queue.snapshot().items.some((queued) => queued.id === item.id)) {
+      toast.info(t.driverApp.sync.queuedOffline);
+    }
+  }, []);
 
   return { run, refresh: () => queryClient.invalidateQueries({ queryKey: driverQueryKey(api) }) };
 }
 
 /**
- * Mounted once by the driver layout: replays the queue on start, when the
- * browser comes back online and every 20 s while something is pending, and
- * reports what happened.
+ * Mounted once by the driver layout: replays the queue on start, as soon as
+ * the API can be reached again (lib/connectivity.ts: the browser's online
+ * event, or a probe that finds the API back, e.g. after a dead zone), and
+ * every 20 s while something is pending; reports what happened.
  */
 export function useDriverQueueSync() {
   const api = useApiClient();
@@ -49,7 +53,7 @@ export function useDriverQueueSync() {
     if (typeof indexedDB === 'undefined') return;
     const queue = getDriverQueue();
     const flush = () => {
-      if (navigator.onLine !== false) void queue.flush();
+      if (connectivity.isOnline()) void queue.flush();
     };
     const off = queue.onEvent((event) => {
       if (event.type === 'synced') {
@@ -60,14 +64,16 @@ export function useDriverQueueSync() {
         else toastError(event.error);
       }
     });
-    window.addEventListener('online', flush);
+    const stopWatching = connectivity.subscribe((online) => {
+      if (online) flush();
+    });
     const timer = setInterval(() => {
       if (queue.snapshot().items.length > 0) flush();
     }, 20_000);
     flush();
     return () => {
       off();
-      window.removeEventListener('online', flush);
+      stopWatching();
       clearInterval(timer);
     };
   }, [api, queryClient]);

@@ -13,9 +13,11 @@ import { Field } from '@/components/ui/field';
 import { FormStack } from '@/components/ui/form-layout';
 import { ArrowLeftIcon, MapPinIcon } from '@/components/ui/icons';
 import { Textarea } from '@/components/ui/input';
+import { isWaitingForConnection, OfflineState } from '@/components/ui/offline-state';
 import { Skeleton, SkeletonGroup } from '@/components/ui/skeleton';
 import { paths } from '@/config/paths';
 import { formatTime } from '@/lib/format';
+import { useOnline } from '@/lib/use-online';
 import { t } from '@/locales';
 import type { DriverStatusMove, Order, OrderStatus, RouteDetail } from '@/types/api';
 
@@ -43,13 +45,22 @@ function useOrderRoute(orderId: string, routeIdHint: string | null) {
   const found = today.data?.find((route) => route.order_ids.includes(orderId))?.id ?? null;
   const routeId = routeIdHint ?? found;
   const route = useDriverRoute(routeId);
-  return { routeId, route, searching: !routeIdHint && today.isPending };
+  const online = useOnline();
+  const waiting = routeId ? isWaitingForConnection(route, online) : !routeIdHint && isWaitingForConnection(today, online);
+  return { routeId, route, searching: !routeIdHint && today.isPending, waiting };
 }
 
 export function DriverOrder({ orderId, routeIdHint }: { orderId: string; routeIdHint: string | null }) {
-  const { routeId, route, searching } = useOrderRoute(orderId, routeIdHint);
+  const { routeId, route, searching, waiting } = useOrderRoute(orderId, routeIdHint);
   const labels = t.driverApp.order;
 
+  if (waiting) {
+    return (
+      <Card>
+        <OfflineState title={labels.loadFailed} />
+      </Card>
+    );
+  }
   if (searching || (routeId && route.isPending)) {
     return (
       <SkeletonGroup>

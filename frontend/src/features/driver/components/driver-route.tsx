@@ -6,11 +6,13 @@ import { Card } from '@/components/ui/card';
 import { ErrorState } from '@/components/ui/error-state';
 import { ArrowLeftIcon, MapPinIcon } from '@/components/ui/icons';
 import { MapView } from '@/components/ui/map-view';
+import { isWaitingForConnection, OfflineState } from '@/components/ui/offline-state';
 import { Skeleton, SkeletonGroup } from '@/components/ui/skeleton';
 import { paths } from '@/config/paths';
 import { cn } from '@/lib/cn';
 import { formatTime } from '@/lib/format';
 import type { MapMarker } from '@/lib/map/leaflet-map';
+import { useOnline } from '@/lib/use-online';
 import { t } from '@/locales';
 import type { Order, OrderStatus, RouteDetail, RouteStop } from '@/types/api';
 
@@ -37,6 +39,14 @@ export function effectiveStatuses(route: RouteDetail, items: DriverQueueItem[]):
 
 export function DriverRoute({ routeId }: { routeId: string }) {
   const route = useDriverRoute(routeId);
+  const online = useOnline();
+  if (isWaitingForConnection(route, online)) {
+    return (
+      <Card>
+        <OfflineState title={t.driverApp.route.loadFailed} />
+      </Card>
+    );
+  }
   if (route.isPending) {
     return (
       <SkeletonGroup>

@@ -9,6 +9,7 @@ import { FormStack } from '@/components/ui/form-layout';
 import { Input, Textarea } from '@/components/ui/input';
 import { isApiError } from '@/lib/api-client';
 import { useApiClient } from '@/lib/api-provider';
+import { connectivity } from '@/lib/connectivity';
 import { downscaleImage, PHOTO_MAX_SIDE } from '@/lib/image';
 import { isTemporaryFailure } from '@/lib/offline-queue';
 import { t } from '@/locales';
@@ -86,7 +87,7 @@ export function PodForm({ orderId, routeId, reference, onDone }: PodFormProps) {
         notes: values.notes ?? null,
         label: labels.actionLabel(reference),
       };
-      const canUploadNow = navigator.onLine !== false && items.length === 0;
+      const canUploadNow = connectivity.isOnline() && items.length === 0;
       if (canUploadNow) {
         try {
           const uploads = await createPodUploads(api, orderId, files);

@@ -1,5 +1,4 @@
-import { useEffect, useState } from 'react';
-
+import { useOnline } from '@/lib/use-online';
 import { t } from '@/locales';
 
 import { useDriverQueue } from '../api/driver-queue';
@@ -7,22 +6,10 @@ import type { SharingState } from '../api/use-location-sharing';
 
 import styles from './driver.module.css';
 
-function useOnline() {
-  const [online, setOnline] = useState(() => (typeof navigator === 'undefined' ? true : navigator.onLine));
-  useEffect(() => {
-    const on = () => setOnline(true);
-    const off = () => setOnline(false);
-    window.addEventListener('online', on);
-    window.addEventListener('offline', off);
-    return () => {
-      window.removeEventListener('online', on);
-      window.removeEventListener('offline', off);
-    };
-  }, []);
-  return online;
-}
-
-/** "Offline · 2 pending", "Syncing…", "All synced", plus location sharing, for the driver's header. */
+/**
+ * "Offline · 2 pending", "Syncing…", "All synced", plus location sharing, for the driver's header.
+ * Offline means the API cannot be reached, whatever `navigator.onLine` says (lib/connectivity.ts).
+ */
 export function SyncIndicator({ sharing }: { sharing: SharingState }) {
   const online = useOnline();
   const { items, flushing } = useDriverQueue();

@@ -4,9 +4,11 @@ import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
 import { MapPinIcon } from '@/components/ui/icons';
+import { isWaitingForConnection, OfflineState } from '@/components/ui/offline-state';
 import { Skeleton, SkeletonGroup } from '@/components/ui/skeleton';
 import { paths } from '@/config/paths';
 import { formatTime } from '@/lib/format';
+import { useOnline } from '@/lib/use-online';
 import { t } from '@/locales';
 
 import { hasPendingStart, useDriverQueue } from '../api/driver-queue';
@@ -17,8 +19,16 @@ import styles from './driver.module.css';
 export function TodayRoutes() {
   const routes = useDriverRoutesToday();
   const { items } = useDriverQueue();
+  const online = useOnline();
   const labels = t.driverApp;
 
+  if (isWaitingForConnection(routes, online)) {
+    return (
+      <Card>
+        <OfflineState />
+      </Card>
+    );
+  }
   if (routes.isPending) {
     return (
       <SkeletonGroup>

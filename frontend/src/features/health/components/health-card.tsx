@@ -30,7 +30,7 @@ export function HealthCard() {
     <Card title={labels.title} actions={health.data && <StatusBadge status={health.data.status} />}>
       {health.isPending ? (
         <SkeletonLines lines={3} />
-      ) : health.isError ? (
+      ) : health.data === undefined ? (
         <ErrorState
           headingLevel="h3"
           error={health.error}

@@ -33,7 +33,8 @@ export function OrderDetail({ orderId, renderExceptions, reassignTargets = [] }:
   const labels = t.orders.detail;
 
   if (order.isPending) return <OrderDetailSkeleton />;
-  if (order.isError) {
+  // A failed refetch keeps showing the order already loaded.
+  if (order.data === undefined) {
     return (
       <>
         <BackLink />

@@ -112,7 +112,7 @@ export function PodCard({ order }: { order: OrderDetail }) {
         <div className={styles.podImages}>
           {pod.isPending ? (
             <SkeletonLines lines={2} />
-          ) : pod.isError ? (
+          ) : pod.data === undefined ? (
             <ErrorState headingLevel="h3" title={labels.filesFailed} error={pod.error} onRetry={() => void pod.refetch()} />
           ) : (
             <>

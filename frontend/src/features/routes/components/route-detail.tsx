@@ -48,7 +48,8 @@ export function RouteDetail({ routeId, orderCandidates }: RouteDetailProps) {
   const live = useRouteLive(routeId, route.data?.status === 'IN_PROGRESS');
 
   if (route.isPending) return <RouteDetailSkeleton />;
-  if (route.isError) {
+  // A failed refetch keeps showing the route already loaded.
+  if (route.data === undefined) {
     return (
       <>
         <BackLink />

@@ -24,7 +24,7 @@ export function TrackingSettingsCard() {
     <Card title={labels.title} description={labels.description}>
       {settings.isPending ? (
         <SkeletonLines lines={2} />
-      ) : settings.isError ? (
+      ) : settings.data === undefined ? (
         <ErrorState headingLevel="h3" error={settings.error} onRetry={() => void settings.refetch()} />
       ) : (
         <TrackingSettingsForm settings={settings.data} />

@@ -34,7 +34,7 @@ export function WebhookSettingsCard() {
     <Card title={labels.title} description={labels.description}>
       {settings.isPending ? (
         <SkeletonLines lines={4} />
-      ) : settings.isError ? (
+      ) : settings.data === undefined ? (
         <ErrorState headingLevel="h3" error={settings.error} onRetry={() => void settings.refetch()} />
       ) : (
         <WebhookSettingsForm settings={settings.data} />
