@@ -26,6 +26,8 @@ export CARGOFLOW_STANDINS=1 RUST_BACKTRACE=0
 # Every AWS call a function makes (tests, browser tests, fuzzing) is recorded here and checked
 # against template.yaml's policies at the end (check-iam).
 export AWS_CALL_LOG="$LOGS/aws-calls.jsonl"
+# Tests that measure write their figures here (event-delivery-faults.json), printed at the end.
+export TEST_REPORT_DIR="$LOGS"
 
 say "building"
 cargo build -q -p cargoflow-infra --bins
@@ -99,6 +101,9 @@ if [ "$fuzz" -ne 0 ]; then
   [ "$status" -ne 0 ] || status=$fuzz
 fi
 
+if [ -f "$LOGS/event-delivery-faults.json" ]; then
+  say "event delivery under faults (infra/tests/event_delivery_faults.rs): $(cat "$LOGS/event-delivery-faults.json")"
+fi
 say "IAM: every recorded AWS call against its function's policy in template.yaml (check-iam)"
 set +e
 "$CARGO_TARGET_DIR/debug/check-iam" template.yaml "$AWS_CALL_LOG" >"$LOGS/iam.log" 2>&1

@@ -118,5 +118,6 @@ pub mod list_webhook_deliveries;
 pub mod put_webhook_settings;
 pub mod replay_webhook_delivery;
 pub mod replay_webhook_dlq;
+pub mod retry_event;
 
 pub use deps::Deps;

@@ -63,6 +63,7 @@ use utoipa::{Modify, OpenApi};
         crate::put_webhook_settings::handle,
         crate::list_webhook_deliveries::handle,
         crate::list_events::handle,
+        crate::retry_event::handle,
         crate::replay_webhook_delivery::handle,
         crate::replay_webhook_dlq::handle,
         crate::create_pod_uploads::handle,

@@ -91,13 +91,31 @@ impl Publisher {
     }
 }
 
-/// How long until a failed event is tried again: 30 s doubling, at most an hour.
-pub fn retry_delay(retries: u32) -> time::Duration {
-    time::Duration::seconds((30i64 << retries.min(7)).min(3600))
+/// How long until a failed event is tried again: `base` doubling with each retry, at most an
+/// hour.
+pub fn retry_delay(retries: u32, base_secs: i64) -> time::Duration {
+    time::Duration::seconds((base_secs.max(0) << retries.min(7)).min(3600))
 }
 
-/// Publishes `events` and records the outcome on each: PROCESSED, or PENDING with a retry
-/// scheduled. Returns the ids that failed.
+/// What becomes of an event whose publish failed: tried again later, or given up (FAILED)
+/// once it has had `max_attempts` attempts (this one included).
+pub fn after_failure(retries_before: u32, max_attempts: u32) -> AfterFailure {
+    if retries_before + 1 >= max_attempts.max(1) {
+        AfterFailure::GiveUp
+    } else {
+        AfterFailure::RetryLater
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum AfterFailure {
+    RetryLater,
+    GiveUp,
+}
+
+/// Publishes `events` and records the outcome on each: PROCESSED, PENDING with a retry
+/// scheduled, or FAILED once its attempts are spent (logged as an error and counted in the
+/// `OutboxEventsFailed` metric, which alarms). Returns the ids that failed.
 pub async fn publish_and_record(deps: &Deps, events: &[EventItem]) -> Result<Vec<EventId>, String> {
     if events.is_empty() {
         return Ok(vec![]);
@@ -115,14 +133,68 @@ pub async fn publish_and_record(deps: &Deps, events: &[EventItem]) -> Result<Vec
                 .await
                 .map_err(|e| e.to_string())?,
             Err(err) => {
-                tracing::warn!(event_id = %id, error = %err, "event publish failed");
-                deps.store
-                    .reschedule_event(&tenant, &id, now + retry_delay(e.retries), &err, now)
-                    .await
-                    .map_err(|e| e.to_string())?;
+                match after_failure(e.retries, deps.config.outbox_max_attempts) {
+                    AfterFailure::RetryLater => {
+                        tracing::warn!(event_id = %id, retries = e.retries, error = %err, "event publish failed");
+                        let next = now + retry_delay(e.retries, deps.config.outbox_retry_base_secs);
+                        deps.store
+                            .reschedule_event(&tenant, &id, next, &err, now)
+                            .await
+                            .map_err(|e| e.to_string())?;
+                    }
+                    AfterFailure::GiveUp => {
+                        tracing::error!(event_id = %id, tenant_id = %tenant, attempts = e.retries + 1, error = %err, "event publish gave up: FAILED");
+                        deps.store
+                            .fail_event(&tenant, &id, &err, now)
+                            .await
+                            .map_err(|e| e.to_string())?;
+                        cargoflow_http::metrics::count(&[], &[("OutboxEventsFailed", 1.0)]);
+                    }
+                }
                 failed.push(id);
             }
         }
     }
     Ok(failed)
+}
+
+/// Puts a FAILED event back (PENDING, attempts from zero) and publishes it at once. Returns
+/// the event as it is afterwards: PROCESSED, or PENDING with its next attempt scheduled.
+pub async fn retry_failed(
+    deps: &Deps,
+    tenant: &TenantId,
+    id: &EventId,
+) -> Result<EventItem, cargoflow_store::outbox::RetryEventError> {
+    let pending = deps.store.retry_event(tenant, id, time_util::now()).await?;
+    if let Err(e) = publish_and_record(deps, std::slice::from_ref(&pending)).await {
+        // Recording the outcome failed; the event is PENDING and due: the sweeper has it.
+        tracing::warn!(event_id = %id, error = %e, "retried event: outcome not recorded");
+    }
+    Ok(deps.store.get_event(tenant, id).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_back_off_then_give_up() {
+        assert_eq!(retry_delay(0, 30), time::Duration::seconds(30));
+        assert_eq!(retry_delay(3, 30), time::Duration::seconds(240));
+        assert_eq!(retry_delay(20, 30), time::Duration::seconds(3600));
+        assert_eq!(retry_delay(2, 0), time::Duration::ZERO);
+        assert_eq!(after_failure(0, 10), AfterFailure::RetryLater);
+        assert_eq!(after_failure(8, 10), AfterFailure::RetryLater);
+        assert_eq!(
+            after_failure(9, 10),
+            AfterFailure::GiveUp,
+            "the tenth attempt was the last"
+        );
+        assert_eq!(after_failure(0, 1), AfterFailure::GiveUp);
+        assert_eq!(
+            after_failure(0, 0),
+            AfterFailure::GiveUp,
+            "at least one attempt"
+        );
+    }
 }

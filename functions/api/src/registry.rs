@@ -99,6 +99,7 @@ pub fn http_functions() -> Vec<(&'static str, HttpFn)> {
         http!("put-webhook-settings", put_webhook_settings),
         http!("list-webhook-deliveries", list_webhook_deliveries),
         http!("list-events", list_events),
+        http!("retry-event", retry_event),
         http!("replay-webhook-delivery", replay_webhook_delivery),
         http!("replay-webhook-dlq", replay_webhook_dlq),
         http!("create-pod-uploads", create_pod_uploads),

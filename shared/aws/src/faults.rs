@@ -11,7 +11,15 @@ use aws_smithy_runtime_api::client::interceptors::context::{
 use aws_smithy_runtime_api::client::interceptors::{Intercept, SharedInterceptor};
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
-use aws_smithy_types::config_bag::ConfigBag;
+use aws_smithy_types::config_bag::{ConfigBag, Storable, StoreReplace};
+
+/// The request as it was sent, kept for `done` (the request is gone by then).
+#[derive(Debug, Clone)]
+struct Sent(Request);
+
+impl Storable for Sent {
+    type Storer = StoreReplace<Self>;
+}
 
 /// A request as the fault rules see it.
 #[derive(Debug, Clone)]
@@ -97,6 +105,7 @@ impl Intercept for FaultInjector {
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         let request = request_of(context.request().body().bytes(), cfg);
+        cfg.interceptor_state().store_put(Sent(request.clone()));
         match (self.fail)(&request) {
             Some(reason) => Err(Box::new(InjectedFault(reason))),
             None => Ok(()),
@@ -109,9 +118,12 @@ impl Intercept for FaultInjector {
         _rc: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        let body = context.request().and_then(|r| r.body().bytes());
         let ok = matches!(context.output_or_error(), Some(Ok(_)));
-        (self.done)(&request_of(body, cfg), ok);
+        let request = match cfg.load::<Sent>() {
+            Some(Sent(r)) => r.clone(),
+            None => request_of(None, cfg),
+        };
+        (self.done)(&request, ok);
         Ok(())
     }
 }

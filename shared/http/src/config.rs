@@ -41,6 +41,10 @@ pub struct AppConfig {
     /// `SWEEP_AFTER_SECS`: the sweeper republishes events still PENDING this long after they
     /// were due (default 60).
     pub sweep_after_secs: i64,
+    /// Publishing attempts of an event before it is FAILED (alarm, retried by hand).
+    pub outbox_max_attempts: u32,
+    /// The first retry's delay; each next one doubles, at most an hour.
+    pub outbox_retry_base_secs: i64,
     /// `WEBHOOK_ALLOW_HTTP`: accept http:// webhook URLs (development only; default false).
     pub webhook_allow_http: bool,
     /// `WEBHOOK_ALLOW_LOOPBACK`: accept loopback webhook URLs (development and tests only;
@@ -154,6 +158,8 @@ impl AppConfig {
             reminder_lead_secs: num("REMINDER_LEAD_SECS", 3600)?,
             event_bus_name: var("EVENT_BUS_NAME", "cargoflow-local"),
             sweep_after_secs: num("SWEEP_AFTER_SECS", 60)?,
+            outbox_max_attempts: num("OUTBOX_MAX_ATTEMPTS", 10)?,
+            outbox_retry_base_secs: num("OUTBOX_RETRY_BASE_SECS", 30)?,
             webhook_allow_http: num("WEBHOOK_ALLOW_HTTP", false)?,
             webhook_allow_loopback: num("WEBHOOK_ALLOW_LOOPBACK", false)?,
             webhook_retry_schedule: cargoflow_domain::webhooks::parse_schedule(&var(

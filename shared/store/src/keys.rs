@@ -239,16 +239,30 @@ pub fn gsi1_events(tenant: &TenantId) -> String {
 pub const OUTBOX_SHARDS: u32 = 8;
 
 pub fn gsi2_outbox_pending(event: &EventId) -> String {
-    let shard = event
+    gsi2_outbox_shard(outbox_shard(event))
+}
+
+/// The outbox shard of an event (stable: a hash of its id).
+fn outbox_shard(event: &EventId) -> u32 {
+    event
         .as_str()
         .bytes()
         .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)))
-        % OUTBOX_SHARDS;
-    gsi2_outbox_shard(shard)
+        % OUTBOX_SHARDS
 }
 
 pub fn gsi2_outbox_shard(shard: u32) -> String {
     format!("OUTBOX#PENDING#{shard}")
+}
+
+/// GSI2 (sparse): events whose publishing gave up (FAILED), by when, over the same shards,
+/// so an operator can find and retry them across tenants.
+pub fn gsi2_outbox_failed(event: &EventId) -> String {
+    gsi2_outbox_failed_shard(outbox_shard(event))
+}
+
+pub fn gsi2_outbox_failed_shard(shard: u32) -> String {
+    format!("OUTBOX#FAILED#{shard}")
 }
 
 /// The key a function reads once during init to open its DynamoDB connection; no item is ever
@@ -511,6 +525,13 @@ mod tests {
             gsi2_outbox_pending(&EventId::from_stored("01JD3Q6Z8X4M2N7P5R9S1T3V5W")),
             "stable per event"
         );
+        let e = EventId::from_stored("01JD3Q6Z8X4M2N7P5R9S1T3V5W");
+        assert_eq!(
+            gsi2_outbox_failed(&e),
+            gsi2_outbox_pending(&e).replace("PENDING", "FAILED"),
+            "a failed event keeps its shard"
+        );
+        assert_eq!(gsi2_outbox_failed_shard(3), "OUTBOX#FAILED#3");
         let shards: std::collections::HashSet<String> = (0..200)
             .map(|_| gsi2_outbox_pending(&EventId::generate()))
             .collect();

@@ -210,9 +210,12 @@ pub struct EventItem {
     pub event_type: String,
     /// The payload, as JSON text (published verbatim).
     pub payload: String,
-    /// PENDING, PROCESSED or FAILED.
+    /// PENDING, PROCESSED or FAILED (publishing gave up after its attempts; retried by hand).
     pub status: String,
     pub retries: u32,
+    /// Why the last publish failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
     pub next_attempt_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
@@ -242,6 +245,7 @@ impl EventItem {
             payload: e.payload.to_string(),
             status: "PENDING".into(),
             retries: 0,
+            last_error: None,
             next_attempt_at: e.occurred_at,
             created_at: e.occurred_at,
             updated_at: e.occurred_at,

@@ -99,3 +99,122 @@ impl Store {
         Ok(out)
     }
 }
+
+/// Why [`Store::retry_event`] did not move an event.
+#[derive(Debug, thiserror::Error)]
+pub enum RetryEventError {
+    /// No such event in this tenant.
+    #[error("not found")]
+    NotFound,
+    /// The event is not FAILED (it is this status).
+    #[error("the event is {0}")]
+    NotFailed(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl Store {
+    /// PENDING -> FAILED: publishing gave up after its attempts. The event leaves the due
+    /// index for the failed one (an operator lists and retries those) and keeps its error.
+    pub async fn fail_event(
+        &self,
+        tenant: &TenantId,
+        event: &EventId,
+        error: &str,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key_map(&keys::event(tenant, event))))
+            .update_expression("SET #status = :failed, retries = retries + :one, last_error = :err, failed_at = :now, updated_at = :now, version = version + :one, GSI2PK = :shard, GSI2SK = :at")
+            .condition_expression("#status = :pending")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":failed", s("FAILED"))
+            .expression_attribute_values(":pending", s("PENDING"))
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":err", s(error.chars().take(500).collect::<String>()))
+            .expression_attribute_values(":now", s(time_util::rfc3339(now)))
+            .expression_attribute_values(":shard", s(keys::gsi2_outbox_failed(event)))
+            .expression_attribute_values(":at", s(format!("{}#{}", due_key(now), event)))
+            .send()
+            .await
+            .map(|_| ())
+            .or_else(|e| match e.as_service_error() {
+                // Published meanwhile by a concurrent relay or sweeper: nothing to give up.
+                Some(aws_sdk_dynamodb::operation::update_item::UpdateItemError::ConditionalCheckFailedException(_)) => Ok(()),
+                _ => Err(StoreError::backend("UpdateItem", e)),
+            })
+    }
+
+    /// FAILED -> PENDING with its attempts counted from zero and due `now`: back in the
+    /// sweeper's index; the caller publishes it at once. Returns the event as it is now.
+    pub async fn retry_event(
+        &self,
+        tenant: &TenantId,
+        event: &EventId,
+        now: OffsetDateTime,
+    ) -> Result<EventItem, RetryEventError> {
+        let r = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key_map(&keys::event(tenant, event))))
+            .update_expression("SET #status = :pending, retries = :zero, next_attempt_at = :now, updated_at = :now, version = version + :one, GSI2PK = :shard, GSI2SK = :due REMOVE failed_at")
+            .condition_expression("attribute_exists(PK) AND #status = :failed")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":failed", s("FAILED"))
+            .expression_attribute_values(":pending", s("PENDING"))
+            .expression_attribute_values(":zero", n(0))
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":now", s(time_util::rfc3339(now)))
+            .expression_attribute_values(":shard", s(keys::gsi2_outbox_pending(event)))
+            .expression_attribute_values(":due", s(format!("{}#{}", due_key(now), event)))
+            .return_values(aws_sdk_dynamodb::types::ReturnValue::AllNew)
+            .return_values_on_condition_check_failure(
+                aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure::AllOld,
+            )
+            .send()
+            .await;
+        match r {
+            Ok(out) => Ok(serde_dynamo::from_item(out.attributes.unwrap_or_default())
+                .map_err(StoreError::from)?),
+            Err(e) => match e.as_service_error() {
+                Some(aws_sdk_dynamodb::operation::update_item::UpdateItemError::ConditionalCheckFailedException(c)) => {
+                    match c.item() {
+                        Some(old) => Err(RetryEventError::NotFailed(
+                            old.get("status")
+                                .and_then(|v| v.as_s().ok())
+                                .cloned()
+                                .unwrap_or_default(),
+                        )),
+                        None => Err(RetryEventError::NotFound),
+                    }
+                }
+                _ => Err(StoreError::backend("UpdateItem", e).into()),
+            },
+        }
+    }
+
+    /// FAILED events across every tenant (all shards), oldest first, at most `limit` a shard.
+    pub async fn failed_events(&self, limit: i32) -> Result<Vec<EventItem>, StoreError> {
+        let mut out = Vec::new();
+        for shard in 0..keys::OUTBOX_SHARDS {
+            let page = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(keys::GSI2)
+                .key_condition_expression("GSI2PK = :pk")
+                .expression_attribute_values(":pk", s(keys::gsi2_outbox_failed_shard(shard)))
+                .limit(limit)
+                .send()
+                .await
+                .map_err(|e| StoreError::backend("Query", e))?;
+            for item in page.items.unwrap_or_default() {
+                out.push(serde_dynamo::from_item(item)?);
+            }
+        }
+        Ok(out)
+    }
+}
