@@ -37,7 +37,7 @@ start_standins "$DDB_PORT" "$MOTO_PORT" "$LOGS"
 PIDS+=("$DDB_PID" "$MOTO_PID")
 
 say "creating resources from template.yaml"
-"$BIN/create-resources" template.yaml >"$LOGS/create-resources.log" 2>&1 || { cat "$LOGS/create-resources.log"; die "create-resources failed"; }
+create_resources "$LOGS"
 say "seeding demo data"
 "$BIN/seed-demo" | tee "$LOGS/seed.txt"
 

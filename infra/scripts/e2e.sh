@@ -63,8 +63,7 @@ if [ -z "$BASE_URL" ]; then
   say "starting DynamoDB Local, moto and the local host (logs in $LOGS)"
   start_standins "$DDB_PORT" "$MOTO_PORT" "$LOGS"
   PIDS+=("$DDB_PID" "$MOTO_PID")
-  "$CARGO_TARGET_DIR/debug/create-resources" template.yaml >"$LOGS/create-resources.log" 2>&1 \
-    || { cat "$LOGS/create-resources.log"; die "create-resources failed"; }
+  create_resources "$LOGS"
   LOCAL_HOST_PORT=$HOST_PORT STATIC_DIR=frontend/dist LOG_LEVEL=warn "$CARGO_TARGET_DIR/debug/local-host" >"$LOGS/local-host.log" 2>&1 &
   PIDS+=("$!")
   wait_port "$HOST_PORT" "local host" "$!"

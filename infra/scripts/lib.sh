@@ -4,6 +4,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 CF_CACHE="${CF_CACHE:-$HOME/.cache/cargoflow}"
+mkdir -p "$CF_CACHE"; CF_CACHE="$(cd "$CF_CACHE" && pwd)"   # absolute: scripts change directory
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$CF_CACHE/target}"
 VENV="$CF_CACHE/venv"
 DEPLOY_VENV="$CF_CACHE/venv-deploy"
@@ -92,8 +93,9 @@ start_standins() {
   mkdir -p "$logs"
   jar_dir=$(dynamodb_jar_dir)
   [ -n "$jar_dir" ] || die "DynamoDBLocal.jar not found under $NODE_TOOLS"
-  java -Djava.library.path="$jar_dir/DynamoDBLocal_lib" -jar "$jar_dir/DynamoDBLocal.jar" \
-    -inMemory -port "$ddb_port" >"$logs/dynamodb.log" 2>&1 &
+  # Telemetry off, and started in the log folder: DynamoDB Local writes nothing into the clone.
+  (cd "$logs" && exec java -Djava.library.path="$jar_dir/DynamoDBLocal_lib" -jar "$jar_dir/DynamoDBLocal.jar" \
+    -inMemory -disableTelemetry -port "$ddb_port") >"$logs/dynamodb.log" 2>&1 &
   DDB_PID=$!
   "$VENV/bin/moto_server" -H 127.0.0.1 -p "$moto_port" >"$logs/moto.log" 2>&1 &
   MOTO_PID=$!
@@ -111,6 +113,15 @@ stop_pids() {
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null || true
   done
+}
+
+# create_resources <log dir>: the template's resources on the stand-ins, and the queue URLs the
+# functions are configured with (exported, as template.yaml sets them in AWS).
+create_resources() {
+  local logs="$1"
+  "$CARGO_TARGET_DIR/debug/create-resources" template.yaml --env-file "$logs/resources.env" \
+    >"$logs/create-resources.log" 2>&1 || { cat "$logs/create-resources.log"; die "create-resources failed"; }
+  set -a; source "$logs/resources.env"; set +a
 }
 
 # Environment for the stand-ins on the given ports (no code branches: standard AWS variables).

@@ -36,8 +36,7 @@ cargo test -q --no-run 2>&1 | grep -v '^\s*Executable' || true
 say "starting DynamoDB Local on :$DDB_PORT and moto on :$MOTO_PORT"
 start_standins "$DDB_PORT" "$MOTO_PORT" "$LOGS"
 PIDS+=("$DDB_PID" "$MOTO_PID")
-"$CARGO_TARGET_DIR/debug/create-resources" template.yaml >"$LOGS/create-resources.log" 2>&1 \
-  || { cat "$LOGS/create-resources.log"; die "create-resources failed"; }
+create_resources "$LOGS"
 
 say "running the tests"
 set +e +o pipefail

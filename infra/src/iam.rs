@@ -128,7 +128,7 @@ impl Resolver {
         })
     }
 
-    fn resource_type<'t>(&self, template: &'t Template, id: &str) -> Result<&'t str> {
+    pub fn resource_type<'t>(&self, template: &'t Template, id: &str) -> Result<&'t str> {
         template
             .resources
             .get(id)
@@ -460,7 +460,7 @@ pub fn check(roles: &[Role], calls: &[Call]) -> Report {
 
 /// Reads the recorder's JSON lines: the calls, with the resources of test stand-ins
 /// renamed to the template resources they play.
-pub fn read_calls(text: &str, resolver: &Resolver) -> Result<Vec<Call>> {
+pub fn read_calls(text: &str, resolver: &Resolver, template: &Template) -> Result<Vec<Call>> {
     let mut calls = Vec::new();
     let mut stand_ins: Vec<StandIn> = Vec::new();
     for (i, l) in text
@@ -475,7 +475,15 @@ pub fn read_calls(text: &str, resolver: &Resolver) -> Result<Vec<Call>> {
     }
     for s in &stand_ins {
         let name = resolver.name(&s.stands_for)?;
-        for c in &mut calls {
+        // Only ARNs of the resource's own service: a queue and a bus may share a name.
+        let service = match resolver.resource_type(template, &s.stands_for)? {
+            "AWS::SQS::Queue" => "arn:aws:sqs:",
+            "AWS::Events::EventBus" => "arn:aws:events:",
+            "AWS::DynamoDB::Table" => "arn:aws:dynamodb:",
+            "AWS::S3::Bucket" => "arn:aws:s3:::",
+            other => bail!("stand-ins for {other} are not supported"),
+        };
+        for c in calls.iter_mut().filter(|c| c.resource.starts_with(service)) {
             c.resource = rename_segment(&c.resource, &s.stand_in, &name);
         }
     }
@@ -706,8 +714,15 @@ Resources:
             "\n",
             r#"{"function":"get-thing","via":"code","operation":"SendMessage","action":"sqs:SendMessage","resource":"arn:aws:sqs:us-east-1:000000000000:wh-1-dlq"}"#,
             "\n",
+            r#"{"function":"get-thing","via":"code","operation":"PutEvents","action":"events:PutEvents","resource":"arn:aws:events:us-east-1:000000000000:event-bus/wh-1"}"#,
+            "\n",
         );
-        let calls = read_calls(log, &resolver()).unwrap();
+        let t = Template::parse(TEMPLATE).unwrap();
+        let calls = read_calls(log, &resolver(), &t).unwrap();
+        assert_eq!(
+            calls[2].resource, "arn:aws:events:us-east-1:000000000000:event-bus/wh-1",
+            "a queue's stand-in is not a bus"
+        );
         assert_eq!(
             calls[0].resource,
             "arn:aws:sqs:us-east-1:000000000000:hooks"

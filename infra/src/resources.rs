@@ -380,7 +380,7 @@ pub async fn create_all(
     sdk: &aws_config::SdkConfig,
     template: &Template,
     names: &Names,
-) -> Result<()> {
+) -> Result<Created> {
     let ddb = aws_sdk_dynamodb::Client::new(sdk);
     create_table(&ddb, template, &names.table)
         .await
@@ -399,5 +399,26 @@ pub async fn create_all(
         .await
         .context("queues and rule")?;
     tracing::info!(%queue, %dlq, "queues ready");
-    Ok(())
+    Ok(Created {
+        queue_url: queue,
+        dlq_url: dlq,
+    })
+}
+
+/// What the functions are configured with after the resources exist (template.yaml sets the
+/// same on every function in AWS).
+#[derive(Debug, Clone)]
+pub struct Created {
+    pub queue_url: String,
+    pub dlq_url: String,
+}
+
+impl Created {
+    /// `KEY=value` lines for the functions' environment.
+    pub fn env_lines(&self) -> String {
+        format!(
+            "WEBHOOK_QUEUE_URL={}\nWEBHOOK_DLQ_URL={}\n",
+            self.queue_url, self.dlq_url
+        )
+    }
 }

@@ -268,11 +268,12 @@ async fn every_committed_change_reaches_the_receiver_or_the_dlq_and_its_replay()
     let (dlq_url, dlq_arn) = queue(&sqs, &format!("{name}-dlq"), None).await;
     let (queue_url, queue_arn) = queue(&sqs, &name, Some(&dlq_arn)).await;
     let events = aws_sdk_eventbridge::Client::new(&sdk);
-    events.create_event_bus().name(&name).send().await.unwrap();
+    let bus = format!("{name}-bus");
+    events.create_event_bus().name(&bus).send().await.unwrap();
     events
         .put_rule()
         .name(&name)
-        .event_bus_name(&name)
+        .event_bus_name(&bus)
         .event_pattern(json!({"source": ["cargoflow"]}).to_string())
         .send()
         .await
@@ -280,7 +281,7 @@ async fn every_committed_change_reaches_the_receiver_or_the_dlq_and_its_replay()
     events
         .put_targets()
         .rule(&name)
-        .event_bus_name(&name)
+        .event_bus_name(&bus)
         .targets(
             aws_sdk_eventbridge::types::Target::builder()
                 .id("q")
@@ -293,7 +294,7 @@ async fn every_committed_change_reaches_the_receiver_or_the_dlq_and_its_replay()
         .unwrap();
     cargoflow_aws::calls::stand_in(&name, "WebhookQueue");
     cargoflow_aws::calls::stand_in(&format!("{name}-dlq"), "WebhookDeadLetterQueue");
-    cargoflow_aws::calls::stand_in(&name, "EventBus");
+    cargoflow_aws::calls::stand_in(&bus, "EventBus");
 
     // The functions' clients: PutEvents fails while `eventbridge_down`; a successful PutEvents
     // kills the relay's invocation once while `kill_armed`.
@@ -325,7 +326,7 @@ async fn every_committed_change_reaches_the_receiver_or_the_dlq_and_its_replay()
         })
     };
     let mut config = AppConfig::from_env().unwrap();
-    config.event_bus_name = name.clone();
+    config.event_bus_name = bus.clone();
     config.webhook_queue_url = queue_url.clone();
     config.webhook_dlq_url = dlq_url.clone();
     config.webhook_retry_schedule = cargoflow_domain::webhooks::parse_schedule("0,1,1").unwrap();

@@ -136,3 +136,38 @@ fn the_websocket_api_has_its_three_routes() {
     keys.sort();
     assert_eq!(keys, ["$connect", "$default", "$disconnect"]);
 }
+
+#[test]
+fn every_functions_logs_have_a_retention() {
+    use serde_yaml_ng::Value;
+    let text = std::fs::read_to_string(common::template_path()).unwrap();
+    let doc: Value = serde_yaml_ng::from_str(&text).unwrap();
+    let template = Template::parse(&text).unwrap();
+    let group_of = |logging: Option<&Value>| -> Option<String> {
+        let g = logging?.get("LogGroup")?;
+        match g {
+            Value::Tagged(t) if t.tag == "Ref" => t.value.as_str().map(str::to_string),
+            _ => None,
+        }
+    };
+    let global = group_of(doc["Globals"]["Function"].get("LoggingConfig"));
+    for f in &template.functions {
+        let own = template
+            .properties(&f.logical_id)
+            .and_then(|p| p.get("LoggingConfig"));
+        let group = group_of(own).or_else(|| own.is_none().then(|| global.clone()).flatten());
+        let group = group.unwrap_or_else(|| {
+            panic!(
+                "{}: no LogGroup (Lambda's default group has no retention)",
+                f.logical_id
+            )
+        });
+        let res = &doc["Resources"][group.as_str()];
+        assert_eq!(res["Type"].as_str(), Some("AWS::Logs::LogGroup"), "{group}");
+        assert!(
+            res["Properties"].get("RetentionInDays").is_some(),
+            "{group} of {} has no RetentionInDays",
+            f.logical_id
+        );
+    }
+}

@@ -163,7 +163,13 @@ impl Pipe {
         cargoflow_aws::calls::stand_in(&format!("{name}-dlq"), "WebhookDeadLetterQueue");
         let poller = SqsPoller::new(&sdk, &name, None).await.unwrap();
         let (stop, rx) = tokio::sync::watch::channel(false);
-        let deps = dispatcher_deps(schedule).await;
+        // Configured with its queues' URLs, as template.yaml configures the dispatcher.
+        let mut config = AppConfig::from_env().unwrap();
+        config.webhook_retry_schedule =
+            cargoflow_domain::webhooks::parse_schedule(schedule).unwrap();
+        config.webhook_queue_url = url.clone();
+        config.webhook_dlq_url = dlq_url.clone();
+        let deps = Arc::new(Deps::new(config, aws_config::load_from_env().await).unwrap());
         let handler = cargoflow_functions::registry::sqs_function("dispatch-webhooks").unwrap();
         tokio::spawn(async move { poller.run(handler, deps, rx).await.unwrap() });
         Pipe { url, dlq_url, stop }

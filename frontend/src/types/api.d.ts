@@ -292,6 +292,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/ops/events/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["retry_event"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/ops/exceptions": {
         parameters: {
             query?: never;
@@ -973,9 +989,15 @@ export interface components {
         EventLogEntry: {
             id: string;
             type: string;
+            /** @description PENDING (not yet published), PROCESSED, or FAILED (publishing gave up; retry it). */
             status: string;
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @description Failed publishing attempts so far.
+             */
             retries: number;
+            /** @description Why the last attempt failed. */
+            last_error?: string | null;
             payload: Record<string, unknown>;
             created_at: string;
         };
@@ -2419,7 +2441,7 @@ export interface operations {
         parameters: {
             query?: {
                 type?: string;
-                /** @description PENDING or PROCESSED */
+                /** @description PENDING, PROCESSED or FAILED */
                 status?: string;
                 cursor?: string;
                 limit?: number;
@@ -2437,6 +2459,55 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EventPage"];
+                };
+            };
+        };
+    };
+    retry_event: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Put back and published (PROCESSED), or PENDING again with its next attempt scheduled */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventLogEntry"];
+                };
+            };
+            /** @description Not an OPS_ADMIN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such event in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The event is not FAILED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -2706,6 +2777,15 @@ export interface operations {
             };
             /** @description Not text/csv */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The store failed and no row was saved (retry with the same Idempotency-Key) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

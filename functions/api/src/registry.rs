@@ -145,6 +145,14 @@ pub fn is_idempotent(name: &str) -> bool {
     IDEMPOTENT.contains(&name)
 }
 
+/// Does this function read or write the table? The ones that never do (the API document and
+/// its page) skip the init warm-up, so their role needs no DynamoDB access at all.
+pub fn uses_table(name: &str) -> bool {
+    !NO_TABLE.contains(&name)
+}
+
+const NO_TABLE: &[&str] = &["get-openapi", "get-docs"];
+
 /// The functions behind the idempotency layer.
 pub fn idempotent_functions() -> &'static [&'static str] {
     IDEMPOTENT

@@ -24,7 +24,7 @@ async fn init(function: &'static str) -> Result<Arc<Deps>, crate::deps::InitErro
 /// the connection.
 pub async fn warm_up(deps: &Deps, function: &'static str) {
     let limit = deps.config.warm_up_timeout_ms;
-    if limit == 0 {
+    if limit == 0 || !crate::registry::uses_table(function) {
         return;
     }
     let started = std::time::Instant::now();

@@ -16,7 +16,7 @@ fn main() -> Result<()> {
     let template = Template::load(template_path.as_ref())?;
     let text = std::fs::read_to_string(&log).with_context(|| format!("reading {log}"))?;
     let resolver = Resolver::from_env();
-    let calls = read_calls(&text, &resolver)?;
+    let calls = read_calls(&text, &resolver, &template)?;
     let roles = resolver.roles(&template)?;
     let report = check(&roles, &calls);
     println!(

@@ -5,7 +5,7 @@ import { useApiClient } from '@/lib/api-provider';
 import { nextCursor, PAGE_SIZE } from '@/lib/pagination';
 import type { EventLogEntry, Page, PageParams } from '@/types/api';
 
-export const EVENT_STATUSES = ['PENDING', 'PROCESSED'] as const;
+export const EVENT_STATUSES = ['PENDING', 'PROCESSED', 'FAILED'] as const;
 export type EventFilters = { type?: string | undefined; status?: (typeof EVENT_STATUSES)[number] | undefined };
 
 export const eventsQueryKey = (api: ApiClient) => [api.realm, 'events'] as const;

@@ -1,6 +1,8 @@
 import { useState } from 'react';
+import { toast } from 'sonner';
 
-import { Badge } from '@/components/ui/badge';
+import { Badge, type BadgeTone } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Field } from '@/components/ui/field';
@@ -13,11 +15,16 @@ import { t } from '@/locales';
 import { EVENT_TYPES, type EventLogEntry } from '@/types/api';
 
 import { EVENT_STATUSES, useEvents, type EventFilters } from '../api/get-events';
+import { useRetryEvent } from '../api/retry-event';
 
 import styles from '@/components/ui/log-view.module.css';
 
-export function EventsList() {
+const STATUS_TONES: Record<string, BadgeTone> = { PROCESSED: 'success', PENDING: 'warning', FAILED: 'danger' };
+
+/** The event log; OPS_ADMINs (`canRetry`) may put a FAILED event back. */
+export function EventsList({ canRetry = false }: { canRetry?: boolean }) {
   const [filters, setFilters] = useState<EventFilters>({});
+  const retry = useRetryEvent();
   const [typeInput, setTypeInput] = useState('');
   const query = useEvents(filters);
   const labels = t.events;
@@ -38,9 +45,13 @@ export function EventsList() {
       id: 'status',
       header: labels.status,
       cell: (event) => (
-        <Badge tone={event.status === 'PROCESSED' ? 'success' : 'warning'} dot>
-          {labels.statuses[event.status as (typeof EVENT_STATUSES)[number]] ?? event.status}
-        </Badge>
+        <>
+          <Badge tone={STATUS_TONES[event.status] ?? 'neutral'} dot>
+            {labels.statuses[event.status as (typeof EVENT_STATUSES)[number]] ?? event.status}
+          </Badge>
+          {event.retries > 0 && event.status !== 'PROCESSED' && <span className={styles.secondary}>{labels.attempts(event.retries)}</span>}
+          {event.last_error && event.status !== 'PROCESSED' && <span className={styles.secondary}>{labels.lastError(event.last_error)}</span>}
+        </>
       ),
     },
     { id: 'created', header: labels.created, muted: true, cell: (event) => formatDateTime(event.created_at) },
@@ -53,6 +64,30 @@ export function EventsList() {
           <pre className={styles.payload}>{JSON.stringify(event.payload, null, 2)}</pre>
         </details>
       ),
+    },
+    {
+      id: 'actions',
+      header: t.common.actions,
+      hideHeader: true,
+      align: 'end',
+      cell: (event) =>
+        canRetry &&
+        event.status === 'FAILED' && (
+          <Button
+            variant="ghost"
+            size="sm"
+            aria-label={labels.retryLabel(event.type)}
+            isLoading={retry.isPending && retry.variables === event.id}
+            onClick={() =>
+              retry.mutate(event.id, {
+                onSuccess: (after) =>
+                  after.status === 'PROCESSED' ? toast.success(labels.retried(event.type)) : toast.info(labels.retryPending(event.type)),
+              })
+            }
+          >
+            {labels.retry}
+          </Button>
+        ),
     },
   ];
 
