@@ -306,6 +306,10 @@ if wants 4; then
   sleep 0.5
   req GET "/api/ops/webhooks/deliveries" "$A" ""; step "the delivery log shows delivered attempts with status and latency" has '[.items[] | select(.outcome == "delivered" and .status_code == 200)] | length >= 1'
   req GET "/api/ops/events?type=exception.created" "$A" ""; step "the event log shows the event PROCESSED" has '.items[0].status == "PROCESSED"'
+  EVID=$(J '.items[0].id // empty')
+  req POST "/api/ops/events/$EVID/retry" "$A" ""; step "retrying an event that is not FAILED: 409 event_not_failed" both 409 '.error.code == "event_not_failed"'
+  req POST "/api/ops/events/01JD3Q6Z8X4M2N7P5R9S1T3V5W/retry" "$A" ""; step "retrying an unknown event: 404" is 404
+  req GET "/api/ops/events?status=FAILED" "$A" ""; step "the event log filters FAILED events" is 200
   # Public tracking.
   req GET "/api/tracking/$TOK" "" ""
   step "public tracking: 200 with status and stops" both 200 '.status != null and (.stops | length) >= 1'

@@ -288,7 +288,11 @@ async fn a_live_location_moves_the_routes_etas() {
     let rid = started(&d).await;
     let (_, before) = d.t.get(&format!("/api/ops/routes/{rid}")).await;
     let eta = |r: &Value| r["stops"][0]["scheduled_eta"].as_str().map(str::to_string);
-    let deps = cargoflow_functions::Deps::from_env().await.unwrap();
+    let deps = cargoflow_functions::Deps::new(
+        cargoflow_http::AppConfig::from_env().unwrap(),
+        aws_config::load_from_env().await,
+    )
+    .unwrap();
     let tenant = cargoflow_domain::TenantId::from_stored(d.t.tenant_id.clone());
     let route = cargoflow_domain::RouteId::parse(&rid).unwrap();
     let far = cargoflow_domain::LiveLocation {
@@ -302,9 +306,14 @@ async fn a_live_location_moves_the_routes_etas() {
         speed_mps: None,
         at: cargoflow_domain::time_util::now(),
     };
-    cargoflow_functions::ws_message::refresh_etas(&deps, &tenant, &route, &far, far.at)
-        .await
-        .unwrap();
+    // ws-message's own code, so its AWS calls are checked against ws-message's role.
+    cargoflow_aws::calls::as_function(
+        "ws-message",
+        cargoflow_aws::calls::Via::Code,
+        cargoflow_functions::ws_message::refresh_etas(&deps, &tenant, &route, &far, far.at),
+    )
+    .await
+    .unwrap();
     let (_, after) = d.t.get(&format!("/api/ops/routes/{rid}")).await;
     assert!(
         eta(&after) > eta(&before),

@@ -4,7 +4,9 @@
 use std::sync::Arc;
 
 use cargoflow_domain::*;
-use cargoflow_http::{ApiError, Body, NotFoundAs, Request, Response, authenticate, ok, path_id};
+use cargoflow_http::{
+    ApiError, Body, NotFoundAs, Optional, Request, Response, authenticate, ok, path_id,
+};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -65,12 +67,12 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         .store
         .get_driver(&caller.tenant_id, &route.driver_id)
         .await
-        .ok();
+        .optional()?;
     let vehicle = deps
         .store
         .get_vehicle(&caller.tenant_id, &route.vehicle_id)
         .await
-        .ok();
+        .optional()?;
     let progress = progress(&route, &orders);
     ok(&RouteDetailResponse {
         route,

@@ -4,7 +4,7 @@
 
 use cargoflow_domain::status_machine::{self, TransitionError};
 use cargoflow_domain::*;
-use cargoflow_http::{ApiError, NotFoundAs};
+use cargoflow_http::{ApiError, NotFoundAs, Optional};
 use cargoflow_store::orders::OrderWriteError;
 use cargoflow_store::unit_of_work::{CommitError, UnitOfWork};
 use serde_json::{Value, json};
@@ -180,10 +180,8 @@ async fn follow_on_route(
 ) -> Result<(), ApiError> {
     // Only a route that is not there means "no route to follow"; any other failure to read
     // it fails the move, with nothing written.
-    let route = match deps.store.get_route(tenant, route_id).await {
-        Ok(route) => route,
-        Err(cargoflow_store::StoreError::NotFound) => return Ok(()),
-        Err(e) => return Err(e.into()),
+    let Some(route) = deps.store.get_route(tenant, route_id).await.optional()? else {
+        return Ok(());
     };
     let (vehicle, orders) = crate::routing::load_route_members(deps, tenant, &route).await?;
     if route.status.is_final() {

@@ -248,9 +248,40 @@ impl<T> NotFoundAs<T> for Result<T, StoreError> {
     }
 }
 
+/// A lookup where absence is a normal answer: NotFound becomes `None`, any other store error
+/// stays an error (a failed read is never taken for "not there").
+pub trait Optional<T> {
+    fn optional(self) -> Result<Option<T>, ApiError>;
+}
+
+impl<T> Optional<T> for Result<T, StoreError> {
+    fn optional(self) -> Result<Option<T>, ApiError> {
+        match self {
+            Ok(v) => Ok(Some(v)),
+            Err(StoreError::NotFound) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_not_found_is_absence() {
+        assert_eq!(Ok::<u8, StoreError>(1).optional().unwrap(), Some(1));
+        assert_eq!(Err::<u8, _>(StoreError::NotFound).optional().unwrap(), None);
+        let failed = Err::<u8, _>(StoreError::Backend {
+            operation: "GetItem",
+            message: "throttled".into(),
+        })
+        .optional();
+        assert!(
+            matches!(failed, Err(ApiError::Internal(_))),
+            "a failed read is not absence"
+        );
+    }
 
     fn body(r: Response<Body>) -> Value {
         match r.body() {

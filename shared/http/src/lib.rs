@@ -15,7 +15,7 @@ pub mod response;
 
 pub use auth::*;
 pub use config::AppConfig;
-pub use error::{ApiError, ErrorBody, ErrorDetail, NotFoundAs};
+pub use error::{ApiError, ErrorBody, ErrorDetail, NotFoundAs, Optional};
 pub use lambda_http::{Body, Request, Response};
 pub use request::*;
 pub use response::*;
