@@ -106,35 +106,6 @@ impl Receiver {
     }
 }
 
-async fn queue(
-    sqs: &aws_sdk_sqs::Client,
-    name: &str,
-    redrive_to: Option<&str>,
-) -> (String, String) {
-    let mut req = sqs
-        .create_queue()
-        .queue_name(name)
-        .attributes(QueueAttributeName::VisibilityTimeout, "30");
-    if let Some(dlq_arn) = redrive_to {
-        req = req.attributes(
-            QueueAttributeName::RedrivePolicy,
-            json!({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 3}).to_string(),
-        );
-    }
-    let url = req.send().await.unwrap().queue_url.unwrap();
-    let arn = sqs
-        .get_queue_attributes()
-        .queue_url(&url)
-        .attribute_names(QueueAttributeName::QueueArn)
-        .send()
-        .await
-        .unwrap()
-        .attributes
-        .unwrap()[&QueueAttributeName::QueueArn]
-        .clone();
-    (url, arn)
-}
-
 /// Messages in a queue, visible or in flight.
 async fn depth(sqs: &aws_sdk_sqs::Client, url: &str) -> usize {
     let out = sqs
@@ -265,33 +236,16 @@ async fn every_committed_change_reaches_the_receiver_or_the_dlq_and_its_replay()
 
     // The tenant's own bus -> rule -> queue with a DLQ after 3 receives: the template's wiring.
     let name = format!("ev-{}", &unique("")[14..]).to_lowercase();
-    let (dlq_url, dlq_arn) = queue(&sqs, &format!("{name}-dlq"), None).await;
-    let (queue_url, queue_arn) = queue(&sqs, &name, Some(&dlq_arn)).await;
-    let events = aws_sdk_eventbridge::Client::new(&sdk);
+    let (dlq_url, dlq_arn) = test_queue(&format!("{name}-dlq"), None).await;
+    let (queue_url, queue_arn) = test_queue(&name, Some((&dlq_arn, 3))).await;
     let bus = format!("{name}-bus");
-    events.create_event_bus().name(&bus).send().await.unwrap();
-    events
-        .put_rule()
-        .name(&name)
-        .event_bus_name(&bus)
-        .event_pattern(json!({"source": ["cargoflow"]}).to_string())
+    aws_sdk_eventbridge::Client::new(&sdk)
+        .create_event_bus()
+        .name(&bus)
         .send()
         .await
         .unwrap();
-    events
-        .put_targets()
-        .rule(&name)
-        .event_bus_name(&bus)
-        .targets(
-            aws_sdk_eventbridge::types::Target::builder()
-                .id("q")
-                .arn(&queue_arn)
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
+    rule_to_queue(&bus, &name, &json!({"source": ["cargoflow"]}), &queue_arn).await;
     cargoflow_aws::calls::stand_in(&name, "WebhookQueue");
     cargoflow_aws::calls::stand_in(&format!("{name}-dlq"), "WebhookDeadLetterQueue");
     cargoflow_aws::calls::stand_in(&bus, "EventBus");

@@ -34,52 +34,16 @@ async fn event_items(t: &TestTenant) -> Vec<Value> {
 /// A queue of this test's own, fed by an EventBridge rule on the real bus that matches only
 /// this tenant's events (the same routing the template's rule does, narrowed for isolation).
 async fn tenant_queue(tenant_id: &str) -> String {
-    let sdk = aws_config::load_from_env().await;
-    let sqs = aws_sdk_sqs::Client::new(&sdk);
-    let events = aws_sdk_eventbridge::Client::new(&sdk);
     let name = format!("t-{}", &tenant_id[tenant_id.len() - 12..]).to_lowercase();
-    let url = sqs
-        .create_queue()
-        .queue_name(&name)
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap();
-    let arn = sqs
-        .get_queue_attributes()
-        .queue_url(&url)
-        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
-        .send()
-        .await
-        .unwrap()
-        .attributes
-        .unwrap()[&aws_sdk_sqs::types::QueueAttributeName::QueueArn]
-        .clone();
-    let bus = std::env::var("EVENT_BUS_NAME").unwrap();
+    let (url, arn) = test_queue(&name, None).await;
     let pattern = json!({"source": ["cargoflow"], "detail": {"tenant_id": [tenant_id]}});
-    events
-        .put_rule()
-        .name(&name)
-        .event_bus_name(&bus)
-        .event_pattern(pattern.to_string())
-        .send()
-        .await
-        .unwrap();
-    events
-        .put_targets()
-        .rule(&name)
-        .event_bus_name(&bus)
-        .targets(
-            aws_sdk_eventbridge::types::Target::builder()
-                .id("q")
-                .arn(arn)
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
+    rule_to_queue(
+        &std::env::var("EVENT_BUS_NAME").unwrap(),
+        &name,
+        &pattern,
+        &arn,
+    )
+    .await;
     url
 }
 

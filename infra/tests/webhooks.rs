@@ -121,43 +121,9 @@ async fn dispatcher_deps(schedule: &str) -> Arc<Deps> {
 impl Pipe {
     async fn start(schedule: &str, max_receives: usize) -> Pipe {
         let sdk = aws_config::load_from_env().await;
-        let sqs = aws_sdk_sqs::Client::new(&sdk);
         let name = format!("wh-{}", &unique("")[14..]);
-        let dlq_url = sqs
-            .create_queue()
-            .queue_name(format!("{name}-dlq"))
-            .send()
-            .await
-            .unwrap()
-            .queue_url
-            .unwrap();
-        let dlq_arn = sqs
-            .get_queue_attributes()
-            .queue_url(&dlq_url)
-            .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
-            .send()
-            .await
-            .unwrap()
-            .attributes
-            .unwrap()[&aws_sdk_sqs::types::QueueAttributeName::QueueArn]
-            .clone();
-        let url = sqs
-            .create_queue()
-            .queue_name(&name)
-            .attributes(
-                aws_sdk_sqs::types::QueueAttributeName::VisibilityTimeout,
-                "30",
-            )
-            .attributes(
-                aws_sdk_sqs::types::QueueAttributeName::RedrivePolicy,
-                json!({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": max_receives})
-                    .to_string(),
-            )
-            .send()
-            .await
-            .unwrap()
-            .queue_url
-            .unwrap();
+        let (dlq_url, dlq_arn) = test_queue(&format!("{name}-dlq"), None).await;
+        let (url, _) = test_queue(&name, Some((&dlq_arn, max_receives as u32))).await;
         // The test's queues play the template's (for the IAM check of the dispatcher's calls).
         cargoflow_aws::calls::stand_in(&name, "WebhookQueue");
         cargoflow_aws::calls::stand_in(&format!("{name}-dlq"), "WebhookDeadLetterQueue");

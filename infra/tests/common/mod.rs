@@ -331,3 +331,60 @@ pub async fn invoke_route(
     };
     (status, headers, body)
 }
+
+/// A queue of a test's own (visibility 30 s), with a redrive to `dead_letters` (its ARN,
+/// after `max_receives`) when given: (URL, ARN).
+pub async fn test_queue(name: &str, dead_letters: Option<(&str, u32)>) -> (String, String) {
+    use aws_sdk_sqs::types::QueueAttributeName;
+    let sqs = aws_sdk_sqs::Client::new(&aws_config::load_from_env().await);
+    let mut req = sqs
+        .create_queue()
+        .queue_name(name)
+        .attributes(QueueAttributeName::VisibilityTimeout, "30");
+    if let Some((arn, max)) = dead_letters {
+        req = req.attributes(
+            QueueAttributeName::RedrivePolicy,
+            json!({"deadLetterTargetArn": arn, "maxReceiveCount": max}).to_string(),
+        );
+    }
+    let url = req.send().await.unwrap().queue_url.unwrap();
+    let arn = sqs
+        .get_queue_attributes()
+        .queue_url(&url)
+        .attribute_names(QueueAttributeName::QueueArn)
+        .send()
+        .await
+        .unwrap()
+        .attributes
+        .unwrap()[&QueueAttributeName::QueueArn]
+        .clone();
+    (url, arn)
+}
+
+/// A rule `name` on `bus` sending the events that match `pattern` (the full envelope, as the
+/// template's rule does) to the queue `queue_arn`.
+pub async fn rule_to_queue(bus: &str, name: &str, pattern: &Value, queue_arn: &str) {
+    let events = aws_sdk_eventbridge::Client::new(&aws_config::load_from_env().await);
+    events
+        .put_rule()
+        .name(name)
+        .event_bus_name(bus)
+        .event_pattern(pattern.to_string())
+        .send()
+        .await
+        .unwrap();
+    events
+        .put_targets()
+        .rule(name)
+        .event_bus_name(bus)
+        .targets(
+            aws_sdk_eventbridge::types::Target::builder()
+                .id("q")
+                .arn(queue_arn)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+}

@@ -31,11 +31,7 @@ impl Store {
             .expression_attribute_values(":one", n(1))
             .send()
             .await;
-        match r {
-            Ok(_) => Ok(()),
-            Err(e) if matches!(e.as_service_error(), Some(aws_sdk_dynamodb::operation::update_item::UpdateItemError::ConditionalCheckFailedException(_))) => Ok(()),
-            Err(e) => Err(StoreError::backend("UpdateItem", e)),
-        }
+        unless_done_meanwhile(r)
     }
 
     /// A failed publish: one more retry counted, due again at `next_attempt_at` (still PENDING,
@@ -49,7 +45,8 @@ impl Store {
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
         let shard = keys::gsi2_outbox_pending(event);
-        self.client
+        let r = self
+            .client
             .update_item()
             .table_name(&self.table)
             .set_key(Some(key_map(&keys::event(tenant, event))))
@@ -64,12 +61,8 @@ impl Store {
             .expression_attribute_values(":shard", s(shard))
             .expression_attribute_values(":due", s(format!("{}#{}", due_key(next_attempt_at), event)))
             .send()
-            .await
-            .map(|_| ())
-            .or_else(|e| match e.as_service_error() {
-                Some(aws_sdk_dynamodb::operation::update_item::UpdateItemError::ConditionalCheckFailedException(_)) => Ok(()),
-                _ => Err(StoreError::backend("UpdateItem", e)),
-            })
+            .await;
+        unless_done_meanwhile(r)
     }
 
     /// PENDING events due at or before `due_by`, across every tenant (all outbox shards).
@@ -78,17 +71,35 @@ impl Store {
         due_by: OffsetDateTime,
         limit: i32,
     ) -> Result<Vec<EventItem>, StoreError> {
+        let due = format!("{}#~", due_key(due_by));
+        self.outbox_shards(keys::gsi2_outbox_shard, Some(&due), limit)
+            .await
+    }
+
+    /// The first `limit` events of every outbox shard (`shard_key(n)` is its GSI2 partition),
+    /// sorted at or before `until` when given.
+    async fn outbox_shards(
+        &self,
+        shard_key: fn(u32) -> String,
+        until: Option<&str>,
+        limit: i32,
+    ) -> Result<Vec<EventItem>, StoreError> {
         let mut out = Vec::new();
         for shard in 0..keys::OUTBOX_SHARDS {
-            let page = self
+            let mut q = self
                 .client
                 .query()
                 .table_name(&self.table)
                 .index_name(keys::GSI2)
-                .key_condition_expression("GSI2PK = :pk AND GSI2SK <= :due")
-                .expression_attribute_values(":pk", s(keys::gsi2_outbox_shard(shard)))
-                .expression_attribute_values(":due", s(format!("{}#~", due_key(due_by))))
-                .limit(limit)
+                .expression_attribute_values(":pk", s(shard_key(shard)))
+                .limit(limit);
+            q = match until {
+                Some(u) => q
+                    .key_condition_expression("GSI2PK = :pk AND GSI2SK <= :until")
+                    .expression_attribute_values(":until", s(u)),
+                None => q.key_condition_expression("GSI2PK = :pk"),
+            };
+            let page = q
                 .send()
                 .await
                 .map_err(|e| StoreError::backend("Query", e))?;
@@ -123,7 +134,8 @@ impl Store {
         error: &str,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        self.client
+        let r = self
+            .client
             .update_item()
             .table_name(&self.table)
             .set_key(Some(key_map(&keys::event(tenant, event))))
@@ -138,13 +150,9 @@ impl Store {
             .expression_attribute_values(":shard", s(keys::gsi2_outbox_failed(event)))
             .expression_attribute_values(":at", s(format!("{}#{}", due_key(now), event)))
             .send()
-            .await
-            .map(|_| ())
-            .or_else(|e| match e.as_service_error() {
-                // Published meanwhile by a concurrent relay or sweeper: nothing to give up.
-                Some(aws_sdk_dynamodb::operation::update_item::UpdateItemError::ConditionalCheckFailedException(_)) => Ok(()),
-                _ => Err(StoreError::backend("UpdateItem", e)),
-            })
+            .await;
+        // Published meanwhile by a concurrent relay or sweeper: nothing to give up.
+        unless_done_meanwhile(r)
     }
 
     /// FAILED -> PENDING with its attempts counted from zero and due `now`: back in the
@@ -198,23 +206,25 @@ impl Store {
 
     /// FAILED events across every tenant (all shards), oldest first, at most `limit` a shard.
     pub async fn failed_events(&self, limit: i32) -> Result<Vec<EventItem>, StoreError> {
-        let mut out = Vec::new();
-        for shard in 0..keys::OUTBOX_SHARDS {
-            let page = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name(keys::GSI2)
-                .key_condition_expression("GSI2PK = :pk")
-                .expression_attribute_values(":pk", s(keys::gsi2_outbox_failed_shard(shard)))
-                .limit(limit)
-                .send()
-                .await
-                .map_err(|e| StoreError::backend("Query", e))?;
-            for item in page.items.unwrap_or_default() {
-                out.push(serde_dynamo::from_item(item)?);
-            }
-        }
-        Ok(out)
+        self.outbox_shards(keys::gsi2_outbox_failed_shard, None, limit)
+            .await
+    }
+}
+
+/// A conditional update whose condition failed because another relay or sweeper already did
+/// the work: fine. Any other error is one.
+fn unless_done_meanwhile<O>(
+    r: Result<
+        O,
+        aws_sdk_dynamodb::error::SdkError<
+            aws_sdk_dynamodb::operation::update_item::UpdateItemError,
+            aws_sdk_dynamodb::config::http::HttpResponse,
+        >,
+    >,
+) -> Result<(), StoreError> {
+    match r {
+        Ok(_) => Ok(()),
+        Err(e) if matches!(e.as_service_error(), Some(aws_sdk_dynamodb::operation::update_item::UpdateItemError::ConditionalCheckFailedException(_))) => Ok(()),
+        Err(e) => Err(StoreError::backend("UpdateItem", e)),
     }
 }
