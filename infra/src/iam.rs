@@ -285,8 +285,14 @@ impl Resolver {
                         Some("Deny") => false,
                         other => bail!("{}: statement Effect {other:?}", f.logical_id),
                     };
-                    if st.get("NotAction").is_some() || st.get("NotResource").is_some() {
-                        bail!("{}: NotAction/NotResource are not checked", f.logical_id);
+                    // Not modelled: refused, so nothing is passed by guess.
+                    for unsupported in ["NotAction", "NotResource", "Condition", "Principal"] {
+                        if st.get(unsupported).is_some() {
+                            bail!(
+                                "{}: statements with {unsupported} are not checked",
+                                f.logical_id
+                            );
+                        }
                     }
                     let actions = st
                         .get("Action")
@@ -748,6 +754,17 @@ Resources:
             "dynamodb:GetItem",
             "arn:aws:dynamodb:us-east-1:000000000000:table/tbl"
         ));
+    }
+
+    #[test]
+    fn conditions_are_refused_not_ignored() {
+        let t = Template::parse(&TEMPLATE.replace(
+            "              Action: s3:GetObject\n",
+            "              Action: s3:GetObject\n              Condition:\n                Bool:\n                  aws:SecureTransport: \"true\"\n",
+        ))
+        .unwrap();
+        let err = resolver().roles(&t).unwrap_err().to_string();
+        assert!(err.contains("Condition"), "{err}");
     }
 
     #[test]

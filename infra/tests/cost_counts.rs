@@ -252,13 +252,10 @@ impl Harness {
             ..AppConfig::from_env().unwrap()
         };
         let sdk = aws_config::load_from_env().await;
-        let conf = aws_sdk_dynamodb::config::Builder::from(&sdk)
-            .interceptor(meter.clone())
-            .build();
-        let store = Store::new(
-            aws_sdk_dynamodb::Client::from_conf(conf),
-            config.table_name.clone(),
-        );
+        // The functions' interceptors (the call recorder) and the meter.
+        let mut interceptors = cargoflow_aws::function_interceptors(&sdk);
+        interceptors.push(cargoflow_aws::SharedInterceptor::new(meter.clone()));
+        let store = Store::from_sdk(&sdk, &interceptors, config.table_name.clone());
         let deps = Arc::new(Deps::new(config, sdk).unwrap().with_store(store));
         let template = Template::load(&common::template_path()).unwrap();
         let state = HostState {

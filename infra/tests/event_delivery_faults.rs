@@ -14,7 +14,9 @@
 //!
 //! Every event the table holds for the tenant must reach the receiver (deduplicated on
 //! `webhook-id`, signatures checked) and the DLQ must end empty. The counts are printed and
-//! written to `$TEST_REPORT_DIR/event-delivery-faults.json`.
+//! written to `$TEST_REPORT_DIR/event-delivery-faults.json`. The run has a table, bus and
+//! queues of its own (created from template.yaml), so the sweeper's passes over every tenant
+//! see only this test's events.
 
 mod common;
 
@@ -134,43 +136,105 @@ async fn wait_for(what: &str, secs: u64, mut check: impl AsyncFnMut() -> bool) {
     }
 }
 
-async fn statuses(t: &TestTenant) -> HashMap<String, usize> {
-    let mut out = HashMap::new();
-    for e in stored_events(&t.tenant_id).await {
-        *out.entry(e["status"].as_str().unwrap_or("").to_string())
-            .or_default() += 1;
-    }
-    out
+/// The tenant the run works for, through a host of the test's own functions (its table).
+struct Tenant {
+    host: cargoflow_infra::host::HostState,
+    table: String,
+    id: String,
+    auth: String,
 }
 
-/// `n` orders in one CSV import (one order.created event each), through the API.
-async fn import(t: &TestTenant, prefix: &str, n: usize) {
-    let mut csv = String::from(
-        "reference_code,customer_name,customer_phone,pickup_address,pickup_city,drop_address,drop_city\n",
-    );
-    for i in 0..n {
-        csv.push_str(&format!(
-            "{prefix}-{i},Ananya,+918888887777,Warehouse,Bengaluru,Home,Bengaluru\n"
-        ));
+impl Tenant {
+    async fn register(host: cargoflow_infra::host::HostState, table: &str) -> Self {
+        let slug = unique("ev");
+        let slug = slug[..slug.len().min(30)].to_string();
+        let body = json!({"tenant_name": "Faults", "tenant_slug": slug, "email": format!("a@{slug}.example"), "password": PASSWORD, "full_name": "A"});
+        let (s, _, b) = invoke_route(
+            &host,
+            Method::POST,
+            "/api/auth/register",
+            &[("content-type", "application/json")],
+            body.to_string().as_bytes(),
+        )
+        .await;
+        assert_eq!(s, 201, "{b}");
+        Tenant {
+            host,
+            table: table.to_string(),
+            id: b["tenant"]["id"].as_str().unwrap().to_string(),
+            auth: format!("Bearer {}", b["access_token"].as_str().unwrap()),
+        }
     }
-    let r = t
-        .http
-        .post(url("/api/ops/orders/import"))
-        .bearer_auth(&t.access)
-        .header("content-type", "text/csv")
-        .body(csv)
-        .send()
+
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        content_type: &str,
+        body: &[u8],
+    ) -> (u16, Value) {
+        let headers = [
+            ("authorization", self.auth.as_str()),
+            ("content-type", content_type),
+        ];
+        let (s, _, b) = invoke_route(&self.host, method, path, &headers, body).await;
+        (s, b)
+    }
+
+    async fn json(&self, method: Method, path: &str, body: Value) -> (u16, Value) {
+        self.call(
+            method,
+            path,
+            "application/json",
+            body.to_string().as_bytes(),
+        )
         .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let body: Value = r.json().await.unwrap();
-    assert_eq!(body["created"], n, "{body}");
+    }
+
+    async fn events(&self) -> Vec<Value> {
+        stored_events_in(&self.table, &self.id).await
+    }
+
+    async fn statuses(&self) -> HashMap<String, usize> {
+        let mut out = HashMap::new();
+        for e in self.events().await {
+            *out.entry(e["status"].as_str().unwrap_or("").to_string())
+                .or_default() += 1;
+        }
+        out
+    }
+
+    /// `n` orders in one CSV import (one order.created event each).
+    async fn import(&self, prefix: &str, n: usize) {
+        let mut csv = String::from(
+            "reference_code,customer_name,customer_phone,pickup_address,pickup_city,drop_address,drop_city\n",
+        );
+        for i in 0..n {
+            csv.push_str(&format!(
+                "{prefix}-{i},Ananya,+918888887777,Warehouse,Bengaluru,Home,Bengaluru\n"
+            ));
+        }
+        let (s, body) = self
+            .call(
+                Method::POST,
+                "/api/ops/orders/import",
+                "text/csv",
+                csv.as_bytes(),
+            )
+            .await;
+        assert_eq!(
+            (s, body["created"].as_u64()),
+            (200, Some(n as u64)),
+            "{body}"
+        );
+    }
 }
 
 /// A stream mapping feeding the relay this tenant's records; `kill` stops an invocation
 /// where it stands (the mapping then retries the batch, as after a crash).
 fn relay_mapping(
     deps: Arc<Deps>,
+    table: String,
     tenant: String,
     kill: Arc<Notify>,
     from_latest: bool,
@@ -202,7 +266,7 @@ fn relay_mapping(
         max_retries: 2,
         from_latest,
         function: Some("relay-outbox".into()),
-        ..PollerConfig::new(std::env::var("TABLE_NAME").unwrap())
+        ..PollerConfig::new(table)
     };
     let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
     tokio::spawn(async move {
@@ -220,22 +284,25 @@ async fn every_committed_change_reaches_the_receiver_or_the_dlq_and_its_replay()
     require_standins();
     let sdk = aws_config::load_from_env().await;
     let sqs = aws_sdk_sqs::Client::new(&sdk);
-    let t = TestTenant::register().await;
     let receiver = Receiver {
         failing: Arc::new(AtomicBool::new(true)),
         ..Default::default()
     };
     let hook = receiver.clone().start().await;
-    let (s, b) = t
-        .put(
-            "/api/ops/settings/webhook",
-            json!({"enabled": true, "url": hook, "secret": SECRET, "events": ["*"]}),
-        )
-        .await;
-    assert_eq!(s, 200, "{b}");
 
-    // The tenant's own bus -> rule -> queue with a DLQ after 3 receives: the template's wiring.
+    // A table, bus, rule and queue with a DLQ after 3 receives of the run's own: the
+    // template's wiring.
     let name = format!("ev-{}", &unique("")[14..]).to_lowercase();
+    let table = format!("{name}-table");
+    let template = cargoflow_infra::template::Template::load(&template_path()).unwrap();
+    cargoflow_infra::resources::create_table(
+        &aws_sdk_dynamodb::Client::new(&sdk),
+        &template,
+        &table,
+    )
+    .await
+    .unwrap();
+    cargoflow_aws::calls::stand_in(&table, "Table");
     let (dlq_url, dlq_arn) = test_queue(&format!("{name}-dlq"), None).await;
     let (queue_url, queue_arn) = test_queue(&name, Some((&dlq_arn, 3))).await;
     let bus = format!("{name}-bus");
@@ -280,6 +347,7 @@ async fn every_committed_change_reaches_the_receiver_or_the_dlq_and_its_replay()
         })
     };
     let mut config = AppConfig::from_env().unwrap();
+    config.table_name = table.clone();
     config.event_bus_name = bus.clone();
     config.webhook_queue_url = queue_url.clone();
     config.webhook_dlq_url = dlq_url.clone();
@@ -289,12 +357,15 @@ async fn every_committed_change_reaches_the_receiver_or_the_dlq_and_its_replay()
     config.sweep_after_secs = 0;
     let deps =
         Arc::new(Deps::with_interceptors(config, sdk.clone(), vec![injector.shared()]).unwrap());
-    let host = host_with(deps.clone());
-    let auth = format!("Bearer {}", t.access);
-    let admin = [
-        ("authorization", auth.as_str()),
-        ("content-type", "application/json"),
-    ];
+    let t = Tenant::register(host_with(deps.clone()), &table).await;
+    let (s, b) = t
+        .json(
+            Method::PUT,
+            "/api/ops/settings/webhook",
+            json!({"enabled": true, "url": hook, "secret": SECRET, "events": ["*"]}),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
 
     let (stop_dispatcher, dispatcher_rx) = watch::channel(false);
     let poller = SqsPoller::new(&sdk, &name, Some("dispatch-webhooks"))
@@ -312,7 +383,8 @@ async fn every_committed_change_reaches_the_receiver_or_the_dlq_and_its_replay()
     let (stop_first, first_rx) = watch::channel(false);
     relay_mapping(
         deps.clone(),
-        t.tenant_id.clone(),
+        table.clone(),
+        t.id.clone(),
         kill.clone(),
         true,
         first_rx,
@@ -321,12 +393,15 @@ async fn every_committed_change_reaches_the_receiver_or_the_dlq_and_its_replay()
     .unwrap();
 
     // 1. EventBridge down: the relay's attempts and then the sweeper's are spent: FAILED.
-    import(&t, "F1", 12).await;
-    let (s, orders) = t.get("/api/ops/orders?limit=2").await;
+    t.import("F1", 12).await;
+    let (s, orders) = t
+        .json(Method::GET, "/api/ops/orders?limit=2", Value::Null)
+        .await;
     assert_eq!(s, 200);
     for o in orders["items"].as_array().unwrap() {
         let (s, b) = t
-            .post(
+            .json(
+                Method::POST,
                 &format!("/api/ops/orders/{}/cancel", o["id"].as_str().unwrap()),
                 json!({"reason": "changed"}),
             )
@@ -334,7 +409,7 @@ async fn every_committed_change_reaches_the_receiver_or_the_dlq_and_its_replay()
         assert_eq!(s, 200, "{b}");
     }
     wait_for("the relay's failed attempts", 30, async || {
-        stored_events(&t.tenant_id)
+        t.events()
             .await
             .iter()
             .all(|e| e["retries"].as_u64().unwrap_or(0) >= 1)
@@ -343,10 +418,10 @@ async fn every_committed_change_reaches_the_receiver_or_the_dlq_and_its_replay()
     let sweep = registry::schedule_function("sweep-outbox").unwrap();
     wait_for("every event FAILED", 30, async || {
         sweep(deps.clone(), json!({})).await.unwrap();
-        statuses(&t).await.keys().all(|s| s == "FAILED")
+        t.statuses().await.keys().all(|s| s == "FAILED")
     })
     .await;
-    let failed = statuses(&t).await["FAILED"];
+    let failed = t.statuses().await["FAILED"];
     assert!(
         published.load(Ordering::SeqCst) == 0,
         "nothing could be published while EventBridge was down"
@@ -355,12 +430,12 @@ async fn every_committed_change_reaches_the_receiver_or_the_dlq_and_its_replay()
     // 2. EventBridge back; the relay is killed right after its first successful PutEvents.
     eventbridge_down.store(false, Ordering::SeqCst);
     kill_armed.store(true, Ordering::SeqCst);
-    import(&t, "F2", 15).await;
+    t.import("F2", 15).await;
     wait_for(
         "the second import published despite the kill",
         30,
         async || {
-            let s = statuses(&t).await;
+            let s = t.statuses().await;
             s.get("PROCESSED").copied().unwrap_or(0) >= 15 && !s.contains_key("PENDING")
         },
     )
@@ -373,7 +448,8 @@ async fn every_committed_change_reaches_the_receiver_or_the_dlq_and_its_replay()
 
     // 3. The FAILED events retried by hand: half through the API, the rest by the sweeper's
     // operator mode.
-    let failed_ids: Vec<String> = stored_events(&t.tenant_id)
+    let failed_ids: Vec<String> = t
+        .events()
         .await
         .iter()
         .filter(|e| e["status"] == "FAILED")
@@ -381,24 +457,24 @@ async fn every_committed_change_reaches_the_receiver_or_the_dlq_and_its_replay()
         .collect();
     assert_eq!(failed_ids.len(), failed);
     for id in &failed_ids[..failed / 2] {
-        let (s, _, b) = invoke_route(
-            &host,
+        let (s, b) = t
+            .call(
+                Method::POST,
+                &format!("/api/ops/events/{id}/retry"),
+                "application/json",
+                b"",
+            )
+            .await;
+        assert_eq!((s, b["status"].as_str()), (200, Some("PROCESSED")), "{b}");
+    }
+    let (s, b) = t
+        .call(
             Method::POST,
-            &format!("/api/ops/events/{id}/retry"),
-            &admin,
+            &format!("/api/ops/events/{}/retry", failed_ids[0]),
+            "application/json",
             b"",
         )
         .await;
-        assert_eq!((s, b["status"].as_str()), (200, Some("PROCESSED")), "{b}");
-    }
-    let (s, _, b) = invoke_route(
-        &host,
-        Method::POST,
-        &format!("/api/ops/events/{}/retry", failed_ids[0]),
-        &admin,
-        b"",
-    )
-    .await;
     assert_eq!(
         (s, b["error"]["code"].as_str()),
         (409, Some("event_not_failed")),
@@ -406,7 +482,7 @@ async fn every_committed_change_reaches_the_receiver_or_the_dlq_and_its_replay()
     );
     let report = sweep(
         deps.clone(),
-        json!({"retry_failed": true, "tenant_id": t.tenant_id}),
+        json!({"retry_failed": true, "tenant_id": t.id}),
     )
     .await
     .unwrap();
@@ -415,12 +491,13 @@ async fn every_committed_change_reaches_the_receiver_or_the_dlq_and_its_replay()
         Some((failed - failed / 2) as u64),
         "{report}"
     );
-    let s = statuses(&t).await;
+    let s = t.statuses().await;
     assert_eq!(s.keys().collect::<Vec<_>>(), ["PROCESSED"], "{s:?}");
 
     // 4. The stream read again from its start: every insert is published once more.
     stop_first.send(true).unwrap();
-    let committed: Vec<String> = stored_events(&t.tenant_id)
+    let committed: Vec<String> = t
+        .events()
         .await
         .iter()
         .map(|e| e["id"].as_str().unwrap().to_string())
@@ -429,7 +506,8 @@ async fn every_committed_change_reaches_the_receiver_or_the_dlq_and_its_replay()
     let (stop_second, second_rx) = watch::channel(false);
     relay_mapping(
         deps.clone(),
-        t.tenant_id.clone(),
+        table.clone(),
+        t.id.clone(),
         kill.clone(),
         false,
         second_rx,
@@ -453,14 +531,14 @@ async fn every_committed_change_reaches_the_receiver_or_the_dlq_and_its_replay()
     receiver.failing.store(false, Ordering::SeqCst);
     let mut replayed = 0;
     loop {
-        let (s, _, b) = invoke_route(
-            &host,
-            Method::POST,
-            "/api/ops/webhooks/dlq/replay",
-            &admin,
-            b"",
-        )
-        .await;
+        let (s, b) = t
+            .call(
+                Method::POST,
+                "/api/ops/webhooks/dlq/replay",
+                "application/json",
+                b"",
+            )
+            .await;
         assert_eq!(s, 200, "{b}");
         let n = b["replayed"].as_u64().unwrap() as usize;
         replayed += n;

@@ -172,11 +172,13 @@ async fn a_failed_publish_stays_pending_and_the_sweeper_delivers_it() {
         "{}",
         after[0]
     );
+    // What tenants see of the failure names EventBridge and its code, never the SDK's
+    // details (account, role, request ids: those are in the log only).
+    let error = after[0]["last_error"].as_str().unwrap();
+    assert!(error.starts_with("EventBridge "), "{error}");
     assert!(
-        after[0]["last_error"]
-            .as_str()
-            .unwrap()
-            .contains("PutEvents")
+        !error.contains("arn:") && !error.contains("request"),
+        "{error}"
     );
     // The sweeper (with a threshold far in the future, so the retry counts as due) publishes it.
     let mut config = AppConfig::from_env().unwrap();
@@ -195,5 +197,61 @@ async fn a_failed_publish_stays_pending_and_the_sweeper_delivers_it() {
             .iter()
             .all(|m| m["detail"]["id"] == item.id.as_str()),
         "{messages:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_stored_count_decides_when_an_event_fails_and_a_late_success_still_wins() {
+    let t = TestTenant::register().await;
+    let (s, _) = t.post("/api/ops/orders", json!({"reference_code": "COUNT-1", "customer_name": "C", "customer_phone": "+918888887777",
+        "stops": [{"sequence_index": 1, "type": "PICKUP", "address_line": "a", "city": "b"}, {"sequence_index": 2, "type": "DROP", "address_line": "c", "city": "d"}]})).await;
+    assert_eq!(s, 201);
+    // The relay's copy: the stream's INSERT image, which says retries = 0 forever.
+    let stale: cargoflow_store::order_items::EventItem =
+        serde_json::from_value(event_items(&t).await[0].clone()).unwrap();
+    let mut config = AppConfig::from_env().unwrap();
+    config.outbox_max_attempts = 2;
+    let sdk = aws_config::load_from_env().await;
+    let broken = Deps::new(config, sdk.clone())
+        .unwrap()
+        .with_publisher(Publisher::new(
+            aws_sdk_eventbridge::Client::new(&sdk),
+            "no-such-bus",
+        ));
+    let publish = async |d: &Deps| {
+        cargoflow_functions::publish::publish_and_record(d, std::slice::from_ref(&stale))
+            .await
+            .unwrap()
+    };
+    assert_eq!(publish(&broken).await.len(), 1);
+    assert_eq!(
+        event_items(&t).await[0]["status"],
+        "PENDING",
+        "one attempt of two"
+    );
+    // The same stale copy again: the stored count (1) makes this the last attempt.
+    assert_eq!(publish(&broken).await.len(), 1);
+    let failed = event_items(&t).await;
+    assert_eq!(
+        (failed[0]["status"].as_str(), failed[0]["retries"].as_u64()),
+        (Some("FAILED"), Some(2)),
+        "{}",
+        failed[0]
+    );
+    assert!(
+        failed[0]["GSI2PK"]
+            .as_str()
+            .unwrap()
+            .starts_with("OUTBOX#FAILED#")
+    );
+    // A worker whose publish went through meanwhile (the real bus) still marks it PROCESSED.
+    let good = deps(Some(&std::env::var("EVENT_BUS_NAME").unwrap())).await;
+    assert!(publish(&good).await.is_empty());
+    let done = event_items(&t).await;
+    assert_eq!(done[0]["status"], "PROCESSED", "{}", done[0]);
+    assert!(
+        done[0].get("GSI2PK").is_none(),
+        "it left the outbox index: {}",
+        done[0]
     );
 }

@@ -3,6 +3,7 @@
 
 use cargoflow_domain::{EventId, TenantId, time_util};
 use cargoflow_store::order_items::EventItem;
+use cargoflow_store::outbox::AfterFailure;
 use serde_json::json;
 
 use crate::Deps;
@@ -71,18 +72,33 @@ impl Publisher {
                     let per_entry = out.entries();
                     for (i, _) in chunk.iter().enumerate() {
                         results.push(match per_entry.get(i) {
-                            Some(r) if r.error_code().is_some() => Err(format!(
-                                "{}: {}",
-                                r.error_code().unwrap_or(""),
-                                r.error_message().unwrap_or("")
-                            )),
+                            Some(r) if r.error_code().is_some() => {
+                                tracing::warn!(
+                                    code = r.error_code(),
+                                    message = r.error_message(),
+                                    "PutEvents refused an entry"
+                                );
+                                Err(format!(
+                                    "EventBridge refused the event ({})",
+                                    r.error_code().unwrap_or("")
+                                ))
+                            }
                             Some(_) => Ok(()),
                             None => Err("no result for this entry".into()),
                         });
                     }
                 }
                 Err(e) => {
-                    let msg = format!("PutEvents failed: {e:?}");
+                    // The full error (it names the account, the role and request ids) goes to
+                    // the log only; the event keeps a classified message tenants may see.
+                    tracing::warn!(error = ?e, "PutEvents failed");
+                    let msg = match e.as_service_error().and_then(|s| {
+                        aws_sdk_eventbridge::error::ProvideErrorMetadata::code(s)
+                            .map(str::to_string)
+                    }) {
+                        Some(code) => format!("EventBridge refused the events ({code})"),
+                        None => "EventBridge could not be reached".to_string(),
+                    };
                     results.extend(chunk.iter().map(|_| Err(msg.clone())));
                 }
             }
@@ -97,25 +113,9 @@ pub fn retry_delay(retries: u32, base_secs: i64) -> time::Duration {
     time::Duration::seconds((base_secs.max(0) << retries.min(7)).min(3600))
 }
 
-/// What becomes of an event whose publish failed: tried again later, or given up (FAILED)
-/// once it has had `max_attempts` attempts (this one included).
-pub fn after_failure(retries_before: u32, max_attempts: u32) -> AfterFailure {
-    if retries_before + 1 >= max_attempts.max(1) {
-        AfterFailure::GiveUp
-    } else {
-        AfterFailure::RetryLater
-    }
-}
-
-#[derive(Debug, PartialEq, Eq)]
-pub enum AfterFailure {
-    RetryLater,
-    GiveUp,
-}
-
 /// Publishes `events` and records the outcome on each: PROCESSED, PENDING with a retry
-/// scheduled, or FAILED once its attempts are spent (logged as an error and counted in the
-/// `OutboxEventsFailed` metric, which alarms). Returns the ids that failed.
+/// scheduled, or FAILED once its `OUTBOX_MAX_ATTEMPTS` are spent (logged as an error and
+/// counted in the `OutboxEventsFailed` metric, which alarms). Returns the ids that failed.
 pub async fn publish_and_record(deps: &Deps, events: &[EventItem]) -> Result<Vec<EventId>, String> {
     if events.is_empty() {
         return Ok(vec![]);
@@ -133,23 +133,28 @@ pub async fn publish_and_record(deps: &Deps, events: &[EventItem]) -> Result<Vec
                 .await
                 .map_err(|e| e.to_string())?,
             Err(err) => {
-                match after_failure(e.retries, deps.config.outbox_max_attempts) {
-                    AfterFailure::RetryLater => {
-                        tracing::warn!(event_id = %id, retries = e.retries, error = %err, "event publish failed");
-                        let next = now + retry_delay(e.retries, deps.config.outbox_retry_base_secs);
-                        deps.store
-                            .reschedule_event(&tenant, &id, next, &err, now)
-                            .await
-                            .map_err(|e| e.to_string())?;
-                    }
-                    AfterFailure::GiveUp => {
-                        tracing::error!(event_id = %id, tenant_id = %tenant, attempts = e.retries + 1, error = %err, "event publish gave up: FAILED");
-                        deps.store
-                            .fail_event(&tenant, &id, &err, now)
-                            .await
-                            .map_err(|e| e.to_string())?;
+                let next = now + retry_delay(e.retries, deps.config.outbox_retry_base_secs);
+                let outcome = deps
+                    .store
+                    .reschedule_or_fail(
+                        &tenant,
+                        &id,
+                        next,
+                        &err,
+                        now,
+                        deps.config.outbox_max_attempts,
+                    )
+                    .await
+                    .map_err(|e| e.to_string())?;
+                match outcome {
+                    AfterFailure::Failed => {
+                        tracing::error!(event_id = %id, tenant_id = %tenant, error = %err, "event publish gave up: FAILED");
                         cargoflow_http::metrics::count(&[], &[("OutboxEventsFailed", 1.0)]);
                     }
+                    AfterFailure::Rescheduled => {
+                        tracing::warn!(event_id = %id, error = %err, "event publish failed; retried later");
+                    }
+                    AfterFailure::DoneMeanwhile => {}
                 }
                 failed.push(id);
             }
@@ -178,23 +183,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn retries_back_off_then_give_up() {
+    fn retries_back_off_to_an_hour() {
         assert_eq!(retry_delay(0, 30), time::Duration::seconds(30));
         assert_eq!(retry_delay(3, 30), time::Duration::seconds(240));
         assert_eq!(retry_delay(20, 30), time::Duration::seconds(3600));
         assert_eq!(retry_delay(2, 0), time::Duration::ZERO);
-        assert_eq!(after_failure(0, 10), AfterFailure::RetryLater);
-        assert_eq!(after_failure(8, 10), AfterFailure::RetryLater);
-        assert_eq!(
-            after_failure(9, 10),
-            AfterFailure::GiveUp,
-            "the tenth attempt was the last"
-        );
-        assert_eq!(after_failure(0, 1), AfterFailure::GiveUp);
-        assert_eq!(
-            after_failure(0, 0),
-            AfterFailure::GiveUp,
-            "at least one attempt"
-        );
+        // OUTBOX_MAX_ATTEMPTS = 10 at the defaults: about three hours before FAILED.
+        let total: i64 = (0..9).map(|r| retry_delay(r, 30).whole_seconds()).sum();
+        assert!((10_000..12_000).contains(&total), "{total}");
     }
 }

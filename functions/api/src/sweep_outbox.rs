@@ -57,28 +57,53 @@ pub async fn handle(
 }
 
 /// Puts FAILED events (of one tenant, or all) back and publishes them. Returns how many.
+/// Each event is tried once per invocation (one that fails again is PENDING, or FAILED anew
+/// when `OUTBOX_MAX_ATTEMPTS` is 1); the work stops at the budget and the caller invokes again.
 async fn retry_failed(
     deps: &Deps,
     tenant: Option<&str>,
     started: std::time::Instant,
 ) -> Result<usize, String> {
+    let mut seen = std::collections::HashSet::new();
     let mut retried = 0;
+    let mut cursor: Option<String> = None;
     loop {
-        let failed: Vec<_> = deps
-            .store
-            .failed_events(100)
-            .await
-            .map_err(|e| e.to_string())?
+        // One tenant: its event log, FAILED only (GSI1, page after page). Every tenant: the
+        // FAILED partitions of the outbox index.
+        let (batch, next) = match tenant {
+            Some(t) => {
+                let page = deps
+                    .store
+                    .list_events(
+                        &TenantId::from_stored(t),
+                        None,
+                        Some("FAILED"),
+                        cursor.as_deref(),
+                        100,
+                    )
+                    .await
+                    .map_err(|e| e.to_string())?;
+                (page.items, page.next_cursor)
+            }
+            None => (
+                deps.store
+                    .failed_events(1000)
+                    .await
+                    .map_err(|e| e.to_string())?,
+                None,
+            ),
+        };
+        let fresh: Vec<_> = batch
             .into_iter()
-            .filter(|e| tenant.is_none_or(|t| t == e.tenant_id))
+            .filter(|e| seen.insert(e.id.clone()))
             .collect();
-        if failed.is_empty() || started.elapsed() > BUDGET {
-            return Ok(retried);
-        }
-        for e in failed {
+        for e in &fresh {
+            if started.elapsed() > BUDGET {
+                return Ok(retried);
+            }
             let (t, id) = (
-                TenantId::from_stored(e.tenant_id),
-                EventId::from_stored(e.id),
+                TenantId::from_stored(e.tenant_id.clone()),
+                EventId::from_stored(e.id.clone()),
             );
             match crate::publish::retry_failed(deps, &t, &id).await {
                 Ok(_) => retried += 1,
@@ -86,6 +111,12 @@ async fn retry_failed(
                 Err(cargoflow_store::outbox::RetryEventError::NotFailed(_)) => {}
                 Err(e) => return Err(e.to_string()),
             }
+        }
+        cursor = next;
+        // Every tenant: read again until a read brings nothing new (a stale index copy, or
+        // events FAILED anew, are skipped by `seen`).
+        if (tenant.is_some() && cursor.is_none()) || (tenant.is_none() && fresh.is_empty()) {
+            return Ok(retried);
         }
     }
 }

@@ -183,10 +183,10 @@ async fn follow_on_route(
     let Some(route) = deps.store.get_route(tenant, route_id).await.optional()? else {
         return Ok(());
     };
-    let (vehicle, orders) = crate::routing::load_route_members(deps, tenant, &route).await?;
     if route.status.is_final() {
         return Ok(());
     }
+    let (vehicle, orders) = crate::routing::load_route_members(deps, tenant, &route).await?;
     let orders: Vec<Order> = orders
         .into_iter()
         .map(|o| if o.id == moved.id { moved.clone() } else { o })

@@ -207,12 +207,17 @@ pub async fn login(http: &reqwest::Client, email: &str, password: &str) -> (u16,
 /// The tenant's outbox events as stored (oldest first), read straight from the table through
 /// the event-log index, keyed by the store's own key format.
 pub async fn stored_events(tenant_id: &str) -> Vec<Value> {
+    stored_events_in(&std::env::var("TABLE_NAME").unwrap(), tenant_id).await
+}
+
+/// [`stored_events`] of a table of the test's own.
+pub async fn stored_events_in(table: &str, tenant_id: &str) -> Vec<Value> {
     let sdk = aws_config::load_from_env().await;
     let pk =
         cargoflow_store::keys::gsi1_events(&cargoflow_domain::TenantId::from_stored(tenant_id));
     let out = aws_sdk_dynamodb::Client::new(&sdk)
         .query()
-        .table_name(std::env::var("TABLE_NAME").unwrap())
+        .table_name(table)
         .index_name(cargoflow_store::keys::GSI1)
         .key_condition_expression("GSI1PK = :pk")
         .expression_attribute_values(":pk", aws_sdk_dynamodb::types::AttributeValue::S(pk))

@@ -206,6 +206,12 @@ pub fn accesses(
             }
         }
         "sqs" => {
+            // Batch operations are authorised as their single action.
+            let operation = operation.strip_suffix("Batch").unwrap_or(operation);
+            let access = |action: &str, resource: String| Access {
+                action: format!("sqs:{action}"),
+                resource,
+            };
             let name = str_at(&json, "QueueName").map(str::to_string).or_else(|| {
                 str_at(&json, "QueueUrl")
                     .and_then(|u| u.trim_end_matches('/').rsplit('/').next())
@@ -276,12 +282,41 @@ pub fn accesses(
         }
         "secretsmanager" => {
             let id = str_at(&json, "SecretId").unwrap_or("*");
+            // A secret's ARN ends in six random characters after its name: a grant on the bare
+            // name does not cover it in AWS, so the name alone is recorded with them.
             let resource = if id.starts_with("arn:") || id == "*" {
                 id.to_string()
             } else {
-                format!("arn:aws:secretsmanager:{region}:{account}:secret:{id}")
+                format!("arn:aws:secretsmanager:{region}:{account}:secret:{id}-??????")
             };
             vec![access(operation, resource)]
+        }
+        // Through the S3 client (functions presign instead; kept for tools and later code):
+        // object operations on the object, listings on the bucket.
+        "s3" => {
+            let parsed = url::Url::parse(uri).ok();
+            let host = parsed.as_ref().and_then(|u| u.host_str()).unwrap_or("");
+            let path = parsed
+                .as_ref()
+                .map(|u| u.path().trim_start_matches('/'))
+                .unwrap_or("");
+            let (bucket, key) = match host.split_once(".s3") {
+                Some((b, _)) if !b.is_empty() => (b.to_string(), path.to_string()),
+                _ => match path.split_once('/') {
+                    Some((b, k)) => (b.to_string(), k.to_string()),
+                    None => (path.to_string(), String::new()),
+                },
+            };
+            match operation {
+                "ListObjects" | "ListObjectsV2" => vec![Access {
+                    action: "s3:ListBucket".into(),
+                    resource: format!("arn:aws:s3:::{bucket}"),
+                }],
+                "HeadObject" | "GetObject" => vec![presigned_access("GET", &bucket, &key)],
+                "PutObject" => vec![presigned_access("PUT", &bucket, &key)],
+                "DeleteObject" => vec![presigned_access("DELETE", &bucket, &key)],
+                _ => vec![access(operation, format!("arn:aws:s3:::{bucket}"))],
+            }
         }
         _ => vec![access(operation, "*".into())],
     }
@@ -624,9 +659,39 @@ mod tests {
             actions(&secret),
             [(
                 "secretsmanager:GetSecretValue",
-                "arn:aws:secretsmanager:eu-west-1:111122223333:secret:jwt-keys"
+                "arn:aws:secretsmanager:eu-west-1:111122223333:secret:jwt-keys-??????"
             )]
         );
+        let batch = accesses(
+            "SQS",
+            "DeleteMessageBatch",
+            "POST",
+            "/",
+            br#"{"QueueUrl":"https://sqs.eu-west-1.amazonaws.com/1/hooks"}"#,
+            &arn(),
+        );
+        assert_eq!(batch[0].action, "sqs:DeleteMessage");
+        let head = accesses(
+            "S3",
+            "HeadObject",
+            "HEAD",
+            "https://pods.s3.eu-west-1.amazonaws.com/pod/t/o/photo.jpg",
+            b"",
+            &arn(),
+        );
+        assert_eq!(
+            actions(&head),
+            [("s3:GetObject", "arn:aws:s3:::pods/pod/t/o/photo.jpg")]
+        );
+        let list = accesses(
+            "S3",
+            "ListObjectsV2",
+            "GET",
+            "http://127.0.0.1:4566/pods?list-type=2",
+            b"",
+            &arn(),
+        );
+        assert_eq!(actions(&list), [("s3:ListBucket", "arn:aws:s3:::pods")]);
     }
 
     #[test]

@@ -9,8 +9,9 @@ use crate::store::{key_map, n, s};
 use crate::{Store, StoreError, keys};
 
 impl Store {
-    /// PENDING -> PROCESSED, leaving the pending index. Idempotent: an event already marked
-    /// (by a concurrent relay or sweeper) is left alone.
+    /// PENDING (or FAILED) -> PROCESSED, leaving the outbox index. A publish that succeeded
+    /// wins over a concurrent worker's give-up. Idempotent: an event already PROCESSED (by a
+    /// concurrent relay or sweeper) is left alone.
     pub async fn mark_event_processed(
         &self,
         tenant: &TenantId,
@@ -22,11 +23,12 @@ impl Store {
             .update_item()
             .table_name(&self.table)
             .set_key(Some(key_map(&keys::event(tenant, event))))
-            .update_expression("SET #status = :done, processed_at = :now, updated_at = :now, version = version + :one REMOVE GSI2PK, GSI2SK")
-            .condition_expression("#status = :pending")
+            .update_expression("SET #status = :done, processed_at = :now, updated_at = :now, version = version + :one REMOVE GSI2PK, GSI2SK, failed_at")
+            .condition_expression("#status IN (:pending, :failed)")
             .expression_attribute_names("#status", "status")
             .expression_attribute_values(":done", s("PROCESSED"))
             .expression_attribute_values(":pending", s("PENDING"))
+            .expression_attribute_values(":failed", s("FAILED"))
             .expression_attribute_values(":now", s(time_util::rfc3339(now)))
             .expression_attribute_values(":one", n(1))
             .send()
@@ -34,35 +36,62 @@ impl Store {
         unless_done_meanwhile(r)
     }
 
-    /// A failed publish: one more retry counted, due again at `next_attempt_at` (still PENDING,
-    /// so the sweeper finds it then).
-    pub async fn reschedule_event(
+    /// A failed publish: one more attempt counted. While attempts remain (fewer than
+    /// `max_attempts` counting this one) the event stays PENDING, due again at
+    /// `next_attempt_at` (the sweeper finds it then); the last one makes it FAILED. The rule is
+    /// the update's condition on the stored count, so a worker holding a stale copy (the
+    /// relay's stream image) cannot miscount.
+    pub async fn reschedule_or_fail(
         &self,
         tenant: &TenantId,
         event: &EventId,
         next_attempt_at: OffsetDateTime,
         error: &str,
         now: OffsetDateTime,
-    ) -> Result<(), StoreError> {
-        let shard = keys::gsi2_outbox_pending(event);
+        max_attempts: u32,
+    ) -> Result<AfterFailure, StoreError> {
+        let last = max_attempts.max(1) - 1;
         let r = self
             .client
             .update_item()
             .table_name(&self.table)
             .set_key(Some(key_map(&keys::event(tenant, event))))
             .update_expression("SET retries = retries + :one, next_attempt_at = :next, last_error = :err, updated_at = :now, version = version + :one, GSI2PK = :shard, GSI2SK = :due")
-            .condition_expression("#status = :pending")
+            .condition_expression("#status = :pending AND retries < :last")
             .expression_attribute_names("#status", "status")
             .expression_attribute_values(":pending", s("PENDING"))
+            .expression_attribute_values(":last", n(last))
             .expression_attribute_values(":one", n(1))
             .expression_attribute_values(":next", s(time_util::rfc3339(next_attempt_at)))
             .expression_attribute_values(":err", s(error.chars().take(500).collect::<String>()))
             .expression_attribute_values(":now", s(time_util::rfc3339(now)))
-            .expression_attribute_values(":shard", s(shard))
+            .expression_attribute_values(":shard", s(keys::gsi2_outbox_pending(event)))
             .expression_attribute_values(":due", s(format!("{}#{}", due_key(next_attempt_at), event)))
+            .return_values_on_condition_check_failure(
+                aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure::AllOld,
+            )
             .send()
             .await;
-        unless_done_meanwhile(r)
+        match r {
+            Ok(_) => Ok(AfterFailure::Rescheduled),
+            Err(e) => match e.as_service_error() {
+                Some(aws_sdk_dynamodb::operation::update_item::UpdateItemError::ConditionalCheckFailedException(c)) => {
+                    let still_pending = c
+                        .item()
+                        .and_then(|old| old.get("status"))
+                        .and_then(|v| v.as_s().ok())
+                        .is_some_and(|st| st == "PENDING");
+                    // Still PENDING: its attempts are spent. Otherwise published (or given up)
+                    // meanwhile by another worker: nothing to do.
+                    if still_pending && self.fail_event(tenant, event, error, now).await? {
+                        Ok(AfterFailure::Failed)
+                    } else {
+                        Ok(AfterFailure::DoneMeanwhile)
+                    }
+                }
+                _ => Err(StoreError::backend("UpdateItem", e)),
+            },
+        }
     }
 
     /// PENDING events due at or before `due_by`, across every tenant (all outbox shards).
@@ -71,35 +100,17 @@ impl Store {
         due_by: OffsetDateTime,
         limit: i32,
     ) -> Result<Vec<EventItem>, StoreError> {
-        let due = format!("{}#~", due_key(due_by));
-        self.outbox_shards(keys::gsi2_outbox_shard, Some(&due), limit)
-            .await
-    }
-
-    /// The first `limit` events of every outbox shard (`shard_key(n)` is its GSI2 partition),
-    /// sorted at or before `until` when given.
-    async fn outbox_shards(
-        &self,
-        shard_key: fn(u32) -> String,
-        until: Option<&str>,
-        limit: i32,
-    ) -> Result<Vec<EventItem>, StoreError> {
         let mut out = Vec::new();
         for shard in 0..keys::OUTBOX_SHARDS {
-            let mut q = self
+            let page = self
                 .client
                 .query()
                 .table_name(&self.table)
                 .index_name(keys::GSI2)
-                .expression_attribute_values(":pk", s(shard_key(shard)))
-                .limit(limit);
-            q = match until {
-                Some(u) => q
-                    .key_condition_expression("GSI2PK = :pk AND GSI2SK <= :until")
-                    .expression_attribute_values(":until", s(u)),
-                None => q.key_condition_expression("GSI2PK = :pk"),
-            };
-            let page = q
+                .key_condition_expression("GSI2PK = :pk AND GSI2SK <= :due")
+                .expression_attribute_values(":pk", s(keys::gsi2_outbox_shard(shard)))
+                .expression_attribute_values(":due", s(format!("{}#~", due_key(due_by))))
+                .limit(limit)
                 .send()
                 .await
                 .map_err(|e| StoreError::backend("Query", e))?;
@@ -127,13 +138,14 @@ pub enum RetryEventError {
 impl Store {
     /// PENDING -> FAILED: publishing gave up after its attempts. The event leaves the due
     /// index for the failed one (an operator lists and retries those) and keeps its error.
-    pub async fn fail_event(
+    /// False when it was no longer PENDING (published meanwhile).
+    async fn fail_event(
         &self,
         tenant: &TenantId,
         event: &EventId,
         error: &str,
         now: OffsetDateTime,
-    ) -> Result<(), StoreError> {
+    ) -> Result<bool, StoreError> {
         let r = self
             .client
             .update_item()
@@ -151,8 +163,12 @@ impl Store {
             .expression_attribute_values(":at", s(format!("{}#{}", due_key(now), event)))
             .send()
             .await;
-        // Published meanwhile by a concurrent relay or sweeper: nothing to give up.
-        unless_done_meanwhile(r)
+        match r {
+            Ok(_) => Ok(true),
+            // Published meanwhile by a concurrent relay or sweeper: nothing to give up.
+            Err(e) if is_condition_failure(&e) => Ok(false),
+            Err(e) => Err(StoreError::backend("UpdateItem", e)),
+        }
     }
 
     /// FAILED -> PENDING with its attempts counted from zero and due `now`: back in the
@@ -204,27 +220,78 @@ impl Store {
         }
     }
 
-    /// FAILED events across every tenant (all shards), oldest first, at most `limit` a shard.
-    pub async fn failed_events(&self, limit: i32) -> Result<Vec<EventItem>, StoreError> {
-        self.outbox_shards(keys::gsi2_outbox_failed_shard, None, limit)
-            .await
+    /// FAILED events across every tenant (every shard, page after page), oldest first per
+    /// shard, at most `max` in all.
+    pub async fn failed_events(&self, max: usize) -> Result<Vec<EventItem>, StoreError> {
+        let mut out = Vec::new();
+        for shard in 0..keys::OUTBOX_SHARDS {
+            let mut start = None;
+            loop {
+                let page = self
+                    .client
+                    .query()
+                    .table_name(&self.table)
+                    .index_name(keys::GSI2)
+                    .key_condition_expression("GSI2PK = :pk")
+                    .expression_attribute_values(":pk", s(keys::gsi2_outbox_failed_shard(shard)))
+                    .set_exclusive_start_key(start)
+                    .limit(100)
+                    .send()
+                    .await
+                    .map_err(|e| StoreError::backend("Query", e))?;
+                for item in page.items.unwrap_or_default() {
+                    if out.len() == max {
+                        return Ok(out);
+                    }
+                    out.push(serde_dynamo::from_item(item)?);
+                }
+                start = page.last_evaluated_key;
+                if start.is_none() {
+                    break;
+                }
+            }
+        }
+        Ok(out)
     }
+}
+
+type UpdateResult<O> = Result<
+    O,
+    aws_sdk_dynamodb::error::SdkError<
+        aws_sdk_dynamodb::operation::update_item::UpdateItemError,
+        aws_sdk_dynamodb::config::http::HttpResponse,
+    >,
+>;
+
+fn is_condition_failure<O>(
+    e: &aws_sdk_dynamodb::error::SdkError<
+        aws_sdk_dynamodb::operation::update_item::UpdateItemError,
+        O,
+    >,
+) -> bool {
+    matches!(
+        e.as_service_error(),
+        Some(aws_sdk_dynamodb::operation::update_item::UpdateItemError::ConditionalCheckFailedException(_))
+    )
 }
 
 /// A conditional update whose condition failed because another relay or sweeper already did
 /// the work: fine. Any other error is one.
-fn unless_done_meanwhile<O>(
-    r: Result<
-        O,
-        aws_sdk_dynamodb::error::SdkError<
-            aws_sdk_dynamodb::operation::update_item::UpdateItemError,
-            aws_sdk_dynamodb::config::http::HttpResponse,
-        >,
-    >,
-) -> Result<(), StoreError> {
+fn unless_done_meanwhile<O>(r: UpdateResult<O>) -> Result<(), StoreError> {
     match r {
         Ok(_) => Ok(()),
-        Err(e) if matches!(e.as_service_error(), Some(aws_sdk_dynamodb::operation::update_item::UpdateItemError::ConditionalCheckFailedException(_))) => Ok(()),
+        Err(e) if is_condition_failure(&e) => Ok(()),
         Err(e) => Err(StoreError::backend("UpdateItem", e)),
     }
+}
+
+/// What became of an event whose publish failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterFailure {
+    /// PENDING, tried again at its next attempt.
+    Rescheduled,
+    /// Its attempts are spent: FAILED (alarm; retried by hand).
+    Failed,
+    /// Another worker published it or gave it up meanwhile.
+    DoneMeanwhile,
 }

@@ -27,10 +27,11 @@ export function HealthCard() {
   const checks = Object.entries(health.data?.checks ?? {});
 
   return (
-    <Card title={labels.title} actions={health.data && <StatusBadge status={health.data.status} />}>
+    <Card title={labels.title} actions={!health.isError && health.data && <StatusBadge status={health.data.status} />}>
       {health.isPending ? (
         <SkeletonLines lines={3} />
-      ) : health.data === undefined ? (
+      ) : health.isError || health.data === undefined ? (
+        // The card reports health: a failed check is shown, never the last good answer.
         <ErrorState
           headingLevel="h3"
           error={health.error}
