@@ -23,7 +23,7 @@ pub use aws_smithy_runtime_api::client::interceptors::{Intercept, SharedIntercep
 pub async fn shared_config() -> SdkConfig {
     static CONFIG: tokio::sync::OnceCell<SdkConfig> = tokio::sync::OnceCell::const_new();
     CONFIG
-        .get_or_init(|| aws_config::load_from_env())
+        .get_or_init(aws_config::load_from_env)
         .await
         .clone()
 }
