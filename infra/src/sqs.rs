@@ -156,18 +156,6 @@ impl SqsPoller {
     }
 }
 
-/// `WebhookQueue` -> the local queue's name from `WEBHOOK_QUEUE_NAME`.
-pub fn queue_name_for(logical_id: &str) -> Option<String> {
-    let mut env = String::new();
-    for (i, c) in logical_id.chars().enumerate() {
-        if c.is_uppercase() && i > 0 {
-            env.push('_');
-        }
-        env.push(c.to_ascii_uppercase());
-    }
-    std::env::var(format!("{env}_NAME")).ok()
-}
-
 /// A poller per SQS event source in the template, feeding the function's handler.
 pub async fn start_from_template(
     template: &crate::template::Template,
@@ -180,8 +168,11 @@ pub async fn start_from_template(
         for q in &f.sqs_queues {
             let handler = cargoflow_functions::registry::sqs_function(&f.binary)
                 .ok_or_else(|| anyhow!("{} has no SQS handler", f.binary))?;
-            let name = queue_name_for(q)
-                .ok_or_else(|| anyhow!("no local name for queue {q} (set {}_NAME)", q))?;
+            let name = crate::resources::Names::from_env()
+                .physical(q)
+                .ok_or_else(|| {
+                    anyhow!("no local name for queue {q}: add it to resources::Names")
+                })?;
             let poller = SqsPoller::new(sdk, &name, Some(&f.binary)).await?;
             let (deps, shutdown, function) = (deps.clone(), shutdown.clone(), f.binary.clone());
             tasks.push(tokio::spawn(cargoflow_aws::calls::as_function(

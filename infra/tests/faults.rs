@@ -19,7 +19,7 @@ use serde_json::{Value, json};
 /// `fails(operation, body)` says so.
 async fn faulty_host(
     armed: Arc<AtomicBool>,
-    fails: fn(&str, &str) -> bool,
+    fails: impl Fn(&str, &str) -> bool + Send + Sync + 'static,
 ) -> cargoflow_infra::host::HostState {
     require_standins();
     let injector = FaultInjector::new(move |r| {
@@ -196,8 +196,11 @@ fn idempotent_requests(d: &DriverDay) -> Vec<(&'static str, String, bool, &'stat
 async fn every_idempotent_route_releases_its_key_on_a_failure_then_runs_once_and_replays() {
     let armed = Arc::new(AtomicBool::new(false));
     // Everything but the idempotency records fails while armed.
-    let host = faulty_host(armed.clone(), |_, body| !body.contains("#IDEMP#")).await;
     let d = driver_day().await;
+    // The tenant's idempotency records, by the store's own key format.
+    let tenant = cargoflow_domain::TenantId::from_stored(d.t.tenant_id.clone());
+    let records = cargoflow_store::keys::idempotency(&tenant, "").pk;
+    let host = faulty_host(armed.clone(), move |_, body| !body.contains(&records)).await;
     let requests = idempotent_requests(&d);
     let covered: Vec<&str> = requests.iter().map(|r| r.0).collect();
     for f in cargoflow_functions::registry::idempotent_functions() {
@@ -253,14 +256,20 @@ async fn every_idempotent_route_releases_its_key_on_a_failure_then_runs_once_and
 #[tokio::test]
 async fn a_failed_route_read_fails_the_move_and_writes_nothing() {
     let armed = Arc::new(AtomicBool::new(false));
-    // Only reads of route items fail.
-    let host = faulty_host(armed.clone(), |operation, body| {
-        operation == "GetItem" && body.contains("#ROUTE#") && body.contains("\"ROUTE\"")
-    })
-    .await;
     let d = driver_day().await;
     let order = d.order.clone();
     let route = d.route["id"].as_str().unwrap().to_string();
+    // Only reads of the route's item fail (its key, as the store writes it).
+    let key = cargoflow_store::keys::route(
+        &cargoflow_domain::TenantId::from_stored(d.t.tenant_id.clone()),
+        &cargoflow_domain::RouteId::parse(&route).unwrap(),
+    );
+    let host = faulty_host(armed.clone(), move |operation, body| {
+        operation == "GetItem"
+            && body.contains(&key.pk)
+            && body.contains(&format!("\"{}\"", key.sk))
+    })
+    .await;
     let auth = format!("Bearer {}", d.t.access);
     let headers = [
         ("authorization", auth.as_str()),

@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 
 use crate::keys::{self, Key};
 use crate::order_items::OrderItem;
-use crate::store::{TxError, key_map, n, s};
+use crate::store::{TxError, key_map, n};
 use crate::{Store, StoreError};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -338,28 +338,13 @@ impl Store {
         now: i64,
     ) -> Result<Vec<WsSubscriber>, StoreError> {
         let mut out = Vec::new();
-        let mut start = None;
-        loop {
-            let page = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("#pk = :pk")
-                .expression_attribute_names("#pk", keys::PK)
-                .expression_attribute_values(":pk", s(partition))
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(|e| StoreError::backend("Query", e))?;
-            for item in page.items.unwrap_or_default() {
-                let sub: WsSubscriber = serde_dynamo::from_item(item)?;
-                if sub.ttl > now {
-                    out.push(sub);
-                }
-            }
-            start = page.last_evaluated_key;
-            if start.is_none() {
-                break;
+        for item in self
+            .query_all(None, keys::PK, partition, usize::MAX)
+            .await?
+        {
+            let sub: WsSubscriber = serde_dynamo::from_item(item)?;
+            if sub.ttl > now {
+                out.push(sub);
             }
         }
         Ok(out)

@@ -485,31 +485,14 @@ impl Store {
             OrderStatus::PickedUp,
             OrderStatus::InTransit,
         ] {
-            let mut start = None;
-            loop {
-                let page = self
-                    .client
-                    .query()
-                    .table_name(&self.table)
-                    .index_name(keys::GSI2)
-                    .key_condition_expression("GSI2PK = :pk")
-                    .expression_attribute_values(
-                        ":pk",
-                        s(keys::gsi2_orders_by_status(tenant, status)),
-                    )
-                    .set_exclusive_start_key(start)
-                    .send()
-                    .await
-                    .map_err(|e| StoreError::backend("Query", e))?;
-                for item in page.items.unwrap_or_default() {
-                    out.push(Order::try_from(serde_dynamo::from_item::<_, OrderItem>(
-                        item,
-                    )?)?);
-                }
-                start = page.last_evaluated_key;
-                if start.is_none() {
-                    break;
-                }
+            let partition = keys::gsi2_orders_by_status(tenant, status);
+            for item in self
+                .query_all(Some(keys::GSI2), keys::GSI2PK, &partition, usize::MAX)
+                .await?
+            {
+                out.push(Order::try_from(serde_dynamo::from_item::<_, OrderItem>(
+                    item,
+                )?)?);
             }
         }
         Ok(out)

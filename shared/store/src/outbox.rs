@@ -225,30 +225,12 @@ impl Store {
     pub async fn failed_events(&self, max: usize) -> Result<Vec<EventItem>, StoreError> {
         let mut out = Vec::new();
         for shard in 0..keys::OUTBOX_SHARDS {
-            let mut start = None;
-            loop {
-                let page = self
-                    .client
-                    .query()
-                    .table_name(&self.table)
-                    .index_name(keys::GSI2)
-                    .key_condition_expression("GSI2PK = :pk")
-                    .expression_attribute_values(":pk", s(keys::gsi2_outbox_failed_shard(shard)))
-                    .set_exclusive_start_key(start)
-                    .limit(100)
-                    .send()
-                    .await
-                    .map_err(|e| StoreError::backend("Query", e))?;
-                for item in page.items.unwrap_or_default() {
-                    if out.len() == max {
-                        return Ok(out);
-                    }
-                    out.push(serde_dynamo::from_item(item)?);
-                }
-                start = page.last_evaluated_key;
-                if start.is_none() {
-                    break;
-                }
+            let shard_key = keys::gsi2_outbox_failed_shard(shard);
+            for item in self
+                .query_all(Some(keys::GSI2), keys::GSI2PK, &shard_key, max - out.len())
+                .await?
+            {
+                out.push(serde_dynamo::from_item(item)?);
             }
         }
         Ok(out)

@@ -212,6 +212,44 @@ impl Store {
     /// One TransactWriteItems. A cancellation caused only by another transaction touching the
     /// same items (`TransactionConflict`, no failed condition) is retried once; what remains is
     /// reported with its per-item reasons.
+    /// Every item of one partition (`key_attr = value`, on the table or an index), page after
+    /// page, at most `max`. For the jobs and fan-outs that need a whole partition; listings
+    /// for people page with a cursor ([`Self::list_page`]).
+    pub(crate) async fn query_all(
+        &self,
+        index: Option<&str>,
+        key_attr: &str,
+        value: &str,
+        max: usize,
+    ) -> Result<Vec<Item>, StoreError> {
+        let mut out = Vec::new();
+        let mut start = None;
+        loop {
+            let page = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .set_index_name(index.map(str::to_string))
+                .key_condition_expression("#pk = :pk")
+                .expression_attribute_names("#pk", key_attr)
+                .expression_attribute_values(":pk", s(value))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(|e| StoreError::backend("Query", e))?;
+            for item in page.items.unwrap_or_default() {
+                if out.len() == max {
+                    return Ok(out);
+                }
+                out.push(item);
+            }
+            start = page.last_evaluated_key;
+            if start.is_none() {
+                return Ok(out);
+            }
+        }
+    }
+
     /// Runs a listing until `limit` items (after filters) or five DynamoDB pages, whichever
     /// first; the cursor continues where it stopped.
     pub(crate) async fn list_page<T: DeserializeOwned>(
