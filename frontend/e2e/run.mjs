@@ -11,7 +11,7 @@
 // delivers; fails the second order; the customer's tracking page shows DELIVERED with the POD;
 // ops acknowledge and resolve the exception. Screenshots of every main page go to
 // e2e-artifacts/ (git-ignored).
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 
@@ -20,6 +20,9 @@ import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+// Evaluated through the DevTools protocol, not injected as an inline <script>: the pages run
+// under the web apps' Content-Security-Policy (script-src 'self'), as in CloudFront.
+const AXE_SOURCE = readFileSync(AXE, 'utf8');
 
 const BASE_URL = (process.env.BASE_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -64,7 +67,7 @@ const a11yFindings = [];
 async function checkA11y(page, name) {
   // A toast that is still fading in has blended colours: let it finish (sonner: 400 ms).
   if (await page.locator('[data-sonner-toast]').count()) await page.waitForTimeout(500);
-  await page.addScriptTag({ path: AXE });
+  await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async () => {
     const result = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} ${(n.any[0]?.message ?? '').slice(0, 160)}`) }));
@@ -81,6 +84,16 @@ async function shot(page, name) {
 
 function expect(condition, message) {
   if (!condition) throw new Error(message);
+}
+
+/** Polls `read` until `ok(value)` (or the timeout), returning the last value. */
+async function eventually(read, ok, timeout = TIMEOUT) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const value = await read();
+    if (ok(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 /** A small solid-colour PNG (the "photo"), built without any image library. */
@@ -130,8 +143,50 @@ async function api(token, method, path, body) {
   return json;
 }
 
-const opsToken = (page) =>
-  page.evaluate(() => JSON.parse(localStorage.getItem('cargoflow.ops.session') ?? 'null')?.accessToken ?? null);
+/** An ops access token for the test's own API calls (its own session: the browser keeps its token in memory). */
+const opsToken = async (credentials) => (await api(null, 'POST', '/api/auth/login', credentials)).access_token;
+
+/** Where the stand-ins keep sent email: moto's state (`/moto-api/data.json`). */
+const MOTO_URL = (process.env.MOTO_URL ?? process.env.AWS_ENDPOINT_URL_SESV2 ?? process.env.AWS_ENDPOINT_URL_SES ?? process.env.AWS_ENDPOINT_URL_S3 ?? '').replace(/\/+$/, '');
+
+/** The path + fragment of the newest registration link emailed to `email` (SES, kept by moto). */
+async function emailedConfirmLink(email) {
+  expect(MOTO_URL, 'set MOTO_URL (or AWS_ENDPOINT_URL_SESV2) so the test can read the registration email');
+  const deadline = Date.now() + TIMEOUT;
+  for (;;) {
+    const data = await (await fetch(`${MOTO_URL}/moto-api/data.json`)).json();
+    const links = [];
+    // A sent message is an object with the link in one of its own strings and the address somewhere in it.
+    const walk = (node) => {
+      if (Array.isArray(node)) return node.forEach(walk);
+      if (!node || typeof node !== 'object') return;
+      const own = Object.values(node).filter((v) => typeof v === 'string').join('\n');
+      if (own.includes('/register/confirm#token=') && JSON.stringify(node).includes(email)) {
+        for (const match of own.matchAll(/\/register\/confirm#token=([A-Za-z0-9._~%-]+)/g)) links.push(`/register/confirm#token=${match[1]}`);
+      }
+      Object.values(node).forEach(walk);
+    };
+    walk(data);
+    if (links.length) return links.at(-1);
+    if (Date.now() > deadline) throw new Error(`no registration email to ${email} in ${MOTO_URL}/moto-api/data.json`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Ends the browser context's driver session from outside: its refresh cookie -> an access token -> logout. */
+async function endDriverSession(context) {
+  const cookie = (await context.cookies()).find((c) => c.name === 'cf_rt_driver');
+  expect(cookie, 'the driver app should hold a cf_rt_driver cookie');
+  const refreshed = await fetch(`${BASE_URL}/api/auth/refresh`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json', Cookie: `cf_rt_driver=${cookie.value}` },
+    body: JSON.stringify({ realm: 'driver' }),
+  });
+  expect(refreshed.ok, `refresh with the driver's cookie -> ${refreshed.status}`);
+  const { access_token } = await refreshed.json();
+  const out = await fetch(`${BASE_URL}/api/auth/logout`, { method: 'POST', headers: { Authorization: `Bearer ${access_token}` } });
+  expect(out.status === 204, `logout -> ${out.status}`);
+}
 
 /** Map tiles come from the internet (VITE_MAP_TILE_URL); the tests run offline, so they are refused at once. */
 const TILE_HOSTS = /tile\.openstreetmap\.org|\{s\}\.tile|tiles?\./;
@@ -189,12 +244,29 @@ try {
     await ops.getByLabel('Work email').fill(admin.email);
     await ops.getByLabel('Password').fill(admin.password);
     await ops.getByRole('button', { name: 'Create account' }).click();
+    // Two steps: nothing exists until the emailed link is opened.
+    await ops.getByTestId('register-check-email').waitFor();
+    await shot(ops, 'ops-register-check-email');
+    const link = await emailedConfirmLink(admin.email);
+    await ops.goto(link);
     await ops.waitForURL('**/ops/dashboard');
     await ops.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+    expect(!ops.url().includes('token='), 'the confirmation token should leave the address bar');
     await shot(ops, 'ops-dashboard-empty');
   });
 
-  let token = await opsToken(ops);
+  await step('the session survives a reload through the httpOnly refresh cookie; nothing of it is in localStorage', async () => {
+    const cookie = (await opsContext.cookies()).find((c) => c.name === 'cf_rt_ops');
+    expect(cookie, 'the ops console should hold a cf_rt_ops cookie');
+    expect(cookie.httpOnly && cookie.sameSite === 'Strict' && cookie.path === '/api/auth/refresh', `cookie attributes: ${JSON.stringify({ ...cookie, value: '…' })}`);
+    const stored = await ops.evaluate(() => Object.keys(localStorage).map((key) => `${key}=${localStorage.getItem(key)}`));
+    expect(!stored.some((entry) => /session|token|eyJ/i.test(entry)), `localStorage holds session data: ${stored.join(', ').slice(0, 300)}`);
+    expect(await ops.evaluate(() => document.cookie.includes('cf_rt_')) === false, 'the refresh cookie must not be readable from JavaScript');
+    await ops.reload();
+    await ops.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+  });
+
+  let token = await opsToken(admin);
   const fleet = await step('a vehicle and a driver with a login (API)', async () => {
     const vehicle = await api(token, 'POST', '/api/ops/vehicles', { plate_number: `E2E ${suffix.slice(-4).toUpperCase()}`, type: 'VAN', capacity_kg: 800 });
     const driver = await api(token, 'POST', '/api/ops/drivers', { name: 'Dev Driver', phone: '+447700900111', email: driverLogin.email, password: driverLogin.password });
@@ -397,9 +469,55 @@ try {
     await shot(driver, 'driver-order-delivered');
   });
 
-  await step('driver fails order B with a reason (opens a FAILED_ATTEMPT exception); meanwhile its tracking page shows the driver live', async () => {
+  await step('the session ends while an action waits offline: the driver is asked to sign in, the action is kept, another driver on the phone neither sends nor drops it, and it replays once its driver signs in again', async () => {
+    const relief = { email: `relief@${slug}.example`, password: 'ReliefPass123!' };
+    await api(token, 'POST', '/api/ops/drivers', { name: 'Relief Driver', phone: '+447700900444', email: relief.email, password: relief.password });
     await openOrder(refs[1]);
+    await driverContext.setOffline(true);
+    await syncStatus.and(driver.locator('[data-state="offline"]')).waitFor();
     await driver.getByRole('button', { name: 'Picked up' }).click();
+    await orderStatus.filter({ hasText: 'Picked up' }).waitFor();
+    await driver.locator('[data-testid="sync-status"][data-pending="1"]').waitFor();
+    // Meanwhile the session is ended elsewhere, and the phone restarts the app without a connection
+    // (the access token was only in memory): it opens from its offline copy, the move still queued.
+    await endDriverSession(driverContext);
+    await driver.reload();
+    await driver.getByRole('heading', { name: refs[1] }).waitFor();
+    await driver.locator('[data-testid="sync-status"][data-state="offline"][data-pending="1"]').waitFor();
+    // Back online: the session is found to be over -> sign in again; the move is kept on the phone.
+    await driverContext.setOffline(false);
+    await driver.waitForURL('**/driver/login**');
+    await driver.locator('[data-testid="queued-on-phone"][data-count="1"]').waitFor();
+    await shot(driver, 'driver-sign-in-again-queued');
+    expect((await api(token, 'GET', `/api/ops/orders/${orderIds[1]}`)).status === 'ASSIGNED', 'the move must not reach the server without its driver');
+
+    // Another driver signs in on the same phone: sees none of it, sends none of it.
+    await driver.goto('/driver/login');
+    await driver.getByLabel('Email').fill(relief.email);
+    await driver.getByLabel('Password').fill(relief.password);
+    await driver.getByRole('button', { name: 'Sign in' }).click();
+    await driver.waitForURL('**/driver/today');
+    await driver.locator('[data-testid="sync-status"][data-state="synced"][data-pending="0"]').waitFor();
+    await driver.waitForTimeout(1500);
+    expect((await api(token, 'GET', `/api/ops/orders/${orderIds[1]}`)).status === 'ASSIGNED', 'another driver’s session must not replay the move');
+    await driver.getByRole('button', { name: 'Sign out' }).click();
+    await driver.waitForURL('**/driver/login');
+    await driver.locator('[data-testid="queued-on-phone"][data-count="1"]').waitFor();
+
+    // The first driver signs in again: the move replays, exactly once.
+    await driver.getByLabel('Email').fill(driverLogin.email);
+    await driver.getByLabel('Password').fill(driverLogin.password);
+    await driver.getByRole('button', { name: 'Sign in' }).click();
+    await driver.waitForURL('**/driver/today');
+    const order = await eventually(() => api(token, 'GET', `/api/ops/orders/${orderIds[1]}`), (o) => o.status !== 'ASSIGNED');
+    await driver.locator('[data-testid="sync-status"][data-state="synced"][data-pending="0"]').waitFor();
+    expect(order.status === 'PICKED_UP', `order B should be PICKED_UP after the replay, got ${order.status}`);
+    expect(order.history.filter((entry) => entry.to_status === 'PICKED_UP').length === 1, 'exactly one PICKED_UP history entry expected');
+  });
+
+  await step('driver fails order B with a reason (opens a FAILED_ATTEMPT exception); meanwhile its tracking page shows the driver live', async () => {
+    // Picked up already (replayed after signing in again, above).
+    await openOrder(refs[1]);
     await orderStatus.filter({ hasText: 'Picked up' }).waitFor();
     await driver.getByRole('button', { name: 'On the way' }).click();
     await orderStatus.filter({ hasText: 'In transit' }).waitFor();
@@ -450,7 +568,7 @@ try {
 
   // ---------------------------------------------------------------- ops again
   await step('ops see the POD on the order page', async () => {
-    token = (await opsToken(ops)) ?? token;
+    token = await opsToken(admin);
     await ops.goto(`/ops/orders/${orderIds[0]}`);
     await ops.getByTestId('pod-receiver').filter({ hasText: 'Ananya Sharma' }).waitFor();
     await ops.getByAltText(/Delivery photo of/).waitFor();

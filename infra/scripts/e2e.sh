@@ -56,6 +56,8 @@ if [ -z "$BASE_URL" ]; then
   DDB_PORT=$(free_port); MOTO_PORT=$(free_port); HOST_PORT=$(free_port)
   LOGS="$CF_CACHE/e2e-logs/$$"; mkdir -p "$LOGS"
   aws_env "$DDB_PORT" "$MOTO_PORT"
+  # The registration step reads the emailed confirmation link back from moto (SES stand-in).
+  export MOTO_URL="http://127.0.0.1:$MOTO_PORT"
   export TABLE_NAME="cargoflow-e2e-$$" POD_BUCKET="cargoflow-pod-e2e-$$" EVENT_BUS_NAME="cargoflow-e2e-$$"
   export WEBHOOK_QUEUE_NAME="cargoflow-webhooks-e2e-$$" WEBHOOK_DLQ_NAME="cargoflow-webhooks-dlq-e2e-$$"
   say "building the local host"
@@ -71,4 +73,4 @@ if [ -z "$BASE_URL" ]; then
 fi
 
 say "browser tests against $BASE_URL with $CHROMIUM"
-BASE_URL="$BASE_URL" node frontend/e2e/run.mjs
+BASE_URL="$BASE_URL" node "${E2E_RUNNER:-frontend/e2e/run.mjs}"

@@ -94,6 +94,7 @@ if wants 0; then
   req OPTIONS /api/ops/drivers "" "" -H 'origin: http://localhost:5173' -H 'access-control-request-method: POST'
   step "CORS preflight allows the web app's origin" bash -c "grep -qi '^access-control-allow-origin' '$TMP/headers'"
   req GET / "" ""; step "web app served at / (HTML)" bash -c "[ '$S' = 200 ] && grep -qi '<html' '$TMP/body'"
+  step "with CloudFront's security headers (CSP without inline script, frame-ancestors none)" bash -c "grep -qi \"^content-security-policy:.*script-src 'self';.*frame-ancestors 'none'\" '$TMP/headers' && grep -qi '^x-frame-options: DENY' '$TMP/headers'"
   req GET /api/nope "" ""; step "unknown API path is 404 JSON, not the SPA" is 404
 fi
 
@@ -218,7 +219,15 @@ if wants 2; then
 CSV-$RUN-1,Good,+918888887777,W,Bengaluru,D,Bengaluru
 CSV-$RUN-2,Bad,12345,W,Bengaluru,D,Bengaluru"
   S=$(curl -s -o "$TMP/body" -w '%{http_code}' "$B/api/ops/orders/import" -H "authorization: Bearer $A" -H 'content-type: text/csv' --data-binary "$CSV")
-  step "CSV import: one row created, one refused with its field" both 200 '.created == 1 and .failed == 1 and (.rows[1].errors | has("customer_phone"))'
+  step "CSV import: 202 with a queued job" both 202 '.status == "QUEUED" and .total_rows == 2'; JOB=$(J .id)
+  for _ in $(seq 1 60); do
+    req GET "/api/ops/imports/$JOB" "$A" ""
+    jq -e '.status | IN("SUCCEEDED", "PARTIAL", "FAILED")' "$TMP/body" >/dev/null && break; sleep 0.5
+  done
+  step "CSV import job: one row created, one refused with its field" both 200 '.status == "PARTIAL" and .created == 1 and .failed == 1 and (.rows[1].errors | has("customer_phone"))'
+  if [ -n "$ACME" ]; then
+    req GET "/api/ops/imports/$JOB" "$ACME" ""; step "tenant isolation: acme cannot read our import (404)" is 404
+  fi
 fi
 
 # ---------------------------------------------------------------------------------- phase 3
@@ -329,7 +338,7 @@ if wants 4; then
   # Throttling, on an order of its own (its token is spent for a minute afterwards).
   TH=$(new_order "TH-$RUN" 12.95); THTOK=$(curl -s "$B/api/ops/orders/$TH" -H "authorization: Bearer $A" | jq -r .tracking_token)
   codes=""; for _ in $(seq 1 70); do codes+="$(curl -s -o /dev/null -w '%{http_code} ' "$B/api/tracking/$THTOK")"; done
-  step "tracking is throttled per token (429 within 70 requests a minute)" bash -c "[[ '$codes' == *429* ]]"
+  step "tracking is throttled per token and address (429 within 70 requests a minute)" bash -c "[[ '$codes' == *429* ]]"
   curl -s -D "$TMP/headers" -o /dev/null "$B/api/tracking/$THTOK"
   step "a throttled tracking request says Retry-After" bash -c "grep -qi '^retry-after:' '$TMP/headers'"
   req POST "/api/ops/orders/$T2/tracking-link/revoke" "$A" ""; step "revoke a tracking link (2xx)" bash -c "[[ '$S' == 2* ]] || { echo HTTP $S; false; }"

@@ -305,9 +305,52 @@ pub enum Invocation {
     BadEvent(String),
 }
 
-/// Finds the route for a request and runs its function with the API Gateway event, as
-/// API Gateway would. Tests call this directly to count a function's DynamoDB requests.
+/// The address API Gateway sees on requests the local host forwards as CloudFront: one
+/// edge address for every viewer (130.176.0.0/16 is among CloudFront's origin-facing ranges),
+/// as in AWS, so only the viewer address tells viewers apart.
+pub const LOCAL_EDGE_IP: &str = "130.176.0.1";
+
+/// A request from viewer `viewer` through the distribution, as CloudFront sends it to its API
+/// origin: when the functions expect CloudFront (`ORIGIN_VERIFY_SHA256` set), the host adds
+/// the origin secret and `CloudFront-Viewer-Address` (CloudFront replaces whatever the viewer
+/// sent in either) and API Gateway sees the edge's address; otherwise the viewer reaches API
+/// Gateway itself. Tests call this directly to count a function's DynamoDB requests.
 pub async fn invoke(
+    state: &HostState,
+    method: &Method,
+    uri: &http::Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+    viewer: &str,
+) -> Invocation {
+    let viewer = viewer
+        .parse::<SocketAddr>()
+        .or_else(|_| {
+            viewer
+                .parse::<std::net::IpAddr>()
+                .map(|ip| SocketAddr::new(ip, 0))
+        })
+        .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)));
+    if state.deps.config.origin_verify_sha256.is_none() {
+        let ip = viewer.ip().to_string();
+        return invoke_execute_api(state, method, uri, headers, body, &ip).await;
+    }
+    let mut headers = headers.clone();
+    headers.insert(
+        cargoflow_http::ORIGIN_VERIFY_HEADER,
+        HeaderValue::from_static(cargoflow_http::LOCAL_ORIGIN_SECRET),
+    );
+    // CloudFront's form: ip:port, an IPv6 address without brackets.
+    let address = format!("{}:{}", viewer.ip(), viewer.port());
+    if let Ok(v) = HeaderValue::from_str(&address) {
+        headers.insert(cargoflow_http::VIEWER_ADDRESS_HEADER, v);
+    }
+    invoke_execute_api(state, method, uri, &headers, body, LOCAL_EDGE_IP).await
+}
+
+/// Finds the route for a request and runs its function with the API Gateway event, as
+/// API Gateway would: the execute-api endpoint itself, without CloudFront in front.
+pub async fn invoke_execute_api(
     state: &HostState,
     method: &Method,
     uri: &http::Uri,
@@ -379,7 +422,7 @@ pub async fn dispatch(
         &parts.uri,
         &parts.headers,
         &bytes,
-        &addr.ip().to_string(),
+        &addr.to_string(),
     )
     .await
     {
@@ -399,7 +442,7 @@ pub async fn dispatch(
                 )
                     .into_response();
             }
-            return serve_static(&state, &path).await;
+            return serve_static(&state, &parts.headers, &path).await;
         }
         Invocation::BadEvent(e) => {
             tracing::error!(error = %e, "could not build the API Gateway event");
@@ -421,7 +464,136 @@ pub async fn dispatch(
     out
 }
 
-async fn serve_static(state: &HostState, path: &str) -> AxumResponse {
+/// The web apps' security headers, as CloudFront's `WebResponseHeadersPolicy` sends them;
+/// set once by the local host's `main` ([`use_web_headers`]).
+static WEB_HEADERS: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+
+/// Serves the static files with `headers` from now on (see [`web_headers`]).
+pub fn use_web_headers(headers: Vec<(String, String)>) {
+    let _ = WEB_HEADERS.set(headers);
+}
+
+fn untag(v: &serde_yaml_ng::Value) -> &serde_yaml_ng::Value {
+    match v {
+        serde_yaml_ng::Value::Tagged(t) => untag(&t.value),
+        other => other,
+    }
+}
+
+fn yaml_at<'a>(v: &'a serde_yaml_ng::Value, path: &[&str]) -> Option<&'a serde_yaml_ng::Value> {
+    path.iter().try_fold(untag(v), |v, k| v.get(*k).map(untag))
+}
+
+/// The response headers of template.yaml's `WebResponseHeadersPolicy`, as the local host
+/// sends them with the web apps: the same policy the browser tests then run under. Its `!Sub`
+/// variables become local values: `PodOrigin` the S3 endpoint's origin (`pod_origin`),
+/// parameters their defaults; a variable left unknown is an error, never a looser policy.
+pub fn web_headers(template_text: &str, pod_origin: &str) -> Result<Vec<(String, String)>> {
+    let doc: serde_yaml_ng::Value = serde_yaml_ng::from_str(template_text)?;
+    let config = yaml_at(
+        &doc,
+        &[
+            "Resources",
+            "WebResponseHeadersPolicy",
+            "Properties",
+            "ResponseHeadersPolicyConfig",
+            "SecurityHeadersConfig",
+        ],
+    )
+    .ok_or_else(|| anyhow!("template.yaml has no WebResponseHeadersPolicy"))?;
+    let str_of = |v: Option<&serde_yaml_ng::Value>, what: &str| -> Result<String> {
+        v.and_then(|v| untag(v).as_str())
+            .map(str::to_string)
+            .ok_or_else(|| anyhow!("WebResponseHeadersPolicy: no {what}"))
+    };
+    // `!Sub [text, {vars}]` or `!Sub text`.
+    let csp = yaml_at(config, &["ContentSecurityPolicy", "ContentSecurityPolicy"]);
+    let mut csp_text = match csp.map(untag) {
+        Some(serde_yaml_ng::Value::Sequence(seq)) => str_of(seq.first(), "CSP text")?,
+        other => str_of(other, "CSP")?,
+    };
+    let mut vars: Vec<(String, String)> = vec![("PodOrigin".into(), pod_origin.into())];
+    if let Some(params) = yaml_at(&doc, &["Parameters"]).and_then(|p| p.as_mapping()) {
+        for (k, v) in params {
+            if let (Some(k), Some(d)) = (k.as_str(), yaml_at(v, &["Default"])) {
+                let d = match d {
+                    serde_yaml_ng::Value::String(s) => s.clone(),
+                    serde_yaml_ng::Value::Number(n) => n.to_string(),
+                    _ => continue,
+                };
+                vars.push((k.to_string(), d));
+            }
+        }
+    }
+    for (k, v) in &vars {
+        csp_text = csp_text.replace(&format!("${{{k}}}"), v);
+    }
+    if csp_text.contains("${") {
+        return Err(anyhow!(
+            "WebResponseHeadersPolicy: unresolved variable in {csp_text}"
+        ));
+    }
+    let mut out = vec![("content-security-policy".to_string(), csp_text)];
+    if let Some(hsts) = yaml_at(config, &["StrictTransportSecurity"]) {
+        let age = yaml_at(hsts, &["AccessControlMaxAgeSec"])
+            .and_then(|v| v.as_u64())
+            .ok_or_else(|| anyhow!("WebResponseHeadersPolicy: HSTS without a max age"))?;
+        let mut value = format!("max-age={age}");
+        if yaml_at(hsts, &["IncludeSubdomains"]).and_then(|v| v.as_bool()) == Some(true) {
+            value.push_str("; includeSubDomains");
+        }
+        if yaml_at(hsts, &["Preload"]).and_then(|v| v.as_bool()) == Some(true) {
+            value.push_str("; preload");
+        }
+        out.push(("strict-transport-security".into(), value));
+    }
+    if let Some(f) = yaml_at(config, &["FrameOptions", "FrameOption"]) {
+        out.push(("x-frame-options".into(), str_of(Some(f), "frame option")?));
+    }
+    if yaml_at(config, &["ContentTypeOptions"]).is_some() {
+        out.push(("x-content-type-options".into(), "nosniff".into()));
+    }
+    if let Some(r) = yaml_at(config, &["ReferrerPolicy", "ReferrerPolicy"]) {
+        out.push((
+            "referrer-policy".into(),
+            str_of(Some(r), "referrer policy")?,
+        ));
+    }
+    Ok(out)
+}
+
+/// The web headers for one response: the page's WebSockets go to this host (`ws://` of the
+/// request's Host), which CSP Level 3's 'self' already covers; named too for older engines.
+fn add_web_headers(req_headers: &HeaderMap, out: &mut HeaderMap) {
+    let Some(list) = WEB_HEADERS.get() else {
+        return;
+    };
+    let host = req_headers.get("host").and_then(|h| h.to_str().ok());
+    for (name, value) in list {
+        let value = match (name.as_str(), host) {
+            ("content-security-policy", Some(host)) => value.replacen(
+                "connect-src 'self'",
+                &format!("connect-src 'self' ws://{host}"),
+                1,
+            ),
+            _ => value.clone(),
+        };
+        if let (Ok(n), Ok(v)) = (
+            http::HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(&value),
+        ) {
+            out.insert(n, v);
+        }
+    }
+}
+
+async fn serve_static(state: &HostState, req_headers: &HeaderMap, path: &str) -> AxumResponse {
+    let mut response = serve_file(state, path).await;
+    add_web_headers(req_headers, response.headers_mut());
+    response
+}
+
+async fn serve_file(state: &HostState, path: &str) -> AxumResponse {
     let Some(dir) = &state.static_dir else {
         return (StatusCode::NOT_FOUND, "Not Found").into_response();
     };
@@ -509,6 +681,45 @@ mod tests {
         assert_eq!(g.matches("/api/docs/a/b.css").unwrap()["proxy"], "a/b.css");
         assert!(g.matches("/api/docs").is_none());
         assert!(Route::new("GET", "/api/ops/users", "x", noop()).specificity() > g.specificity());
+    }
+
+    #[test]
+    fn web_headers_are_the_templates_policy() {
+        let text = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../template.yaml"),
+        )
+        .unwrap();
+        let headers: BTreeMap<String, String> = web_headers(&text, "http://127.0.0.1:9")
+            .unwrap()
+            .into_iter()
+            .collect();
+        let csp = &headers["content-security-policy"];
+        let directive = |name: &str| -> String {
+            csp.split(';')
+                .map(str::trim)
+                .find(|d| d.split_whitespace().next() == Some(name))
+                .unwrap_or_else(|| panic!("no {name} in {csp}"))
+                .to_string()
+        };
+        assert_eq!(directive("script-src"), "script-src 'self'");
+        assert_eq!(directive("frame-ancestors"), "frame-ancestors 'none'");
+        assert_eq!(directive("object-src"), "object-src 'none'");
+        assert!(
+            directive("connect-src").contains("http://127.0.0.1:9"),
+            "{csp}"
+        );
+        assert!(
+            directive("img-src").contains("https://tile.openstreetmap.org"),
+            "{csp}"
+        );
+        assert!(!csp.contains("${"), "{csp}");
+        assert_eq!(headers["x-frame-options"], "DENY");
+        assert_eq!(headers["x-content-type-options"], "nosniff");
+        assert_eq!(headers["referrer-policy"], "no-referrer");
+        assert!(headers["strict-transport-security"].starts_with("max-age=63072000"));
+        // A variable the host cannot fill is an error, never a looser policy.
+        let broken = text.replace("${MapTileOrigin}", "${UnknownOrigin}");
+        assert!(web_headers(&broken, "http://127.0.0.1:9").is_err());
     }
 
     #[test]

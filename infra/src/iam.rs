@@ -573,6 +573,7 @@ Resources:
                 bus: "bus".into(),
                 queue: "hooks".into(),
                 dlq: "hooks-dlq".into(),
+                signing_secret: "signing".into(),
                 cors_origins: vec![],
             },
         }

@@ -21,6 +21,8 @@ pub struct Names {
     pub bus: String,
     pub queue: String,
     pub dlq: String,
+    /// The token signing key's secret (`SIGNING_KEY_SECRET_ID`).
+    pub signing_secret: String,
     /// Origins allowed by the bucket's CORS (replaces the template's parameter).
     pub cors_origins: Vec<String>,
 }
@@ -39,6 +41,7 @@ impl Names {
             bus: var("EVENT_BUS_NAME", "cargoflow-local"),
             queue: var("WEBHOOK_QUEUE_NAME", "cargoflow-webhooks"),
             dlq: var("WEBHOOK_DLQ_NAME", "cargoflow-webhooks-dlq"),
+            signing_secret: var("SIGNING_KEY_SECRET_ID", "cargoflow-signing-key-local"),
             cors_origins: var("CORS_ALLOWED_ORIGINS", "*")
                 .split(',')
                 .map(|s| s.trim().to_string())
@@ -56,10 +59,69 @@ impl Names {
             "EventBus" => self.bus.clone(),
             "WebhookQueue" => self.queue.clone(),
             "WebhookDeadLetterQueue" => self.dlq.clone(),
+            "SigningKeySecret" => self.signing_secret.clone(),
+            "ImportQueue" => import_queue_names().0,
+            "ImportDeadLetterQueue" => import_queue_names().1,
             "AlarmTopic" => "cargoflow-alarms".into(),
             _ => return None,
         })
     }
+}
+
+/// The CSV import queue and its DLQ (`IMPORT_QUEUE_NAME`, `IMPORT_DLQ_NAME`).
+pub fn import_queue_names() -> (String, String) {
+    let var = |k: &str, d: &str| {
+        std::env::var(k)
+            .ok()
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| d.to_string())
+    };
+    (
+        var("IMPORT_QUEUE_NAME", "cargoflow-imports"),
+        var("IMPORT_DLQ_NAME", "cargoflow-imports-dlq"),
+    )
+}
+
+/// The import queue with its DLQ and redrive as the template declares them: its URL.
+pub async fn create_import_queue(sqs: &aws_sdk_sqs::Client, template: &Template) -> Result<String> {
+    use aws_sdk_sqs::types::QueueAttributeName as A;
+    let (name, dlq_name) = import_queue_names();
+    let q = template
+        .properties("ImportQueue")
+        .ok_or_else(|| anyhow!("template has no ImportQueue"))?;
+    let dlq_url = sqs
+        .create_queue()
+        .queue_name(&dlq_name)
+        .send()
+        .await
+        .map_err(|e| anyhow!("CreateQueue {dlq_name}: {e:?}"))?
+        .queue_url()
+        .unwrap_or_default()
+        .to_string();
+    let dlq_arn = queue_arn(sqs, &dlq_url).await?;
+    let max_receive = q
+        .get("RedrivePolicy")
+        .and_then(|r| r.get("maxReceiveCount"))
+        .and_then(Value::as_i64)
+        .unwrap_or(5);
+    let visibility = q
+        .get("VisibilityTimeout")
+        .and_then(Value::as_i64)
+        .unwrap_or(30);
+    let redrive =
+        serde_json::json!({ "deadLetterTargetArn": dlq_arn, "maxReceiveCount": max_receive })
+            .to_string();
+    Ok(sqs
+        .create_queue()
+        .queue_name(&name)
+        .attributes(A::VisibilityTimeout, visibility.to_string())
+        .attributes(A::RedrivePolicy, redrive)
+        .send()
+        .await
+        .map_err(|e| anyhow!("CreateQueue {name}: {e:?}"))?
+        .queue_url()
+        .unwrap_or_default()
+        .to_string())
 }
 
 fn s(v: &Value, path: &[&str]) -> Option<String> {
@@ -375,6 +437,56 @@ pub async fn create_queues_and_rule(
     Ok((queue_url, dlq_url))
 }
 
+/// The token signing key's secret, made as CloudFormation makes it from the template's
+/// `GenerateSecretString` (a random alphanumeric string of `PasswordLength` under
+/// `GenerateStringKey` in `SecretStringTemplate`). An existing secret is kept.
+pub async fn create_signing_secret(
+    client: &aws_sdk_secretsmanager::Client,
+    template: &Template,
+    name: &str,
+) -> Result<()> {
+    let props = template
+        .resources
+        .get("SigningKeySecret")
+        .and_then(|r| r.get("Properties"))
+        .and_then(|p| p.get("GenerateSecretString"))
+        .ok_or_else(|| anyhow!("SigningKeySecret has no GenerateSecretString"))?;
+    let length = props
+        .get("PasswordLength")
+        .and_then(Value::as_u64)
+        .unwrap_or(32) as usize;
+    let key = s(props, &["GenerateStringKey"]).ok_or_else(|| anyhow!("no GenerateStringKey"))?;
+    let mut value: serde_json::Map<String, serde_json::Value> = serde_json::from_str(
+        &s(props, &["SecretStringTemplate"]).unwrap_or_else(|| "{}".into()),
+    )?;
+    use rand::Rng;
+    let random: String = rand::rng()
+        .sample_iter(rand::distr::Alphanumeric)
+        .take(length)
+        .map(char::from)
+        .collect();
+    value.insert(key, serde_json::Value::String(random));
+    match client
+        .create_secret()
+        .name(name)
+        .secret_string(serde_json::Value::Object(value).to_string())
+        .send()
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|s| s.is_resource_exists_exception()) =>
+        {
+            Ok(())
+        }
+        Err(e) => Err(anyhow!(
+            "CreateSecret {name}: {}",
+            aws_sdk_secretsmanager::error::DisplayErrorContext(e)
+        )),
+    }
+}
+
 /// Everything, in order. Prints the queue URLs for the caller's environment.
 pub async fn create_all(
     sdk: &aws_config::SdkConfig,
@@ -398,10 +510,18 @@ pub async fn create_all(
     let (queue, dlq) = create_queues_and_rule(&sqs, &events, template, names)
         .await
         .context("queues and rule")?;
-    tracing::info!(%queue, %dlq, "queues ready");
+    let import_queue = create_import_queue(&sqs, template)
+        .await
+        .context("import queue")?;
+    tracing::info!(%queue, %dlq, %import_queue, "queues ready");
+    let secrets = aws_sdk_secretsmanager::Client::new(sdk);
+    create_signing_secret(&secrets, template, &names.signing_secret)
+        .await
+        .context("signing key secret")?;
     Ok(Created {
         queue_url: queue,
         dlq_url: dlq,
+        import_queue_url: import_queue,
     })
 }
 
@@ -411,14 +531,15 @@ pub async fn create_all(
 pub struct Created {
     pub queue_url: String,
     pub dlq_url: String,
+    pub import_queue_url: String,
 }
 
 impl Created {
     /// `KEY=value` lines for the functions' environment.
     pub fn env_lines(&self) -> String {
         format!(
-            "WEBHOOK_QUEUE_URL={}\nWEBHOOK_DLQ_URL={}\n",
-            self.queue_url, self.dlq_url
+            "WEBHOOK_QUEUE_URL={}\nWEBHOOK_DLQ_URL={}\nIMPORT_QUEUE_URL={}\n",
+            self.queue_url, self.dlq_url, self.import_queue_url
         )
     }
 }

@@ -2,7 +2,9 @@
 //! to the function as the SQS event Lambda sends (with ApproximateReceiveCount), deletes the
 //! messages it did not report as failed, and leaves the failed ones to come back when their
 //! visibility timeout ends (the function may have changed it to back off). The queue's own
-//! redrive policy moves a message to its DLQ after maxReceiveCount, as in AWS.
+//! redrive policy moves a message to its DLQ after maxReceiveCount, as in AWS. Like Lambda,
+//! the function gets its template `Timeout` per batch: a run that overruns it is stopped and
+//! the whole batch comes back (each message's receive count spent).
 
 use std::sync::Arc;
 
@@ -18,6 +20,25 @@ pub struct SqsPoller {
     queue_url: String,
     queue_arn: String,
     region: String,
+    timeout: std::time::Duration,
+}
+
+/// Lambda's timeout when the template's Globals set none.
+const DEFAULT_TIMEOUT_SECS: u64 = 10;
+
+/// A function's `Properties.Timeout` in the template (else the Globals' 10 s).
+pub fn function_timeout(
+    template: &crate::template::Template,
+    logical_id: &str,
+) -> std::time::Duration {
+    let secs = template
+        .resources
+        .get(logical_id)
+        .and_then(|r| r.get("Properties"))
+        .and_then(|p| p.get("Timeout"))
+        .and_then(serde_yaml_ng::Value::as_u64)
+        .unwrap_or(DEFAULT_TIMEOUT_SECS);
+    std::time::Duration::from_secs(secs)
 }
 
 impl SqsPoller {
@@ -63,7 +84,13 @@ impl SqsPoller {
                 .region()
                 .map(|r| r.to_string())
                 .unwrap_or_else(|| "us-east-1".into()),
+            timeout: std::time::Duration::from_secs(DEFAULT_TIMEOUT_SECS),
         })
+    }
+
+    /// The function's timeout per batch (its template `Timeout`).
+    pub fn with_timeout(self, timeout: std::time::Duration) -> Self {
+        Self { timeout, ..self }
     }
 
     fn event(&self, messages: &[aws_sdk_sqs::types::Message]) -> Value {
@@ -78,12 +105,26 @@ impl SqsPoller {
                             .collect()
                     })
                     .unwrap_or_default();
+                let message_attrs: serde_json::Map<String, Value> = m
+                    .message_attributes()
+                    .map(|a| {
+                        a.iter()
+                            .map(|(k, v)| {
+                                (
+                                    k.clone(),
+                                    json!({"stringValue": v.string_value(), "dataType": v.data_type(),
+                                        "stringListValues": [], "binaryListValues": []}),
+                                )
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
                 json!({
                     "messageId": m.message_id(),
                     "receiptHandle": m.receipt_handle(),
                     "body": m.body(),
                     "attributes": attrs,
-                    "messageAttributes": {},
+                    "messageAttributes": message_attrs,
                     "md5OfBody": m.md5_of_body(),
                     "eventSource": "aws:sqs",
                     "eventSourceARN": self.queue_arn,
@@ -106,7 +147,8 @@ impl SqsPoller {
             }
             let received = tokio::select! {
                 r = self.sqs.receive_message().queue_url(&self.queue_url).max_number_of_messages(10).wait_time_seconds(1)
-                    .message_system_attribute_names(MessageSystemAttributeName::All).send() => r,
+                    .message_system_attribute_names(MessageSystemAttributeName::All)
+                    .message_attribute_names("All").send() => r,
                 _ = shutdown.changed() => return Ok(()),
             };
             let messages = match received {
@@ -127,7 +169,12 @@ impl SqsPoller {
                     continue;
                 }
             };
-            let failed: Vec<String> = match handler(deps.clone(), event).await {
+            let run = tokio::time::timeout(self.timeout, handler(deps.clone(), event)).await;
+            let Ok(run) = run else {
+                tracing::warn!(timeout = ?self.timeout, "sqs consumer timed out: the whole batch comes back");
+                continue;
+            };
+            let failed: Vec<String> = match run {
                 Ok(resp) => resp
                     .batch_item_failures
                     .into_iter()
@@ -173,7 +220,9 @@ pub async fn start_from_template(
                 .ok_or_else(|| {
                     anyhow!("no local name for queue {q}: add it to resources::Names")
                 })?;
-            let poller = SqsPoller::new(sdk, &name, Some(&f.binary)).await?;
+            let poller = SqsPoller::new(sdk, &name, Some(&f.binary))
+                .await?
+                .with_timeout(function_timeout(template, &f.logical_id));
             let (deps, shutdown, function) = (deps.clone(), shutdown.clone(), f.binary.clone());
             tasks.push(tokio::spawn(cargoflow_aws::calls::as_function(
                 function.clone(),

@@ -5,6 +5,7 @@ mod common;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use cargoflow_infra::host::HostState;
 use common::*;
 use serde_json::{Value, json};
 
@@ -28,102 +29,140 @@ async fn register_login_me_refresh_logout() {
     assert_eq!(me["tenant"]["slug"], t.slug.as_str());
     assert!(me["user"].get("password_hash").is_none());
 
-    let (s, logged) = login(&t.http, &t.email.to_uppercase(), PASSWORD).await;
+    let (s, logged, cookie) = login_session(&t.http, &t.email.to_uppercase(), PASSWORD).await;
     assert_eq!(s, 200, "{logged}");
     assert_eq!(logged["token_type"], "Bearer");
     assert_eq!(logged["expires_in"], 900);
-    let refresh = logged["refresh_token"].as_str().unwrap();
+    assert!(
+        logged.get("refresh_token").is_none(),
+        "the refresh token is never in the body: {logged}"
+    );
+    let refresh_token = cookie.expect("login sets the refresh cookie");
 
-    let (s, refreshed) = send(
-        t.http
-            .post(url("/api/auth/refresh"))
-            .json(&json!({"refresh_token": refresh})),
-    )
-    .await;
-    assert_eq!(s, 200, "{refreshed}");
-    let new_refresh = refreshed["refresh_token"].as_str().unwrap();
-    assert_ne!(new_refresh, refresh, "refresh tokens rotate");
-    let (s, _) = send(
-        t.http
-            .get(url("/api/auth/me"))
-            .bearer_auth(refreshed["access_token"].as_str().unwrap()),
-    )
-    .await;
-    assert_eq!(s, 200);
-
-    let (s, _) = send(
-        t.http
-            .post(url("/api/auth/logout"))
-            .json(&json!({"refresh_token": new_refresh})),
-    )
-    .await;
-    assert_eq!(s, 204);
+    // The driver realm's cookie does not refresh an ops session, and a missing cookie is 401.
+    assert_eq!(refresh(&t.http, "driver", &refresh_token).await.0, 401);
     let (s, b) = send(
         t.http
             .post(url("/api/auth/refresh"))
-            .json(&json!({"refresh_token": new_refresh})),
-    )
-    .await;
-    assert_eq!(s, 401, "a logged-out session cannot refresh: {b}");
-}
-
-#[tokio::test]
-async fn reusing_an_old_refresh_token_revokes_the_family() {
-    let t = TestTenant::register().await;
-    let first = t.refresh.clone();
-    let (s, b) = send(
-        t.http
-            .post(url("/api/auth/refresh"))
-            .json(&json!({"refresh_token": first})),
-    )
-    .await;
-    assert_eq!(s, 200, "{b}");
-    let second = b["refresh_token"].as_str().unwrap().to_string();
-    // The old one again: reuse.
-    let (s, b) = send(
-        t.http
-            .post(url("/api/auth/refresh"))
-            .json(&json!({"refresh_token": first})),
+            .json(&json!({"realm": "ops"})),
     )
     .await;
     assert_eq!(s, 401, "{b}");
-    // ...which revoked the whole family, so the newest one is dead too.
-    let (s, _) = send(
+    let (s, b) = send(
         t.http
             .post(url("/api/auth/refresh"))
-            .json(&json!({"refresh_token": second})),
+            .json(&json!({"realm": "nope"})),
     )
     .await;
-    assert_eq!(s, 401);
-    // Another session of the same user is untouched.
-    let (s, b) = login(&t.http, &t.email, PASSWORD).await;
+    assert_eq!(s, 400, "{b}");
+    assert!(b["error"]["fields"]["realm"].is_string(), "{b}");
+
+    let (s, refreshed, next) = refresh(&t.http, "ops", &refresh_token).await;
+    assert_eq!(s, 200, "{refreshed}");
+    let next = next.expect("refresh rotates the cookie");
+    assert_ne!(next, refresh_token, "refresh tokens rotate");
+    let access = refreshed["access_token"].as_str().unwrap().to_string();
+    let (s, _) = send(t.http.get(url("/api/auth/me")).bearer_auth(&access)).await;
     assert_eq!(s, 200);
-    let (s, _) = send(
-        t.http
-            .post(url("/api/auth/refresh"))
-            .json(&json!({"refresh_token": b["refresh_token"]})),
+
+    // Logout ends the session of the access token and clears the cookie.
+    let r = t
+        .http
+        .post(url("/api/auth/logout"))
+        .bearer_auth(&access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    let cleared = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|c| c.starts_with("cf_rt_ops=;") && c.contains("Max-Age=0"));
+    assert!(cleared, "logout clears the refresh cookie");
+    let (s, b, _) = refresh(&t.http, "ops", &next).await;
+    assert_eq!(s, 401, "a logged-out session cannot refresh: {b}");
+}
+
+/// A host of the test's own whose refresh grace window is `grace_secs`.
+async fn host_with_grace(grace_secs: i64) -> HostState {
+    let mut config = cargoflow_http::AppConfig::from_env().unwrap();
+    config.refresh_grace_secs = grace_secs;
+    let sdk = aws_config::load_from_env().await;
+    host_with(std::sync::Arc::new(
+        cargoflow_functions::Deps::new(config, sdk).unwrap(),
+    ))
+}
+
+async fn refresh_through(state: &HostState, token: &str) -> (u16, Option<String>) {
+    let cookie = format!("cf_rt_ops={token}");
+    let (s, headers, _) = invoke_route(
+        state,
+        http::Method::POST,
+        "/api/auth/refresh",
+        &[("content-type", "application/json"), ("cookie", &cookie)],
+        br#"{"realm":"ops"}"#,
     )
     .await;
-    assert_eq!(s, 200);
+    let next = headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.strip_prefix("cf_rt_ops="))
+        .map(|c| c.split(';').next().unwrap().to_string())
+        .filter(|v| !v.is_empty());
+    (s, next)
 }
 
 #[tokio::test]
-async fn concurrent_refreshes_with_one_token_yield_at_most_one_success() {
+async fn a_refresh_retried_within_the_grace_window_gets_the_same_successor() {
     let t = TestTenant::register().await;
-    let reqs = (0..5).map(|_| {
-        send(
-            t.http
-                .post(url("/api/auth/refresh"))
-                .json(&json!({"refresh_token": t.refresh})),
-        )
-    });
+    let host = host_with_grace(30).await;
+    let (s, second) = refresh_through(&host, &t.refresh).await;
+    assert_eq!(s, 200);
+    let second = second.unwrap();
+    // The phone lost that answer and sends the first token again: same successor, no revoke.
+    let (s, again) = refresh_through(&host, &t.refresh).await;
+    assert_eq!(s, 200, "a retry within the grace window is not reuse");
+    assert_eq!(again.as_deref(), Some(second.as_str()), "the very same successor");
+    // and the session goes on
+    let (s, third) = refresh_through(&host, &second).await;
+    assert_eq!(s, 200);
+    assert_ne!(third.unwrap(), second);
+}
+
+#[tokio::test]
+async fn reusing_an_old_refresh_token_after_the_grace_window_revokes_the_family() {
+    let t = TestTenant::register().await;
+    let host = host_with_grace(0).await;
+    let first = t.refresh.clone();
+    let (s, second) = refresh_through(&host, &first).await;
+    assert_eq!(s, 200);
+    let second = second.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    // The old one again, after the window: reuse.
+    assert_eq!(refresh_through(&host, &first).await.0, 401);
+    // ...which revoked the whole family, so the newest one is dead too.
+    assert_eq!(refresh_through(&host, &second).await.0, 401);
+    // Another session of the same user is untouched.
+    let (s, _, cookie) = login_session(&t.http, &t.email, PASSWORD).await;
+    assert_eq!(s, 200);
+    assert_eq!(refresh_through(&host, &cookie.unwrap()).await.0, 200);
+}
+
+#[tokio::test]
+async fn concurrent_refreshes_with_one_token_all_get_the_one_successor() {
+    let t = TestTenant::register().await;
+    let reqs = (0..5).map(|_| refresh(&t.http, "ops", &t.refresh));
     let results = futures::future::join_all(reqs).await;
-    let ok = results.iter().filter(|(s, _)| *s == 200).count();
-    assert!(ok <= 1, "{results:?}");
     assert!(
-        results.iter().all(|(s, _)| *s == 200 || *s == 401),
-        "{results:?}"
+        results.iter().all(|(s, _, _)| *s == 200),
+        "two tabs racing are not a theft: {results:?}"
     );
+    let successors: std::collections::HashSet<_> =
+        results.iter().map(|(_, _, n)| n.clone().unwrap()).collect();
+    assert_eq!(successors.len(), 1, "{successors:?}");
 }
 
 #[tokio::test]
@@ -154,10 +193,53 @@ async fn wrong_password_is_401_and_repeated_failures_are_429() {
         .unwrap()
         .parse()
         .unwrap();
-    assert!(retry > 0 && retry <= 900);
-    // Another client of the same account is blocked too (the limit is per account)...
-    let (s, _) = login(&client(), &t.email, PASSWORD).await;
-    assert_eq!(s, 429);
+    assert!(retry > 0 && retry <= 60, "the first block is LOGIN_BLOCK_SECS: {retry}");
+    // The count is per account AND address: whoever knows the email cannot lock its owner out
+    // from everywhere; the owner, from another address, still logs in.
+    let (s, b) = login(&client(), &t.email, PASSWORD).await;
+    assert_eq!(s, 200, "{b}");
+}
+
+/// Blocks grow while the failures go on (1 s, 2 s, 4 s with this host's settings) and start
+/// again from the base after a quiet period.
+#[tokio::test]
+async fn login_blocks_grow_while_failures_go_on() {
+    let t = TestTenant::register().await;
+    let mut config = cargoflow_http::AppConfig::from_env().unwrap();
+    (config.login_max_failures, config.login_block_secs, config.login_block_max_secs) = (3, 1, 4);
+    let sdk = aws_config::load_from_env().await;
+    let host = host_with(std::sync::Arc::new(
+        cargoflow_functions::Deps::new(config, sdk).unwrap(),
+    ));
+    let body = json!({"email": t.email, "password": "WrongPass123!"}).to_string();
+    let attempt = || async {
+        let (s, headers, _) = invoke_route(
+            &host,
+            http::Method::POST,
+            "/api/auth/login",
+            &[("content-type", "application/json")],
+            body.as_bytes(),
+        )
+        .await;
+        let retry = headers
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        (s, retry)
+    };
+    assert_eq!(attempt().await, (401, None));
+    assert_eq!(attempt().await, (401, None));
+    assert_eq!(attempt().await, (429, Some(1)), "third failure: first block");
+    let mut blocks = vec![];
+    for _ in 0..3 {
+        tokio::time::sleep(std::time::Duration::from_millis(1100 * (1 << blocks.len()).min(4))).await;
+        blocks.push(attempt().await);
+    }
+    assert_eq!(
+        blocks,
+        [(429, Some(2)), (429, Some(4)), (429, Some(4))],
+        "each block in a row doubles, up to LOGIN_BLOCK_MAX_SECS"
+    );
 }
 
 #[tokio::test]
@@ -349,65 +431,96 @@ mod hmac_compat {
     }
 }
 
+/// The signing key as the issuers derive it, read from Secrets Manager as they do: the test's
+/// control token proves each refusal below is for its stated reason.
+async fn issuer_key() -> cargoflow_auth::SigningKey {
+    let sdk = aws_config::load_from_env().await;
+    let secret = aws_sdk_secretsmanager::Client::new(&sdk)
+        .get_secret_value()
+        .secret_id(std::env::var("SIGNING_KEY_SECRET_ID").unwrap())
+        .send()
+        .await
+        .unwrap();
+    cargoflow_auth::SigningKey::from_secret(secret.secret_string().unwrap()).unwrap()
+}
+
 #[tokio::test]
 async fn jwt_attacks_are_401() {
     let t = TestTenant::register().await;
-    let secret = std::env::var("JWT_SECRET").unwrap();
-    let issuer = std::env::var("JWT_ISSUER").unwrap_or_else(|_| "cargoflow".into());
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    let claims = |aud: &str, exp: i64| json!({"iss": issuer, "aud": aud, "sub": t.user_id, "tid": t.tenant_id, "role": "OPS_ADMIN", "iat": now, "exp": exp, "jti": ulid::Ulid::new().to_string()});
-    let hdr = json!({"alg": "HS256", "typ": "at+jwt"});
-    // control: a correctly forged token works, so every refusal below is for its stated reason
-    let good = forge(
-        hdr.clone(),
-        claims("cargoflow-ops", now + 600),
-        Some(secret.as_bytes()),
+    let key = issuer_key().await;
+    let rules = cargoflow_auth::TokenRules::new(
+        std::env::var("JWT_ISSUER").unwrap_or_else(|_| "cargoflow".into()),
+        time::Duration::minutes(15),
+        time::Duration::days(1),
     );
+    let other = cargoflow_auth::SigningKey::from_secret(&cargoflow_auth::SigningKey::new_secret())
+        .unwrap();
+    let (user, tenant) = (
+        cargoflow_domain::UserId::from_stored(t.user_id.clone()),
+        cargoflow_domain::TenantId::from_stored(t.tenant_id.clone()),
+    );
+    let session = cargoflow_domain::TokenFamilyId::generate();
+    let subject = |role| cargoflow_auth::Subject {
+        user_id: &user,
+        tenant_id: &tenant,
+        role,
+        driver_id: None,
+        session_epoch: 0,
+    };
+    let now = time::OffsetDateTime::now_utc();
+    let admin = cargoflow_domain::Role::OpsAdmin;
+    // control: a token signed with the real key works
+    let good = rules.issue_access(&key, &subject(admin), &session, now).token;
     assert_eq!(
         send(t.http.get(url("/api/ops/drivers")).bearer_auth(&good))
             .await
             .0,
         200
     );
-
-    let mut tampered: Vec<String> = good.split('.').map(String::from).collect();
-    let mut payload: Value = serde_json::from_slice(&B64.decode(&tampered[1]).unwrap()).unwrap();
-    payload["role"] = json!("OPS_ADMIN");
+    let parts: Vec<&str> = good.split('.').collect();
+    let mut payload: Value = serde_json::from_slice(&B64.decode(parts[1]).unwrap()).unwrap();
     payload["tid"] = json!(ulid::Ulid::new().to_string());
-    tampered[1] = B64.encode(payload.to_string());
+    let tampered = format!("{}.{}.{}", parts[0], B64.encode(payload.to_string()), parts[2]);
+    // algorithm confusion: HS256 keyed with the published public key
+    let jwk = serde_json::to_value(key.public_jwk()).unwrap();
+    let hs_header = json!({"alg": "HS256", "typ": "at+jwt", "kid": key.kid()});
+    let confused = forge(hs_header, payload_of(&good), Some(jwk["x"].as_str().unwrap().as_bytes()));
+    // another key claiming the real key's kid
+    let foreign = rules.issue_access(&other, &subject(admin), &session, now).token;
+    let foreign_parts: Vec<&str> = foreign.split('.').collect();
+    let lying_kid = format!("{}.{}.{}", parts[0], foreign_parts[1], foreign_parts[2]);
     let attacks = [
         (
             "alg none",
             forge(
-                json!({"alg": "none", "typ": "at+jwt"}),
-                claims("cargoflow-ops", now + 600),
+                json!({"alg": "none", "typ": "at+jwt", "kid": key.kid()}),
+                payload_of(&good),
                 None,
             ),
         ),
-        ("tampered", tampered.join(".")),
-        (
-            "other key",
-            forge(
-                hdr.clone(),
-                claims("cargoflow-ops", now + 600),
-                Some(b"another-secret-another-secret-123456"),
-            ),
-        ),
+        ("tampered", tampered),
+        ("HS256 with the public key", confused),
+        ("unpublished key", foreign),
+        ("another key under the real kid", lying_kid),
         (
             "expired",
-            forge(
-                hdr.clone(),
-                claims("cargoflow-ops", now - 60),
-                Some(secret.as_bytes()),
-            ),
+            rules
+                .issue_access(&key, &subject(admin), &session, now - time::Duration::hours(1))
+                .token,
         ),
         (
-            "wrong audience",
-            forge(
-                hdr.clone(),
-                claims("someone-else", now + 600),
-                Some(secret.as_bytes()),
-            ),
+            "stale session epoch",
+            rules
+                .issue_access(
+                    &key,
+                    &cargoflow_auth::Subject {
+                        session_epoch: 7,
+                        ..subject(admin)
+                    },
+                    &session,
+                    now,
+                )
+                .token,
         ),
         ("refresh as access", t.refresh.clone()),
         ("garbage", "abc.def.ghi".into()),
@@ -421,13 +534,11 @@ async fn jwt_attacks_are_401() {
     let (s, _) = send(t.http.get(url("/api/ops/drivers"))).await;
     assert_eq!(s, 401, "no token");
     // an access token is not a refresh token either
-    let (s, _) = send(
-        t.http
-            .post(url("/api/auth/refresh"))
-            .json(&json!({"refresh_token": t.access})),
-    )
-    .await;
-    assert_eq!(s, 401);
+    assert_eq!(refresh(&t.http, "ops", &t.access).await.0, 401);
+}
+
+fn payload_of(token: &str) -> Value {
+    serde_json::from_slice(&B64.decode(token.split('.').nth(1).unwrap()).unwrap()).unwrap()
 }
 
 #[tokio::test]
@@ -504,7 +615,21 @@ async fn deactivated_users_and_drivers_cannot_log_in_or_refresh() {
     let email = format!("{}@{}.example", unique("u"), t.slug);
     let (s, user) = t.post("/api/ops/users", json!({"email": email, "password": PASSWORD, "full_name": "Temp", "role": "OPS_DISPATCHER"})).await;
     assert_eq!(s, 201);
-    let (_, session) = login(&t.http, &email, PASSWORD).await;
+    let (_, session, cookie) = login_session(&t.http, &email, PASSWORD).await;
+    let access = session["access_token"].as_str().unwrap().to_string();
+    let cookie = cookie.unwrap();
+    assert_eq!(send(t.http.get(url("/api/auth/me")).bearer_auth(&access)).await.0, 200);
+    // A new name alone changes nothing about the session.
+    let (s, _) = t
+        .patch(
+            &format!("/api/ops/users/{}", user["id"].as_str().unwrap()),
+            json!({"full_name": "Renamed"}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    tokio::time::sleep(std::time::Duration::from_secs(6)).await;
+    assert_eq!(send(t.http.get(url("/api/auth/me")).bearer_auth(&access)).await.0, 200);
+    // A new role ends the user's access tokens (within AUTH_STATE_CACHE_SECS) and sessions.
     let (s, changed) = t
         .patch(
             &format!("/api/ops/users/{}", user["id"].as_str().unwrap()),
@@ -513,7 +638,17 @@ async fn deactivated_users_and_drivers_cannot_log_in_or_refresh() {
         .await;
     assert_eq!(s, 200, "{changed}");
     assert_eq!(changed["role"], "OPS_ADMIN");
-    assert_eq!(changed["version"], 2);
+    assert_eq!(changed["version"], 3);
+    tokio::time::sleep(std::time::Duration::from_secs(6)).await;
+    let (s, b) = send(t.http.get(url("/api/auth/me")).bearer_auth(&access)).await;
+    assert_eq!(s, 401, "the demoted/promoted user's old token is over: {b}");
+    assert_eq!(refresh(&t.http, "ops", &cookie).await.0, 401, "and so is its session");
+    // Logging in again gives a working session with the new role.
+    let (s, session, _) = login_session(&t.http, &email, PASSWORD).await;
+    assert_eq!(s, 200);
+    let access = session["access_token"].as_str().unwrap().to_string();
+    let (s, me) = send(t.http.get(url("/api/auth/me")).bearer_auth(&access)).await;
+    assert_eq!((s, me["user"]["role"].clone()), (200, json!("OPS_ADMIN")));
     let (s, _) = t
         .post(
             &format!("/api/ops/users/{}/deactivate", user["id"].as_str().unwrap()),
@@ -522,17 +657,17 @@ async fn deactivated_users_and_drivers_cannot_log_in_or_refresh() {
         .await;
     assert_eq!(s, 200);
     assert_eq!(login(&t.http, &email, PASSWORD).await.0, 401);
-    let (s, _) = send(
-        t.http
-            .post(url("/api/auth/refresh"))
-            .json(&json!({"refresh_token": session["refresh_token"]})),
-    )
-    .await;
-    assert_eq!(s, 401);
+    tokio::time::sleep(std::time::Duration::from_secs(6)).await;
+    assert_eq!(
+        send(t.http.get(url("/api/auth/me")).bearer_auth(&access)).await.0,
+        401,
+        "a deactivated user's access token stops working within seconds"
+    );
 
     let (driver_id, driver_email) = t.driver_with_login().await;
-    let (s, dsession) = login(&t.http, &driver_email, "DriverPass123!").await;
+    let (s, dsession, dcookie) = login_session(&t.http, &driver_email, "DriverPass123!").await;
     assert_eq!(s, 200);
+    let daccess = dsession["access_token"].as_str().unwrap().to_string();
     let (s, d) = t
         .post(
             &format!("/api/ops/drivers/{driver_id}/deactivate"),
@@ -542,13 +677,12 @@ async fn deactivated_users_and_drivers_cannot_log_in_or_refresh() {
     assert_eq!(s, 200, "{d}");
     assert_eq!(d["is_active"], false);
     assert_eq!(login(&t.http, &driver_email, "DriverPass123!").await.0, 401);
-    let (s, _) = send(
-        t.http
-            .post(url("/api/auth/refresh"))
-            .json(&json!({"refresh_token": dsession["refresh_token"]})),
-    )
-    .await;
-    assert_eq!(s, 401);
+    assert_eq!(refresh(&t.http, "driver", &dcookie.unwrap()).await.0, 401);
+    tokio::time::sleep(std::time::Duration::from_secs(6)).await;
+    assert_eq!(
+        send(t.http.get(url("/api/driver/me")).bearer_auth(&daccess)).await.0,
+        401
+    );
 }
 
 #[tokio::test]

@@ -1,4 +1,5 @@
-//! Orders, the status machine, history, exceptions, idempotency and CSV import, over HTTP
+//! Orders, the status machine, history, exceptions and idempotency, over HTTP (CSV import:
+//! imports.rs)
 //! through the local host against DynamoDB Local. Every test has a tenant of its own.
 
 mod common;
@@ -490,106 +491,7 @@ async fn idempotency_key_replays_and_refuses_a_different_body() {
     assert_eq!(s, 400);
 }
 
-fn csv_rows(n: usize, prefix: &str) -> String {
-    let mut s = String::from(
-        "reference_code,customer_name,customer_phone,pickup_address,pickup_city,pickup_lat,pickup_lng,drop_address,drop_city,drop_lat,drop_lng,drop_window_start,drop_window_end,weight_kg,notes\n",
-    );
-    for i in 0..n {
-        s.push_str(&format!(
-            "{prefix}-{i},Customer {i},+9188888{i:05},Warehouse {i},Bengaluru,12.97,77.75,\"Flat {i}, MG Road\",Bengaluru,12.9719,77.6412,2026-11-23T09:00:00Z,2026-11-23T12:00:00Z,1.5,\n"
-        ));
-    }
-    s
-}
-
-#[tokio::test]
-async fn csv_import_creates_good_rows_and_reports_bad_ones() {
-    let t = TestTenant::register().await;
-    create(&t, "IMP-EXISTING").await;
-    let csv = format!(
-        "{}IMP-EXISTING,Dup,+918888887777,W,Bengaluru,,,D,Bengaluru,,,,,,\nIMP-BAD,Bad Phone,12345,W,Bengaluru,,,D,Bengaluru,99,,,,,\nIMP-1,Twice,+918888887777,W,Bengaluru,,,D,Bengaluru,,,,,,\n",
-        csv_rows(2, "IMP")
-    );
-    let (s, r) = send(
-        t.http
-            .post(url("/api/ops/orders/import"))
-            .bearer_auth(&t.access)
-            .header("content-type", "text/csv")
-            .body(csv),
-    )
-    .await;
-    assert_eq!(s, 200, "{r}");
-    assert_eq!(
-        (
-            r["total"].as_u64(),
-            r["created"].as_u64(),
-            r["failed"].as_u64()
-        ),
-        (Some(5), Some(2), Some(3)),
-        "{r}"
-    );
-    let rows = r["rows"].as_array().unwrap();
-    assert_eq!(rows[0]["status"], "created");
-    assert_eq!(rows[2]["errors"]["reference_code"], "is already taken");
-    assert!(
-        rows[3]["errors"]["customer_phone"].is_string()
-            && rows[3]["errors"]["drop_lat"].is_string(),
-        "{}",
-        rows[3]
-    );
-    assert_eq!(
-        rows[4]["errors"]["reference_code"],
-        "repeats row 2 of this file"
-    );
-    let (s, b) = send(
-        t.http
-            .post(url("/api/ops/orders/import"))
-            .bearer_auth(&t.access)
-            .header("content-type", "text/csv")
-            .body("a,b\n1,2\n"),
-    )
-    .await;
-    assert_eq!(s, 400, "{b}");
-    let (s, _) = send(
-        t.http
-            .post(url("/api/ops/orders/import"))
-            .bearer_auth(&t.access)
-            .header("content-type", "application/json")
-            .body("{}"),
-    )
-    .await;
-    assert_eq!(s, 415);
-}
-
-#[tokio::test]
-async fn csv_import_takes_a_thousand_rows() {
-    let t = TestTenant::register().await;
-    let started = std::time::Instant::now();
-    let (s, r) = send(
-        t.http
-            .post(url("/api/ops/orders/import"))
-            .bearer_auth(&t.access)
-            .header("content-type", "text/csv")
-            .body(csv_rows(1000, "BULK")),
-    )
-    .await;
-    assert_eq!(s, 200);
-    assert_eq!(
-        r["created"],
-        1000,
-        "{}",
-        r["rows"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|x| x["status"] != "created")
-            .cloned()
-            .unwrap_or_default()
-    );
-    eprintln!("imported 1000 rows in {:?}", started.elapsed());
-    let (_, p) = t.get("/api/ops/orders?limit=100&q=bulk-99").await;
-    assert!(!p["items"].as_array().unwrap().is_empty());
-}
+// CSV import (a background job since issue 14): infra/tests/imports.rs.
 
 #[tokio::test]
 async fn tenant_isolation_on_every_order_endpoint() {

@@ -171,3 +171,47 @@ fn every_functions_logs_have_a_retention() {
         );
     }
 }
+
+/// Only the functions that issue tokens may read the private signing key (another resource
+/// reading another secret is someone else's business), and no function gets key material
+/// through its environment.
+#[test]
+fn only_the_token_issuers_can_read_the_signing_key() {
+    let text = std::fs::read_to_string(common::template_path()).unwrap();
+    let doc: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).unwrap();
+    let resources = doc["Resources"].as_mapping().unwrap();
+    let mut environments = vec![serde_yaml_ng::to_string(&doc["Globals"]["Function"]).unwrap()];
+    environments.extend(
+        resources
+            .values()
+            .map(|r| serde_yaml_ng::to_string(&r["Properties"]["Environment"]).unwrap()),
+    );
+    for env in environments {
+        assert!(
+            !env.contains("JWT_SECRET") && !env.contains("resolve:secretsmanager"),
+            "no secret is resolved into a function's environment: {env}"
+        );
+    }
+    let mut readers = BTreeSet::new();
+    for (id, r) in resources {
+        let props = &r["Properties"];
+        let policies = serde_yaml_ng::to_string(&props["Policies"]).unwrap()
+            + &serde_yaml_ng::to_string(&props["ManagedPolicyArns"]).unwrap()
+            + &serde_yaml_ng::to_string(&props["Role"]).unwrap();
+        let reads = policies.contains("secretsmanager:GetSecretValue")
+            || policies.contains("secretsmanager:*");
+        // Any statement able to read secrets must not be able to read the signing key: it
+        // names other secrets only (never `*` or the signing key).
+        if reads && (policies.contains("SigningKeySecret") || policies.contains("Resource: '*'")) {
+            readers.insert(r["Metadata"]["BuildProperties"]["Binary"].as_str().map_or_else(
+                || id.as_str().unwrap().to_string(),
+                str::to_string,
+            ));
+        }
+    }
+    let issuers: BTreeSet<String> = cargoflow_functions::runtime::TOKEN_ISSUERS
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert_eq!(readers, issuers);
+}

@@ -329,15 +329,27 @@ async fn a_receiver_that_always_fails_ends_in_the_dlq_and_replay_delivers_once()
     let event_id = ulid::Ulid::new().to_string();
     pipe.send(&t.tenant_id, &event_id, "order.created").await;
     assert!(wait_until(|| receiver.requests().len() >= 4, 25).await);
-    let mut depth = 0;
+    // After the last attempt the dispatcher dead-letters it into the tenant's partition.
+    let store = dispatcher_deps("0").await;
+    let tenant = cargoflow_domain::TenantId::from_stored(t.tenant_id.clone());
+    let mut dead = Vec::new();
     for _ in 0..50 {
-        depth = pipe.dlq_depth().await;
-        if depth > 0 {
+        dead = store.store.dead_letters(&tenant, 10).await.unwrap();
+        if !dead.is_empty() {
             break;
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    assert_eq!(depth, 1, "after the last attempt the message is in the DLQ");
+    assert_eq!(
+        dead.len(),
+        1,
+        "after the last attempt the message is a dead letter"
+    );
+    assert_eq!(
+        (dead[0].event_id.as_str(), dead[0].attempts),
+        (event_id.as_str(), 4)
+    );
+    assert_eq!(pipe.dlq_depth().await, 0, "not left to the SQS redrive");
     assert_eq!(receiver.requests().len(), 4);
     let (_, d) = t
         .get(&format!(
@@ -349,28 +361,14 @@ async fn a_receiver_that_always_fails_ends_in_the_dlq_and_replay_delivers_once()
         1,
         "the last attempt is recorded as failed: {d}"
     );
-    // The receiver recovers; the DLQ's message goes back to this pipe's queue and is delivered once.
+    // The receiver recovers; the dead letter goes back to this pipe's queue (as the replay
+    // sends it) and is delivered once.
     *receiver.then.lock().unwrap() = 200;
     let sdk = aws_config::load_from_env().await;
     let sqs = aws_sdk_sqs::Client::new(&sdk);
-    let m = sqs
-        .receive_message()
-        .queue_url(&pipe.dlq_url)
-        .send()
-        .await
-        .unwrap()
-        .messages
-        .unwrap_or_default();
-    assert_eq!(m.len(), 1);
     sqs.send_message()
         .queue_url(&pipe.url)
-        .message_body(m[0].body().unwrap())
-        .send()
-        .await
-        .unwrap();
-    sqs.delete_message()
-        .queue_url(&pipe.dlq_url)
-        .receipt_handle(m[0].receipt_handle().unwrap())
+        .message_body(&dead[0].body)
         .send()
         .await
         .unwrap();
@@ -574,38 +572,45 @@ async fn a_status_change_arrives_signed_and_replays_go_through_the_real_queues()
     assert_eq!(receiver.requests().last().unwrap().0, cancelled.0);
 
     // 3. a dead letter of this tenant goes back through the queue; another tenant's stays
-    let q = aws_sdk_sqs::Client::new(&sdk);
-    let dlq = q
-        .get_queue_url()
-        .queue_name(std::env::var("WEBHOOK_DLQ_NAME").unwrap())
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap();
     let dead_id = ulid::Ulid::new().to_string();
     let msg = |tenant: &str, id: &str| {
         json!({"detail-type": "order.created", "source": "cargoflow",
         "detail": {"id": id, "type": "order.created", "tenant_id": tenant, "created_at": "2026-11-22T00:00:00Z", "data": {}}}).to_string()
     };
-    q.send_message()
-        .queue_url(&dlq)
-        .message_body(msg(&t.tenant_id, &dead_id))
-        .send()
+    let letter = |tenant: &str, id: &str| cargoflow_store::webhooks::DeadLetter {
+        id: ulid::Ulid::new().to_string(),
+        event_id: id.to_string(),
+        event_type: "order.created".into(),
+        body: msg(tenant, id),
+        attempts: 8,
+        last_error: None,
+        created_at: cargoflow_domain::time_util::now(),
+    };
+    let other_tenant = "01ARZ3NDEKTSV4RRFFQ69G5FAV";
+    let store = dispatcher_deps("0").await;
+    let mine = cargoflow_domain::TenantId::from_stored(t.tenant_id.clone());
+    let theirs = cargoflow_domain::TenantId::from_stored(other_tenant);
+    store
+        .store
+        .put_dead_letter(&mine, &letter(&t.tenant_id, &dead_id))
         .await
         .unwrap();
-    q.send_message()
-        .queue_url(&dlq)
-        .message_body(msg(
-            "01ARZ3NDEKTSV4RRFFQ69G5FAV",
-            &ulid::Ulid::new().to_string(),
-        ))
-        .send()
+    store
+        .store
+        .put_dead_letter(
+            &theirs,
+            &letter(other_tenant, &ulid::Ulid::new().to_string()),
+        )
         .await
         .unwrap();
     let (s, r) = t.post("/api/ops/webhooks/dlq/replay", json!({})).await;
     assert_eq!((s, r["replayed"].as_u64()), (200, Some(1)), "{r}");
     assert!(wait_until(|| receiver.requests().iter().any(|x| x.0 == dead_id), 15).await);
+    assert_eq!(
+        store.store.dead_letters(&theirs, 10).await.unwrap().len(),
+        1,
+        "the other tenant's dead letter is untouched"
+    );
     let (_, other) = TestTenant::register()
         .await
         .get("/api/ops/webhooks/deliveries")

@@ -11,8 +11,9 @@ import { t } from '@/locales';
 
 /**
  * Root of one app (ops console or driver app): provides that realm's API
- * client and, when its session expires, drops the realm's cached data and
- * sends the user to the realm's login page, returning them here afterwards.
+ * client and, when its session expires, drops the realm's cached data (never
+ * the driver's queued actions) and sends the user to the realm's login page,
+ * returning them here afterwards.
  */
 export function RealmRoot({ realm }: { realm: Realm }) {
   const client = apiClients[realm];
@@ -23,10 +24,21 @@ export function RealmRoot({ realm }: { realm: Realm }) {
     () =>
       client.onSessionExpired(() => {
         queryClient.removeQueries({ queryKey: [realm] });
-        if (realm === 'driver') clearCache();
-        toast.error(t.errors.sessionExpired, { id: `${realm}-session-expired` });
         const { pathname, search } = window.location;
         void navigate(loginUrl(realm, pathname + search), { replace: true });
+        if (realm !== 'driver') {
+          toast.error(t.errors.sessionExpired, { id: `${realm}-session-expired` });
+          return;
+        }
+        clearCache();
+        // The driver's queued actions are kept (IndexedDB, per driver): they are sent once they sign in again.
+        // (Loaded on demand: the ops console does not need the driver app's code.)
+        void import('@/features/driver/api/driver-queue')
+          .then(({ getDriverQueue }) => (typeof indexedDB !== 'undefined' ? getDriverQueue().countAll() : 0))
+          .catch(() => 0)
+          .then((unsent) =>
+            toast.error(unsent > 0 ? t.driverApp.sync.signInToSend : t.errors.sessionExpired, { id: `${realm}-session-expired` }),
+          );
       }),
     [client, navigate, queryClient, realm],
   );

@@ -24,6 +24,7 @@ export const routes: RouteObject[] = [
       { path: paths.home, element: <Navigate to={paths.ops.dashboard} replace /> },
       { path: paths.ops.login, lazy: page(() => import('./routes/ops/login')) },
       { path: paths.ops.register, lazy: page(() => import('./routes/ops/register')) },
+      { path: paths.ops.registerConfirm, lazy: page(() => import('./routes/ops/register-confirm')) },
       {
         path: paths.ops.root,
         lazy: page(() => import('./layouts/ops-layout')),

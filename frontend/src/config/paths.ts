@@ -4,6 +4,8 @@ export const paths = {
   ops: {
     login: '/login',
     register: '/register',
+    /** The emailed link: `/register/confirm#token=…` (the token stays out of server logs). */
+    registerConfirm: '/register/confirm',
     root: '/ops',
     dashboard: '/ops/dashboard',
     orders: '/ops/orders',

@@ -1,74 +1,63 @@
 /** The two front-end apps keep separate sessions so one browser can hold both. */
 export type Realm = 'ops' | 'driver';
 
-export type TokenPair = {
+/**
+ * A realm's session as this tab knows it: the short-lived access token and
+ * whose it is. It lives in memory only. The refresh token is an httpOnly
+ * cookie (`cf_rt_ops` / `cf_rt_driver`, path `/api/auth/refresh`) that
+ * JavaScript never sees; a reload gets a new access token from it.
+ */
+export type Session = {
   accessToken: string;
-  refreshToken: string;
+  /** The user the token belongs to (from the login/refresh answer). */
+  userId: string;
 };
 
-/** The subset of the Web Storage API the token store needs (easy to fake in tests). */
+/** The subset of the Web Storage API the app needs (easy to fake in tests). */
 export type StorageLike = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 
 export type TokenStore = {
-  get(): TokenPair | null;
-  set(tokens: TokenPair): void;
+  get(): Session | null;
+  set(session: Session): void;
   clear(): void;
 };
 
-export const tokenStorageKey = (realm: Realm) => `cargoflow.${realm}.session`;
+/** Where earlier versions kept a realm's access AND refresh tokens. Never written any more. */
+export const legacyTokenStorageKey = (realm: Realm) => `cargoflow.${realm}.session`;
 
-function isTokenPair(value: unknown): value is TokenPair {
-  if (typeof value !== 'object' || value === null) return false;
-  const record = value as Record<string, unknown>;
-  return typeof record.accessToken === 'string' && typeof record.refreshToken === 'string';
-}
-
-function defaultStorage(): StorageLike | null {
+export function defaultStorage(): StorageLike | null {
   try {
     return typeof window !== 'undefined' ? window.localStorage : null;
   } catch {
-    // Storage can be disabled by browser settings; fall back to memory.
+    // Storage can be disabled by browser settings.
     return null;
   }
 }
 
 /**
- * Persists a realm's tokens in localStorage (or an in-memory fallback when
- * storage is unavailable). Always reads through to storage so that a refresh
- * done by another tab is picked up instead of reusing a rotated refresh token.
+ * Removes the tokens earlier versions kept in localStorage (a 30-day refresh
+ * token readable by any script on the origin). Called once on start.
  */
-export function createTokenStore(realm: Realm, storage: StorageLike | null = defaultStorage()): TokenStore {
-  const key = tokenStorageKey(realm);
-  let memory: TokenPair | null = null;
+export function removeLegacySessionKeys(storage: StorageLike | null = defaultStorage()): void {
+  for (const realm of ['ops', 'driver'] as const) {
+    try {
+      storage?.removeItem(legacyTokenStorageKey(realm));
+    } catch {
+      // Nothing to remove.
+    }
+  }
+}
 
+/** A realm's session in this tab's memory: gone on reload, never on disk. */
+export function createTokenStore(): TokenStore {
+  let session: Session | null = null;
   return {
-    get() {
-      if (!storage) return memory;
-      try {
-        const raw = storage.getItem(key);
-        if (!raw) return null;
-        const parsed: unknown = JSON.parse(raw);
-        return isTokenPair(parsed) ? parsed : null;
-      } catch {
-        return null;
-      }
-    },
-    set(tokens) {
-      memory = tokens;
-      try {
-        storage?.setItem(key, JSON.stringify(tokens));
-      } catch {
-        // Quota or privacy mode: the in-memory copy keeps this tab working.
-        storage = null;
-      }
+    get: () => session,
+    set(next) {
+      session = next;
     },
     clear() {
-      memory = null;
-      try {
-        storage?.removeItem(key);
-      } catch {
-        // Nothing else to clear.
-      }
+      session = null;
     },
   };
 }

@@ -196,6 +196,23 @@ export const en = {
       created: (tenant: string) => `Welcome to CargoFlow, ${tenant}!`,
       haveAccount: 'Already have an account?',
       signIn: 'Sign in',
+      checkEmailTitle: 'Check your email',
+      checkEmailBody: (email: string) =>
+        `If ${email} can be used for a new account, we have sent it a link to finish creating your workspace. The link works for a limited time.`,
+      checkEmailHint: 'Nothing arrived? Check your spam folder, or start again.',
+      startAgain: 'Start again',
+    },
+    confirm: {
+      title: 'Finishing your account',
+      working: 'Creating your workspace…',
+      invalidTitle: 'This link does not work',
+      invalidBody: 'It may have expired or been used already. Start the registration again to get a new link.',
+      takenTitle: 'Already taken',
+      takenBody: 'The workspace ID or email was taken in the meantime. Start again with another one.',
+      failedTitle: 'Could not finish your account',
+      missingToken: 'This page needs the link from your email.',
+      retry: 'Try again',
+      startAgain: 'Start the registration again',
     },
     driverLogin: {
       title: 'Driver sign in',
@@ -433,7 +450,8 @@ export const en = {
     import: {
       open: 'Import CSV',
       title: 'Import orders from CSV',
-      description: 'One order per row, each with a pickup and a drop. Valid rows are created even when others fail.',
+      description:
+        'One order per row, each with a pickup and a drop. Valid rows are created even when others fail. Large files are imported in the background: you can close this dialog.',
       template: 'Download the CSV template',
       columnsHint:
         'Required columns: reference_code, customer_name, customer_phone, pickup_address, pickup_city, drop_address, drop_city. ' +
@@ -441,8 +459,16 @@ export const en = {
       file: 'CSV file',
       fileHint: (maxRows: number, maxMb: number) => `Up to ${maxRows.toLocaleString('en')} rows and ${maxMb} MB.`,
       tooLarge: (maxMb: number) => `The file is larger than ${maxMb} MB. Split it into smaller files.`,
-      uploading: 'Importing…',
+      uploading: 'Uploading…',
       upload: 'Import',
+      queued: 'The file was accepted. The import starts in a moment…',
+      progress: (processed: number, total: number) =>
+        `Importing: ${processed.toLocaleString('en')} of ${total.toLocaleString('en')} rows processed.`,
+      progressLabel: 'Import progress',
+      jobFailed: 'The import could not run.',
+      loadFailed: 'Could not load the import. It goes on in the background.',
+      report: 'Download the full report (JSON)',
+      reportHint: 'This file is large: its per-row report is a download (the link works for 10 minutes).',
       failedTitle: 'The file could not be imported',
       summary: (created: number, failed: number, total: number) =>
         `${created} of ${total} ${total === 1 ? 'row' : 'rows'} created, ${failed} failed.`,
@@ -880,10 +906,14 @@ export const en = {
     },
     sync: {
       synced: 'All changes synced',
+      checking: 'Checking for unsent changes…',
       pending: (n: number) => `${n} waiting to sync`,
       syncing: (n: number) => `Syncing ${n}…`,
       offline: (n: number) => (n === 0 ? 'Offline' : `Offline · ${n} waiting`),
       queuedOffline: 'Saved offline. It will be sent when you are back online.',
+      signInToSend: 'Sign in again to send your saved changes. They stay on this phone until then.',
+      waitingOnPhone: (n: number) =>
+        `${n} saved ${n === 1 ? 'change is' : 'changes are'} waiting on this phone. They are sent when the driver who made them signs in.`,
       rejected: (action: string, message: string) => `${action} was refused: ${message}`,
       sharing: 'Location on',
       locationDenied: 'Location off',

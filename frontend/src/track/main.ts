@@ -198,7 +198,9 @@ async function refresh() {
     case 'ok':
       data = result.data;
       etag = result.etag;
-      if (result.data.live_location) live = result.data.live_location;
+      // No position (the driver is not yet near this drop, or none yet): the ETA only, and a
+      // position pushed earlier is not kept on the map.
+      live = result.data.live_location ?? null;
       render(result.data);
       schedule(POLL_MS);
       break;

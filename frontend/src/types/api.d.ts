@@ -4,6 +4,22 @@
  */
 
 export interface paths {
+    "/api/auth/jwks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_jwks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/login": {
         parameters: {
             query?: never;
@@ -350,6 +366,38 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["resolve_exception"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ops/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_imports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ops/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_import"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -914,8 +962,35 @@ export interface components {
             is_active?: boolean | null;
         };
         DeliveryPage: {
-            items: components["schemas"]["WebhookDelivery"][];
+            items: components["schemas"]["DeliveryView"][];
             next_cursor?: string | null;
+        };
+        /** @description One delivery attempt as the caller may see it. */
+        DeliveryView: {
+            id: string;
+            event_id: string;
+            event_type: string;
+            /**
+             * Format: int32
+             * @description 1 for the first try.
+             */
+            attempt: number;
+            /** @description `delivered`, `retrying`, `failed`, `disabled`. */
+            outcome: string;
+            /** Format: int32 */
+            status_code?: number | null;
+            /** Format: int64 */
+            latency_ms?: number | null;
+            /** @description What went wrong (the receiver's URL in it shown as its host to dispatchers). */
+            error?: string | null;
+            /** Format: date-time */
+            next_retry_at?: string | null;
+            /** @description The receiver's host name (everyone). */
+            receiver_host: string;
+            /** @description The full URL delivered to: OPS_ADMIN only (null for dispatchers). */
+            url?: string | null;
+            /** Format: date-time */
+            created_at: string;
         };
         Dimensions: {
             /** Format: double */
@@ -1026,11 +1101,40 @@ export interface components {
                 [key: string]: string;
             };
         };
-        ImportResponse: {
-            total: number;
+        ImportJobPage: {
+            items: components["schemas"]["ImportJobView"][];
+            next_cursor?: string | null;
+        };
+        /** @description An import job: its progress and, once rows are processed, its report. */
+        ImportJobView: {
+            id: string;
+            status: components["schemas"]["ImportStatus"];
+            /**
+             * Format: int32
+             * @description Data rows in the file (known once the file is accepted).
+             */
+            total_rows?: number | null;
+            /** Format: int32 */
+            processed_rows: number;
+            /** Format: int32 */
             created: number;
+            /** Format: int32 */
             failed: number;
-            rows: components["schemas"]["ImportRowResult"][];
+            /** @description Why the job could not run (status FAILED without row results). */
+            error?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: date-time */
+            finished_at?: string | null;
+            /** @description The per-row report of a small job (at most 1,000 rows), so far: on GET of one job. */
+            rows?: components["schemas"]["ImportRowResult"][] | null;
+            /**
+             * @description The full per-row report of a large finished job: a JSON document
+             *     `{"job_id", "rows": [ImportRowResult]}` behind a GET URL valid for 10 minutes.
+             */
+            report_url?: string | null;
         };
         ImportRowResult: {
             /** @description 1-based data row (the header is row 0). */
@@ -1044,6 +1148,8 @@ export interface components {
                 [key: string]: string;
             } | null;
         };
+        /** @enum {string} */
+        ImportStatus: "QUEUED" | "RUNNING" | "SUCCEEDED" | "FAILED" | "PARTIAL";
         ItemLine: {
             description: string;
             /** Format: int32 */
@@ -1055,6 +1161,11 @@ export interface components {
             /** Format: int64 */
             quantity: number;
             sku?: string | null;
+        };
+        /** @description An RFC 7517 JWK Set of Ed25519 (`kty: OKP`, `crv: Ed25519`) signature keys. */
+        JwksResponse: {
+            /** @description Each key has `kid` (its RFC 7638 thumbprint), `use: sig` and `alg: EdDSA`. */
+            keys: Record<string, unknown>[];
         };
         LoginRequest: {
             /** @example ops@acme.com */
@@ -1165,6 +1276,13 @@ export interface components {
             notes?: string | null;
             photo_key?: string | null;
             signature_key?: string | null;
+            /**
+             * @description The S3 version of the photo / signature the POD was made with: every read is signed
+             *     for that version, so a later PUT to the same key cannot change the proof (none on PODs
+             *     recorded before versions were).
+             */
+            photo_version?: string | null;
+            signature_version?: string | null;
             /** Format: date-time */
             delivered_at: string;
             created_by: components["schemas"]["UserId"];
@@ -1257,7 +1375,11 @@ export interface components {
          */
         ReferenceCode: string;
         RefreshRequest: {
-            refresh_token: string;
+            /**
+             * @description Which app's session to refresh: `ops` or `driver` (each has its own cookie).
+             * @example ops
+             */
+            realm: string;
         };
         RegisterRequest: {
             /** @example Acme Logistics */
@@ -1436,12 +1558,14 @@ export interface components {
             /** Format: date-time */
             end: string;
         };
-        /** @description Issued on register, login and refresh. */
+        /**
+         * @description Issued on register, login and refresh. The refresh token is not in the body: it travels
+         *     only in an httpOnly, Secure, SameSite=Strict cookie scoped to `/api/auth/refresh`
+         *     (`cf_rt_ops` or `cf_rt_driver`), so page scripts never see it.
+         */
         TokenResponse: {
             /** @description JWT access token (about 15 minutes). Send as `Authorization: Bearer <token>`. */
             access_token: string;
-            /** @description Refresh token. Rotated on every use: store the new one; reusing an old one revokes the session. */
-            refresh_token: string;
             /** @example Bearer */
             token_type: string;
             /**
@@ -1605,32 +1729,6 @@ export interface components {
         };
         /** @enum {string} */
         VehicleType: "BIKE" | "CAR" | "VAN" | "TRUCK";
-        /** @description One delivery attempt of one event to a tenant's URL. */
-        WebhookDelivery: {
-            id: string;
-            event_id: string;
-            event_type: string;
-            /**
-             * Format: int32
-             * @description 1 for the first try.
-             */
-            attempt: number;
-            /**
-             * @description `delivered`, `retrying`, `failed` (no more tries: the message goes to the DLQ or the
-             *     receiver refused it for good), `disabled` (410: the endpoint was switched off).
-             */
-            outcome: string;
-            /** Format: int32 */
-            status_code?: number | null;
-            /** Format: int64 */
-            latency_ms?: number | null;
-            error?: string | null;
-            /** Format: date-time */
-            next_retry_at?: string | null;
-            url: string;
-            /** Format: date-time */
-            created_at: string;
-        };
         /** @description What the API shows of the settings: never the secret, only its last characters. */
         WebhookSettingsView: {
             enabled: boolean;
@@ -1661,6 +1759,26 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    get_jwks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The published signing keys */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JwksResponse"];
+                };
+            };
+        };
+    };
     login: {
         parameters: {
             query?: never;
@@ -1674,7 +1792,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Logged in */
+            /** @description Logged in. The refresh token is set as an httpOnly cookie (`cf_rt_ops` or `cf_rt_driver`, path /api/auth/refresh). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1701,7 +1819,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Too many failed attempts; see Retry-After */
+            /** @description Too many failed attempts for this account from this address, or from this address; see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1719,20 +1837,16 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RefreshRequest"];
-            };
-        };
+        requestBody?: never;
         responses: {
-            /** @description Session revoked */
+            /** @description Session revoked; the refresh cookie is removed */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Not a valid refresh token */
+            /** @description Not a valid access token */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1785,7 +1899,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description New tokens (store the new refresh token) */
+            /** @description A new access token; the refresh cookie is rotated */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1794,7 +1908,16 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
-            /** @description Invalid, expired, reused or revoked */
+            /** @description Invalid realm */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No refresh cookie, or invalid, expired, reused or revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2636,6 +2759,78 @@ export interface operations {
             };
         };
     };
+    list_imports: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Import jobs, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportJobPage"];
+                };
+            };
+            /** @description A cursor this listing did not hand out, or a bad limit */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job, with its report so far (inline) or its report URL */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportJobView"];
+                };
+            };
+            /** @description No such job in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The store or the file bucket failed */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_orders: {
         parameters: {
             query?: {
@@ -2736,6 +2931,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Repeat-safe: the same key and file answer the same job */
                 "Idempotency-Key"?: string | null;
             };
             path?: never;
@@ -2748,16 +2944,16 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Per-row results */
-            200: {
+            /** @description Accepted: the job, queued (its URL in Location) */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ImportResponse"];
+                    "application/json": components["schemas"]["ImportJobView"];
                 };
             };
-            /** @description Not a CSV, unknown or missing columns, or too many rows */
+            /** @description Not UTF-8 CSV, unknown or missing columns, a ragged row, no rows or too many rows */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2784,7 +2980,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The store failed and no row was saved (retry with the same Idempotency-Key) */
+            /** @description The file or the job could not be stored or queued; nothing will be imported (retry with the same Idempotency-Key) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4000,7 +4196,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Delivery attempts */
+            /** @description Delivery attempts (the full URL for OPS_ADMIN only) */
             200: {
                 headers: {
                     [name: string]: unknown;

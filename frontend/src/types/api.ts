@@ -83,7 +83,9 @@ export type ItemLineInput = Schemas['ItemLineInput'];
 export type UpdateOrderRequest = Schemas['UpdateOrderRequest'];
 export type CancelOrderRequest = Schemas['CancelOrderRequest'];
 
-export type ImportResponse = Schemas['ImportResponse'];
+export type ImportJobView = Schemas['ImportJobView'];
+export type ImportJobPage = Schemas['ImportJobPage'];
+export type ImportStatus = Schemas['ImportStatus'];
 export type ImportRowResult = Schemas['ImportRowResult'];
 
 export type ExceptionType = Schemas['ExceptionType'];
@@ -121,7 +123,8 @@ export type ScanRequest = Schemas['ScanRequest'];
 export type WebhookSettings = Schemas['WebhookSettingsView'];
 export type PutWebhookSettingsRequest = Schemas['PutWebhookSettingsRequest'];
 export type PutWebhookSettingsResponse = Schemas['PutWebhookSettingsResponse'];
-export type WebhookDelivery = Schemas['WebhookDelivery'];
+/** A delivery attempt as the caller may see it: the full `url` for OPS_ADMIN only, `receiver_host` for all. */
+export type WebhookDelivery = Schemas['DeliveryView'];
 export type ReplayResponse = Schemas['ReplayResponse'];
 export type DlqReplayResponse = Schemas['DlqReplayResponse'];
 export type EventLogEntry = Schemas['EventLogEntry'];

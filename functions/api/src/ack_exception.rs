@@ -24,7 +24,7 @@ pub struct AckExceptionRequest {
         (status = 409, description = "Not OPEN any more", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = authenticate(&req, &deps.tokens, Permission::Operate)?;
+    let caller = authenticate(&req, &deps.auth, Permission::Operate).await?;
     let id = path_id(&req, "id", ExceptionId::parse, "exception")?;
     let body: AckExceptionRequest = parse_json(&req, deps.config.max_body_bytes)?;
     let note = parse_notes(body.note.as_deref()).map_err(|r| ApiError::field("note", r))?;

@@ -28,7 +28,7 @@ pub struct AddRouteOrdersRequest {
         (status = 409, description = "Route not PLANNED, an order not CREATED, capacity exceeded, or a concurrent change", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = authenticate(&req, &deps.tokens, Permission::Operate)?;
+    let caller = authenticate(&req, &deps.auth, Permission::Operate).await?;
     let id = path_id(&req, "id", RouteId::parse, "route")?;
     let body: AddRouteOrdersRequest = parse_json(&req, deps.config.max_body_bytes)?;
     let mut e = FieldErrors::new();

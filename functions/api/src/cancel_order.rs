@@ -26,7 +26,7 @@ pub struct CancelOrderRequest {
         (status = 409, description = "Not cancellable from its status, or changed concurrently (details.current_status)", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = authenticate(&req, &deps.tokens, Permission::Operate)?;
+    let caller = authenticate(&req, &deps.auth, Permission::Operate).await?;
     let id = path_id(&req, "id", OrderId::parse, "order")?;
     let body: CancelOrderRequest = parse_json(&req, deps.config.max_body_bytes)?;
     let reason = parse_notes(Some(&body.reason))
@@ -36,6 +36,7 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         tenant: &caller.tenant_id,
         actor: ActorType::Ops,
         user: Some(&caller.user_id),
+        driver: None,
     };
     let metadata = serde_json::json!({ "reason": reason });
     let order = transition(

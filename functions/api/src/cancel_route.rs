@@ -27,7 +27,7 @@ pub struct CancelRouteRequest {
         (status = 409, description = "Already final, orders on board, or a concurrent change", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = authenticate(&req, &deps.tokens, Permission::Operate)?;
+    let caller = authenticate(&req, &deps.auth, Permission::Operate).await?;
     let id = path_id(&req, "id", RouteId::parse, "route")?;
     let body: CancelRouteRequest = parse_json(&req, deps.config.max_body_bytes)?;
     let reason = parse_notes(body.reason.as_deref())

@@ -33,7 +33,7 @@ pub struct CreateDriverRequest {
         (status = 409, description = "Email taken", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = authenticate(&req, &deps.tokens, Permission::Operate)?;
+    let caller = authenticate(&req, &deps.auth, Permission::Operate).await?;
     let body: CreateDriverRequest = parse_json(&req, deps.config.max_body_bytes)?;
     let mut e = FieldErrors::new();
     let name = e.check("name", DisplayName::parse(&body.name));

@@ -30,7 +30,7 @@ pub struct CreateExceptionRequest {
         (status = 404, description = "No such order in this tenant", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = authenticate(&req, &deps.tokens, Permission::Operate)?;
+    let caller = authenticate(&req, &deps.auth, Permission::Operate).await?;
     let order_id = path_id(&req, "id", OrderId::parse, "order")?;
     let body: CreateExceptionRequest = parse_json(&req, deps.config.max_body_bytes)?;
     let mut e = FieldErrors::new();

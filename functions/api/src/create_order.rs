@@ -19,7 +19,7 @@ use crate::Deps;
         (status = 422, description = "Idempotency-Key reused with another body", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = authenticate(&req, &deps.tokens, Permission::Operate)?;
+    let caller = authenticate(&req, &deps.auth, Permission::Operate).await?;
     let input: OrderInput = parse_json(&req, deps.config.max_body_bytes)?;
     let new = NewOrder::try_from(&input)?;
     created(&create(&deps, &caller, new).await?)

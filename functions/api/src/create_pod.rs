@@ -4,7 +4,9 @@
 //! Two ways in:
 //! - JSON `{receiver_name, notes, photo_key, signature_key}` after uploading through the
 //!   presigned URLs of .../pod/uploads: each key must be one issued for this order, and the object
-//!   must exist with an allowed type and size (HeadObject).
+//!   must exist with an allowed type and size (HeadObject); that version is copied from
+//!   `incoming/` to the final key and the copy's version recorded with the POD
+//!   (crate::pod_files), so a later PUT to the upload URL changes nothing.
 //! - The seed's multipart form (receiver_name, notes, photo, signature files) for clients that
 //!   cannot PUT to S3: the function checks the files (declared and real type, size) and writes
 //!   them under the same rules. Bounded by Lambda's 6 MB payload: at most 4.5 MB in all.
@@ -161,14 +163,22 @@ async fn parse(req: &Request, deps: &Deps) -> Result<PodIn, ApiError> {
     Ok(input)
 }
 
-/// Makes sure the file is in the bucket under this order's prefix; returns its key.
+/// A POD file in its final place: its key and the version the POD holds.
+struct Stored {
+    key: String,
+    version: String,
+}
+
+/// Makes sure the file is in the bucket under this order's final prefix (`pod/...`, where no
+/// upload URL points): an upload is checked, then that checked version copied out of
+/// `incoming/`; returns its key and version.
 async fn store_file(
     deps: &Deps,
     tenant: &TenantId,
     order: &OrderId,
     kind: PodFileKind,
     file: Option<FileIn>,
-) -> Result<Option<String>, ApiError> {
+) -> Result<Option<Stored>, ApiError> {
     let field = match kind {
         PodFileKind::Photo => "photo_key",
         PodFileKind::Signature => "signature_key",
@@ -177,15 +187,27 @@ async fn store_file(
     match file {
         None => Ok(None),
         Some(FileIn::Key(key)) => {
-            files
+            let checked = files
                 .check_uploaded(tenant, order, kind, field, &key)
                 .await?;
-            Ok(Some(key))
+            let uploaded = checked.version.unwrap_or_default();
+            Ok(Some(match crate::pod_files::final_key(&key) {
+                Some(dest) => Stored {
+                    version: files.copy(&key, &uploaded, dest).await?,
+                    key: dest.to_string(),
+                },
+                // An upload URL issued before uploads moved to incoming/ (at most 15
+                // minutes old): the checked version is pinned where it is.
+                None => Stored {
+                    key,
+                    version: uploaded,
+                },
+            }))
         }
         Some(FileIn::Bytes(spec, data)) => {
             let key = pod::new_object_key(tenant, order, &spec);
-            files.put(&key, &spec, data).await?;
-            Ok(Some(key))
+            let version = files.put(&key, &spec, data).await?;
+            Ok(Some(Stored { key, version }))
         }
     }
 }
@@ -205,7 +227,7 @@ async fn store_file(
         (status = 429, description = "Too many requests from this driver", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    cargoflow_http::authenticate(&req, &deps.tokens, Permission::Drive)?;
+    cargoflow_http::authenticate(&req, &deps.auth, Permission::Drive).await?;
     let input = parse(&req, &deps).await?;
     let (receiver_name, notes) = pod::check_texts(&input.receiver_name, input.notes.as_deref())
         .map_err(|(f, r)| ApiError::field(f, r))?;
@@ -223,8 +245,8 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
             order,
         ));
     }
-    let photo_key = store_file(&deps, tenant, &order.id, PodFileKind::Photo, input.photo).await?;
-    let signature_key = store_file(
+    let photo = store_file(&deps, tenant, &order.id, PodFileKind::Photo, input.photo).await?;
+    let signature = store_file(
         &deps,
         tenant,
         &order.id,
@@ -237,8 +259,10 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         order_id: order.id.clone(),
         receiver_name,
         notes,
-        photo_key,
-        signature_key,
+        photo_version: photo.as_ref().map(|f| f.version.clone()),
+        signature_version: signature.as_ref().map(|f| f.version.clone()),
+        photo_key: photo.map(|f| f.key),
+        signature_key: signature.map(|f| f.key),
         delivered_at: now,
         created_by: scope.caller.user_id.clone(),
     };
@@ -251,6 +275,7 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         tenant,
         actor: ActorType::Driver,
         user: Some(&scope.caller.user_id),
+        driver: Some(&scope.driver),
     };
     let moved = crate::transitions::transition_with(
         &deps,

@@ -1,6 +1,7 @@
 //! POST /api/driver/orders/{id}/pod/uploads {files: [{kind, content_type, size}]}: presigned
-//! PUT URLs for the proof-of-delivery photo and signature, straight to S3. Each key is under the
-//! order's prefix with a random name; the content type and size are signed into the URL; the
+//! PUT URLs for the proof-of-delivery photo and signature, straight to S3. Each key is under
+//! `incoming/` and the order's prefix with a random name (what no POD takes expires: a
+//! lifecycle rule; crate::pod_files); the content type and size are signed into the URL; the
 //! URL lives at most 15 minutes. The order must be the driver's, in transit.
 
 use std::sync::Arc;
@@ -47,7 +48,7 @@ pub struct CreatePodUploadsResponse {
         (status = 429, description = "Too many requests from this driver", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    cargoflow_http::authenticate(&req, &deps.tokens, Permission::Drive)?;
+    cargoflow_http::authenticate(&req, &deps.auth, Permission::Drive).await?;
     let body: CreatePodUploadsRequest = parse_json(&req, deps.config.max_body_bytes)?;
     if body.files.is_empty() || body.files.len() > 2 {
         return Err(ApiError::field("files", "must hold one or two files"));
@@ -84,7 +85,11 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     let now = time_util::now();
     let mut uploads = Vec::new();
     for spec in &specs {
-        let key = pod::new_object_key(&scope.caller.tenant_id, &scope.order.id, spec);
+        let key = crate::pod_files::incoming_key(&pod::new_object_key(
+            &scope.caller.tenant_id,
+            &scope.order.id,
+            spec,
+        ));
         uploads.push(
             files
                 .presign_upload(key, spec, deps.config.pod_upload_url_secs, now)

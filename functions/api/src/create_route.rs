@@ -39,7 +39,7 @@ pub struct CreateRouteRequest {
         (status = 409, description = "Driver already has a route that day, inactive driver or vehicle, an order not CREATED, capacity exceeded", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = authenticate(&req, &deps.tokens, Permission::Operate)?;
+    let caller = authenticate(&req, &deps.auth, Permission::Operate).await?;
     let body: CreateRouteRequest = parse_json(&req, deps.config.max_body_bytes)?;
     let mut e = FieldErrors::new();
     let route_date = e.check("route_date", parse_route_date(&body.route_date));

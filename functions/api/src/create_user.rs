@@ -38,7 +38,7 @@ pub fn parse_ops_role(raw: &str) -> Result<Role, String> {
         (status = 409, description = "Email taken", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = authenticate(&req, &deps.tokens, Permission::Administer)?;
+    let caller = authenticate(&req, &deps.auth, Permission::Administer).await?;
     let body: CreateUserRequest = parse_json(&req, deps.config.max_body_bytes)?;
     let mut e = FieldErrors::new();
     let email = e.check("email", Email::parse(&body.email));

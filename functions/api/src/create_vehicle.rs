@@ -31,7 +31,7 @@ pub struct CreateVehicleRequest {
         (status = 409, description = "Plate already registered", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = authenticate(&req, &deps.tokens, Permission::Operate)?;
+    let caller = authenticate(&req, &deps.auth, Permission::Operate).await?;
     let body: CreateVehicleRequest = parse_json(&req, deps.config.max_body_bytes)?;
     let mut e = FieldErrors::new();
     let plate = e.check("plate_number", PlateNumber::parse(&body.plate_number));

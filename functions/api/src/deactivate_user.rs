@@ -1,4 +1,5 @@
-//! POST /api/ops/users/{id}/deactivate: the user can no longer log in or refresh (OPS_ADMIN).
+//! POST /api/ops/users/{id}/deactivate: the user can no longer log in or refresh, and their
+//! access tokens and WebSockets stop working within seconds (OPS_ADMIN).
 
 use std::sync::Arc;
 
@@ -16,7 +17,7 @@ use crate::Deps;
         (status = 409, description = "Cannot deactivate yourself", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = authenticate(&req, &deps.tokens, Permission::Administer)?;
+    let caller = authenticate(&req, &deps.auth, Permission::Administer).await?;
     let user_id = path_id(&req, "id", UserId::parse, "user")?;
     if user_id == caller.user_id {
         return Err(ApiError::conflict(
@@ -52,6 +53,8 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
             time_util::now(),
         )
         .await?;
+    // The write moved the user's session epoch on: their tokens and sessions are over.
+    crate::revocation::close_user_sockets(&deps, &caller.tenant_id, &user_id).await;
     tracing::info!(target_user = %user_id, "user deactivated");
     ok(&updated)
 }

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use std::sync::Mutex;
 
-use cargoflow_auth::TokenService;
+use cargoflow_auth::TokenRules;
 use cargoflow_aws::{SdkConfig, SharedInterceptor};
 use cargoflow_http::AppConfig;
 use cargoflow_store::Store;
@@ -11,7 +11,8 @@ use cargoflow_store::Store;
 pub struct Deps {
     pub config: AppConfig,
     pub store: Store,
-    pub tokens: TokenService,
+    /// Verifies access tokens with the published public keys (every function).
+    pub auth: cargoflow_http::Authenticator,
     /// The process's one SDK configuration: every client below is built from it.
     sdk: SdkConfig,
     /// What every client carries (the call recorder when on; a test's fault injector).
@@ -33,14 +34,17 @@ pub struct Deps {
     pod_urls: tokio::sync::OnceCell<crate::pod_files::PodUrls>,
     /// The WebSocket management API: only the functions that push build it.
     pusher: tokio::sync::OnceCell<crate::live::Pusher>,
+    /// CSV import objects and the import queue: only the import functions build them.
+    import_files: tokio::sync::OnceCell<crate::import_files::ImportFiles>,
+    import_queue_url: tokio::sync::OnceCell<String>,
+    /// The private signing key's reader: only the issuing functions build it.
+    signer: std::sync::OnceLock<crate::signing::Signer>,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum InitError {
     #[error(transparent)]
     Config(#[from] cargoflow_http::config::ConfigError),
-    #[error("token service: {0}")]
-    Tokens(#[from] cargoflow_auth::ConfigError),
 }
 
 impl Deps {
@@ -60,16 +64,20 @@ impl Deps {
         let mut interceptors = cargoflow_aws::function_interceptors(&sdk);
         interceptors.extend(extra);
         let store = Store::from_sdk(&sdk, &interceptors, config.table_name.clone());
-        let tokens = TokenService::new(
+        let rules = TokenRules::new(
             config.jwt_issuer.clone(),
-            config.jwt_secret.as_bytes(),
             time::Duration::seconds(config.access_ttl_secs),
             time::Duration::seconds(config.refresh_ttl_secs),
-        )?;
+        );
+        let auth = cargoflow_http::Authenticator::new(
+            rules,
+            store.clone(),
+            std::time::Duration::from_secs(config.auth_state_cache_secs),
+        );
         Ok(Self {
             config,
             store,
-            tokens,
+            auth,
             sdk,
             interceptors,
             started: Mutex::new(HashSet::new()),
@@ -81,7 +89,31 @@ impl Deps {
             pod_files: tokio::sync::OnceCell::new(),
             pod_urls: tokio::sync::OnceCell::new(),
             pusher: tokio::sync::OnceCell::new(),
+            import_files: tokio::sync::OnceCell::new(),
+            import_queue_url: tokio::sync::OnceCell::new(),
+            signer: std::sync::OnceLock::new(),
         })
+    }
+
+    /// The token rules (issuer, audiences, lifetimes).
+    pub fn tokens(&self) -> &TokenRules {
+        self.auth.rules()
+    }
+
+    /// The private signing key (issuing functions only: their policy alone may read it).
+    pub async fn signing_key(
+        &self,
+    ) -> Result<std::sync::Arc<cargoflow_auth::SigningKey>, cargoflow_http::ApiError> {
+        self.signer
+            .get_or_init(|| {
+                crate::signing::Signer::new(
+                    cargoflow_aws::client!(aws_sdk_secretsmanager, &self.sdk, self.interceptors),
+                    self.config.signing_key_secret_id.clone(),
+                    std::time::Duration::from_secs(self.config.signing_key_reload_secs),
+                )
+            })
+            .key(&self.store)
+            .await
     }
 
     /// The EventBridge publisher (from the environment, on first use).
@@ -121,6 +153,40 @@ impl Deps {
                 .map_err(|e| crate::pod_files::backend("presigner", e))
             })
             .await
+    }
+
+    /// The CSV import objects (presigned, in the POD bucket under `imports/`; on first use).
+    pub async fn import_files(
+        &self,
+    ) -> Result<&crate::import_files::ImportFiles, cargoflow_http::ApiError> {
+        self.import_files
+            .get_or_try_init(|| async {
+                let presigner = crate::presigner::Presigner::from_sdk(
+                    &self.sdk,
+                    self.config.pod_bucket.clone(),
+                    self.config.s3_force_path_style,
+                )
+                .map_err(|e| crate::pod_files::backend("presigner", e))?;
+                crate::import_files::ImportFiles::new(presigner)
+                    .map_err(|e| crate::pod_files::backend("TLS roots", e))
+            })
+            .await
+    }
+
+    /// The import queue's URL: `IMPORT_QUEUE_URL` (set by template.yaml), else looked up by
+    /// `IMPORT_QUEUE_NAME` once.
+    pub async fn import_queue_url(&self) -> Result<&str, String> {
+        self.import_queue_url
+            .get_or_try_init(|| async {
+                let set = std::env::var("IMPORT_QUEUE_URL").unwrap_or_default();
+                let name = std::env::var("IMPORT_QUEUE_NAME")
+                    .ok()
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or_else(|| "cargoflow-imports".into());
+                self.lookup(&set, &name).await
+            })
+            .await
+            .map(String::as_str)
     }
 
     /// The WebSocket pusher (management API client, on first use).
@@ -225,6 +291,11 @@ impl Deps {
     /// The SDK configuration the clients are built from.
     pub fn sdk(&self) -> &SdkConfig {
         &self.sdk
+    }
+
+    /// What every client of this instance carries (the call recorder, a test's faults).
+    pub fn interceptors(&self) -> &[SharedInterceptor] {
+        &self.interceptors
     }
 
     /// Reads the configuration and builds the AWS clients from the process's one SDK

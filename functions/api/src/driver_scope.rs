@@ -48,7 +48,7 @@ pub async fn rate_limit(
 
 /// The calling driver (authenticated, rate-limited per driver).
 pub async fn driver_caller(deps: &Deps, req: &Request) -> Result<(Identity, DriverId), ApiError> {
-    let caller = authenticate(req, &deps.tokens, Permission::Drive)?;
+    let caller = authenticate(req, &deps.auth, Permission::Drive).await?;
     let driver = caller
         .driver_id
         .clone()

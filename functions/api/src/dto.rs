@@ -23,13 +23,13 @@ impl From<&Tenant> for TenantSummary {
     }
 }
 
-/// Issued on register, login and refresh.
+/// Issued on register, login and refresh. The refresh token is not in the body: it travels
+/// only in an httpOnly, Secure, SameSite=Strict cookie scoped to `/api/auth/refresh`
+/// (`cf_rt_ops` or `cf_rt_driver`), so page scripts never see it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TokenResponse {
     /// JWT access token (about 15 minutes). Send as `Authorization: Bearer <token>`.
     pub access_token: String,
-    /// Refresh token. Rotated on every use: store the new one; reusing an old one revokes the session.
-    pub refresh_token: String,
     #[schema(example = "Bearer")]
     pub token_type: &'static str,
     /// Seconds until the access token expires.

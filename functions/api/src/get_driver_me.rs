@@ -23,7 +23,7 @@ pub struct DriverMeResponse {
         (status = 403, description = "Not a driver token", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = authenticate(&req, &deps.tokens, Permission::Drive)?;
+    let caller = authenticate(&req, &deps.auth, Permission::Drive).await?;
     let driver_id = caller
         .driver_id
         .ok_or(ApiError::Forbidden("This token has no driver."))?;

@@ -13,7 +13,7 @@ use crate::get_route::{RouteDetailResponse, progress};
     security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 200, description = "The route", body = RouteDetailResponse), (status = 404, description = "Not one of this driver's routes", body = cargoflow_http::ErrorBody)))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = authenticate(&req, &deps.tokens, Permission::Drive)?;
+    let caller = authenticate(&req, &deps.auth, Permission::Drive).await?;
     let driver = caller
         .driver_id
         .clone()

@@ -14,7 +14,7 @@ use crate::dto::{MeResponse, TenantSummary};
         (status = 401, description = "Missing or invalid token", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let id = identify(&req, &deps.tokens)?;
+    let id = identify(&req, &deps.auth).await?;
     let user = deps.store.get_user(&id.tenant_id, &id.user_id).await?;
     if !user.is_active {
         return Err(ApiError::Unauthorized("This account is deactivated."));

@@ -28,7 +28,7 @@ pub struct OrderDetailResponse {
         (status = 404, description = "No such order in this tenant", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = authenticate(&req, &deps.tokens, Permission::Operate)?;
+    let caller = authenticate(&req, &deps.auth, Permission::Operate).await?;
     let id = path_id(&req, "id", OrderId::parse, "order")?;
     let detail = deps
         .store

@@ -1,5 +1,6 @@
 //! GET /api/ops/orders/{id}/pod: the order's proof of delivery with short-lived presigned
-//! download links to its photo and signature (404 when the order has none).
+//! download links to its photo and signature, each signed for the version recorded with the
+//! POD (404 when the order has none).
 
 use std::sync::Arc;
 
@@ -31,7 +32,7 @@ pub struct PodResponse {
         (status = 404, description = "No such order in this tenant, or no POD yet", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = authenticate(&req, &deps.tokens, Permission::Operate)?;
+    let caller = authenticate(&req, &deps.auth, Permission::Operate).await?;
     let id = path_id(&req, "id", OrderId::parse, "order")?;
     let pod = deps
         .store
@@ -42,9 +43,12 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     let now = time_util::now();
     let ttl = deps.config.pod_view_url_secs;
     let mut urls = Vec::new();
-    for key in [&pod.photo_key, &pod.signature_key] {
+    for (key, version) in [
+        (&pod.photo_key, &pod.photo_version),
+        (&pod.signature_key, &pod.signature_version),
+    ] {
         urls.push(match key {
-            Some(k) => Some(files.presign_get(k, ttl, now).await?),
+            Some(k) => Some(files.presign_get(k, version.as_deref(), ttl, now).await?),
             None => None,
         });
     }

@@ -52,7 +52,7 @@ pub fn progress(route: &Route, orders: &[Order]) -> RouteProgress {
     security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 200, description = "The route", body = RouteDetailResponse), (status = 404, description = "No such route in this tenant", body = cargoflow_http::ErrorBody)))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = authenticate(&req, &deps.tokens, Permission::Operate)?;
+    let caller = authenticate(&req, &deps.auth, Permission::Operate).await?;
     let id = path_id(&req, "id", RouteId::parse, "route")?;
     let route = deps
         .store

@@ -1,9 +1,11 @@
 //! GET /api/tracking/{token}: the public tracking page's data. No login: the 192-bit token is
 //! the credential. The answer is built by an allowlist (cargoflow_domain::tracking): status,
 //! stops' city/status/times, ETA, last update, the driver's rounded location only while the
-//! order is on its way, and the POD summary once delivered (photo only if the tenant allows).
+//! order is on its way and its drop is within TRACKING_LIVE_STOPS of the route's remaining
+//! stops (default: the next stop; before that `live_location` is null, the ETA shows), and
+//! the POD summary once delivered (photo only if the tenant allows).
 //! Unknown, rotated, revoked and expired tokens all answer the same 404. Rate-limited per
-//! client address and per token; cacheable for a few seconds (CloudFront) with an ETag.
+//! client address and per token and client address; cacheable for a few seconds (CloudFront) with an ETag.
 
 use std::sync::Arc;
 
@@ -41,10 +43,13 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         .unwrap_or_default()
         .to_string();
     let token = TrackingToken::parse(&raw).ok_or(ApiError::NotFound("tracking link"))?;
+    // Per link and client, never per link alone: the link is shared (customer, family,
+    // forwarded messages), and a counter of the link alone would let any one holder run it
+    // out for everyone. Load on one link from many clients is CloudFront's cache's.
     rate_limit(
         &deps,
         "tracking-token",
-        token.as_str(),
+        &format!("{}|{address}", token.as_str()),
         deps.config.tracking_limit_per_token,
         MESSAGE,
     )
@@ -70,13 +75,28 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         &detail.order.route_id,
         tracking::shows_live_location(detail.order.status),
     ) {
-        (Some(route), true) => deps.store.get_location(&tenant, route).await?,
+        (Some(route), true) => {
+            // Only while this order's drop is within TRACKING_LIVE_STOPS of the route's
+            // remaining stops: before that, the ETA only (crate::live::orders_near).
+            let near = match deps.store.get_route(&tenant, route).await {
+                Ok(r) => crate::live::orders_near(&r, deps.config.tracking_live_stops)
+                    .contains(&detail.order.id),
+                Err(cargoflow_store::StoreError::NotFound) => false,
+                Err(e) => return Err(e.into()),
+            };
+            if near {
+                deps.store.get_location(&tenant, route).await?
+            } else {
+                None
+            }
+        }
         _ => None,
     };
     let photo_url = match (&detail.pod, settings.show_pod_photo) {
         (
             Some(Pod {
                 photo_key: Some(key),
+                photo_version,
                 ..
             }),
             true,
@@ -85,7 +105,12 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
             // stays the same for that long and caches keep working.
             let slot = now.unix_timestamp() - now.unix_timestamp().rem_euclid(300);
             let start = time::OffsetDateTime::from_unix_timestamp(slot).unwrap_or(now);
-            Some(deps.pod_urls().await?.presign_get(key, 900, start).await?)
+            Some(
+                deps.pod_urls()
+                    .await?
+                    .presign_get(key, photo_version.as_deref(), 900, start)
+                    .await?,
+            )
         }
         _ => None,
     };

@@ -11,6 +11,6 @@ use crate::Deps;
     security(("bearer" = [])),
     responses((status = 200, description = "The settings", body = TrackingSettings)))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = authenticate(&req, &deps.tokens, Permission::Operate)?;
+    let caller = authenticate(&req, &deps.auth, Permission::Operate).await?;
     ok(&deps.store.get_tracking_settings(&caller.tenant_id).await?)
 }

@@ -14,7 +14,7 @@ use crate::Deps;
         (status = 404, description = "No such vehicle in this tenant", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = authenticate(&req, &deps.tokens, Permission::Operate)?;
+    let caller = authenticate(&req, &deps.auth, Permission::Operate).await?;
     let id = path_id(&req, "id", VehicleId::parse, "vehicle")?;
     ok(&deps
         .store

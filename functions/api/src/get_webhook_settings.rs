@@ -16,7 +16,7 @@ use crate::Deps;
         (status = 404, description = "Not set up yet", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = authenticate(&req, &deps.tokens, Permission::Administer)?;
+    let caller = authenticate(&req, &deps.auth, Permission::Administer).await?;
     let settings = deps
         .store
         .get_webhook_settings(&caller.tenant_id)

@@ -46,7 +46,7 @@ where
         ));
     }
     // Unauthenticated requests are not recorded: the handler answers them (401).
-    let Ok(caller) = identify(&req, &deps.tokens) else {
+    let Ok(caller) = identify(&req, &deps.auth).await else {
         return handler(req).await;
     };
     let key_hash = hex(&Sha256::digest(

@@ -1,21 +1,32 @@
-//! POST /api/ops/orders/import: a CSV of orders, one row per order (a pickup and a drop).
-//! Every valid row becomes an order in its own transaction (all-or-nothing per row); the
-//! answer reports each row. Columns are documented in docs/API.md.
+//! POST /api/ops/orders/import: a CSV of orders, one row per order (a pickup and a drop),
+//! imported as a background job. The POST checks the file quickly (type, size, UTF-8, the
+//! header row, the row count, every row's shape), stores it in the bucket, records the job
+//! (QUEUED) and queues it for import-orders-worker; it answers 202 with the job and its
+//! `Location` (`GET /api/ops/imports/{id}`). Rows are validated and written by the worker;
+//! the job's per-row report says what became of each. Columns are documented in docs/API.md.
+//!
+//! The file travels in the POST's body (at most [`MAX_BYTES`]): under API Gateway's 10 MB
+//! request limit and Lambda's 6 MB synchronous payload, and 20,000 rows of a realistic CSV
+//! fit. A presigned upload would allow larger files but moves the header and shape checks out
+//! of the request (the client could no longer be told at once that the file is wrong).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use cargoflow_auth::Identity;
 use cargoflow_domain::*;
-use cargoflow_http::{ApiError, Body, Request, Response, authenticate, ok};
-use futures::StreamExt;
-use serde::Serialize;
+use cargoflow_http::{ApiError, Body, Request, Response, authenticate};
+use cargoflow_store::imports::{self, ImportJob};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
 use utoipa::ToSchema;
 
 use crate::Deps;
 
-pub const MAX_ROWS: usize = 5000;
+pub const MAX_ROWS: usize = 20_000;
 pub const MAX_BYTES: usize = 5 * 1024 * 1024;
+/// Jobs up to this many rows keep their report inline (GET answers `rows`); larger ones get
+/// it as a JSON object in the bucket (GET answers `report_url`).
+pub const INLINE_REPORT_ROWS: u32 = 1_000;
 const REQUIRED: &[&str] = &[
     "reference_code",
     "customer_name",
@@ -39,27 +50,94 @@ const OPTIONAL: &[&str] = &[
     "weight_kg",
     "notes",
 ];
-/// Rows written at once.
-const CONCURRENCY: usize = 16;
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ImportRowResult {
     /// 1-based data row (the header is row 0).
     pub row: usize,
     /// `created` or `error`.
-    pub status: &'static str,
+    pub status: String,
     pub reference_code: Option<String>,
     pub order_id: Option<String>,
     /// Column -> reason, for rows that were not created.
     pub errors: Option<BTreeMap<String, String>>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ImportResponse {
-    pub total: usize,
-    pub created: usize,
-    pub failed: usize,
-    pub rows: Vec<ImportRowResult>,
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ImportStatus {
+    Queued,
+    Running,
+    /// Every row became an order.
+    Succeeded,
+    /// No row became an order (every row refused), or the job could not run (`error`).
+    Failed,
+    /// Some rows became orders, others were refused.
+    Partial,
+}
+
+impl ImportStatus {
+    fn from_stored(s: &str) -> Self {
+        match s {
+            imports::RUNNING => Self::Running,
+            imports::SUCCEEDED => Self::Succeeded,
+            imports::FAILED => Self::Failed,
+            imports::PARTIAL => Self::Partial,
+            _ => Self::Queued,
+        }
+    }
+}
+
+/// An import job: its progress and, once rows are processed, its report.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ImportJobView {
+    pub id: String,
+    pub status: ImportStatus,
+    /// Data rows in the file (known once the file is accepted).
+    pub total_rows: Option<u32>,
+    pub processed_rows: u32,
+    pub created: u32,
+    pub failed: u32,
+    /// Why the job could not run (status FAILED without row results).
+    pub error: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub finished_at: Option<OffsetDateTime>,
+    /// The per-row report of a small job (at most 1,000 rows), so far: on GET of one job.
+    pub rows: Option<Vec<ImportRowResult>>,
+    /// The full per-row report of a large finished job: a JSON document
+    /// `{"job_id", "rows": [ImportRowResult]}` behind a GET URL valid for 10 minutes.
+    pub report_url: Option<String>,
+}
+
+impl ImportJobView {
+    pub fn new(job: &ImportJob) -> Self {
+        Self {
+            id: job.id.clone(),
+            status: ImportStatus::from_stored(&job.status),
+            total_rows: Some(job.total_rows),
+            processed_rows: job.processed_rows,
+            created: job.created,
+            failed: job.failed,
+            error: job.error.clone(),
+            created_at: job.created_at,
+            updated_at: job.updated_at,
+            finished_at: job.finished_at,
+            rows: None,
+            report_url: None,
+        }
+    }
+}
+
+/// What the import queue carries: which job to run (the tenant comes from the job's author,
+/// checked when the job was created).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ImportMessage {
+    pub tenant_id: String,
+    pub job_id: String,
 }
 
 fn column_name(field: &str) -> String {
@@ -150,17 +228,17 @@ pub fn row_to_order(row: &BTreeMap<String, String>) -> Result<NewOrder, BTreeMap
 }
 
 #[utoipa::path(post, path = "/api/ops/orders/import", operation_id = "import_orders", tag = "orders",
-    security(("bearer" = [])), params(("Idempotency-Key" = Option<String>, Header)),
+    security(("bearer" = [])), params(("Idempotency-Key" = Option<String>, Header, description = "Repeat-safe: the same key and file answer the same job")),
     request_body(content = String, content_type = "text/csv", description = "Header row, then one order per row; see docs/API.md"),
     responses(
-        (status = 200, description = "Per-row results", body = ImportResponse),
-        (status = 400, description = "Not a CSV, unknown or missing columns, or too many rows", body = cargoflow_http::ErrorBody),
+        (status = 202, description = "Accepted: the job, queued (its URL in Location)", body = ImportJobView),
+        (status = 400, description = "Not UTF-8 CSV, unknown or missing columns, a ragged row, no rows or too many rows", body = cargoflow_http::ErrorBody),
         (status = 413, description = "Larger than 5 MB", body = cargoflow_http::ErrorBody),
         (status = 415, description = "Not text/csv", body = cargoflow_http::ErrorBody),
-        (status = 503, description = "The store failed and no row was saved (retry with the same Idempotency-Key)", body = cargoflow_http::ErrorBody),
+        (status = 503, description = "The file or the job could not be stored or queued; nothing will be imported (retry with the same Idempotency-Key)", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = authenticate(&req, &deps.tokens, Permission::Operate)?;
+    let caller = authenticate(&req, &deps.auth, Permission::Operate).await?;
     let ct = req
         .headers()
         .get("content-type")
@@ -177,25 +255,73 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         return Err(ApiError::PayloadTooLarge { limit: MAX_BYTES });
     }
     let rows = read_rows(bytes)?;
-    let result = import(&deps, &caller, rows).await;
-    // Nothing saved and the store failed: a 503, so the client's retry (same
-    // Idempotency-Key) runs again instead of replaying an import that did nothing.
-    if result.created == 0 && result.rows.iter().any(is_unsaved) {
+    let now = time_util::now();
+    let id = ulid::Ulid::new().to_string();
+    let tenant = &caller.tenant_id;
+    let input_key = crate::import_files::input_key(tenant, &id);
+    deps.import_files()
+        .await?
+        .put(&input_key, "text/csv; charset=utf-8", bytes.to_vec())
+        .await?;
+    let job = ImportJob {
+        id: id.clone(),
+        status: imports::QUEUED.into(),
+        total_rows: rows.len() as u32,
+        processed_rows: 0,
+        created: 0,
+        failed: 0,
+        created_by: caller.user_id.to_string(),
+        input_key,
+        report_key: None,
+        error: None,
+        created_at: now,
+        updated_at: now,
+        finished_at: None,
+    };
+    deps.store.create_import_job(tenant, &job).await?;
+    if let Err(e) = enqueue(&deps, tenant, &id).await {
+        tracing::error!(job = %id, error = %e, "could not queue an import job");
+        // The job would never run: end it, and let the client retry (a 5xx frees the key).
+        let _ = deps
+            .store
+            .finish_import_job(
+                tenant,
+                &id,
+                imports::FAILED,
+                None,
+                Some("the job could not be queued"),
+                time_util::now(),
+            )
+            .await;
         return Err(ApiError::Unavailable(
-            "The orders could not be saved; nothing was imported. Try again.".into(),
+            "The import could not be queued; nothing was imported. Try again.".into(),
         ));
     }
-    ok(&result)
+    let mut resp = cargoflow_http::response::json(202, &ImportJobView::new(&job))?;
+    resp.headers_mut().insert(
+        http::header::LOCATION,
+        http::HeaderValue::from_str(&format!("/api/ops/imports/{id}"))
+            .map_err(|e| ApiError::internal("building Location", e))?,
+    );
+    Ok(resp)
 }
 
-const UNSAVED: &str = "could not be saved; try again";
-
-/// A row the store failed to save (rather than one that was refused).
-fn is_unsaved(row: &ImportRowResult) -> bool {
-    row.errors
-        .as_ref()
-        .and_then(|e| e.get("row"))
-        .is_some_and(|m| m == UNSAVED)
+/// Queues `job` for import-orders-worker (also the worker's own continuation).
+pub async fn enqueue(deps: &Deps, tenant: &TenantId, job: &str) -> Result<(), String> {
+    let url = deps.import_queue_url().await?;
+    let body = serde_json::to_string(&ImportMessage {
+        tenant_id: tenant.to_string(),
+        job_id: job.to_string(),
+    })
+    .map_err(|e| e.to_string())?;
+    deps.sqs()
+        .send_message()
+        .queue_url(url)
+        .message_body(body)
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| format!("SendMessage: {e:?}"))
 }
 
 /// Parses the CSV strictly: known columns only, all required ones present, at most MAX_ROWS.
@@ -275,85 +401,6 @@ pub fn read_rows(bytes: &[u8]) -> Result<Vec<BTreeMap<String, String>>, ApiError
         return Err(ApiError::field("rows", "the file has no data rows"));
     }
     Ok(rows)
-}
-
-pub async fn import(
-    deps: &Deps,
-    caller: &Identity,
-    rows: Vec<BTreeMap<String, String>>,
-) -> ImportResponse {
-    let total = rows.len();
-    // A code repeated in the file: the first row gets it, later rows are reported (rows are
-    // written concurrently, so the marker alone would pick a winner at random).
-    let mut first_row: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    let duplicates: Vec<Option<usize>> = rows
-        .iter()
-        .enumerate()
-        .map(|(i, row)| {
-            let code = row
-                .get("reference_code")
-                .map(|s| s.trim().to_uppercase())
-                .filter(|s| !s.is_empty())?;
-            match first_row.get(&code) {
-                Some(first) => Some(*first),
-                None => {
-                    first_row.insert(code, i + 1);
-                    None
-                }
-            }
-        })
-        .collect();
-    let results: Vec<ImportRowResult> =
-        futures::stream::iter(rows.into_iter().zip(duplicates).enumerate())
-            .map(|(i, (row, duplicate_of))| async move {
-                let reference_code = row
-                    .get("reference_code")
-                    .map(|s| s.trim().to_uppercase())
-                    .filter(|s| !s.is_empty());
-                let failed = |errors: BTreeMap<String, String>| ImportRowResult {
-                    row: i + 1,
-                    status: "error",
-                    reference_code: reference_code.clone(),
-                    order_id: None,
-                    errors: Some(errors),
-                };
-                if let Some(first) = duplicate_of {
-                    return failed(BTreeMap::from([(
-                        "reference_code".to_string(),
-                        format!("repeats row {first} of this file"),
-                    )]));
-                }
-                let new = match row_to_order(&row) {
-                    Ok(n) => n,
-                    Err(errors) => return failed(errors),
-                };
-                match crate::create_order::create(deps, caller, new).await {
-                    Ok(order) => ImportRowResult {
-                        row: i + 1,
-                        status: "created",
-                        reference_code: Some(order.reference_code.to_string()),
-                        order_id: Some(order.id.to_string()),
-                        errors: None,
-                    },
-                    Err(ApiError::Conflict {
-                        fields: Some(f), ..
-                    }) => failed(f.into_map()),
-                    Err(e) => {
-                        tracing::error!(row = i + 1, error = %e, "import row failed");
-                        failed(BTreeMap::from([("row".to_string(), UNSAVED.to_string())]))
-                    }
-                }
-            })
-            .buffered(CONCURRENCY)
-            .collect()
-            .await;
-    let created = results.iter().filter(|r| r.status == "created").count();
-    ImportResponse {
-        total,
-        created,
-        failed: total - created,
-        rows: results,
-    }
 }
 
 #[cfg(test)]

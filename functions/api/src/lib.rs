@@ -14,6 +14,9 @@ pub mod openapi;
 pub mod registry;
 pub mod runtime;
 pub mod session;
+pub mod signing;
+pub mod revocation;
+pub mod tenant_runs;
 pub mod transitions;
 
 // Platform
@@ -23,6 +26,7 @@ pub mod health;
 
 // Auth
 pub mod get_me;
+pub mod get_jwks;
 pub mod login;
 pub mod logout;
 pub mod refresh_token;
@@ -80,7 +84,11 @@ pub mod cancel_order;
 pub mod create_exception;
 pub mod create_order;
 pub mod get_order;
+pub mod get_import;
+pub mod import_files;
 pub mod import_orders;
+pub mod import_orders_worker;
+pub mod list_imports;
 pub mod list_exceptions;
 pub mod list_orders;
 pub mod resolve_exception;
@@ -102,6 +110,7 @@ pub mod start_route;
 
 // Scheduled jobs
 pub mod detect_delays;
+pub mod rotate_signing_key;
 pub mod send_route_reminders;
 pub mod sweep_outbox;
 

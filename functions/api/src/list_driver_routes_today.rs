@@ -13,7 +13,7 @@ use crate::list_routes::RoutePage;
     security(("bearer" = [])),
     responses((status = 200, description = "Today's routes of this driver", body = RoutePage), (status = 403, description = "Not a driver token", body = cargoflow_http::ErrorBody)))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = authenticate(&req, &deps.tokens, Permission::Drive)?;
+    let caller = authenticate(&req, &deps.auth, Permission::Drive).await?;
     let driver = caller
         .driver_id
         .clone()

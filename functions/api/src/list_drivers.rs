@@ -13,7 +13,7 @@ use crate::dto::DriverPage;
     params(("cursor" = Option<String>, Query), ("limit" = Option<i32>, Query, description = "1-100, default 50")),
     responses((status = 200, description = "A page of drivers", body = DriverPage)))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = authenticate(&req, &deps.tokens, Permission::Operate)?;
+    let caller = authenticate(&req, &deps.auth, Permission::Operate).await?;
     let page = page_query(&req)?;
     ok(&DriverPage::from(
         deps.store

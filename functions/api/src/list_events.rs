@@ -56,7 +56,7 @@ pub struct EventPage {
     params(("type" = Option<String>, Query), ("status" = Option<String>, Query, description = "PENDING, PROCESSED or FAILED"), ("cursor" = Option<String>, Query), ("limit" = Option<i32>, Query)),
     responses((status = 200, description = "Events", body = EventPage)))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = authenticate(&req, &deps.tokens, Permission::Operate)?;
+    let caller = authenticate(&req, &deps.auth, Permission::Operate).await?;
     let page = page_query(&req)?;
     let status = query_param(&req, "status").map(|s| s.to_uppercase());
     if status.as_deref().is_some_and(|s| !STATUSES.contains(&s)) {

@@ -28,7 +28,7 @@ pub struct ExceptionPage {
     ),
     responses((status = 200, description = "A page of exceptions", body = ExceptionPage)))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = authenticate(&req, &deps.tokens, Permission::Operate)?;
+    let caller = authenticate(&req, &deps.auth, Permission::Operate).await?;
     let page = page_query(&req)?;
     let mut e = FieldErrors::new();
     let status =

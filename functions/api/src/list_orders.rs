@@ -53,7 +53,7 @@ pub fn parse_instant(raw: &str, end_of_day: bool) -> Result<OffsetDateTime, Stri
         (status = 400, description = "Invalid filter", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = authenticate(&req, &deps.tokens, Permission::Operate)?;
+    let caller = authenticate(&req, &deps.auth, Permission::Operate).await?;
     let page = page_query(&req)?;
     let mut e = FieldErrors::new();
     let filter = OrderFilter {

@@ -27,7 +27,7 @@ pub struct RoutePage {
     ),
     responses((status = 200, description = "Routes in date order", body = RoutePage), (status = 400, description = "Invalid filter", body = cargoflow_http::ErrorBody)))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = authenticate(&req, &deps.tokens, Permission::Operate)?;
+    let caller = authenticate(&req, &deps.auth, Permission::Operate).await?;
     let page = page_query(&req)?;
     let mut e = FieldErrors::new();
     let date = query_param(&req, "date").and_then(|d| e.check("date", parse_route_date(&d)));

@@ -16,7 +16,7 @@ use crate::dto::UserPage;
         (status = 403, description = "Not an OPS_ADMIN", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = authenticate(&req, &deps.tokens, Permission::Administer)?;
+    let caller = authenticate(&req, &deps.auth, Permission::Administer).await?;
     let page = page_query(&req)?;
     let users = deps
         .store

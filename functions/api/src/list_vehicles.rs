@@ -13,7 +13,7 @@ use crate::dto::VehiclePage;
     params(("cursor" = Option<String>, Query), ("limit" = Option<i32>, Query, description = "1-100, default 50")),
     responses((status = 200, description = "A page of vehicles", body = VehiclePage)))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = authenticate(&req, &deps.tokens, Permission::Operate)?;
+    let caller = authenticate(&req, &deps.auth, Permission::Operate).await?;
     let page = page_query(&req)?;
     ok(&VehiclePage::from(
         deps.store

@@ -65,6 +65,28 @@ impl Pusher {
             }
         }
     }
+
+    /// Closes a connection (DeleteConnection); one already gone counts as closed. API Gateway
+    /// then sends `$disconnect`, which deletes its items.
+    pub async fn close(&self, connection_id: &str) -> Pushed {
+        let Some(client) = &self.client else {
+            return Pushed::Failed;
+        };
+        match client
+            .delete_connection()
+            .connection_id(connection_id)
+            .send()
+            .await
+        {
+            Ok(_) => Pushed::Sent,
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_gone_exception()) => Pushed::Gone,
+            Err(e) if e.raw_response().is_some_and(|r| r.status().as_u16() == 410) => Pushed::Gone,
+            Err(e) => {
+                tracing::warn!(connection_id, error = ?e, "DeleteConnection failed");
+                Pushed::Failed
+            }
+        }
+    }
 }
 
 /// Sends each subscriber its message (`None`: nothing for this one), concurrently; forgets the
@@ -94,6 +116,64 @@ pub async fn fan_out(
     sent
 }
 
+/// Closes connections (DeleteConnection; a gone one counts as closed) and deletes their
+/// connection and subscriber items at once, without waiting for `$disconnect`. Returns how
+/// many were closed; failures are logged (the items are deleted regardless, so no push
+/// reaches them again).
+pub async fn close_connections(deps: &Deps, connection_ids: &[String]) -> usize {
+    let pusher = deps.pusher().await;
+    let closes = connection_ids.iter().map(|id| async move {
+        let closed = matches!(pusher.close(id).await, Pushed::Sent | Pushed::Gone);
+        if let Err(e) = deps.store.delete_ws_connection(id).await {
+            tracing::warn!(connection_id = %id, error = %e, "deleting a closed socket's items failed");
+        }
+        closed
+    });
+    futures::future::join_all(closes)
+        .await
+        .into_iter()
+        .filter(|c| *c)
+        .count()
+}
+
+/// The tracking sockets to close so that one more fits under `cap` per link: the oldest
+/// first (`subscribers` are one order's tracking subscribers).
+pub fn oldest_over_cap(subscribers: &[WsSubscriber], cap: usize) -> Vec<String> {
+    let mut subs: Vec<&WsSubscriber> = subscribers
+        .iter()
+        .filter(|s| s.channel == Channel::Tracking)
+        .collect();
+    let excess = (subs.len() + 1).saturating_sub(cap.max(1));
+    subs.sort_by_key(|s| (s.connected_at_ms, s.ttl, s.connection_id.clone()));
+    subs.into_iter()
+        .take(excess)
+        .map(|s| s.connection_id.clone())
+        .collect()
+}
+
+/// The orders of a route whose tracking pages may see the driver's position: on their way
+/// (picked up, not dropped) and with their drop among the next `within_stops` of the route's
+/// remaining stops (pending or arrived, in driving order). Before that, a tracking page gets
+/// the ETA only, so a link holder cannot follow the driver through other customers' stops.
+pub fn orders_near(route: &Route, within_stops: usize) -> Vec<OrderId> {
+    let on_the_way = orders_on_the_way(route);
+    let mut out: Vec<OrderId> = Vec::new();
+    for s in route
+        .stops
+        .iter()
+        .filter(|s| matches!(s.status, StopStatus::Pending | StopStatus::Arrived))
+        .take(within_stops)
+    {
+        if s.stop_type == StopType::Drop
+            && on_the_way.contains(&s.order_id)
+            && !out.contains(&s.order_id)
+        {
+            out.push(s.order_id.clone());
+        }
+    }
+    out
+}
+
 /// Which orders of a route are on their way (picked up, not yet dropped), by the route's
 /// copy of the stop statuses.
 pub fn orders_on_the_way(route: &Route) -> Vec<OrderId> {
@@ -115,11 +195,11 @@ pub fn orders_on_the_way(route: &Route) -> Vec<OrderId> {
 }
 
 /// The location message for an ops console (exact) or a tracking page (rounded, and only
-/// when its order is on its way).
+/// when its order is among `near`: [`orders_near`]).
 pub fn location_message(
     sub: &WsSubscriber,
     location: &LiveLocation,
-    on_the_way: &[OrderId],
+    near: &[OrderId],
 ) -> Option<Value> {
     match sub.channel {
         Channel::OpsRoute => Some(json!({
@@ -133,7 +213,7 @@ pub fn location_message(
         })),
         Channel::Tracking => {
             let order = sub.order_id.as_deref()?;
-            on_the_way.iter().any(|o| o.as_str() == order).then(|| {
+            near.iter().any(|o| o.as_str() == order).then(|| {
                 json!({
                     "type": "location",
                     "lat": round_coordinate(location.lat),
@@ -159,6 +239,7 @@ mod tests {
             channel,
             order_id: order.map(str::to_string),
             ttl: 0,
+            connected_at_ms: 0,
         }
     }
 
@@ -192,5 +273,83 @@ mod tests {
             location_message(&sub(Channel::Tracking, Some(mine.as_str())), &loc, &[]).is_none()
         );
         assert!(location_message(&sub(Channel::Driver, None), &loc, &[mine]).is_none());
+    }
+
+    /// A route of three orders picked up A, B, C, then dropped A, B, C.
+    fn route(stops: &[(usize, StopType, StopStatus)], orders: &[OrderId]) -> Route {
+        let stops: Vec<serde_json::Value> = stops
+            .iter()
+            .map(|(o, t, st)| {
+                json!({"stop_id": StopId::generate(), "order_id": orders[*o], "type": t,
+                       "address_line": "x", "city": "c", "lat": null, "lng": null, "status": st})
+            })
+            .collect();
+        let now = time_util::rfc3339(time_util::now());
+        serde_json::from_value(json!({
+            "id": RouteId::generate(), "route_date": "2026-12-03", "driver_id": DriverId::generate(),
+            "vehicle_id": VehicleId::generate(), "status": "IN_PROGRESS", "order_ids": orders,
+            "stops": stops, "total_distance_m": 0.0, "total_weight_kg": 0.0, "optimized": false,
+            "unmet_windows": [], "created_at": now, "updated_at": now, "version": 1,
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn the_position_shows_only_while_the_drop_is_within_the_next_stops() {
+        use StopStatus::*;
+        use StopType::*;
+        let o: Vec<OrderId> = (0..3).map(|_| OrderId::generate()).collect();
+        let plan = |p: [StopStatus; 3], d: [StopStatus; 3]| {
+            route(
+                &[
+                    (0, Pickup, p[0]),
+                    (1, Pickup, p[1]),
+                    (2, Pickup, p[2]),
+                    (0, Drop, d[0]),
+                    (1, Drop, d[1]),
+                    (2, Drop, d[2]),
+                ],
+                &o,
+            )
+        };
+        // Everything picked up: only A's drop is next.
+        let r = plan([Completed; 3], [Pending; 3]);
+        assert_eq!(orders_near(&r, 1), vec![o[0].clone()]);
+        assert_eq!(orders_near(&r, 2), vec![o[0].clone(), o[1].clone()]);
+        assert_eq!(orders_on_the_way(&r).len(), 3, "all three are on their way");
+        // The driver is at A's door (arrived): A's stop is still the next one, so not B; A
+        // itself is no longer "on its way" (its drop is reached). Then A delivered: B is next.
+        let r = plan([Completed; 3], [Arrived, Pending, Pending]);
+        assert!(orders_near(&r, 1).is_empty());
+        assert_eq!(orders_near(&r, 2), vec![o[1].clone()]);
+        let r = plan([Completed; 3], [Completed, Pending, Pending]);
+        assert_eq!(orders_near(&r, 1), vec![o[1].clone()]);
+        // A failed drop is not a remaining stop either.
+        let r = plan([Completed; 3], [Completed, Failed, Pending]);
+        assert_eq!(orders_near(&r, 1), vec![o[2].clone()]);
+        // Still collecting C: nobody's drop is next (C's pickup is).
+        let r = plan([Completed, Completed, Pending], [Pending; 3]);
+        assert!(orders_near(&r, 1).is_empty());
+        // With 2 stops: C's pickup then A's drop.
+        assert_eq!(orders_near(&r, 2), vec![o[0].clone()]);
+        assert!(orders_near(&r, 0).is_empty());
+    }
+
+    #[test]
+    fn the_oldest_tracking_sockets_make_room() {
+        let mut subs: Vec<WsSubscriber> = (0..4)
+            .map(|i| WsSubscriber {
+                connection_id: format!("c{i}"),
+                ttl: 7200,
+                connected_at_ms: 100 - i,
+                ..sub(Channel::Tracking, Some("o"))
+            })
+            .collect();
+        // Four open, three allowed: two make room for the new one, the oldest first.
+        assert_eq!(oldest_over_cap(&subs, 3), vec!["c3", "c2"]);
+        assert!(oldest_over_cap(&subs[..2], 3).is_empty());
+        assert_eq!(oldest_over_cap(&subs[..3], 3), vec!["c2"]);
+        subs[0].channel = Channel::OpsRoute;
+        assert_eq!(oldest_over_cap(&subs, 3), vec!["c3"]);
     }
 }

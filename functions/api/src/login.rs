@@ -1,10 +1,10 @@
-//! POST /api/auth/login: email and password for tokens. Repeated failures for an account or
-//! from a client address answer 429 for a while.
+//! POST /api/auth/login: email and password for tokens. Repeated failures for an account from
+//! one address, or from one address, answer 429 for a while that grows while they go on.
 
 use std::sync::Arc;
 
 use cargoflow_domain::*;
-use cargoflow_http::{ApiError, Body, Request, Response, client_ip, ok, parse_json};
+use cargoflow_http::{ApiError, Body, Request, Response, client_ip, parse_json};
 use cargoflow_store::keys;
 use cargoflow_store::throttle::ThrottleRule;
 use serde::Deserialize;
@@ -28,13 +28,20 @@ fn invalid() -> ApiError {
     ApiError::Unauthorized("Email or password is incorrect.")
 }
 
+fn blocked(retry_after_secs: u64) -> ApiError {
+    ApiError::TooManyRequests {
+        retry_after_secs,
+        message: BLOCKED,
+    }
+}
+
 #[utoipa::path(post, path = "/api/auth/login", operation_id = "login", tag = "auth",
     request_body = LoginRequest,
     responses(
-        (status = 200, description = "Logged in", body = TokenResponse),
+        (status = 200, description = "Logged in. The refresh token is set as an httpOnly cookie (`cf_rt_ops` or `cf_rt_driver`, path /api/auth/refresh).", body = TokenResponse),
         (status = 400, description = "Invalid fields", body = cargoflow_http::ErrorBody),
         (status = 401, description = "Wrong email or password, or a deactivated account", body = cargoflow_http::ErrorBody),
-        (status = 429, description = "Too many failed attempts; see Retry-After", body = cargoflow_http::ErrorBody),
+        (status = 429, description = "Too many failed attempts for this account from this address, or from this address; see Retry-After", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
     let body: LoginRequest = parse_json(&req, deps.config.max_body_bytes)?;
@@ -46,41 +53,39 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         return Err(ApiError::field("password", "is too long"));
     }
     let c = &deps.config;
-    let account_key = keys::throttle("login-account", email.as_str());
-    let account_rule = ThrottleRule {
+    // Failures count per (account, address), never per account alone: someone who knows an
+    // email can only lock that account out for their own address, and each block in a row
+    // grows (60 s, 120 s, ... at most an hour). Per address over all accounts: 4x the limit
+    // (credential stuffing). Per-address request rates are AWS WAF's job in front.
+    let ip = client_ip(&req).unwrap_or_default();
+    let pair_key = keys::throttle("login-account-client", &format!("{}|{ip}", email.as_str()));
+    let pair_rule = ThrottleRule {
         limit: c.login_max_failures,
         window_secs: c.login_window_secs,
         block_secs: c.login_block_secs,
     };
-    let ip = client_ip(&req).unwrap_or_default();
     let ip_key = keys::throttle("login-client", &ip);
     let ip_rule = ThrottleRule {
         limit: c.login_max_failures * 4,
-        ..account_rule
+        ..pair_rule
     };
 
     let now = time_util::now().unix_timestamp();
-    for key in [&account_key, &ip_key] {
+    for key in [&pair_key, &ip_key] {
         let status = deps.store.throttle_status(key, now).await?;
         if !status.allowed {
-            return Err(ApiError::TooManyRequests {
-                retry_after_secs: status.retry_after_secs,
-                message: BLOCKED,
-            });
+            return Err(blocked(status.retry_after_secs));
         }
     }
 
     // Count the attempt before checking the password, so parallel guesses cannot all slip in
-    // under the limit; a successful login resets the account's count.
+    // under the limit; a successful login resets the pair's count.
     let pre = deps
         .store
-        .throttle_hit(&account_key, account_rule, now)
+        .throttle_hit_growing(&pair_key, pair_rule, c.login_block_max_secs, now)
         .await?;
     if !pre.allowed {
-        return Err(ApiError::TooManyRequests {
-            retry_after_secs: pre.retry_after_secs,
-            message: BLOCKED,
-        });
+        return Err(blocked(pre.retry_after_secs));
     }
     let record = deps.store.find_login(&email).await?;
     let verified = match &record {
@@ -91,13 +96,13 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         }
     };
     if !verified {
-        let b = deps.store.throttle_hit(&ip_key, ip_rule, now).await?;
+        let b = deps
+            .store
+            .throttle_hit_growing(&ip_key, ip_rule, c.login_block_max_secs, now)
+            .await?;
         tracing::info!("login failed");
         if !b.allowed {
-            return Err(ApiError::TooManyRequests {
-                retry_after_secs: b.retry_after_secs,
-                message: BLOCKED,
-            });
+            return Err(blocked(b.retry_after_secs));
         }
         return Err(invalid());
     }
@@ -105,12 +110,18 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     if !record.user.is_active {
         return Err(ApiError::Unauthorized("This account is deactivated."));
     }
-    deps.store.throttle_reset(&account_key).await?;
+    deps.store.throttle_reset(&pair_key).await?;
     let tenant = deps.store.get_tenant(&record.user.tenant_id).await?;
     if !tenant.is_active {
         return Err(ApiError::Unauthorized("This account is deactivated."));
     }
     tracing::info!(tenant_id = %record.user.tenant_id, user_id = %record.user.id, "login");
-    let tokens = crate::session::start(&deps, record.user, TenantSummary::from(&tenant)).await?;
-    ok(&tokens)
+    crate::session::start(
+        &deps,
+        200,
+        record.user,
+        record.session_epoch,
+        TenantSummary::from(&tenant),
+    )
+    .await
 }

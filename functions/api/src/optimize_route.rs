@@ -19,7 +19,7 @@ use crate::routing;
         (status = 409, description = "Route final or changed concurrently", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = authenticate(&req, &deps.tokens, Permission::Operate)?;
+    let caller = authenticate(&req, &deps.auth, Permission::Operate).await?;
     let id = path_id(&req, "id", RouteId::parse, "route")?;
     let (route, vehicle, orders) = routing::load_route(&deps, &caller.tenant_id, &id).await?;
     routing::require_open(&route)?;

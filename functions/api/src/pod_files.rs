@@ -1,6 +1,12 @@
 //! The POD bucket. [`PodUrls`]: presigned uploads (type and size pinned in the signature) and
 //! short-lived downloads, signed without the S3 client. [`PodFiles`] (create-pod): checks of
 //! what was uploaded, direct writes for multipart clients, through presigned URLs too.
+//!
+//! Uploads go under `incoming/` ([`INCOMING`]); a lifecycle rule (template.yaml) expires what
+//! is left there after a day. Making a POD copies the checked version of each file to its
+//! final key (`pod/...`, the same path without the prefix), to which no upload URL is ever
+//! issued, and records the copy's version id; every read is signed for that version. So a
+//! second PUT to an old upload URL lands in `incoming/` and changes no delivered order's proof.
 
 use std::time::Duration;
 
@@ -25,6 +31,20 @@ type HttpClient = hyper_util::client::legacy::Client<
     http_body_util::Full<bytes::Bytes>,
 >;
 
+/// The prefix every presigned upload goes under (expired by a lifecycle rule unless copied
+/// out by a POD).
+pub const INCOMING: &str = "incoming/";
+
+/// The upload key of a final POD key.
+pub fn incoming_key(final_key: &str) -> String {
+    format!("{INCOMING}{final_key}")
+}
+
+/// The final key of an upload key (`None`: not an upload key).
+pub fn final_key(key: &str) -> Option<&str> {
+    key.strip_prefix(INCOMING)
+}
+
 /// How long one S3 request may take (a POD file is at most 10 MB).
 const S3_TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -48,6 +68,18 @@ pub struct PresignedUpload {
 pub struct StoredObject {
     pub content_type: String,
     pub size: i64,
+    /// `x-amz-version-id` (the bucket is versioned).
+    pub version: Option<String>,
+}
+
+/// The version id S3 answered with; a versioned bucket always sends one.
+fn version_of(op: &'static str, headers: &http::HeaderMap) -> Result<String, ApiError> {
+    headers
+        .get("x-amz-version-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty() && *v != "null")
+        .map(str::to_string)
+        .ok_or_else(|| backend(op, "no x-amz-version-id: is the bucket versioned?"))
 }
 
 /// What a failing file store answers (503), logged with the operation and its cause.
@@ -120,14 +152,17 @@ impl PodFiles {
             200 => Ok(Some(StoredObject {
                 content_type: header(http::header::CONTENT_TYPE),
                 size: header(http::header::CONTENT_LENGTH).parse().unwrap_or(0),
+                version: version_of("HeadObject", &headers).ok(),
             })),
             404 => Ok(None),
             status => Err(backend("HeadObject", format!("status {status}"))),
         }
     }
 
-    /// Checks an uploaded file against the POD rules: under this order's prefix, present, an
-    /// allowed type, within the kind's size.
+    /// Checks an uploaded file against the POD rules: an upload key under this order's prefix
+    /// (`incoming/pod/...`; a `pod/...` key of an upload URL issued before uploads moved to
+    /// `incoming/` is still taken), present, an allowed type, within the kind's size. Returns
+    /// what was checked, with the version the checks were made on.
     pub async fn check_uploaded(
         &self,
         tenant: &cargoflow_domain::TenantId,
@@ -135,8 +170,8 @@ impl PodFiles {
         kind: PodFileKind,
         field: &'static str,
         key: &str,
-    ) -> Result<(), ApiError> {
-        if !pod::key_is_for(tenant, order, kind, key) {
+    ) -> Result<StoredObject, ApiError> {
+        if !pod::key_is_for(tenant, order, kind, final_key(key).unwrap_or(key)) {
             return Err(ApiError::field(
                 field,
                 "is not an upload key issued for this order",
@@ -146,25 +181,64 @@ impl PodFiles {
             return Err(ApiError::field(field, "has not been uploaded"));
         };
         pod::check_file(kind, &obj.content_type, obj.size)
-            .map(|_| ())
-            .map_err(|reason| ApiError::field(field, format!("the uploaded file {reason}")))
+            .map_err(|reason| ApiError::field(field, format!("the uploaded file {reason}")))?;
+        if obj.version.is_none() {
+            return Err(backend(
+                "HeadObject",
+                "no x-amz-version-id: is the bucket versioned?",
+            ));
+        }
+        Ok(obj)
     }
 
-    /// Writes a file the function received itself (the multipart form).
-    pub async fn put(&self, key: &str, spec: &PodFileSpec, bytes: Vec<u8>) -> Result<(), ApiError> {
+    /// Copies one version of `source` to `dest` (server side: CopyObject through a presigned
+    /// PUT with `x-amz-copy-source`); returns the copy's version id.
+    pub async fn copy(&self, source: &str, version: &str, dest: &str) -> Result<String, ApiError> {
+        let copy_source = copy_source(self.urls.0.bucket(), source, version);
+        // The copy reads the source with this function's permissions.
+        cargoflow_aws::calls::record_presigned("GET", self.urls.0.bucket(), source);
+        let headers = [("x-amz-copy-source", copy_source.as_str())];
+        let (status, headers) = self
+            .send(Operation::Put { headers: &headers }, dest, vec![])
+            .await?;
+        match status {
+            200..=299 => version_of("CopyObject", &headers),
+            status => Err(backend("CopyObject", format!("status {status}"))),
+        }
+    }
+
+    /// Writes a file the function received itself (the multipart form); returns its version.
+    pub async fn put(
+        &self,
+        key: &str,
+        spec: &PodFileSpec,
+        bytes: Vec<u8>,
+    ) -> Result<String, ApiError> {
         let size = bytes.len().to_string();
         let headers = [
             ("content-type", spec.content_type),
             ("content-length", size.as_str()),
         ];
-        let (status, _) = self
+        let (status, headers) = self
             .send(Operation::Put { headers: &headers }, key, bytes)
             .await?;
         match status {
-            200..=299 => Ok(()),
+            200..=299 => version_of("PutObject", &headers),
             status => Err(backend("PutObject", format!("status {status}"))),
         }
     }
+}
+
+/// `x-amz-copy-source`: `bucket/key?versionId=...`, URL-encoded.
+fn copy_source(bucket: &str, key: &str, version: &str) -> String {
+    let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+    let path: Vec<String> = key.split('/').map(enc).collect();
+    format!(
+        "{}/{}?versionId={}",
+        enc(bucket),
+        path.join("/"),
+        enc(version)
+    )
 }
 
 /// The bucket's presigned URLs (no S3 client: see crate::presigner).
@@ -207,16 +281,21 @@ impl PodUrls {
         })
     }
 
-    /// A short-lived GET URL.
+    /// A short-lived GET URL, of `version` when given (`versionId` is in the signature).
     pub async fn presign_get(
         &self,
         key: &str,
+        version: Option<&str>,
         ttl_secs: u64,
         now: OffsetDateTime,
     ) -> Result<String, ApiError> {
+        let operation = match version {
+            Some(v) => Operation::GetVersion(v),
+            None => Operation::Get,
+        };
         self.0
             .presign(
-                Operation::Get,
+                operation,
                 key,
                 Duration::from_secs(ttl_secs.min(pod::MAX_URL_SECS)),
                 now.into(),
@@ -273,6 +352,13 @@ mod tests {
             "{}",
             url.path()
         );
+        // create-pod-uploads hands out incoming/ keys only.
+        let inc = files()
+            .presign_upload(incoming_key(&key), &spec, 600, now)
+            .await
+            .unwrap();
+        assert!(inc.key.starts_with("incoming/pod/"), "{}", inc.key);
+        assert!(url::Url::parse(&inc.url).unwrap().path().ends_with(&inc.key));
         let q = query(&up.url);
         // Asked for an hour: capped at 15 minutes.
         assert_eq!(q["X-Amz-Expires"], "900");
@@ -295,14 +381,46 @@ mod tests {
     async fn downloads_are_short_lived() {
         let now = OffsetDateTime::now_utc();
         let url = files()
-            .presign_get("pod/a/b/photo-x.jpg", 300, now)
+            .presign_get("pod/a/b/photo-x.jpg", None, 300, now)
             .await
             .unwrap();
         assert_eq!(query(&url)["X-Amz-Expires"], "300");
         let url = files()
-            .presign_get("pod/a/b/photo-x.jpg", 86_400, now)
+            .presign_get("pod/a/b/photo-x.jpg", None, 86_400, now)
             .await
             .unwrap();
         assert_eq!(query(&url)["X-Amz-Expires"], "900");
+    }
+
+    /// moto does not check signatures: the version a read is for must be in the signed URL.
+    #[tokio::test]
+    async fn reads_are_signed_for_the_recorded_version() {
+        let now = OffsetDateTime::now_utc();
+        let url = files()
+            .presign_get("pod/a/b/photo-x.jpg", Some("v.1_a"), 300, now)
+            .await
+            .unwrap();
+        let q = query(&url);
+        assert_eq!(q["versionId"], "v.1_a");
+        assert!(q.contains_key("X-Amz-Signature"));
+        let plain = files()
+            .presign_get("pod/a/b/photo-x.jpg", None, 300, now)
+            .await
+            .unwrap();
+        assert!(!query(&plain).contains_key("versionId"));
+        // Same time, same key: only the version differs, so the signatures must.
+        assert_ne!(q["X-Amz-Signature"], query(&plain)["X-Amz-Signature"]);
+    }
+
+    #[test]
+    fn uploads_live_under_incoming_and_copies_name_their_version() {
+        let k = incoming_key("pod/t/o/photo-x.jpg");
+        assert_eq!(k, "incoming/pod/t/o/photo-x.jpg");
+        assert_eq!(final_key(&k), Some("pod/t/o/photo-x.jpg"));
+        assert_eq!(final_key("pod/t/o/photo-x.jpg"), None);
+        assert_eq!(
+            copy_source("b", "incoming/pod/t/o/p.jpg", "a+b/c"),
+            "b/incoming/pod/t/o/p.jpg?versionId=a%2Bb%2Fc"
+        );
     }
 }

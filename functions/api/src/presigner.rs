@@ -45,10 +45,13 @@ pub struct Presigner {
     path_style: bool,
 }
 
-/// What one URL allows: `GET`, `HEAD`, or `PUT` (with its headers pinned).
+/// What one URL allows: `GET` (of the current object, or of one version: `versionId` is
+/// signed into the URL, so it can never read another), `HEAD`, or `PUT` (with its headers
+/// pinned).
 #[derive(Clone, Copy)]
 pub enum Operation<'a> {
     Get,
+    GetVersion(&'a str),
     Head,
     Put { headers: &'a [(&'a str, &'a str)] },
 }
@@ -56,7 +59,7 @@ pub enum Operation<'a> {
 impl<'a> Operation<'a> {
     pub fn method(self) -> &'static str {
         match self {
-            Operation::Get => "GET",
+            Operation::Get | Operation::GetVersion(_) => "GET",
             Operation::Head => "HEAD",
             Operation::Put { .. } => "PUT",
         }
@@ -65,7 +68,7 @@ impl<'a> Operation<'a> {
     /// S3's operation name (the SDK's `x-id` parameter).
     pub fn name(self) -> &'static str {
         match self {
-            Operation::Get => "GetObject",
+            Operation::Get | Operation::GetVersion(_) => "GetObject",
             Operation::Head => "HeadObject",
             Operation::Put { .. } => "PutObject",
         }
@@ -75,7 +78,7 @@ impl<'a> Operation<'a> {
     pub fn headers(self) -> &'a [(&'a str, &'a str)] {
         match self {
             Operation::Put { headers } => headers,
-            Operation::Get | Operation::Head => &[],
+            Operation::Get | Operation::GetVersion(_) | Operation::Head => &[],
         }
     }
 }
@@ -123,8 +126,18 @@ impl Presigner {
         Self::new(credentials, region, bucket, endpoint.as_deref(), path_style)
     }
 
-    /// The object's URL before signing, with the SDK's `x-id` parameter.
-    fn object_url(&self, key: &str, x_id: &str) -> Result<String, PresignError> {
+    /// The bucket's name (a copy's `x-amz-copy-source` starts with it).
+    pub fn bucket(&self) -> &str {
+        &self.bucket
+    }
+
+    /// The object's URL before signing, with the SDK's `x-id` parameter (and `versionId`).
+    fn object_url(
+        &self,
+        key: &str,
+        x_id: &str,
+        version: Option<&str>,
+    ) -> Result<String, PresignError> {
         if key.is_empty()
             || !key
                 .bytes()
@@ -144,14 +157,21 @@ impl Presigner {
             || (self.bucket.contains('.') && scheme == "https")
             || host.parse::<std::net::IpAddr>().is_ok();
         let base = self.endpoint.path().trim_end_matches('/');
+        let query = match version {
+            Some(v) => format!(
+                "versionId={}&x-id={x_id}",
+                url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>()
+            ),
+            None => format!("x-id={x_id}"),
+        };
         Ok(if path_style {
             format!(
-                "{scheme}://{host}{port}{base}/{}/{key}?x-id={x_id}",
+                "{scheme}://{host}{port}{base}/{}/{key}?{query}",
                 self.bucket
             )
         } else {
             format!(
-                "{scheme}://{}.{host}{port}{base}/{key}?x-id={x_id}",
+                "{scheme}://{}.{host}{port}{base}/{key}?{query}",
                 self.bucket
             )
         })
@@ -166,7 +186,11 @@ impl Presigner {
         now: SystemTime,
     ) -> Result<String, PresignError> {
         let (method, headers) = (operation.method(), operation.headers());
-        let url = self.object_url(key, operation.name())?;
+        let version = match operation {
+            Operation::GetVersion(v) => Some(v),
+            _ => None,
+        };
+        let url = self.object_url(key, operation.name(), version)?;
         // Whoever uses the URL acts with this function's permissions.
         cargoflow_aws::calls::record_presigned(method, &self.bucket, key);
         let credentials = self
@@ -320,6 +344,27 @@ mod tests {
             parts(&theirs),
             "GET\n ours {mine}\n sdk  {theirs}"
         );
+        let version = "3sL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY_";
+        let theirs = sdk
+            .get_object()
+            .bucket("pod-bucket")
+            .key(KEY)
+            .version_id(version)
+            .presigned(config())
+            .await
+            .unwrap()
+            .uri()
+            .to_string();
+        let mine = me
+            .presign(Operation::GetVersion(version), KEY, ttl, now)
+            .await
+            .unwrap();
+        assert_eq!(
+            parts(&mine),
+            parts(&theirs),
+            "GET version\n ours {mine}\n sdk  {theirs}"
+        );
+        assert_eq!(parts(&mine).2["versionId"], version);
     }
 
     #[tokio::test]

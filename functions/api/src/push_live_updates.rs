@@ -1,6 +1,7 @@
 //! DynamoDB stream (outbox Event inserts) -> WebSocket clients: order, POD and route events are
 //! pushed to the ops consoles following the route, and order events (status only) to the
-//! tracking pages of the order. Best effort: live pushes are never retried (clients refetch
+//! tracking pages of the order (at most LIVE_FANOUT_MAX connections per partition and event).
+//! Best effort: live pushes are never retried (clients refetch
 //! on reconnect); the webhook path has its own guarantees.
 
 use std::sync::Arc;
@@ -71,7 +72,11 @@ pub async fn handle(deps: Arc<Deps>, event: Event) -> Result<DynamoDbEventRespon
         let tenant = TenantId::from_stored(item.tenant_id.clone());
         if let Some(route) = live.route_id.as_deref().and_then(RouteId::parse) {
             let partition = keys::ws_route_subscribers(&tenant, &route);
-            match deps.store.ws_subscribers(&partition, now).await {
+            match deps
+                .store
+                .ws_subscribers_at_most(&partition, now, deps.config.live_fanout_max)
+                .await
+            {
                 Ok(subs) => {
                     let msg = json!({
                         "type": "event", "event_type": live.event_type, "route_id": live.route_id,
@@ -87,7 +92,11 @@ pub async fn handle(deps: Arc<Deps>, event: Event) -> Result<DynamoDbEventRespon
         }
         if let Some(order) = live.order_id.as_deref().and_then(OrderId::parse) {
             let partition = keys::ws_order_subscribers(&tenant, &order);
-            match deps.store.ws_subscribers(&partition, now).await {
+            match deps
+                .store
+                .ws_subscribers_at_most(&partition, now, deps.config.live_fanout_max)
+                .await
+            {
                 Ok(subs) => {
                     let msg = json!({
                         "type": "event", "event_type": live.event_type,

@@ -26,7 +26,7 @@ pub struct PutTrackingSettingsRequest {
         (status = 403, description = "Not an OPS_ADMIN", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = authenticate(&req, &deps.tokens, Permission::Administer)?;
+    let caller = authenticate(&req, &deps.auth, Permission::Administer).await?;
     let body: PutTrackingSettingsRequest = parse_json(&req, deps.config.max_body_bytes)?;
     let days = u32::try_from(body.link_expiry_days)
         .map_err(|_| ApiError::field("link_expiry_days", "must be between 1 and 90"))?;

@@ -41,7 +41,7 @@ pub struct PutWebhookSettingsResponse {
         (status = 403, description = "Not an OPS_ADMIN", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = authenticate(&req, &deps.tokens, Permission::Administer)?;
+    let caller = authenticate(&req, &deps.auth, Permission::Administer).await?;
     let body: PutWebhookSettingsRequest = parse_json(&req, deps.config.max_body_bytes)?;
     let c = &deps.config;
     let mut e = FieldErrors::new();

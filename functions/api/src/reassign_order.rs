@@ -34,7 +34,7 @@ pub struct ReassignOrderRequest {
         (status = 409, description = "Order not ASSIGNED, target final, capacity exceeded, or a concurrent change", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = authenticate(&req, &deps.tokens, Permission::Operate)?;
+    let caller = authenticate(&req, &deps.auth, Permission::Operate).await?;
     let tenant = &caller.tenant_id;
     let order_id = path_id(&req, "id", OrderId::parse, "order")?;
     let body: ReassignOrderRequest = parse_json(&req, deps.config.max_body_bytes)?;

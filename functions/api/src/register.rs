@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use cargoflow_domain::*;
-use cargoflow_http::{ApiError, Body, Request, Response, created, parse_json};
+use cargoflow_http::{ApiError, Body, Request, Response, parse_json};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -97,6 +97,5 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         .map_err(|e| ApiError::internal("hashing password", e))?;
     deps.store.register_tenant(&tenant, &admin, hash).await?;
     tracing::info!(tenant_id = %tenant.id, user_id = %admin.id, "tenant registered");
-    let tokens = crate::session::start(&deps, admin, TenantSummary::from(&tenant)).await?;
-    created(&tokens)
+    crate::session::start(&deps, 201, admin, 0, TenantSummary::from(&tenant)).await
 }

@@ -18,7 +18,11 @@ macro_rules! http {
             |deps: Arc<Deps>, req: Request| -> BoxFuture<'static, Response<Body>> {
                 Box::pin(async move {
                     deps.start_instance($name).await;
-                    serve($name, req, move |r| crate::$module::handle(deps, r)).await
+                    serve($name, req, move |r| async move {
+                        let r = crate::runtime::admit(&deps, r)?;
+                        crate::$module::handle(deps, r).await
+                    })
+                    .await
                 })
             } as HttpFn,
         )
@@ -34,6 +38,7 @@ macro_rules! http_idempotent {
                 Box::pin(async move {
                     deps.start_instance($name).await;
                     serve($name, req, move |r| async move {
+                        let r = crate::runtime::admit(&deps, r)?;
                         let d = deps.clone();
                         crate::idempotency::run(&deps, r, move |r| crate::$module::handle(d, r))
                             .await
@@ -50,6 +55,7 @@ pub fn http_functions() -> Vec<(&'static str, HttpFn)> {
     vec![
         http!("health", health),
         http!("get-openapi", get_openapi),
+        http!("get-jwks", get_jwks),
         http!("get-docs", get_docs),
         http!("register", register),
         http!("login", login),
@@ -77,6 +83,8 @@ pub fn http_functions() -> Vec<(&'static str, HttpFn)> {
         http!("update-order", update_order),
         http_idempotent!("cancel-order", cancel_order),
         http_idempotent!("import-orders", import_orders),
+        http!("get-import", get_import),
+        http!("list-imports", list_imports),
         http_idempotent!("create-exception", create_exception),
         http!("list-exceptions", list_exceptions),
         http_idempotent!("ack-exception", ack_exception),
@@ -217,6 +225,7 @@ pub fn schedule_functions() -> Vec<(&'static str, ScheduleFn)> {
         schedule!("detect-delays", detect_delays),
         schedule!("send-route-reminders", send_route_reminders),
         schedule!("sweep-outbox", sweep_outbox),
+        schedule!("rotate-signing-key", rotate_signing_key),
     ]
 }
 
@@ -251,11 +260,18 @@ pub type SqsFn =
     ) -> BoxFuture<'static, Result<aws_lambda_events::event::sqs::SqsBatchResponse, String>>;
 
 pub fn sqs_functions() -> Vec<(&'static str, SqsFn)> {
-    vec![("dispatch-webhooks", |deps, event| {
-        Box::pin(invocation("dispatch-webhooks", deps, move |d| {
-            crate::dispatch_webhooks::handle(d, event)
-        }))
-    })]
+    vec![
+        ("dispatch-webhooks", |deps, event| {
+            Box::pin(invocation("dispatch-webhooks", deps, move |d| {
+                crate::dispatch_webhooks::handle(d, event)
+            }))
+        }),
+        ("import-orders-worker", |deps, event| {
+            Box::pin(invocation("import-orders-worker", deps, move |d| {
+                crate::import_orders_worker::handle(d, event)
+            }))
+        }),
+    ]
 }
 
 pub fn sqs_function(name: &str) -> Option<SqsFn> {

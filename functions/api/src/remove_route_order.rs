@@ -19,7 +19,7 @@ use crate::routing;
         (status = 409, description = "Order already picked up or final, route final, or a concurrent change", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = authenticate(&req, &deps.tokens, Permission::Operate)?;
+    let caller = authenticate(&req, &deps.auth, Permission::Operate).await?;
     let id = path_id(&req, "id", RouteId::parse, "route")?;
     let order_id = path_id(&req, "order_id", OrderId::parse, "order")?;
     let (route, vehicle, orders) = routing::load_route(&deps, &caller.tenant_id, &id).await?;

@@ -72,7 +72,7 @@ pub fn reordered(route: &Route, proposal: &[String]) -> Result<Vec<RouteStop>, A
         (status = 409, description = "Route final or changed concurrently", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = authenticate(&req, &deps.tokens, Permission::Operate)?;
+    let caller = authenticate(&req, &deps.auth, Permission::Operate).await?;
     let id = path_id(&req, "id", RouteId::parse, "route")?;
     let body: ReorderRouteRequest = parse_json(&req, deps.config.max_body_bytes)?;
     let (route, vehicle, orders) = routing::load_route(&deps, &caller.tenant_id, &id).await?;

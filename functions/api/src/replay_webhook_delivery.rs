@@ -31,7 +31,7 @@ pub fn queue_message(e: &cargoflow_store::order_items::EventItem) -> String {
     security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 202, description = "Queued for delivery", body = ReplayResponse), (status = 404, description = "No such delivery in this tenant", body = cargoflow_http::ErrorBody)))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = authenticate(&req, &deps.tokens, Permission::Administer)?;
+    let caller = authenticate(&req, &deps.auth, Permission::Administer).await?;
     let id = cargoflow_http::path_id(
         &req,
         "id",

@@ -1,6 +1,8 @@
-//! POST /api/ops/webhooks/dlq/replay (OPS_ADMIN): moves this tenant's messages from the
-//! webhook DLQ back to the queue, for delivery after the receiver recovered. Other tenants'
-//! messages are left where they are.
+//! POST /api/ops/webhooks/dlq/replay (OPS_ADMIN): sends this tenant's dead letters (the
+//! messages the dispatcher gave up on, kept in the tenant's own dead-letter partition) back to
+//! the webhook queue, for delivery after the receiver recovered, with a fresh retry schedule.
+//! Only the caller's partition is read: other tenants' dead letters are never touched, and
+//! however many they have, this tenant's are reached at once. At most 200 per call.
 
 use std::sync::Arc;
 
@@ -21,60 +23,37 @@ pub struct DlqReplayResponse {
     security(("bearer" = [])),
     responses((status = 200, description = "Moved back for delivery", body = DlqReplayResponse), (status = 403, description = "Not an OPS_ADMIN", body = cargoflow_http::ErrorBody)))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = authenticate(&req, &deps.tokens, Permission::Administer)?;
+    let caller = authenticate(&req, &deps.auth, Permission::Administer).await?;
     let queue_url = deps
         .webhook_queue_url()
         .await
         .map_err(|e| ApiError::internal("queues", e))?;
-    let dlq_url = deps
-        .webhook_dlq_url()
-        .await
-        .map_err(|e| ApiError::internal("queues", e))?;
-    let sqs = deps.sqs();
     let mut replayed = 0;
-    // A bounded sweep: at most 20 batches of 10 per call.
-    for _ in 0..20 {
-        let out = sqs
-            .receive_message()
-            .queue_url(dlq_url)
-            .max_number_of_messages(10)
-            .visibility_timeout(30)
-            .send()
+    // A bounded sweep: at most 2 pages of 100 per call, oldest first.
+    for _ in 0..2 {
+        let letters = deps
+            .store
+            .dead_letters(&caller.tenant_id, 100)
             .await
-            .map_err(|e| ApiError::internal("ReceiveMessage", format!("{e:?}")))?;
-        let messages = out.messages.unwrap_or_default();
-        if messages.is_empty() {
+            .map_err(|e| ApiError::internal("dead letters", e))?;
+        if letters.is_empty() {
             break;
         }
-        for m in messages {
-            let body = m.body().unwrap_or_default().to_string();
-            let mine = serde_json::from_str::<serde_json::Value>(&body)
-                .ok()
-                .is_some_and(|v| v["detail"]["tenant_id"] == caller.tenant_id.as_str());
-            let handle = m.receipt_handle().unwrap_or_default();
-            if mine {
-                sqs.send_message()
-                    .queue_url(queue_url)
-                    .message_body(body)
-                    .send()
-                    .await
-                    .map_err(|e| ApiError::internal("SendMessage", format!("{e:?}")))?;
-                sqs.delete_message()
-                    .queue_url(dlq_url)
-                    .receipt_handle(handle)
-                    .send()
-                    .await
-                    .map_err(|e| ApiError::internal("DeleteMessage", format!("{e:?}")))?;
-                replayed += 1;
-            } else {
-                let _ = sqs
-                    .change_message_visibility()
-                    .queue_url(dlq_url)
-                    .receipt_handle(handle)
-                    .visibility_timeout(0)
-                    .send()
-                    .await;
-            }
+        for letter in letters {
+            // Sent first, then forgotten: a failure in between replays it twice at worst
+            // (receivers dedupe on webhook-id), never loses it.
+            deps.sqs()
+                .send_message()
+                .queue_url(queue_url)
+                .message_body(&letter.body)
+                .send()
+                .await
+                .map_err(|e| ApiError::internal("SendMessage", format!("{e:?}")))?;
+            deps.store
+                .delete_dead_letter(&caller.tenant_id, &letter.id)
+                .await
+                .map_err(|e| ApiError::internal("dead letters", e))?;
+            replayed += 1;
         }
     }
     json(200, &DlqReplayResponse { replayed })

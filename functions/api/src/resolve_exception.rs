@@ -25,7 +25,7 @@ pub struct ResolveExceptionRequest {
         (status = 409, description = "Already resolved", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = authenticate(&req, &deps.tokens, Permission::Operate)?;
+    let caller = authenticate(&req, &deps.auth, Permission::Operate).await?;
     let id = path_id(&req, "id", ExceptionId::parse, "exception")?;
     let body: ResolveExceptionRequest = parse_json(&req, deps.config.max_body_bytes)?;
     let resolution = parse_notes(Some(&body.resolution))

@@ -22,7 +22,7 @@ use crate::list_events::EventLogEntry;
         (status = 409, description = "The event is not FAILED", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = authenticate(&req, &deps.tokens, Permission::Administer)?;
+    let caller = authenticate(&req, &deps.auth, Permission::Administer).await?;
     let id = cargoflow_http::path_id(
         &req,
         "id",

@@ -33,7 +33,7 @@ pub async fn warm_up(deps: &Deps, function: &'static str) {
         cargoflow_aws::calls::Via::Init,
         tokio::time::timeout(
             std::time::Duration::from_millis(limit),
-            deps.store.warm_up(),
+            init_work(deps, function),
         ),
     )
     .await;
@@ -43,6 +43,32 @@ pub async fn warm_up(deps: &Deps, function: &'static str) {
         Ok(Err(e)) => tracing::warn!(function, ms, error = %e, "dynamodb warm-up failed"),
         Err(_) => tracing::warn!(function, ms, "dynamodb warm-up timed out"),
     }
+}
+
+/// The functions that issue tokens: the only ones that read the private signing key.
+pub const TOKEN_ISSUERS: &[&str] = &["register", "login", "refresh-token"];
+
+/// An instance's init work: the issuers load the signing key from Secrets Manager (and make
+/// sure its public half is published); everyone else reads the public keys. Either way the
+/// DynamoDB connection is warm before the first request.
+async fn init_work(deps: &Deps, function: &'static str) -> Result<(), String> {
+    if TOKEN_ISSUERS.contains(&function) {
+        deps.signing_key().await.map(drop).map_err(|e| format!("{e:?}"))
+    } else {
+        deps.auth
+            .public_keys(None)
+            .await
+            .map(drop)
+            .map_err(|e| format!("{e:?}"))
+    }
+}
+
+/// The gate every HTTP route passes (Lambda here, the local host through the registry):
+/// behind CloudFront only requests carrying its origin secret, and the client's address
+/// becomes CloudFront's viewer address (cargoflow_http::admit_origin).
+pub fn admit(deps: &Deps, mut req: Request) -> Result<Request, ApiError> {
+    cargoflow_http::admit_origin(&mut req, deps.config.origin_verify_sha256.as_ref())?;
+    Ok(req)
 }
 
 pub fn run_http<F, Fut>(function: &'static str, handler: F) -> Result<(), lambda_http::Error>
@@ -59,7 +85,13 @@ where
         lambda_http::run(lambda_http::service_fn(move |req: Request| {
             let deps = deps.clone();
             async move {
-                Ok::<_, std::convert::Infallible>(serve(function, req, |r| handler(deps, r)).await)
+                Ok::<_, std::convert::Infallible>(
+                    serve(function, req, |r| async move {
+                        let r = admit(&deps, r)?;
+                        handler(deps, r).await
+                    })
+                    .await,
+                )
             }
         }))
         .await

@@ -25,7 +25,7 @@ pub struct ScanRequest {
         (status = 404, description = "No order of this driver's routes has that code", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = authenticate(&req, &deps.tokens, Permission::Drive)?;
+    let caller = authenticate(&req, &deps.auth, Permission::Drive).await?;
     let driver = caller
         .driver_id
         .clone()

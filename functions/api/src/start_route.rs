@@ -20,7 +20,7 @@ use crate::routing;
         (status = 409, description = "Not PLANNED", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = authenticate(&req, &deps.tokens, Permission::Drive)?;
+    let caller = authenticate(&req, &deps.auth, Permission::Drive).await?;
     let driver = caller
         .driver_id
         .clone()

@@ -1,5 +1,8 @@
 //! Shared by rotate-tracking-link and revoke-tracking-link: replaces the order's tracking
-//! token (or removes it) with the markers and an order.updated event, in one transaction.
+//! token (or removes it) with the markers and an order.updated event, in one transaction;
+//! then closes the old link's WebSockets (DeleteConnection) and deletes their items at once.
+//! A connect racing the change cannot slip in: its write is conditioned on the old link's
+//! marker, which the transaction deleted (crate::ws_connect).
 
 use cargoflow_domain::*;
 use cargoflow_http::{ApiError, NotFoundAs, Request, authenticate, path_id};
@@ -11,7 +14,7 @@ pub async fn replace(
     req: &Request,
     new: Option<TrackingToken>,
 ) -> Result<Order, ApiError> {
-    let caller = authenticate(req, &deps.tokens, Permission::Operate)?;
+    let caller = authenticate(req, &deps.auth, Permission::Operate).await?;
     let id = path_id(req, "id", OrderId::parse, "order")?;
     let current = deps
         .store
@@ -39,5 +42,28 @@ pub async fn replace(
             Some(&current),
         ));
     }
+    if current.tracking_token.is_some() {
+        close_link_sockets(deps, &caller.tenant_id, &id).await?;
+    }
     Ok(next)
+}
+
+/// Closes the order's tracking sockets (all of them belong to the link just replaced).
+async fn close_link_sockets(
+    deps: &Deps,
+    tenant: &TenantId,
+    order: &OrderId,
+) -> Result<(), ApiError> {
+    let partition = cargoflow_store::keys::ws_order_subscribers(tenant, order);
+    let ids: Vec<String> = deps
+        .store
+        .ws_subscribers(&partition, i64::MIN)
+        .await?
+        .into_iter()
+        .filter(|s| s.channel == cargoflow_store::live::Channel::Tracking)
+        .map(|s| s.connection_id)
+        .collect();
+    let closed = crate::live::close_connections(deps, &ids).await;
+    tracing::info!(order_id = %order, sockets = ids.len(), closed, "tracking link replaced: its sockets closed");
+    Ok(())
 }

@@ -16,6 +16,9 @@ pub struct Mover<'a> {
     pub tenant: &'a TenantId,
     pub actor: ActorType,
     pub user: Option<&'a UserId>,
+    /// A driver's move: the order must be this driver's, checked on the order read and again
+    /// in the write's condition (a reassignment in between refuses the write).
+    pub driver: Option<&'a DriverId>,
 }
 
 pub fn transition_error(e: TransitionError, current: &Order) -> ApiError {
@@ -105,6 +108,11 @@ pub async fn transition_with(
         .get_order(who.tenant, order)
         .await
         .not_found_as("order")?;
+    if let Some(driver) = who.driver
+        && current.driver_id.as_ref() != Some(driver)
+    {
+        return Err(ApiError::NotFound("order"));
+    }
     status_machine::check(current.status, to, who.actor)
         .map_err(|e| transition_error(e, &current))?;
     let now = time_util::now();
@@ -130,7 +138,10 @@ pub async fn transition_with(
         reason,
     );
     let mut uow = UnitOfWork::new(&deps.store, who.tenant);
-    uow.order(&next, current.version, current.status)?;
+    match who.driver {
+        Some(driver) => uow.driver_order(&next, current.version, current.status, driver)?,
+        None => uow.order(&next, current.version, current.status)?,
+    }
     uow.history(&history)?;
     uow.event(&event)?;
     if let Some(pod) = extras.pod {
@@ -163,6 +174,12 @@ pub async fn transition_with(
             }) =>
         {
             let latest = deps.store.get_order(who.tenant, order).await.ok();
+            // Reassigned to someone else meanwhile: for this driver the order is gone.
+            if let (Some(driver), Some(l)) = (who.driver, &latest)
+                && l.driver_id.as_ref() != Some(driver)
+            {
+                return Err(ApiError::NotFound("order"));
+            }
             Err(write_error(OrderWriteError::Stale, latest.as_ref()))
         }
         Err(e) => Err(crate::routing::commit_error(e)),

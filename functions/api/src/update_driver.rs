@@ -30,7 +30,7 @@ pub struct UpdateDriverRequest {
         (status = 409, description = "Changed concurrently", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = authenticate(&req, &deps.tokens, Permission::Operate)?;
+    let caller = authenticate(&req, &deps.auth, Permission::Operate).await?;
     let id = path_id(&req, "id", DriverId::parse, "driver")?;
     let body: UpdateDriverRequest = parse_json(&req, deps.config.max_body_bytes)?;
     let mut e = FieldErrors::new();
@@ -69,8 +69,17 @@ pub async fn apply(
         .get_driver(tenant, id)
         .await
         .not_found_as("driver")?;
-    ok(&deps
+    let updated = deps
         .store
         .update_driver(tenant, &current, changes, time_util::now())
-        .await?)
+        .await?;
+    // Deactivating the driver deactivated its login in the same write (its session epoch
+    // moved on): close the driver app's sockets too.
+    if changes.is_active == Some(false)
+        && current.is_active
+        && let Some(user) = &current.user_id
+    {
+        crate::revocation::close_user_sockets(deps, tenant, user).await;
+    }
+    ok(&updated)
 }

@@ -55,7 +55,7 @@ pub struct UpdateOrderRequest {
         (status = 409, description = "Final order, stops of an assigned order, or a concurrent change", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = authenticate(&req, &deps.tokens, Permission::Operate)?;
+    let caller = authenticate(&req, &deps.auth, Permission::Operate).await?;
     let id = path_id(&req, "id", OrderId::parse, "order")?;
     let body: UpdateOrderRequest = parse_json(&req, deps.config.max_body_bytes)?;
     if body.status.is_some() {

@@ -37,7 +37,7 @@ pub struct UpdateOrderStatusRequest {
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
     // The token first (401/403 before anything else), the body next, then the order.
-    cargoflow_http::authenticate(&req, &deps.tokens, Permission::Drive)?;
+    cargoflow_http::authenticate(&req, &deps.auth, Permission::Drive).await?;
     let body: UpdateOrderStatusRequest = parse_json(&req, deps.config.max_body_bytes)?;
     let to = OrderStatus::parse(&body.to_status).map_err(|r| ApiError::field("to_status", r))?;
     let metadata = match body.metadata {
@@ -77,8 +77,12 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
             ));
         }
     }
-    let crate::driver_scope::DriverOrder { caller, order, .. } =
-        crate::driver_scope::driver_order(&deps, &req).await?;
+    let crate::driver_scope::DriverOrder {
+        caller,
+        driver,
+        order,
+        ..
+    } = crate::driver_scope::driver_order(&deps, &req).await?;
     let id = order.id.clone();
     let stop = match &body.stop_id {
         Some(raw) => {
@@ -92,6 +96,7 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         tenant: &caller.tenant_id,
         actor: ActorType::Driver,
         user: Some(&caller.user_id),
+        driver: Some(&driver),
     };
     let exception = (to == OrderStatus::Failed).then(|| OrderException {
         id: ExceptionId::generate(),

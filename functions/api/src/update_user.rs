@@ -31,11 +31,11 @@ pub struct UpdateUserRequest {
         (status = 409, description = "Changed concurrently, or a rule forbids it", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = authenticate(&req, &deps.tokens, Permission::Administer)?;
+    let caller = authenticate(&req, &deps.auth, Permission::Administer).await?;
     let user_id = path_id(&req, "id", UserId::parse, "user")?;
     let body: UpdateUserRequest = parse_json(&req, deps.config.max_body_bytes)?;
     let mut e = FieldErrors::new();
-    let changes = UserChanges {
+    let mut changes = UserChanges {
         full_name: body
             .full_name
             .as_deref()
@@ -72,6 +72,13 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
             "You cannot change your own role.",
         ));
     }
+    // The same role again is no change (and must not end the user's sessions).
+    if changes.role == Some(current.role) {
+        changes.role = None;
+    }
+    if changes.full_name.is_none() && changes.role.is_none() {
+        return ok(&current);
+    }
     let updated = deps
         .store
         .update_user(
@@ -82,5 +89,9 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
             time_util::now(),
         )
         .await?;
+    if changes.role.is_some() {
+        // The write moved the user's session epoch on: their tokens and sessions are over.
+        crate::revocation::close_user_sockets(&deps, &caller.tenant_id, &user_id).await;
+    }
     ok(&updated)
 }

@@ -31,7 +31,7 @@ pub struct UpdateVehicleRequest {
         (status = 409, description = "Plate taken, or changed concurrently", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = authenticate(&req, &deps.tokens, Permission::Operate)?;
+    let caller = authenticate(&req, &deps.auth, Permission::Operate).await?;
     let id = path_id(&req, "id", VehicleId::parse, "vehicle")?;
     let body: UpdateVehicleRequest = parse_json(&req, deps.config.max_body_bytes)?;
     let mut e = FieldErrors::new();

@@ -36,12 +36,13 @@ fn param(req: &Request, name: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-fn verify(deps: &Deps, req: &Request, scope: Scope) -> Result<cargoflow_auth::Identity, ApiError> {
+async fn verify(
+    deps: &Deps,
+    req: &Request,
+    scope: Scope,
+) -> Result<cargoflow_auth::Identity, ApiError> {
     let token = param(req, "token").ok_or(ApiError::Unauthorized("token is required."))?;
-    let identity = deps
-        .tokens
-        .verify_access(&token)
-        .map_err(|_| ApiError::Unauthorized("The access token is invalid or expired."))?;
+    let identity = deps.auth.verify(&token).await?;
     if identity.role.scope() != scope {
         return Err(ApiError::Forbidden("This channel is not for this token."));
     }
@@ -62,18 +63,22 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         subscriptions: vec![],
         connected_at: now,
     };
+    // A tracking page's link marker: the connection is written only while it exists.
+    let mut guard = None;
     match param(&req, "channel").as_deref() {
         Some("driver") => {
-            let who = verify(&deps, &req, Scope::Driver)?;
+            let who = verify(&deps, &req, Scope::Driver).await?;
             let driver = who
                 .driver_id
                 .ok_or(ApiError::Forbidden("This token has no driver."))?;
             c.tenant_id = who.tenant_id.to_string();
             c.user_id = Some(who.user_id.to_string());
             c.driver_id = Some(driver.to_string());
+            // Ending the user's access closes this socket (crate::revocation).
+            c.subscriptions = vec![keys::ws_user_connections(&who.tenant_id, &who.user_id)];
         }
         Some("ops") => {
-            let who = verify(&deps, &req, Scope::Ops)?;
+            let who = verify(&deps, &req, Scope::Ops).await?;
             let route_id = param(&req, "route_id")
                 .and_then(|r| RouteId::parse(&r))
                 .ok_or(ApiError::NotFound("route"))?;
@@ -82,7 +87,10 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
                 .await
                 .not_found_as("route")?;
             c.channel = Channel::OpsRoute;
-            c.subscriptions = vec![keys::ws_route_subscribers(&who.tenant_id, &route_id)];
+            c.subscriptions = vec![
+                keys::ws_route_subscribers(&who.tenant_id, &route_id),
+                keys::ws_user_connections(&who.tenant_id, &who.user_id),
+            ];
             c.tenant_id = who.tenant_id.to_string();
             c.user_id = Some(who.user_id.to_string());
             c.route_id = Some(route_id.to_string());
@@ -101,14 +109,26 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
                 return Err(ApiError::NotFound("tracking link"));
             }
             c.channel = Channel::Tracking;
-            c.subscriptions = vec![keys::ws_order_subscribers(&tenant, &order.id)];
-            if let Some(route) = &order.route_id {
-                c.subscriptions
-                    .push(keys::ws_route_subscribers(&tenant, route));
-                c.route_id = Some(route.to_string());
-            }
+            // The order's partition only: events and (near its drop) locations reach it
+            // there; the route's partition is the ops consoles'.
+            let partition = keys::ws_order_subscribers(&tenant, &order.id);
+            c.subscriptions = vec![partition.clone()];
+            c.route_id = order.route_id.as_ref().map(ToString::to_string);
             c.tenant_id = tenant.to_string();
             c.order_id = Some(order.id.to_string());
+            // At most TRACKING_SOCKETS_PER_LINK sockets: the oldest make room (a reloaded
+            // page or a second device always gets in; a stale record cannot lock anyone out).
+            let cap = deps.config.tracking_sockets_per_link;
+            let open = deps
+                .store
+                .ws_subscribers_at_most(&partition, now.unix_timestamp(), cap + 8)
+                .await?;
+            let oldest = crate::live::oldest_over_cap(&open, cap);
+            if !oldest.is_empty() {
+                let closed = crate::live::close_connections(&deps, &oldest).await;
+                tracing::info!(order_id = %order.id, closed, "oldest tracking sockets closed for a new one");
+            }
+            guard = Some(keys::tracking_marker(&token));
         }
         _ => {
             return Err(ApiError::field(
@@ -118,7 +138,14 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         }
     }
     let ttl = now.unix_timestamp() + deps.config.websocket_connection_ttl_secs;
-    deps.store.put_ws_connection(&c, ttl).await?;
+    if !deps
+        .store
+        .put_ws_connection_guarded(&c, ttl, guard.as_ref())
+        .await?
+    {
+        // The link was revoked or rotated while connecting.
+        return Err(ApiError::NotFound("tracking link"));
+    }
     tracing::info!(connection_id = %c.connection_id, channel = ?c.channel, tenant_id = %c.tenant_id, "websocket connected");
     no_content()
 }

@@ -1,7 +1,8 @@
 //! WebSocket `$default`: a driver's location `{route_id, lat, lng, accuracy?, heading?, speed?}`
 //! (an `action` field is ignored). Only the latest location of a route is stored, at most one
 //! per LOCATION_MIN_INTERVAL_MS (the conditional write is the rate limit); it is pushed to the
-//! route's ops consoles and, rounded, to the tracking pages of its orders on their way; the
+//! route's ops consoles and, rounded, to the tracking pages of the orders whose drop is within
+//! TRACKING_LIVE_STOPS of the remaining stops (bounded: [`location_subscribers`]); the
 //! route's ETAs are recomputed from it at most every ETA_REFRESH_SECS. The answer goes back on
 //! the socket: `{"type":"ack"}` or `{"type":"error","reason",...}`.
 
@@ -95,16 +96,10 @@ async fn receive(deps: &Deps, connection: &str, body: &[u8]) -> Result<Value, Ap
     {
         return Ok(error("rate_limited", Some(interval)));
     }
-    let subscribers = deps
-        .store
-        .ws_subscribers(
-            &keys::ws_route_subscribers(&tenant, &route.id),
-            now.unix_timestamp(),
-        )
-        .await?;
-    let on_the_way = crate::live::orders_on_the_way(&route);
+    let subscribers = location_subscribers(deps, &tenant, &route, now.unix_timestamp()).await?;
+    let near = crate::live::orders_near(&route, deps.config.tracking_live_stops);
     let pushed = crate::live::fan_out(deps, &subscribers, |s| {
-        crate::live::location_message(s, &location, &on_the_way)
+        crate::live::location_message(s, &location, &near)
     })
     .await;
     if (now - route.updated_at).whole_seconds() >= deps.config.eta_refresh_secs
@@ -113,6 +108,45 @@ async fn receive(deps: &Deps, connection: &str, body: &[u8]) -> Result<Value, Ap
         tracing::info!(route_id = %route.id, error = ?e, "ETA refresh skipped");
     }
     Ok(json!({ "type": "ack", "at": time_util::rfc3339(now), "pushed": pushed }))
+}
+
+/// Who one location update reaches, bounded: the route's ops consoles, and the tracking pages
+/// of the orders whose drop is within TRACKING_LIVE_STOPS (each order's partition holds at most
+/// TRACKING_SOCKETS_PER_LINK sockets); at most LIVE_FANOUT_MAX in all. The work per update is
+/// then one Query for the consoles plus one per near order (TRACKING_LIVE_STOPS of them at
+/// most), and at most LIVE_FANOUT_MAX PostToConnection calls, however many pages follow the
+/// route's other orders.
+async fn location_subscribers(
+    deps: &Deps,
+    tenant: &TenantId,
+    route: &Route,
+    now: i64,
+) -> Result<Vec<cargoflow_store::live::WsSubscriber>, ApiError> {
+    let max = deps.config.live_fanout_max;
+    let mut out: Vec<_> = deps
+        .store
+        .ws_subscribers_at_most(&keys::ws_route_subscribers(tenant, &route.id), now, max)
+        .await?
+        .into_iter()
+        // Tracking pages connected before they subscribed by order only are reached there.
+        .filter(|s| s.channel == Channel::OpsRoute)
+        .collect();
+    for order in crate::live::orders_near(route, deps.config.tracking_live_stops) {
+        if out.len() >= max {
+            break;
+        }
+        let partition = keys::ws_order_subscribers(tenant, &order);
+        let left = max - out.len();
+        out.extend(
+            deps.store
+                .ws_subscribers_at_most(&partition, now, left)
+                .await?
+                .into_iter()
+                .filter(|s| s.channel == Channel::Tracking),
+        );
+    }
+    out.truncate(max);
+    Ok(out)
 }
 
 /// Recomputes the route's pending ETAs from the driver's position (with route.updated and the

@@ -13,6 +13,20 @@ async fn main() -> Result<()> {
     cargoflow_http::logging::init();
     let template_path = std::env::var("TEMPLATE").unwrap_or_else(|_| "template.yaml".into());
     let template = Template::load(template_path.as_ref())?;
+    // The web apps get CloudFront's response headers policy; presigned POD URLs point at the
+    // local S3 endpoint.
+    let pod_origin = std::env::var("AWS_ENDPOINT_URL_S3")
+        .or_else(|_| std::env::var("AWS_ENDPOINT_URL"))
+        .map(|u| u.trim_end_matches('/').to_string())
+        .unwrap_or_else(|_| {
+            let bucket = std::env::var("POD_BUCKET").unwrap_or_default();
+            let region = std::env::var("AWS_REGION").unwrap_or_else(|_| "us-east-1".into());
+            format!("https://{bucket}.s3.{region}.amazonaws.com")
+        });
+    cargoflow_infra::host::use_web_headers(cargoflow_infra::host::web_headers(
+        &std::fs::read_to_string(&template_path)?,
+        &pod_origin,
+    )?);
     let routes = routes(&template)?;
     let port: u16 = std::env::var("LOCAL_HOST_PORT")
         .ok()

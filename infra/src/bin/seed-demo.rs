@@ -807,6 +807,7 @@ async fn deliver(
         tenant: &tenant,
         actor: ActorType::Driver,
         user: None,
+        driver: None,
     };
     let now = time_util::now();
     transition(

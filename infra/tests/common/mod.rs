@@ -45,6 +45,7 @@ pub fn base_url() -> &'static str {
                 config.websocket_management_url = format!("http://127.0.0.1:{port}");
                 let sdk = aws_config::load_from_env().await;
                 let deps = Arc::new(Deps::new(config, sdk).unwrap());
+                start_import_worker();
                 let state = HostState {
                     deps,
                     routes: Arc::new(routes),
@@ -59,6 +60,66 @@ pub fn base_url() -> &'static str {
         });
         rx.recv().unwrap()
     })
+}
+
+/// import-orders-worker fed by the import queue through the host's SQS player (its own thread
+/// and runtime, once per test binary), as the template's event source runs it in AWS.
+pub fn start_import_worker() {
+    static STARTED: OnceLock<()> = OnceLock::new();
+    STARTED.get_or_init(|| {
+        require_standins();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                let sdk = aws_config::load_from_env().await;
+                let deps = Arc::new(
+                    Deps::new(cargoflow_http::AppConfig::from_env().unwrap(), sdk.clone()).unwrap(),
+                );
+                let name = cargoflow_infra::resources::import_queue_names().0;
+                let poller =
+                    cargoflow_infra::sqs::SqsPoller::new(&sdk, &name, Some("import-orders-worker"))
+                        .await
+                        .unwrap();
+                let handler =
+                    cargoflow_functions::registry::sqs_function("import-orders-worker").unwrap();
+                let (_keep, stop) = tokio::sync::watch::channel(false);
+                tx.send(()).unwrap();
+                cargoflow_aws::calls::as_function(
+                    "import-orders-worker".to_string(),
+                    cargoflow_aws::calls::Via::EventSource,
+                    async move { poller.run(handler, deps, stop).await.unwrap() },
+                )
+                .await;
+            });
+        });
+        rx.recv().unwrap();
+    });
+}
+
+/// Waits for an import job to end (the worker runs it): its final view.
+pub async fn wait_for_import(http: &reqwest::Client, access: &str, job_id: &str) -> Value {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(900);
+    loop {
+        let (s, job) = send(
+            http.get(url(&format!("/api/ops/imports/{job_id}")))
+                .bearer_auth(access),
+        )
+        .await;
+        assert_eq!(s, 200, "{job}");
+        if ["SUCCEEDED", "FAILED", "PARTIAL"].contains(&job["status"].as_str().unwrap_or("")) {
+            return job;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "import {job_id} did not finish: {job}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
 }
 
 /// A client whose requests come from a loopback address of its own, so that per-address
@@ -111,12 +172,13 @@ impl TestTenant {
             .await
             .unwrap();
         assert_eq!(r.status(), 201, "register: {}", r.text().await.unwrap());
+        let refresh = refresh_cookie(r.headers()).expect("register sets the refresh cookie");
         let body: Value = r.json().await.unwrap();
         Self {
             slug,
             email,
             access: body["access_token"].as_str().unwrap().into(),
-            refresh: body["refresh_token"].as_str().unwrap().into(),
+            refresh,
             tenant_id: body["tenant"]["id"].as_str().unwrap().into(),
             user_id: body["user"]["id"].as_str().unwrap().into(),
             http,
@@ -194,6 +256,72 @@ pub async fn send(req: reqwest::RequestBuilder) -> (u16, Value) {
         serde_json::from_str(&text).unwrap_or(Value::String(text))
     };
     (status, body)
+}
+
+/// The refresh token a response set in its cookie (`cf_rt_ops` or `cf_rt_driver`), after
+/// checking the cookie's attributes.
+pub fn refresh_cookie(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    headers
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter(|c| c.starts_with("cf_rt_"))
+        .map(|c| {
+            for attr in [
+                "HttpOnly",
+                "Secure",
+                "SameSite=Strict",
+                "Path=/api/auth/refresh",
+            ] {
+                assert!(c.split("; ").any(|a| a == attr), "{attr} missing: {c}");
+            }
+            c.split_once('=')
+                .unwrap()
+                .1
+                .split(';')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .find(|v| !v.is_empty())
+}
+
+/// POST /api/auth/refresh with `token` in the realm's cookie: status, body and the rotated
+/// refresh token (from the new cookie).
+pub async fn refresh(
+    http: &reqwest::Client,
+    realm: &str,
+    token: &str,
+) -> (u16, Value, Option<String>) {
+    let r = http
+        .post(url("/api/auth/refresh"))
+        .header("cookie", format!("cf_rt_{realm}={token}"))
+        .json(&json!({ "realm": realm }))
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    let next = refresh_cookie(r.headers());
+    let body: Value = r.json().await.unwrap_or(Value::Null);
+    (status, body, next)
+}
+
+/// Logs in: status, body, and the refresh token from the cookie.
+pub async fn login_session(
+    http: &reqwest::Client,
+    email: &str,
+    password: &str,
+) -> (u16, Value, Option<String>) {
+    let r = http
+        .post(url("/api/auth/login"))
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    let cookie = refresh_cookie(r.headers());
+    let body: Value = r.json().await.unwrap_or(Value::Null);
+    (status, body, cookie)
 }
 
 pub async fn login(http: &reqwest::Client, email: &str, password: &str) -> (u16, Value) {

@@ -2,33 +2,41 @@
 //! refresh issue them. Password hashing is left out on purpose (argon2id is slow by design; its
 //! parameters are in password.rs).
 
-use cargoflow_auth::{Subject, TokenService};
-use cargoflow_domain::{Role, TenantId, UserId};
+use cargoflow_auth::{PublicKeys, SigningKey, Subject, TokenRules};
+use cargoflow_domain::{Role, TenantId, TokenFamilyId, UserId};
 use criterion::{Criterion, criterion_group, criterion_main};
+use jsonwebtoken::jwk::JwkSet;
 use std::hint::black_box;
 
 fn bench(c: &mut Criterion) {
-    let svc = TokenService::new(
+    let rules = TokenRules::new(
         "cargoflow",
-        b"bench-secret-bench-secret-bench-secret-0123",
         time::Duration::minutes(15),
         time::Duration::days(30),
-    )
-    .unwrap();
-    let (user, tenant) = (UserId::generate(), TenantId::generate());
+    );
+    let key = SigningKey::from_secret(&SigningKey::new_secret()).unwrap();
+    let keys = PublicKeys::from_jwks(&JwkSet {
+        keys: vec![key.public_jwk().clone()],
+    });
+    let (user, tenant, session) = (
+        UserId::generate(),
+        TenantId::generate(),
+        TokenFamilyId::generate(),
+    );
     let subject = Subject {
         user_id: &user,
         tenant_id: &tenant,
         role: Role::OpsDispatcher,
         driver_id: None,
+        session_epoch: 0,
     };
     let now = time::OffsetDateTime::now_utc();
     c.bench_function("jwt/issue_access", |b| {
-        b.iter(|| svc.issue_access(black_box(&subject), now))
+        b.iter(|| rules.issue_access(&key, black_box(&subject), &session, now))
     });
-    let token = svc.issue_access(&subject, now).token;
+    let token = rules.issue_access(&key, &subject, &session, now).token;
     c.bench_function("jwt/verify_access", |b| {
-        b.iter(|| svc.verify_access(black_box(&token)).unwrap())
+        b.iter(|| rules.verify_access(black_box(&token), &keys).unwrap())
     });
 }
 

@@ -1,6 +1,16 @@
-//! JWT access and refresh tokens.
+//! JWT access and refresh tokens, signed with Ed25519 (EdDSA, RFC 8037) keys named by `kid`.
+//!
+//! Only the functions that issue tokens hold a [`SigningKey`] (read from Secrets Manager at
+//! init). Everyone else verifies with [`PublicKeys`], built from the published JWKS: a key's
+//! `kid` is its RFC 7638 thumbprint, so a verifier never has to trust a name.
 
+use std::collections::HashMap;
+
+use aws_lc_rs::{hkdf, signature::Ed25519KeyPair};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use cargoflow_domain::{DriverId, Role, Scope, TenantId, TokenFamilyId, TokenId, UserId};
+use jsonwebtoken::jwk::{Jwk, JwkSet, KeyAlgorithm, PublicKeyUse, ThumbprintHash};
 use jsonwebtoken::{
     Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, decode_header, encode,
 };
@@ -12,7 +22,7 @@ pub const AUD_DRIVER: &str = "cargoflow-driver";
 pub const AUD_REFRESH: &str = "cargoflow-refresh";
 pub const TYP_ACCESS: &str = "at+jwt";
 pub const TYP_REFRESH: &str = "rt+jwt";
-const ALG: Algorithm = Algorithm::HS256;
+pub const ALG: Algorithm = Algorithm::EdDSA;
 
 /// Why a token was refused. Every variant answers 401; the detail is only logged.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -25,12 +35,14 @@ pub enum TokenError {
     Expired,
     #[error("token signature, issuer, audience or algorithm is invalid")]
     Invalid,
+    #[error("token is signed with a key that is not published")]
+    UnknownKey,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("JWT secret must be at least 32 bytes")]
-    WeakSecret,
+    #[error("signing secret: {0}")]
+    BadSecret(&'static str),
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -45,6 +57,11 @@ pub struct AccessClaims {
     /// The driver id, for DRIVER tokens.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub did: Option<String>,
+    /// The session (refresh-token family) this token was issued in: logout ends it.
+    pub sid: String,
+    /// The user's session epoch when issued: deactivating or demoting the user moves the
+    /// epoch on, and every request compares (cached for seconds).
+    pub ver: u64,
     pub iat: i64,
     pub exp: i64,
     pub jti: String,
@@ -71,6 +88,8 @@ pub struct Identity {
     pub tenant_id: TenantId,
     pub role: Role,
     pub driver_id: Option<DriverId>,
+    pub session_id: TokenFamilyId,
+    pub session_epoch: u64,
 }
 
 /// Who a token is issued for.
@@ -80,6 +99,8 @@ pub struct Subject<'a> {
     pub tenant_id: &'a TenantId,
     pub role: Role,
     pub driver_id: Option<&'a DriverId>,
+    /// The user's session epoch (see [`AccessClaims::ver`]).
+    pub session_epoch: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -88,21 +109,160 @@ pub struct IssuedToken {
     pub expires_at: OffsetDateTime,
 }
 
+/// The private half: only register, login and refresh hold one.
 #[derive(Clone)]
-pub struct TokenService {
-    issuer: String,
+pub struct SigningKey {
+    kid: String,
     encoding: EncodingKey,
-    decoding: DecodingKey,
-    access_ttl: time::Duration,
-    refresh_ttl: time::Duration,
+    public: Jwk,
 }
 
-impl std::fmt::Debug for TokenService {
+impl std::fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TokenService")
-            .field("issuer", &self.issuer)
+        f.debug_struct("SigningKey")
+            .field("kid", &self.kid)
             .finish_non_exhaustive()
     }
+}
+
+/// The secret's JSON shape, as Secrets Manager's `GenerateSecretString` makes it
+/// (`SecretStringTemplate: '{}'`, `GenerateStringKey: seed`).
+#[derive(Deserialize)]
+struct SecretValue {
+    seed: String,
+}
+
+/// HKDF (RFC 5869) labels: the Ed25519 seed is derived from the stored random string, so the
+/// secret can be made by CloudFormation itself and rotated by writing a new random string.
+const HKDF_SALT: &[u8] = b"cargoflow/jwt-signing-key";
+const HKDF_INFO: &[u8] = b"ed25519-seed/v1";
+const MIN_SEED_CHARS: usize = 32;
+
+struct SeedLen;
+impl hkdf::KeyType for SeedLen {
+    fn len(&self) -> usize {
+        32
+    }
+}
+
+impl SigningKey {
+    /// The key a Secrets Manager secret value holds: `{"seed": "<random string>"}`.
+    pub fn from_secret(secret: &str) -> Result<Self, ConfigError> {
+        let value: SecretValue = serde_json::from_str(secret)
+            .map_err(|_| ConfigError::BadSecret("must be JSON {\"seed\": \"...\"}"))?;
+        if value.seed.len() < MIN_SEED_CHARS {
+            return Err(ConfigError::BadSecret("seed must be at least 32 characters"));
+        }
+        let prk = hkdf::Salt::new(hkdf::HKDF_SHA256, HKDF_SALT).extract(value.seed.as_bytes());
+        let mut seed = [0u8; 32];
+        prk.expand(&[HKDF_INFO], SeedLen)
+            .and_then(|okm| okm.fill(&mut seed))
+            .map_err(|_| ConfigError::BadSecret("key derivation failed"))?;
+        let pair = Ed25519KeyPair::from_seed_unchecked(&seed)
+            .map_err(|_| ConfigError::BadSecret("not an Ed25519 seed"))?;
+        let der = pair
+            .to_pkcs8v1()
+            .map_err(|_| ConfigError::BadSecret("PKCS#8 encoding failed"))?;
+        let encoding = EncodingKey::from_ed_der(der.as_ref());
+        let mut public = Jwk::from_encoding_key(&encoding, ALG)
+            .map_err(|_| ConfigError::BadSecret("public key"))?;
+        let kid = public
+            .thumbprint(ThumbprintHash::SHA256)
+            .map_err(|_| ConfigError::BadSecret("thumbprint"))?;
+        public.common.key_id = Some(kid.clone());
+        public.common.public_key_use = Some(PublicKeyUse::Signature);
+        public.common.key_algorithm = Some(KeyAlgorithm::EdDSA);
+        Ok(Self {
+            kid,
+            encoding,
+            public,
+        })
+    }
+
+    /// A fresh secret value (key rotation): 48 random bytes, base64url, in the stored shape.
+    pub fn new_secret() -> String {
+        let mut bytes = [0u8; 48];
+        rand::fill(&mut bytes);
+        serde_json::json!({ "seed": B64.encode(bytes) }).to_string()
+    }
+
+    pub fn kid(&self) -> &str {
+        &self.kid
+    }
+
+    /// The public half, as a JWK with `kid`, `use: sig` and `alg: EdDSA`.
+    pub fn public_jwk(&self) -> &Jwk {
+        &self.public
+    }
+}
+
+/// The published public keys, by `kid`.
+#[derive(Clone, Default)]
+pub struct PublicKeys {
+    keys: HashMap<String, DecodingKey>,
+}
+
+impl std::fmt::Debug for PublicKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_set().entries(self.keys.keys()).finish()
+    }
+}
+
+impl PublicKeys {
+    /// The usable keys of a JWKS: Ed25519 signature keys whose `kid` is their own thumbprint.
+    /// Anything else is left out (and cannot verify a token).
+    pub fn from_jwks(set: &JwkSet) -> Self {
+        let keys = set
+            .keys
+            .iter()
+            .filter_map(|jwk| {
+                let kid = jwk.common.key_id.as_deref()?;
+                let own = jwk.thumbprint(ThumbprintHash::SHA256).ok()?;
+                let is_ed = matches!(
+                    &jwk.algorithm,
+                    jsonwebtoken::jwk::AlgorithmParameters::OctetKeyPair(p)
+                        if p.curve == jsonwebtoken::jwk::EllipticCurve::Ed25519
+                );
+                (is_ed && own == kid)
+                    .then(|| DecodingKey::from_jwk(jwk).ok())
+                    .flatten()
+                    .map(|k| (kid.to_string(), k))
+            })
+            .collect();
+        Self { keys }
+    }
+
+    pub fn contains(&self, kid: &str) -> bool {
+        self.keys.contains_key(kid)
+    }
+
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+}
+
+/// The `kid` a token names, after checking its `alg` and `typ` (before any key is looked up).
+pub fn key_id(token: &str, typ: &str) -> Result<String, TokenError> {
+    let header = decode_header(token).map_err(|_| TokenError::Malformed)?;
+    if header.alg != ALG {
+        return Err(TokenError::Invalid);
+    }
+    if header.typ.as_deref() != Some(typ) {
+        return Err(TokenError::WrongType);
+    }
+    header.kid.ok_or(TokenError::Invalid)
+}
+
+/// Issuer, audiences and lifetimes: the rules every function shares, with no key in them.
+#[derive(Debug, Clone)]
+pub struct TokenRules {
+    issuer: String,
+    access_ttl: time::Duration,
+    refresh_ttl: time::Duration,
 }
 
 fn audience_for(scope: Scope) -> &'static str {
@@ -112,23 +272,17 @@ fn audience_for(scope: Scope) -> &'static str {
     }
 }
 
-impl TokenService {
+impl TokenRules {
     pub fn new(
         issuer: impl Into<String>,
-        secret: &[u8],
         access_ttl: time::Duration,
         refresh_ttl: time::Duration,
-    ) -> Result<Self, ConfigError> {
-        if secret.len() < 32 {
-            return Err(ConfigError::WeakSecret);
-        }
-        Ok(Self {
+    ) -> Self {
+        Self {
             issuer: issuer.into(),
-            encoding: EncodingKey::from_secret(secret),
-            decoding: DecodingKey::from_secret(secret),
             access_ttl,
             refresh_ttl,
-        })
+        }
     }
 
     pub fn access_ttl(&self) -> time::Duration {
@@ -139,13 +293,20 @@ impl TokenService {
         self.refresh_ttl
     }
 
-    fn header(typ: &str) -> Header {
+    fn header(typ: &str, key: &SigningKey) -> Header {
         let mut h = Header::new(ALG);
         h.typ = Some(typ.to_string());
+        h.kid = Some(key.kid.clone());
         h
     }
 
-    pub fn issue_access(&self, subject: &Subject<'_>, now: OffsetDateTime) -> IssuedToken {
+    pub fn issue_access(
+        &self,
+        key: &SigningKey,
+        subject: &Subject<'_>,
+        session: &TokenFamilyId,
+        now: OffsetDateTime,
+    ) -> IssuedToken {
         let exp = now + self.access_ttl;
         let claims = AccessClaims {
             iss: self.issuer.clone(),
@@ -154,43 +315,50 @@ impl TokenService {
             tid: subject.tenant_id.to_string(),
             role: subject.role,
             did: subject.driver_id.map(ToString::to_string),
+            sid: session.to_string(),
+            ver: subject.session_epoch,
             iat: now.unix_timestamp(),
             exp: exp.unix_timestamp(),
             jti: TokenId::generate().to_string(),
         };
         IssuedToken {
-            token: self.sign(TYP_ACCESS, &claims),
+            token: Self::sign(key, TYP_ACCESS, &claims),
             expires_at: exp,
         }
     }
 
+    /// The refresh token `token_id` of `family`, issued at `issued_at`. Ed25519 signatures are
+    /// deterministic, so the same inputs give the same string: a retry within the grace window
+    /// gets exactly the successor it lost.
     pub fn issue_refresh(
         &self,
+        key: &SigningKey,
         subject: &Subject<'_>,
         family: &TokenFamilyId,
         token_id: &TokenId,
-        now: OffsetDateTime,
+        issued_at: OffsetDateTime,
     ) -> IssuedToken {
-        let exp = now + self.refresh_ttl;
+        let exp = issued_at + self.refresh_ttl;
         let claims = RefreshClaims {
             iss: self.issuer.clone(),
             aud: AUD_REFRESH.to_string(),
             sub: subject.user_id.to_string(),
             tid: subject.tenant_id.to_string(),
             fam: family.to_string(),
-            iat: now.unix_timestamp(),
+            iat: issued_at.unix_timestamp(),
             exp: exp.unix_timestamp(),
             jti: token_id.to_string(),
         };
         IssuedToken {
-            token: self.sign(TYP_REFRESH, &claims),
+            token: Self::sign(key, TYP_REFRESH, &claims),
             expires_at: exp,
         }
     }
 
-    fn sign<C: Serialize>(&self, typ: &str, claims: &C) -> String {
-        // HMAC signing of a serialisable struct cannot fail.
-        encode(&Self::header(typ), claims, &self.encoding).expect("HS256 signing")
+    fn sign<C: Serialize>(key: &SigningKey, typ: &str, claims: &C) -> String {
+        // Signing a serialisable struct with a key that was checked when it was loaded
+        // cannot fail.
+        encode(&Self::header(typ, key), claims, &key.encoding).expect("EdDSA signing")
     }
 
     fn validation(&self, audiences: &[&str]) -> Validation {
@@ -203,17 +371,6 @@ impl TokenService {
         v
     }
 
-    fn check_header(token: &str, typ: &str) -> Result<(), TokenError> {
-        let header = decode_header(token).map_err(|_| TokenError::Malformed)?;
-        if header.alg != ALG {
-            return Err(TokenError::Invalid);
-        }
-        if header.typ.as_deref() != Some(typ) {
-            return Err(TokenError::WrongType);
-        }
-        Ok(())
-    }
-
     fn map_err(e: jsonwebtoken::errors::Error) -> TokenError {
         use jsonwebtoken::errors::ErrorKind as K;
         match e.kind() {
@@ -223,15 +380,22 @@ impl TokenService {
         }
     }
 
-    pub fn verify_access(&self, token: &str) -> Result<Identity, TokenError> {
-        Self::check_header(token, TYP_ACCESS)?;
-        let data = decode::<AccessClaims>(
-            token,
-            &self.decoding,
-            &self.validation(&[AUD_OPS, AUD_DRIVER]),
-        )
-        .map_err(Self::map_err)?;
-        let c = data.claims;
+    fn decode<C: serde::de::DeserializeOwned>(
+        &self,
+        token: &str,
+        typ: &str,
+        keys: &PublicKeys,
+        audiences: &[&str],
+    ) -> Result<C, TokenError> {
+        let kid = key_id(token, typ)?;
+        let key = keys.keys.get(&kid).ok_or(TokenError::UnknownKey)?;
+        decode::<C>(token, key, &self.validation(audiences))
+            .map(|d| d.claims)
+            .map_err(Self::map_err)
+    }
+
+    pub fn verify_access(&self, token: &str, keys: &PublicKeys) -> Result<Identity, TokenError> {
+        let c: AccessClaims = self.decode(token, TYP_ACCESS, keys, &[AUD_OPS, AUD_DRIVER])?;
         // The audience must be the one of the role's scope: a DRIVER claim in an ops token
         // (or the reverse) is a forgery or a bug, never valid.
         if c.aud != audience_for(c.role.scope()) {
@@ -239,6 +403,7 @@ impl TokenService {
         }
         let user_id = UserId::parse(&c.sub).ok_or(TokenError::Invalid)?;
         let tenant_id = TenantId::parse(&c.tid).ok_or(TokenError::Invalid)?;
+        let session_id = TokenFamilyId::parse(&c.sid).ok_or(TokenError::Invalid)?;
         let driver_id = match (c.role, c.did) {
             (Role::Driver, Some(d)) => Some(DriverId::parse(&d).ok_or(TokenError::Invalid)?),
             (Role::Driver, None) => return Err(TokenError::Invalid),
@@ -249,14 +414,17 @@ impl TokenService {
             tenant_id,
             role: c.role,
             driver_id,
+            session_id,
+            session_epoch: c.ver,
         })
     }
 
-    pub fn verify_refresh(&self, token: &str) -> Result<RefreshClaims, TokenError> {
-        Self::check_header(token, TYP_REFRESH)?;
-        let data = decode::<RefreshClaims>(token, &self.decoding, &self.validation(&[AUD_REFRESH]))
-            .map_err(Self::map_err)?;
-        let c = data.claims;
+    pub fn verify_refresh(
+        &self,
+        token: &str,
+        keys: &PublicKeys,
+    ) -> Result<RefreshClaims, TokenError> {
+        let c: RefreshClaims = self.decode(token, TYP_REFRESH, keys, &[AUD_REFRESH])?;
         let ok = UserId::parse(&c.sub).is_some()
             && TenantId::parse(&c.tid).is_some()
             && TokenFamilyId::parse(&c.fam).is_some()
@@ -269,238 +437,4 @@ impl TokenService {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use base64::Engine;
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
-
-    const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef-test";
-
-    fn svc() -> TokenService {
-        TokenService::new(
-            "cargoflow",
-            SECRET,
-            time::Duration::minutes(15),
-            time::Duration::days(14),
-        )
-        .unwrap()
-    }
-
-    struct Ids {
-        user: UserId,
-        tenant: TenantId,
-        driver: DriverId,
-    }
-
-    fn ids() -> Ids {
-        Ids {
-            user: UserId::generate(),
-            tenant: TenantId::generate(),
-            driver: DriverId::generate(),
-        }
-    }
-
-    fn ops_subject(i: &Ids) -> Subject<'_> {
-        Subject {
-            user_id: &i.user,
-            tenant_id: &i.tenant,
-            role: Role::OpsAdmin,
-            driver_id: None,
-        }
-    }
-
-    fn now() -> OffsetDateTime {
-        OffsetDateTime::now_utc()
-    }
-
-    /// Builds a token with arbitrary header and claims, signed with `key` (or unsigned).
-    fn forge(header: serde_json::Value, claims: serde_json::Value, key: Option<&[u8]>) -> String {
-        use hmac_sha256::sign;
-        let h = B64.encode(header.to_string());
-        let c = B64.encode(claims.to_string());
-        let input = format!("{h}.{c}");
-        let sig = key
-            .map(|k| B64.encode(sign(k, input.as_bytes())))
-            .unwrap_or_default();
-        format!("{input}.{sig}")
-    }
-
-    mod hmac_sha256 {
-        use hmac::{Hmac, Mac};
-        /// Signs with the `hmac` crate, to forge test tokens independently of jsonwebtoken.
-        pub fn sign(key: &[u8], msg: &[u8]) -> Vec<u8> {
-            let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key).expect("any key length");
-            mac.update(msg);
-            mac.finalize().into_bytes().to_vec()
-        }
-    }
-
-    fn claims_for(i: &Ids, aud: &str, role: &str, exp_offset: i64) -> serde_json::Value {
-        let t = now().unix_timestamp();
-        serde_json::json!({
-            "iss": "cargoflow", "aud": aud, "sub": i.user.to_string(), "tid": i.tenant.to_string(),
-            "role": role, "iat": t, "exp": t + exp_offset, "jti": TokenId::generate().to_string()
-        })
-    }
-
-    #[test]
-    fn access_round_trip() {
-        let i = ids();
-        let t = svc().issue_access(&ops_subject(&i), now());
-        let id = svc().verify_access(&t.token).unwrap();
-        assert_eq!(id.user_id, i.user);
-        assert_eq!(id.tenant_id, i.tenant);
-        assert_eq!(id.role, Role::OpsAdmin);
-        assert_eq!(id.driver_id, None);
-    }
-
-    #[test]
-    fn driver_token_carries_driver_id_and_driver_audience() {
-        let i = ids();
-        let s = Subject {
-            user_id: &i.user,
-            tenant_id: &i.tenant,
-            role: Role::Driver,
-            driver_id: Some(&i.driver),
-        };
-        let t = svc().issue_access(&s, now());
-        let id = svc().verify_access(&t.token).unwrap();
-        assert_eq!(id.driver_id, Some(i.driver));
-        let payload: serde_json::Value =
-            serde_json::from_slice(&B64.decode(t.token.split('.').nth(1).unwrap()).unwrap())
-                .unwrap();
-        assert_eq!(payload["aud"], AUD_DRIVER);
-    }
-
-    #[test]
-    fn forged_test_tokens_are_accepted_when_correct() {
-        // Guards the forging helper itself: a correct forged token must verify, so the
-        // attack tests below fail for the reason they name.
-        let i = ids();
-        let tok = forge(
-            serde_json::json!({"alg": "HS256", "typ": TYP_ACCESS}),
-            claims_for(&i, AUD_OPS, "OPS_ADMIN", 600),
-            Some(SECRET),
-        );
-        assert!(svc().verify_access(&tok).is_ok());
-    }
-
-    #[test]
-    fn alg_none_is_refused() {
-        let i = ids();
-        let tok = forge(
-            serde_json::json!({"alg": "none", "typ": TYP_ACCESS}),
-            claims_for(&i, AUD_OPS, "OPS_ADMIN", 600),
-            None,
-        );
-        assert!(svc().verify_access(&tok).is_err());
-    }
-
-    #[test]
-    fn tampered_signature_is_refused() {
-        let i = ids();
-        let t = svc().issue_access(&ops_subject(&i), now()).token;
-        let mut parts: Vec<String> = t.split('.').map(String::from).collect();
-        // Flip the role in the payload, keep the old signature.
-        let mut payload: serde_json::Value =
-            serde_json::from_slice(&B64.decode(&parts[1]).unwrap()).unwrap();
-        payload["tid"] = serde_json::json!(TenantId::generate().to_string());
-        parts[1] = B64.encode(payload.to_string());
-        assert_eq!(
-            svc().verify_access(&parts.join(".")),
-            Err(TokenError::Invalid)
-        );
-        // and a token signed with another key
-        let other = TokenService::new(
-            "cargoflow",
-            &[7u8; 32],
-            time::Duration::minutes(15),
-            time::Duration::days(1),
-        )
-        .unwrap();
-        let t2 = other.issue_access(&ops_subject(&i), now()).token;
-        assert_eq!(svc().verify_access(&t2), Err(TokenError::Invalid));
-    }
-
-    #[test]
-    fn expired_is_refused() {
-        let i = ids();
-        let t = svc()
-            .issue_access(&ops_subject(&i), now() - time::Duration::hours(1))
-            .token;
-        assert_eq!(svc().verify_access(&t), Err(TokenError::Expired));
-    }
-
-    #[test]
-    fn wrong_audience_or_issuer_is_refused() {
-        let i = ids();
-        for (aud, role) in [
-            ("someone-else", "OPS_ADMIN"),
-            (AUD_DRIVER, "OPS_ADMIN"),
-            (AUD_OPS, "DRIVER"),
-            (AUD_REFRESH, "OPS_ADMIN"),
-        ] {
-            let tok = forge(
-                serde_json::json!({"alg": "HS256", "typ": TYP_ACCESS}),
-                claims_for(&i, aud, role, 600),
-                Some(SECRET),
-            );
-            assert!(svc().verify_access(&tok).is_err(), "{aud} {role}");
-        }
-        let other_issuer = TokenService::new(
-            "evil",
-            SECRET,
-            time::Duration::minutes(15),
-            time::Duration::days(1),
-        )
-        .unwrap();
-        let t = other_issuer.issue_access(&ops_subject(&i), now()).token;
-        assert_eq!(svc().verify_access(&t), Err(TokenError::Invalid));
-    }
-
-    #[test]
-    fn refresh_and_access_are_not_interchangeable() {
-        let i = ids();
-        let fam = TokenFamilyId::generate();
-        let tid = TokenId::generate();
-        let r = svc()
-            .issue_refresh(&ops_subject(&i), &fam, &tid, now())
-            .token;
-        assert_eq!(svc().verify_access(&r), Err(TokenError::WrongType));
-        let a = svc().issue_access(&ops_subject(&i), now()).token;
-        assert_eq!(svc().verify_refresh(&a), Err(TokenError::WrongType));
-        let c = svc().verify_refresh(&r).unwrap();
-        assert_eq!(c.fam, fam.to_string());
-        assert_eq!(c.jti, tid.to_string());
-        // a refresh-shaped payload with the access typ is still refused (audience)
-        let mut claims = claims_for(&i, AUD_REFRESH, "OPS_ADMIN", 600);
-        claims["fam"] = serde_json::json!(fam.to_string());
-        let tok = forge(
-            serde_json::json!({"alg": "HS256", "typ": TYP_ACCESS}),
-            claims,
-            Some(SECRET),
-        );
-        assert!(svc().verify_access(&tok).is_err());
-    }
-
-    #[test]
-    fn garbage_is_malformed() {
-        for t in ["", "abc", "a.b.c", "..", "eyJhbGciOiJIUzI1NiJ9.e30."] {
-            assert!(svc().verify_access(t).is_err(), "{t}");
-            assert!(svc().verify_refresh(t).is_err(), "{t}");
-        }
-    }
-
-    #[test]
-    fn weak_secret_is_refused() {
-        assert!(
-            TokenService::new(
-                "x",
-                b"short",
-                time::Duration::minutes(1),
-                time::Duration::minutes(1)
-            )
-            .is_err()
-        );
-    }
-}
+mod tests;

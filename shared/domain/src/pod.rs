@@ -141,6 +141,13 @@ pub struct Pod {
     pub notes: Option<String>,
     pub photo_key: Option<String>,
     pub signature_key: Option<String>,
+    /// The S3 version of the photo / signature the POD was made with: every read is signed
+    /// for that version, so a later PUT to the same key cannot change the proof (none on PODs
+    /// recorded before versions were).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photo_version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature_version: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
     pub delivered_at: OffsetDateTime,
     pub created_by: UserId,

@@ -305,6 +305,8 @@ mod tests {
             notes: Some("INTERNAL pod note".into()),
             photo_key: Some("pod/t/o/photo-x.jpg".into()),
             signature_key: Some("pod/t/o/signature-x.png".into()),
+            photo_version: Some("v1".into()),
+            signature_version: None,
             delivered_at: time::OffsetDateTime::now_utc(),
             created_by: UserId::generate(),
         }

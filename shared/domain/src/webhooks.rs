@@ -1,7 +1,7 @@
 //! Webhooks, pure: the tenant's settings, Standard Webhooks secrets and signatures, the URL
 //! rules (SSRF), and the retry schedule.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
@@ -171,33 +171,59 @@ pub fn parse_events(raw: &[String]) -> Result<Vec<String>, String> {
 }
 
 /// Addresses a webhook must never reach: loopback, private, link-local (cloud metadata at
-/// 169.254.169.254 among them), unspecified, multicast, CGNAT, unique-local IPv6.
+/// 169.254.169.254 among them), unspecified, multicast, broadcast, CGNAT, documentation,
+/// benchmarking (198.18.0.0/15), IETF protocol assignments (192.0.0.0/24), the 6to4 relay
+/// anycast (192.88.99.0/24) and the reserved 240.0.0.0/4. For IPv6, only global unicast
+/// (2000::/3) may be called, and not its special ranges: 6to4 (2002::/16), the IETF protocol
+/// assignments with Teredo (2001::/23), documentation; outside 2000::/3 lie loopback,
+/// unique-local, link-local, multicast, IPv4-compatible (::/96), NAT64 (64:ff9b::/96,
+/// 64:ff9b:1::/48) and discard (100::/64). Translation prefixes are refused whole, so no IPv4
+/// address can be reached through them; an IPv4-mapped address (::ffff:a.b.c.d) is judged by
+/// its IPv4 address.
 pub fn is_internal(ip: IpAddr) -> bool {
     match ip {
-        IpAddr::V4(v4) => {
-            let o = v4.octets();
-            v4.is_loopback()
-                || v4.is_private()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_multicast()
-                || v4.is_broadcast()
-                || v4.is_documentation()
-                || o[0] == 0
-                || (o[0] == 100 && (64..=127).contains(&o[1]))
-        }
-        IpAddr::V6(v6) => {
-            let seg = v6.segments();
-            v6.is_loopback()
-                || v6.is_unspecified()
-                || v6.is_multicast()
-                || (seg[0] & 0xfe00) == 0xfc00
-                || (seg[0] & 0xffc0) == 0xfe80
-                || v6
-                    .to_ipv4_mapped()
-                    .is_some_and(|v4| is_internal(IpAddr::V4(v4)))
-        }
+        IpAddr::V4(v4) => is_internal_v4(v4),
+        IpAddr::V6(v6) => is_internal_v6(v6),
     }
+}
+
+fn is_internal_v4(v4: Ipv4Addr) -> bool {
+    let o = v4.octets();
+    v4.is_loopback()
+        || v4.is_private()
+        || v4.is_link_local()
+        || v4.is_unspecified()
+        || v4.is_multicast()
+        || v4.is_broadcast()
+        || v4.is_documentation()
+        // 0.0.0.0/8: "this network".
+        || o[0] == 0
+        // 100.64.0.0/10: carrier-grade NAT (`Ipv4Addr::is_shared` is not stable yet).
+        || (o[0] == 100 && (o[1] & 0xc0) == 64)
+        // 198.18.0.0/15: benchmarking (`is_benchmarking` is not stable yet).
+        || (o[0] == 198 && (o[1] & 0xfe) == 18)
+        // 192.0.0.0/24: IETF protocol assignments (DS-Lite, NAT64 discovery, ...).
+        || (o[0] == 192 && o[1] == 0 && o[2] == 0)
+        // 192.88.99.0/24: the deprecated 6to4 relay anycast.
+        || (o[0] == 192 && o[1] == 88 && o[2] == 99)
+        // 240.0.0.0/4: reserved (`is_reserved` is not stable yet); 255.255.255.255 is in it.
+        || o[0] >= 240
+}
+
+fn is_internal_v6(v6: Ipv6Addr) -> bool {
+    if let Some(v4) = v6.to_ipv4_mapped() {
+        return is_internal_v4(v4);
+    }
+    let seg = v6.segments();
+    // Only global unicast, 2000::/3.
+    (seg[0] & 0xe000) != 0x2000
+        // 2001::/23: IETF protocol assignments, Teredo (2001::/32) among them.
+        || (seg[0] == 0x2001 && seg[1] < 0x0200)
+        // 2001:db8::/32 and 3fff::/20: documentation.
+        || (seg[0] == 0x2001 && seg[1] == 0x0db8)
+        || (seg[0] == 0x3fff && seg[1] < 0x1000)
+        // 2002::/16: 6to4, an IPv4 address in bits 16..48.
+        || seg[0] == 0x2002
 }
 
 /// Whether a resolved address may be called: public ones always, loopback only when the
@@ -347,6 +373,146 @@ mod tests {
         assert!(!address_allowed("169.254.169.254".parse().unwrap(), true));
         assert!(address_allowed("93.184.216.34".parse().unwrap(), false));
         assert!(!address_allowed("::ffff:127.0.0.1".parse().unwrap(), false));
+    }
+
+    fn internal(s: &str) -> bool {
+        is_internal(s.parse().unwrap())
+    }
+
+    #[test]
+    fn special_ipv4_ranges_are_internal() {
+        for ip in [
+            "198.18.0.1",
+            "198.19.255.254",
+            "192.0.0.1",
+            "192.0.0.170",
+            "192.88.99.1",
+            "240.0.0.1",
+            "250.1.2.3",
+            "255.255.255.255",
+            "100.64.0.1",
+            "100.127.255.254",
+            "0.1.2.3",
+        ] {
+            assert!(internal(ip), "{ip}");
+        }
+        for ip in [
+            "198.17.255.255",
+            "198.20.0.1",
+            "192.0.1.1",
+            "100.128.0.1",
+            "8.8.8.8",
+        ] {
+            assert!(!internal(ip), "{ip}");
+        }
+    }
+
+    #[test]
+    fn ipv6_translation_and_embedding_prefixes_are_internal() {
+        for ip in [
+            // NAT64, well-known and local-use prefixes, to private and public IPv4.
+            "64:ff9b::10.0.0.1",
+            "64:ff9b::169.254.169.254",
+            "64:ff9b::8.8.8.8",
+            "64:ff9b:1::a00:1",
+            // 6to4 of 10.0.0.1 and of a public address.
+            "2002:a00:1::1",
+            "2002:808:808::1",
+            // Teredo: server 65.54.227.120, client 127.0.0.1 (obfuscated).
+            "2001:0:4136:e378:8000:63bf:80ff:fffe",
+            "2001:db8::1",
+            "3fff::1",
+            // IPv4-compatible and -mapped.
+            "::10.0.0.1",
+            "::8.8.8.8",
+            "::ffff:10.0.0.1",
+            "::ffff:169.254.169.254",
+            "::ffff:198.18.0.1",
+            "::ffff:240.0.0.1",
+            "::1",
+            "::",
+            "fe80::1",
+            "fc00::1",
+            "fd12:3456::1",
+            "fec0::1",
+            "ff02::1",
+            "100::1",
+        ] {
+            assert!(internal(ip), "{ip}");
+        }
+        for ip in [
+            "2606:4700::6810:84e5",
+            "2a00:1450:4001:82a::200e",
+            "::ffff:8.8.8.8",
+        ] {
+            assert!(!internal(ip), "{ip}");
+        }
+        assert!(!address_allowed("64:ff9b::7f00:1".parse().unwrap(), true));
+        assert!(!address_allowed("2002:7f00:1::1".parse().unwrap(), true));
+    }
+
+    fn embeddings(v4: Ipv4Addr, tail: u16) -> Vec<Ipv6Addr> {
+        let [a, b, c, d] = v4.octets();
+        let hi = u16::from_be_bytes([a, b]);
+        let lo = u16::from_be_bytes([c, d]);
+        vec![
+            v4.to_ipv6_mapped(),
+            Ipv6Addr::new(0, 0, 0, 0, 0, 0, hi, lo),
+            Ipv6Addr::new(0x64, 0xff9b, 0, 0, 0, 0, hi, lo),
+            Ipv6Addr::new(0x64, 0xff9b, 1, tail, 0, 0, hi, lo),
+            Ipv6Addr::new(0x2002, hi, lo, tail, 0, 0, 0, 1),
+            Ipv6Addr::new(0x2001, 0, 0x4136, 0xe378, 0x8000, tail, !hi, !lo),
+        ]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_embedding_of_an_internal_ipv4_is_internal(
+            raw in proptest::prelude::any::<u32>(),
+            tail in proptest::prelude::any::<u16>(),
+        ) {
+            let v4 = Ipv4Addr::from(raw);
+            if is_internal(IpAddr::V4(v4)) {
+                for v6 in embeddings(v4, tail) {
+                    proptest::prop_assert!(is_internal(IpAddr::V6(v6)), "{v4} in {v6}");
+                    proptest::prop_assert!(!address_allowed(IpAddr::V6(v6), true), "{v6}");
+                }
+            }
+        }
+
+        #[test]
+        fn special_ranges_are_internal_throughout(
+            raw in proptest::prelude::any::<u32>(),
+            low in proptest::prelude::any::<u128>(),
+        ) {
+            let b = raw.to_be_bytes();
+            for v4 in [
+                Ipv4Addr::new(198, 18 | (b[0] & 1), b[1], b[2]),
+                Ipv4Addr::new(192, 0, 0, b[3]),
+                Ipv4Addr::new(240 | (b[0] >> 4), b[1], b[2], b[3]),
+            ] {
+                proptest::prop_assert!(is_internal(IpAddr::V4(v4)), "{v4}");
+            }
+            for (prefix, bits) in [
+                (0x0064_ff9b_u128 << 96, 96),
+                ((0x0064_ff9b_u128 << 96) | (1 << 80), 48),
+                (0x2002_u128 << 112, 16),
+                (0x2001_u128 << 112, 32),
+            ] {
+                let addr = prefix | (low & (u128::MAX >> bits));
+                let v6 = Ipv6Addr::from(addr);
+                proptest::prop_assert!(is_internal(IpAddr::V6(v6)), "{v6}");
+            }
+        }
+
+        #[test]
+        fn mapped_addresses_are_judged_by_their_ipv4(raw in proptest::prelude::any::<u32>()) {
+            let v4 = Ipv4Addr::from(raw);
+            proptest::prop_assert_eq!(
+                is_internal(IpAddr::V4(v4)),
+                is_internal(IpAddr::V6(v4.to_ipv6_mapped()))
+            );
+        }
     }
 
     #[test]

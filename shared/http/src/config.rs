@@ -7,8 +7,19 @@ use std::env;
 pub struct AppConfig {
     /// `TABLE_NAME`: the single DynamoDB table.
     pub table_name: String,
-    /// `JWT_SECRET`: HS256 signing key, at least 32 bytes. Required: there is no default.
-    pub jwt_secret: String,
+    /// `SIGNING_KEY_SECRET_ID`: the Secrets Manager secret (name or ARN) holding the token
+    /// signing key. Only the issuing functions (register, login, refresh) may read it; every
+    /// other function verifies with the published public keys.
+    pub signing_key_secret_id: String,
+    /// `SIGNING_KEY_RELOAD_SECS`: how often an issuer re-reads the secret, so a rotation takes
+    /// effect without a deploy (default 300).
+    pub signing_key_reload_secs: u64,
+    /// `AUTH_STATE_CACHE_SECS`: how long an instance trusts a caller's session state (epoch,
+    /// active): deactivating or demoting a user takes effect within this (default 5).
+    pub auth_state_cache_secs: u64,
+    /// `REFRESH_GRACE_SECS`: a refresh token presented again this soon after it was rotated
+    /// (a lost response) gets the same successor instead of revoking the session (default 30).
+    pub refresh_grace_secs: i64,
     /// `JWT_ISSUER` (default `cargoflow`).
     pub jwt_issuer: String,
     /// `ACCESS_TOKEN_TTL_SECS` (default 900).
@@ -23,8 +34,16 @@ pub struct AppConfig {
     pub login_max_failures: u64,
     /// `LOGIN_WINDOW_SECS` (default 900).
     pub login_window_secs: i64,
-    /// `LOGIN_BLOCK_SECS`: how long a blocked account or address waits (default 900).
+    /// `LOGIN_BLOCK_SECS`: the first block of an account from one address, or of an address
+    /// (default 60); each further block in a row doubles, up to `LOGIN_BLOCK_MAX_SECS`
+    /// (default 3,600).
     pub login_block_secs: i64,
+    pub login_block_max_secs: i64,
+    /// `REGISTER_LIMIT_PER_CLIENT`: registrations an address may start per hour (default 5).
+    pub register_limit_per_client: u64,
+    /// `REGISTER_LIMIT_PER_EMAIL`: verification emails one address may receive per hour
+    /// (default 3): registration cannot be used to flood someone's inbox.
+    pub register_limit_per_email: u64,
     /// `MAX_BODY_BYTES` for JSON bodies (default 262,144).
     pub max_body_bytes: usize,
     /// `SPEED_KMH_BIKE`, `_CAR`, `_VAN`, `_TRUCK`: average road speeds for ETAs (default 20, 30, 28, 25).
@@ -73,7 +92,8 @@ pub struct AppConfig {
     pub pod_view_url_secs: u64,
     /// `TRACKING_CACHE_SECS`: `Cache-Control: max-age` of the public tracking answer (default 15).
     pub tracking_cache_secs: u64,
-    /// `TRACKING_LIMIT_PER_TOKEN` / `TRACKING_LIMIT_PER_ADDRESS` requests a minute (default 60 / 300).
+    /// `TRACKING_LIMIT_PER_TOKEN` (per link and client address) / `TRACKING_LIMIT_PER_ADDRESS`
+    /// requests a minute (default 60 / 300).
     pub tracking_limit_per_token: u64,
     pub tracking_limit_per_address: u64,
     /// `DRIVER_STATUS_LIMIT`: a driver's status and POD requests a minute (default 60).
@@ -89,10 +109,27 @@ pub struct AppConfig {
     /// `WEBSOCKET_CONNECTION_TTL_SECS`: connection records expire after (default 7200, as API
     /// Gateway's connection limit).
     pub websocket_connection_ttl_secs: i64,
+    /// `TRACKING_LIVE_STOPS`: a tracking page shows the driver's position only while its
+    /// order's drop is within this many of the route's remaining stops (default 1: the drop is
+    /// the next stop); before that, the ETA only.
+    pub tracking_live_stops: usize,
+    /// `TRACKING_SOCKETS_PER_LINK`: open WebSockets per tracking link; the next connect closes
+    /// the oldest (default 3).
+    pub tracking_sockets_per_link: usize,
+    /// `LIVE_FANOUT_MAX`: most connections one live push (a location, an event) reaches
+    /// (default 50).
+    pub live_fanout_max: usize,
     /// `WARM_UP_TIMEOUT_MS`: during init, one GetItem of a key that never exists opens the
     /// DynamoDB connection (TLS, credentials) before the first request; waits at most this
     /// long (default 1000; 0 turns the warm-up off).
     pub warm_up_timeout_ms: u64,
+    /// `ORIGIN_VERIFY_SHA256`: hex SHA-256 of the secret CloudFront's API origin sends in
+    /// `X-Origin-Verify` (template.yaml). Set, every HTTP request must carry the secret (403
+    /// otherwise) and the client's address is CloudFront's viewer address; set empty, nothing
+    /// is checked and the client is API Gateway's source address. Unset: off inside Lambda,
+    /// and outside it the hash of the local host's `LOCAL_ORIGIN_SECRET` (the local host
+    /// plays CloudFront).
+    pub origin_verify_sha256: Option<[u8; 32]>,
 }
 
 impl std::fmt::Debug for AppConfig {
@@ -100,7 +137,6 @@ impl std::fmt::Debug for AppConfig {
         f.debug_struct("AppConfig")
             .field("table_name", &self.table_name)
             .field("jwt_issuer", &self.jwt_issuer)
-            .field("jwt_secret", &"***")
             .finish_non_exhaustive()
     }
 }
@@ -129,23 +165,22 @@ fn num<T: std::str::FromStr>(name: &'static str, default: T) -> Result<T, Config
 
 impl AppConfig {
     pub fn from_env() -> Result<Self, ConfigError> {
-        let jwt_secret = env::var("JWT_SECRET").map_err(|_| ConfigError::Missing("JWT_SECRET"))?;
-        if jwt_secret.len() < 32 {
-            return Err(ConfigError::Invalid(
-                "JWT_SECRET",
-                "must be at least 32 bytes".into(),
-            ));
-        }
         Ok(Self {
             table_name: var("TABLE_NAME", "cargoflow-local"),
-            jwt_secret,
+            signing_key_secret_id: var("SIGNING_KEY_SECRET_ID", "cargoflow-signing-key-local"),
+            signing_key_reload_secs: num("SIGNING_KEY_RELOAD_SECS", 300)?,
+            auth_state_cache_secs: num("AUTH_STATE_CACHE_SECS", 5)?,
+            refresh_grace_secs: num("REFRESH_GRACE_SECS", 30)?,
             jwt_issuer: var("JWT_ISSUER", "cargoflow"),
             access_ttl_secs: num("ACCESS_TOKEN_TTL_SECS", 900)?,
             refresh_ttl_secs: num("REFRESH_TOKEN_TTL_SECS", 1_209_600)?,
             session_max_secs: num("SESSION_MAX_SECS", 2_592_000)?,
             login_max_failures: num("LOGIN_MAX_FAILURES", 5)?,
             login_window_secs: num("LOGIN_WINDOW_SECS", 900)?,
-            login_block_secs: num("LOGIN_BLOCK_SECS", 900)?,
+            login_block_secs: num("LOGIN_BLOCK_SECS", 60)?,
+            login_block_max_secs: num("LOGIN_BLOCK_MAX_SECS", 3600)?,
+            register_limit_per_client: num("REGISTER_LIMIT_PER_CLIENT", 5)?,
+            register_limit_per_email: num("REGISTER_LIMIT_PER_EMAIL", 3)?,
             max_body_bytes: num("MAX_BODY_BYTES", 262_144)?,
             speed_kmh: [
                 num("SPEED_KMH_BIKE", 20.0)?,
@@ -184,7 +219,36 @@ impl AppConfig {
             eta_refresh_secs: num("ETA_REFRESH_SECS", 60)?,
             websocket_management_url: var("WEBSOCKET_MANAGEMENT_URL", ""),
             websocket_connection_ttl_secs: num("WEBSOCKET_CONNECTION_TTL_SECS", 7200)?,
+            tracking_live_stops: num("TRACKING_LIVE_STOPS", 1)?,
+            tracking_sockets_per_link: num::<usize>("TRACKING_SOCKETS_PER_LINK", 3)?.max(1),
+            live_fanout_max: num::<usize>("LIVE_FANOUT_MAX", 50)?.max(1),
             warm_up_timeout_ms: num("WARM_UP_TIMEOUT_MS", 1000)?,
+            origin_verify_sha256: origin_verify_sha256()?,
         })
+    }
+}
+
+fn origin_verify_sha256() -> Result<Option<[u8; 32]>, ConfigError> {
+    const NAME: &str = "ORIGIN_VERIFY_SHA256";
+    match env::var(NAME) {
+        Ok(v) if v.trim().is_empty() => Ok(None),
+        Ok(v) => {
+            let v = v.trim();
+            let bytes: Option<Vec<u8>> = (v.len() == 64)
+                .then(|| {
+                    (0..32)
+                        .map(|i| u8::from_str_radix(v.get(2 * i..2 * i + 2)?, 16).ok())
+                        .collect()
+                })
+                .flatten();
+            bytes
+                .and_then(|b| <[u8; 32]>::try_from(b).ok())
+                .map(Some)
+                .ok_or_else(|| ConfigError::Invalid(NAME, "not 64 hex digits".into()))
+        }
+        Err(_) if env::var_os("AWS_LAMBDA_FUNCTION_NAME").is_some() => Ok(None),
+        Err(_) => Ok(Some(crate::request::origin_secret_hash(
+            crate::request::LOCAL_ORIGIN_SECRET,
+        ))),
     }
 }

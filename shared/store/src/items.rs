@@ -130,6 +130,10 @@ pub struct UserItem {
     pub driver_id: Option<String>,
     /// argon2id PHC string. Only the login path reads it.
     pub password_hash: String,
+    /// Moves on when the user is deactivated or their role changes: access tokens and
+    /// sessions of an older epoch stop working (shared/http/src/auth.rs).
+    #[serde(default)]
+    pub session_epoch: u64,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
@@ -153,6 +157,7 @@ impl UserItem {
             is_active: u.is_active,
             driver_id: u.driver_id.as_ref().map(ToString::to_string),
             password_hash,
+            session_epoch: 0,
             created_at: u.created_at,
             updated_at: u.updated_at,
             version: u.version,
@@ -312,6 +317,15 @@ pub struct TokenFamilyItem {
     pub family_id: String,
     pub user_id: String,
     pub current_token_id: String,
+    /// The token the current one replaced, and when: presented again within the grace
+    /// window it answers the same successor instead of counting as reuse.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_token_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "time::serde::rfc3339::option")]
+    pub rotated_at: Option<OffsetDateTime>,
+    /// The user's session epoch at login: a later epoch ends the session.
+    #[serde(default)]
+    pub session_epoch: u64,
     pub revoked: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked_reason: Option<String>,
@@ -330,6 +344,34 @@ impl TokenFamilyItem {
     pub const TYPE: &'static str = "REFRESH_TOKEN_FAMILY";
 }
 
+/// The published public signing keys (the JWKS), one global item: every function verifies
+/// with one GetItem, and no tenant's data is involved.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SigningKeysItem {
+    #[serde(rename = "PK")]
+    pub pk: String,
+    #[serde(rename = "SK")]
+    pub sk: String,
+    pub entity_type: String,
+    /// By `kid`.
+    pub keys: std::collections::HashMap<String, SigningKeyEntry>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SigningKeyEntry {
+    /// The public JWK, as JSON.
+    pub jwk: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub published_at: OffsetDateTime,
+    /// Set when a newer key replaced it: verifiers stop accepting it after this.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "time::serde::rfc3339::option")]
+    pub withdraw_at: Option<OffsetDateTime>,
+}
+
+impl SigningKeysItem {
+    pub const TYPE: &'static str = "SIGNING_KEYS";
+}
+
 /// A fixed-window counter.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ThrottleItem {
@@ -342,6 +384,10 @@ pub struct ThrottleItem {
     pub window_start: i64,
     #[serde(default)]
     pub blocked_until: i64,
+    /// Blocks in a row (growing delays): each block lasts twice the one before, up to the
+    /// rule's maximum; forgotten once the subject stayed quiet that long after a block.
+    #[serde(default)]
+    pub strikes: u32,
     pub ttl: i64,
 }
 

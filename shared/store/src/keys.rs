@@ -78,6 +78,11 @@ pub fn token_family(tenant: &TenantId, family: &TokenFamilyId) -> Key {
     Key::new(tenant_pk(tenant), format!("RTFAM#{family}"))
 }
 
+/// The published public signing keys (global: not a tenant's data).
+pub fn signing_keys() -> Key {
+    Key::new("SIGNING_KEYS".to_string(), "JWKS".to_string())
+}
+
 /// A fixed-window counter for throttling (failed logins, later API rate limits). `subject`
 /// is hashed so that client-supplied strings (emails, addresses) never shape a key.
 pub fn throttle(scope: &str, subject: &str) -> Key {
@@ -193,9 +198,40 @@ pub fn ws_order_subscribers(tenant: &TenantId, order: &OrderId) -> String {
     format!("TENANT#{tenant}#WSSUB#ORDER#{order}")
 }
 
+/// The partition of a user's open WebSockets (ops consoles, driver apps): ending the user's
+/// access closes them.
+pub fn ws_user_connections(tenant: &TenantId, user: &UserId) -> String {
+    format!("TENANT#{tenant}#WSSUB#USER#{user}")
+}
+
 /// One subscriber in a subscribers partition.
 pub fn ws_subscription(partition: &str, connection: &str) -> Key {
     Key::new(partition.to_string(), format!("CONN#{connection}"))
+}
+
+/// A CSV import job (status, counters, checkpoint); its per-chunk report items share the
+/// partition.
+pub fn import_job(tenant: &TenantId, job: &str) -> Key {
+    Key::new(import_pk(tenant, job), "IMPORT")
+}
+
+pub fn import_pk(tenant: &TenantId, job: &str) -> String {
+    format!("TENANT#{tenant}#IMPORT#{job}")
+}
+
+pub const IMPORT_CHUNK_PREFIX: &str = "CHUNK#";
+/// The report of one chunk of an import, by its first row's offset (zero-padded: sorts in
+/// file order).
+pub fn import_chunk(tenant: &TenantId, job: &str, offset: u32) -> Key {
+    Key::new(
+        import_pk(tenant, job),
+        format!("{IMPORT_CHUNK_PREFIX}{offset:06}"),
+    )
+}
+
+/// GSI1: a tenant's import jobs, newest first by id.
+pub fn gsi1_imports(tenant: &TenantId) -> String {
+    format!("TENANT#{tenant}#IMPORTS")
 }
 
 /// One webhook delivery attempt.
@@ -206,6 +242,21 @@ pub fn delivery(tenant: &TenantId, delivery: &str) -> Key {
 /// GSI1: a tenant's webhook deliveries, newest first.
 pub fn gsi1_deliveries(tenant: &TenantId) -> String {
     format!("TENANT#{tenant}#DELIVERIES")
+}
+
+pub const DEAD_LETTER_PREFIX: &str = "DEAD#";
+/// One webhook message the dispatcher gave up on, in its tenant's dead-letter partition
+/// (read by that tenant's DLQ replay only), by a ULID: oldest first.
+pub fn webhook_dead_letter(tenant: &TenantId, id: &str) -> Key {
+    Key::new(
+        webhook_dead_letters_pk(tenant),
+        format!("{DEAD_LETTER_PREFIX}{id}"),
+    )
+}
+
+/// The partition of a tenant's webhook dead letters.
+pub fn webhook_dead_letters_pk(tenant: &TenantId) -> String {
+    format!("TENANT#{tenant}#WEBHOOK_DLQ")
 }
 
 /// GSI1: a tenant's orders, newest first by id (ULIDs sort by creation time).
@@ -263,6 +314,11 @@ pub fn gsi2_outbox_failed(event: &EventId) -> String {
 
 pub fn gsi2_outbox_failed_shard(shard: u32) -> String {
     format!("OUTBOX#FAILED#{shard}")
+}
+
+/// A scheduled job's state between runs (outside every tenant's partitions: the job's own).
+pub fn job_state(job: &str) -> Key {
+    Key::new(format!("JOB#{job}"), "STATE")
 }
 
 /// The key a function reads once during init to open its DynamoDB connection; no item is ever
@@ -345,6 +401,20 @@ mod tests {
         let k = plate_marker(&t(), &PlateNumber::parse("ka01ab1234").unwrap());
         assert_eq!(k.sk, "PLATE#KA01AB1234");
         assert!(k.pk.starts_with("TENANT#"));
+    }
+
+    #[test]
+    fn signing_keys_key() {
+        let k = signing_keys();
+        assert_eq!((k.pk.as_str(), k.sk.as_str()), ("SIGNING_KEYS", "JWKS"));
+    }
+
+    #[test]
+    fn ws_user_connections_key() {
+        assert_eq!(
+            ws_user_connections(&t(), &UserId::from_stored("U1")),
+            "TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#WSSUB#USER#U1"
+        );
     }
 
     #[test]
@@ -479,6 +549,15 @@ mod tests {
     }
 
     #[test]
+    fn job_state_key() {
+        let k = job_state("detect-delays");
+        assert_eq!(
+            (k.pk.as_str(), k.sk.as_str()),
+            ("JOB#detect-delays", "STATE")
+        );
+    }
+
+    #[test]
     fn webhook_keys() {
         let k = webhook_settings(&t());
         assert_eq!(
@@ -494,6 +573,16 @@ mod tests {
             gsi1_deliveries(&t()),
             "TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#DELIVERIES"
         );
+        let dl = webhook_dead_letter(&t(), "01JD3Q6Z8X4M2N7P5R9S1T3V5X");
+        assert_eq!(
+            (dl.pk.as_str(), dl.sk.as_str()),
+            (
+                "TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#WEBHOOK_DLQ",
+                "DEAD#01JD3Q6Z8X4M2N7P5R9S1T3V5X"
+            )
+        );
+        assert!(dl.sk.starts_with(DEAD_LETTER_PREFIX));
+        assert_eq!(dl.pk, webhook_dead_letters_pk(&t()));
     }
 
     #[test]
@@ -548,6 +637,22 @@ mod tests {
     }
 
     #[test]
+    fn import_keys() {
+        let k = import_job(&t(), "J1");
+        assert_eq!(
+            (k.pk.as_str(), k.sk.as_str()),
+            ("TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#IMPORT#J1", "IMPORT")
+        );
+        let c = import_chunk(&t(), "J1", 250);
+        assert_eq!((c.pk.as_str(), c.sk.as_str()), (k.pk.as_str(), "CHUNK#000250"));
+        assert!(import_chunk(&t(), "J1", 9750).sk > import_chunk(&t(), "J1", 250).sk);
+        assert_eq!(
+            gsi1_imports(&t()),
+            "TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#IMPORTS"
+        );
+    }
+
+    #[test]
     fn tenant_owned_keys_lead_with_the_tenant() {
         let tid = t();
         for k in [
@@ -565,6 +670,8 @@ mod tests {
             idempotency(&tid, "h"),
             route(&tid, &RouteId::generate()),
             driver_day_marker(&tid, &DriverId::generate(), "2026-11-23"),
+            import_job(&tid, "J"),
+            import_chunk(&tid, "J", 0),
         ] {
             assert!(k.pk.starts_with(&format!("TENANT#{tid}")), "{k:?}");
         }

@@ -123,6 +123,10 @@ pub struct WsSubscriber {
     pub order_id: Option<String>,
     #[serde(rename = "ttl")]
     pub ttl: i64,
+    /// When the connection was made (epoch ms; 0 on items written before it was recorded):
+    /// which of a link's sockets is the oldest.
+    #[serde(default)]
+    pub connected_at_ms: i64,
 }
 
 impl Store {
@@ -267,6 +271,25 @@ impl Store {
     /// Records a connection and its subscriber items (one transaction), expiring after
     /// `ttl` (API Gateway closes connections after two hours anyway).
     pub async fn put_ws_connection(&self, c: &WsConnection, ttl: i64) -> Result<(), StoreError> {
+        if self.put_ws_connection_guarded(c, ttl, None).await? {
+            Ok(())
+        } else {
+            Err(StoreError::Backend {
+                operation: "TransactWriteItems",
+                message: "cancelled".into(),
+            })
+        }
+    }
+
+    /// [`Self::put_ws_connection`], only while the item at `guard` exists (a tracking page's
+    /// link marker: a connect racing a revoke or rotate of its link is refused in the write,
+    /// so no socket outlives its link). `false` when the guard is gone.
+    pub async fn put_ws_connection_guarded(
+        &self,
+        c: &WsConnection,
+        ttl: i64,
+        guard: Option<&Key>,
+    ) -> Result<bool, StoreError> {
         let k = keys::ws_connection(&c.connection_id);
         let mut tx = vec![self.put(Self::to_item(&WsConnectionItem {
             pk: k.pk,
@@ -285,15 +308,32 @@ impl Store {
                 channel: c.channel,
                 order_id: c.order_id.clone(),
                 ttl,
+                connected_at_ms: (c.connected_at.unix_timestamp_nanos() / 1_000_000) as i64,
             })?)?);
         }
-        self.transact(tx).await.map_err(|e| match e {
-            TxError::Store(e) => e,
-            TxError::Cancelled(r) => StoreError::Backend {
+        if let Some(g) = guard {
+            let check = aws_sdk_dynamodb::types::ConditionCheck::builder()
+                .table_name(&self.table)
+                .set_key(Some(key_map(g)))
+                .condition_expression("attribute_exists(#pk)")
+                .expression_attribute_names("#pk", keys::PK)
+                .build()
+                .map_err(|e| StoreError::backend("build ConditionCheck", e))?;
+            tx.push(
+                aws_sdk_dynamodb::types::TransactWriteItem::builder()
+                    .condition_check(check)
+                    .build(),
+            );
+        }
+        match self.transact(tx).await {
+            Ok(()) => Ok(true),
+            Err(TxError::Cancelled(_)) if guard.is_some() => Ok(false),
+            Err(TxError::Store(e)) => Err(e),
+            Err(TxError::Cancelled(r)) => Err(StoreError::Backend {
                 operation: "TransactWriteItems",
                 message: format!("cancelled: {r:?}"),
-            },
-        })
+            }),
+        }
     }
 
     pub async fn get_ws_connection(&self, id: &str) -> Result<Option<WsConnection>, StoreError> {
@@ -337,11 +377,20 @@ impl Store {
         partition: &str,
         now: i64,
     ) -> Result<Vec<WsSubscriber>, StoreError> {
+        self.ws_subscribers_at_most(partition, now, usize::MAX)
+            .await
+    }
+
+    /// At most `max` items of a partition's subscribers (live ones kept): the bound on what
+    /// one push reads (and so sends to).
+    pub async fn ws_subscribers_at_most(
+        &self,
+        partition: &str,
+        now: i64,
+        max: usize,
+    ) -> Result<Vec<WsSubscriber>, StoreError> {
         let mut out = Vec::new();
-        for item in self
-            .query_all(None, keys::PK, partition, usize::MAX)
-            .await?
-        {
+        for item in self.query_all(None, keys::PK, partition, max).await? {
             let sub: WsSubscriber = serde_dynamo::from_item(item)?;
             if sub.ttl > now {
                 out.push(sub);

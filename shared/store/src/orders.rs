@@ -82,13 +82,35 @@ impl Store {
         expected_version: u64,
         expected_status: OrderStatus,
     ) -> Result<TransactWriteItem, StoreError> {
-        let put = Put::builder()
+        self.order_guarded_by_tx(tenant, order, expected_version, expected_status, None)
+    }
+
+    /// [`Self::order_guarded_tx`], and when `driver` is given, only while the stored order
+    /// is that driver's (`driver_id` in the write's condition): a driver's move or POD is
+    /// refused by DynamoDB itself when the order was reassigned after it was read.
+    pub(crate) fn order_guarded_by_tx(
+        &self,
+        tenant: &TenantId,
+        order: &Order,
+        expected_version: u64,
+        expected_status: OrderStatus,
+        driver: Option<&DriverId>,
+    ) -> Result<TransactWriteItem, StoreError> {
+        let mut put = Put::builder()
             .table_name(&self.table)
             .set_item(Some(Self::to_item(&OrderItem::new(tenant, order))?))
-            .condition_expression("version = :expected AND #status = :status")
             .expression_attribute_names("#status", "status")
             .expression_attribute_values(":expected", n(expected_version))
-            .expression_attribute_values(":status", s(expected_status.as_str()))
+            .expression_attribute_values(":status", s(expected_status.as_str()));
+        put = match driver {
+            Some(d) => put
+                .condition_expression(
+                    "version = :expected AND #status = :status AND driver_id = :driver",
+                )
+                .expression_attribute_values(":driver", s(d.as_str())),
+            None => put.condition_expression("version = :expected AND #status = :status"),
+        };
+        let put = put
             .build()
             .map_err(|e| StoreError::backend("build Put", e))?;
         Ok(TransactWriteItem::builder().put(put).build())

@@ -12,6 +12,11 @@ pub struct TokenFamily {
     pub family_id: TokenFamilyId,
     pub user_id: UserId,
     pub current_token_id: TokenId,
+    /// The token the current one replaced, and when (the grace window's inputs).
+    pub previous_token_id: Option<TokenId>,
+    pub rotated_at: Option<OffsetDateTime>,
+    /// The user's session epoch at login.
+    pub session_epoch: u64,
     pub revoked: bool,
     pub expires_at: OffsetDateTime,
     /// When the session began (login): sessions end at a fixed age however often refreshed.
@@ -25,6 +30,7 @@ impl Store {
         family: &TokenFamilyId,
         user: &UserId,
         token: &TokenId,
+        session_epoch: u64,
         expires_at: OffsetDateTime,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
@@ -36,6 +42,9 @@ impl Store {
             family_id: family.to_string(),
             user_id: user.to_string(),
             current_token_id: token.to_string(),
+            previous_token_id: None,
+            rotated_at: None,
+            session_epoch,
             revoked: false,
             revoked_reason: None,
             expires_at,
@@ -60,14 +69,18 @@ impl Store {
                 family_id: TokenFamilyId::from_stored(i.family_id),
                 user_id: UserId::from_stored(i.user_id),
                 current_token_id: TokenId::from_stored(i.current_token_id),
+                previous_token_id: i.previous_token_id.map(TokenId::from_stored),
+                rotated_at: i.rotated_at,
+                session_epoch: i.session_epoch,
                 revoked: i.revoked,
                 expires_at: i.expires_at,
                 created_at: i.created_at,
             }))
     }
 
-    /// Moves the family from `presented` to `next`, only if `presented` is still current and
-    /// the family is not revoked. A lost race or a reused token answers `Conflict`.
+    /// Moves the family from `presented` to `next` (remembering `presented` and when, for the
+    /// grace window), only if `presented` is still current and the family is not revoked. A
+    /// lost race or a reused token answers `Conflict`.
     pub async fn rotate_token_family(
         &self,
         tenant: &TenantId,
@@ -79,7 +92,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let item = self.update(
             &keys::token_family(tenant, family),
-            "SET current_token_id = :next, expires_at = :exp, #ttl = :ttl, updated_at = :now, version = version + :one",
+            "SET current_token_id = :next, previous_token_id = :presented, rotated_at = :now, expires_at = :exp, #ttl = :ttl, updated_at = :now, version = version + :one",
             "attribute_exists(#pk) AND current_token_id = :presented AND revoked = :false",
             &[("#pk", keys::PK), ("#ttl", keys::TTL)],
             vec![
@@ -119,5 +132,118 @@ impl Store {
             Err(StoreError::Conflict) => Err(StoreError::NotFound),
             other => other,
         }
+    }
+}
+
+/// A published public signing key.
+#[derive(Debug, Clone)]
+pub struct PublishedKey {
+    pub kid: String,
+    /// The public JWK, as JSON.
+    pub jwk: String,
+    pub published_at: OffsetDateTime,
+    pub withdraw_at: Option<OffsetDateTime>,
+}
+
+impl Store {
+    /// The public keys verifiers may use at `now` (not withdrawn yet).
+    pub async fn published_keys(
+        &self,
+        now: OffsetDateTime,
+    ) -> Result<Vec<PublishedKey>, StoreError> {
+        let Some(item) = self
+            .get::<crate::items::SigningKeysItem>(&keys::signing_keys())
+            .await?
+        else {
+            return Ok(vec![]);
+        };
+        let mut out: Vec<PublishedKey> = item
+            .keys
+            .into_iter()
+            .filter(|(_, k)| k.withdraw_at.is_none_or(|w| w > now))
+            .map(|(kid, k)| PublishedKey {
+                kid,
+                jwk: k.jwk,
+                published_at: k.published_at,
+                withdraw_at: k.withdraw_at,
+            })
+            .collect();
+        out.sort_by_key(|k| k.published_at);
+        Ok(out)
+    }
+
+    /// Publishes a public key (idempotent: an already published key is left as it is).
+    pub async fn publish_signing_key(
+        &self,
+        kid: &str,
+        jwk: &str,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let entry = crate::items::SigningKeyEntry {
+            jwk: jwk.to_string(),
+            published_at: now,
+            withdraw_at: None,
+        };
+        let k = keys::signing_keys();
+        let first = crate::items::SigningKeysItem {
+            pk: k.pk.clone(),
+            sk: k.sk.clone(),
+            entity_type: crate::items::SigningKeysItem::TYPE.into(),
+            keys: [(kid.to_string(), entry.clone())].into(),
+        };
+        match self.transact_one(self.put_new(Self::to_item(&first)?)?).await {
+            Err(StoreError::Conflict) => {}
+            other => return other,
+        }
+        let value = aws_sdk_dynamodb::types::AttributeValue::M(serde_dynamo::to_item(&entry)?);
+        let item = self.update(
+            &k,
+            "SET #keys.#kid = if_not_exists(#keys.#kid, :entry)",
+            "attribute_exists(#pk)",
+            &[("#pk", keys::PK), ("#keys", "keys"), ("#kid", kid)],
+            vec![(":entry", value)],
+        )?;
+        self.transact_one(item).await
+    }
+
+    /// Schedules the withdrawal of every published key except `current` at `withdraw_at` (a
+    /// key already scheduled earlier keeps its date; one scheduled later is brought forward).
+    /// Returns the kids scheduled now.
+    pub async fn retire_signing_keys(
+        &self,
+        current: &str,
+        withdraw_at: OffsetDateTime,
+        now: OffsetDateTime,
+    ) -> Result<Vec<String>, StoreError> {
+        let mut retired = Vec::new();
+        for key in self.published_keys(now).await? {
+            if key.kid == current || key.withdraw_at.is_some_and(|w| w <= withdraw_at) {
+                continue;
+            }
+            let (condition, mut values) = match key.withdraw_at {
+                None => (
+                    "attribute_exists(#keys.#kid) AND attribute_not_exists(#keys.#kid.withdraw_at)",
+                    vec![],
+                ),
+                Some(old) => (
+                    "#keys.#kid.withdraw_at = :old",
+                    vec![(":old", s(time_util::rfc3339(old)))],
+                ),
+            };
+            values.push((":w", s(time_util::rfc3339(withdraw_at))));
+            let item = self.update(
+                &keys::signing_keys(),
+                "SET #keys.#kid.withdraw_at = :w",
+                condition,
+                &[("#keys", "keys"), ("#kid", key.kid.as_str())],
+                values,
+            )?;
+            match self.transact_one(item).await {
+                Ok(()) => retired.push(key.kid),
+                Err(StoreError::Conflict) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(retired)
     }
 }

@@ -8,11 +8,19 @@ use crate::items::{MarkerItem, TenantItem, UserItem};
 use crate::store::{TxError, n, s};
 use crate::{Page, Store, StoreError, keys};
 
-/// What the login path needs: the user and its password hash.
+/// What the login path needs: the user, its password hash and session epoch.
 #[derive(Debug, Clone)]
 pub struct LoginRecord {
     pub user: User,
     pub password_hash: String,
+    pub session_epoch: u64,
+}
+
+/// What every authenticated request checks about its caller (cached for seconds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionState {
+    pub session_epoch: u64,
+    pub is_active: bool,
 }
 
 /// The mutable fields of a user; `None` keeps the stored value.
@@ -80,9 +88,55 @@ impl Store {
             return Ok(None);
         };
         let password_hash = item.password_hash.clone();
+        let session_epoch = item.session_epoch;
         Ok(Some(LoginRecord {
             user: item.try_into()?,
             password_hash,
+            session_epoch,
+        }))
+    }
+
+    /// The user and their session epoch, from one read (refresh).
+    pub async fn get_user_session(
+        &self,
+        tenant: &TenantId,
+        user: &UserId,
+    ) -> Result<(User, u64), StoreError> {
+        let item: UserItem = self
+            .get(&keys::user(tenant, user))
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let epoch = item.session_epoch;
+        Ok((item.try_into()?, epoch))
+    }
+
+    /// The user's session epoch and whether they are active (two attributes of the user
+    /// item); `None` when the user does not exist.
+    pub async fn session_state(
+        &self,
+        tenant: &TenantId,
+        user: &UserId,
+    ) -> Result<Option<SessionState>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(self.table())
+            .set_key(Some(crate::store::key_map(&keys::user(tenant, user))))
+            .projection_expression("session_epoch, is_active")
+            .send()
+            .await
+            .map_err(|e| StoreError::backend("GetItem", e))?;
+        Ok(out.item.map(|i| SessionState {
+            session_epoch: i
+                .get("session_epoch")
+                .and_then(|v| v.as_n().ok())
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0),
+            is_active: i
+                .get("is_active")
+                .and_then(|v| v.as_bool().ok())
+                .copied()
+                .unwrap_or(false),
         }))
     }
 
@@ -172,6 +226,12 @@ impl Store {
         if let Some(active) = changes.is_active {
             sets.push("is_active = :active");
             values.push((":active", AttributeValue::Bool(active)));
+        }
+        // A new role or a deactivation ends every session and access token of the user in
+        // the same write (their epoch no longer matches).
+        if changes.role.is_some() || changes.is_active == Some(false) {
+            sets.push("session_epoch = if_not_exists(session_epoch, :zero) + :one");
+            values.push((":zero", n(0)));
         }
         let expr = format!("SET {}", sets.join(", "));
         // DynamoDB refuses declared names an expression does not use.

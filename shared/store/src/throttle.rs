@@ -56,7 +56,22 @@ impl Store {
         rule: ThrottleRule,
         now: i64,
     ) -> Result<ThrottleDecision, StoreError> {
-        let ttl = now + rule.window_secs.max(rule.block_secs) + 60;
+        self.throttle_hit_growing(key, rule, rule.block_secs, now)
+            .await
+    }
+
+    /// [`Self::throttle_hit`] whose blocks grow: each block in a row lasts twice the previous
+    /// one, up to `max_block_secs`. A subject that stays quiet for `max_block_secs` after a
+    /// block starts again from `rule.block_secs`.
+    pub async fn throttle_hit_growing(
+        &self,
+        key: &Key,
+        rule: ThrottleRule,
+        max_block_secs: i64,
+        now: i64,
+    ) -> Result<ThrottleDecision, StoreError> {
+        let max_block_secs = max_block_secs.max(rule.block_secs);
+        let ttl = now + rule.window_secs.max(max_block_secs) + 60;
         // Count within the current window; when the window has passed, start a new one.
         let result = self
             .client
@@ -91,8 +106,14 @@ impl Store {
                 // The window is over: start a fresh one (keeping a block that still runs).
                 let previous = self.get::<ThrottleItem>(key).await?;
                 let blocked_until = previous
+                    .as_ref()
                     .map(|p| p.blocked_until)
                     .filter(|b| *b > now)
+                    .unwrap_or(0);
+                let strikes = previous
+                    .as_ref()
+                    .filter(|p| p.blocked_until + max_block_secs > now)
+                    .map(|p| p.strikes)
                     .unwrap_or(0);
                 let fresh = ThrottleItem {
                     pk: key.pk.clone(),
@@ -101,6 +122,7 @@ impl Store {
                     count: 1,
                     window_start: now,
                     blocked_until,
+                    strikes,
                     ttl,
                 };
                 self.client
@@ -121,21 +143,29 @@ impl Store {
             });
         }
         if item.count >= rule.limit {
-            let until = now + rule.block_secs;
+            // Strikes from a block long past do not count (TTL deletion is cleanup only).
+            let strikes = if item.blocked_until + max_block_secs > now {
+                item.strikes
+            } else {
+                0
+            };
+            let block = block_length(rule.block_secs, max_block_secs, strikes);
+            let until = now + block;
             self.client
                 .update_item()
                 .table_name(&self.table)
                 .set_key(Some(key_map(key)))
-                .update_expression("SET blocked_until = :until, #ttl = :ttl")
+                .update_expression("SET blocked_until = :until, strikes = :strikes, #ttl = :ttl")
                 .expression_attribute_names("#ttl", keys::TTL)
                 .expression_attribute_values(":until", n(until))
-                .expression_attribute_values(":ttl", n(until + 60))
+                .expression_attribute_values(":strikes", n(strikes.saturating_add(1)))
+                .expression_attribute_values(":ttl", n(until + max_block_secs + 60))
                 .send()
                 .await
                 .map_err(|e| StoreError::backend("UpdateItem", e))?;
             return Ok(ThrottleDecision {
                 allowed: false,
-                retry_after_secs: rule.block_secs as u64,
+                retry_after_secs: block as u64,
             });
         }
         Ok(ThrottleDecision::ALLOW)
@@ -158,5 +188,25 @@ impl Store {
                 Some(aws_sdk_dynamodb::operation::delete_item::DeleteItemError::ConditionalCheckFailedException(_)) => Ok(()),
                 _ => Err(StoreError::backend("DeleteItem", e)),
             })
+    }
+}
+
+/// How long the block after `strikes` earlier blocks in a row lasts: `base` doubled each
+/// time, at most `max`.
+pub fn block_length(base: i64, max: i64, strikes: u32) -> i64 {
+    base.saturating_mul(1_i64.checked_shl(strikes.min(40)).unwrap_or(i64::MAX))
+        .min(max.max(base))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::block_length;
+
+    #[test]
+    fn blocks_double_up_to_the_maximum() {
+        let lengths: Vec<i64> = (0..8).map(|s| block_length(60, 3600, s)).collect();
+        assert_eq!(lengths, [60, 120, 240, 480, 960, 1920, 3600, 3600]);
+        assert_eq!(block_length(60, 60, 5), 60, "no growth when max is the base");
+        assert_eq!(block_length(60, 3600, u32::MAX), 3600);
     }
 }

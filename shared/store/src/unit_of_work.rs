@@ -73,6 +73,26 @@ impl<'a> UnitOfWork<'a> {
         Ok(())
     }
 
+    /// [`Self::order`] for a driver's move: also only while the stored order is `driver`'s
+    /// (the ownership check is a condition of the write, not only a read before it).
+    pub fn driver_order(
+        &mut self,
+        order: &Order,
+        expected_version: u64,
+        expected_status: OrderStatus,
+        driver: &DriverId,
+    ) -> Result<(), StoreError> {
+        let item = self.store.order_guarded_by_tx(
+            &self.tenant,
+            order,
+            expected_version,
+            expected_status,
+            Some(driver),
+        )?;
+        self.push(format!("order:{}", order.id), item);
+        Ok(())
+    }
+
     pub fn history(&mut self, entry: &StatusHistoryEntry) -> Result<(), StoreError> {
         let item = self.store.history_tx(&self.tenant, entry)?;
         self.push(format!("history:{}", entry.id), item);

@@ -49,6 +49,38 @@ struct DeliveryItem {
 /// Delivery records are kept 30 days.
 const DELIVERY_KEEP_SECS: i64 = 30 * 86_400;
 
+/// A webhook message the dispatcher gave up on (its last attempt failed), kept in its
+/// tenant's dead-letter partition until that tenant replays it (or 14 days, as the SQS DLQ).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DeadLetter {
+    /// ULID: dead letters are read oldest first.
+    pub id: String,
+    pub event_id: String,
+    pub event_type: String,
+    /// The queue message as it was (the EventBridge envelope), sent again on replay.
+    pub body: String,
+    /// Attempts made before giving up.
+    pub attempts: u32,
+    pub last_error: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct DeadLetterItem {
+    #[serde(rename = "PK")]
+    pk: String,
+    #[serde(rename = "SK")]
+    sk: String,
+    entity_type: String,
+    ttl: i64,
+    #[serde(flatten)]
+    letter: DeadLetter,
+}
+
+/// Dead letters are kept 14 days (the SQS DLQ's retention).
+const DEAD_LETTER_KEEP_SECS: i64 = 14 * 86_400;
+
 impl Store {
     pub async fn get_webhook_settings(
         &self,
@@ -128,6 +160,46 @@ impl Store {
             delivery: d.clone(),
         };
         self.transact_one(self.put_new(Self::to_item(&item)?)?)
+            .await
+    }
+
+    /// Keeps a message the dispatcher gave up on, in its tenant's dead-letter partition.
+    pub async fn put_dead_letter(
+        &self,
+        tenant: &TenantId,
+        letter: &DeadLetter,
+    ) -> Result<(), StoreError> {
+        let k = keys::webhook_dead_letter(tenant, &letter.id);
+        let item = DeadLetterItem {
+            pk: k.pk,
+            sk: k.sk,
+            entity_type: "WEBHOOK_DEAD_LETTER".into(),
+            ttl: letter.created_at.unix_timestamp() + DEAD_LETTER_KEEP_SECS,
+            letter: letter.clone(),
+        };
+        self.transact_one(self.put(Self::to_item(&item)?)?).await
+    }
+
+    /// The tenant's dead letters, oldest first, one page (only its own partition is read).
+    pub async fn dead_letters(
+        &self,
+        tenant: &TenantId,
+        limit: i32,
+    ) -> Result<Vec<DeadLetter>, StoreError> {
+        let page: Page<DeadLetterItem> = self
+            .query_prefix(
+                &keys::webhook_dead_letters_pk(tenant),
+                keys::DEAD_LETTER_PREFIX,
+                None,
+                limit,
+            )
+            .await?;
+        Ok(page.items.into_iter().map(|i| i.letter).collect())
+    }
+
+    /// Removes one dead letter (after it was sent back to the queue).
+    pub async fn delete_dead_letter(&self, tenant: &TenantId, id: &str) -> Result<(), StoreError> {
+        self.transact_one(self.delete(&keys::webhook_dead_letter(tenant, id))?)
             .await
     }
 

@@ -6,6 +6,7 @@ import { Logo } from '@/components/ui/icons';
 import { Skeleton, SkeletonGroup } from '@/components/ui/skeleton';
 import { paths } from '@/config/paths';
 import { RequireSession } from '@/features/auth/components/require-session';
+import { useSession } from '@/features/auth/components/session';
 import { SignOutButton } from '@/features/auth/components/sign-out-button';
 import { hasPendingStart, useDriverQueue } from '@/features/driver/api/driver-queue';
 import { useDriverRoutesToday } from '@/features/driver/api/get-driver-routes-today';
@@ -31,11 +32,12 @@ export default function DriverLayout() {
 }
 
 /**
- * Below the session guard: replays the offline queue, and shares the device's
+ * Below the session guard: replays the signed-in driver's offline queue, and shares the device's
  * location while one of today's routes is in progress.
  */
 function SignedInDriverShell() {
-  useDriverQueueSync();
+  // The queue shows and replays only the signed-in driver's actions.
+  useDriverQueueSync(useSession().user.id);
   useServiceWorker();
   const routes = useDriverRoutesToday();
   const { items } = useDriverQueue();

@@ -1,8 +1,7 @@
 import type { QueryClient } from '@tanstack/react-query';
 
 import { realmPaths } from '@/config/paths';
-import type { ApiClient, Realm } from '@/lib/api-client';
-import type { TokenResponse } from '@/types/api';
+import type { ApiClient, Realm, SessionResponse } from '@/lib/api-client';
 
 import { getMeQueryOptions } from './api/get-me';
 
@@ -26,8 +25,8 @@ export function loginUrl(realm: Realm, from?: string): string {
   return `${login}?${new URLSearchParams({ [REDIRECT_PARAM]: from }).toString()}`;
 }
 
-/** Stores the tokens and primes the "me" cache from a login/register response. */
-export function startSession(api: ApiClient, queryClient: QueryClient, response: TokenResponse) {
+/** Keeps the access token and primes the "me" cache from a login or register/confirm answer. */
+export function startSession(api: ApiClient, queryClient: QueryClient, response: SessionResponse) {
   queryClient.removeQueries({ queryKey: [api.realm] });
   api.session.set(response);
   // Shown immediately, then revalidated against /api/auth/me.

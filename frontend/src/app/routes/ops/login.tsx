@@ -3,18 +3,19 @@ import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 import { AuthLayout } from '@/components/layouts/auth-layout';
 import { paths } from '@/config/paths';
 import { LoginForm } from '@/features/auth/components/login-form';
+import { useSessionState } from '@/features/auth/api/use-session-state';
 import { REDIRECT_PARAM, safeRedirect } from '@/features/auth/utils';
-import { useApiClient } from '@/lib/api-provider';
 import { t } from '@/locales';
 
 export default function OpsLoginRoute() {
-  const api = useApiClient();
+  const sessionState = useSessionState();
   const navigate = useNavigate();
   const [searchParams] = useSearchParams();
   const redirectTo = safeRedirect(searchParams.get(REDIRECT_PARAM), 'ops');
   const labels = t.auth.login;
 
-  if (api.session.get()) return <Navigate to={redirectTo} replace />;
+  // Already signed in (in this tab, or the refresh cookie still holds a session): go on.
+  if (sessionState === 'active') return <Navigate to={redirectTo} replace />;
 
   return (
     <AuthLayout

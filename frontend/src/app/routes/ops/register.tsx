@@ -1,14 +1,47 @@
-import { Link, useNavigate } from 'react-router';
-import { toast } from 'sonner';
+import { useState } from 'react';
+import { Link } from 'react-router';
 
 import { AuthLayout } from '@/components/layouts/auth-layout';
+import { Button } from '@/components/ui/button';
+import { EmptyState } from '@/components/ui/empty-state';
+import { InboxIcon } from '@/components/ui/icons';
 import { paths } from '@/config/paths';
 import { RegisterForm } from '@/features/auth/components/register-form';
 import { t } from '@/locales';
 
+/**
+ * Step 1 of registration. The API answers the same whether or not the email
+ * already has an account, so the page always says "check your email"; the
+ * emailed link opens /register/confirm, which finishes it.
+ */
 export default function RegisterRoute() {
-  const navigate = useNavigate();
   const labels = t.auth.register;
+  const [sentTo, setSentTo] = useState<string | null>(null);
+
+  if (sentTo !== null) {
+    return (
+      <AuthLayout wide title={labels.checkEmailTitle}>
+        <div data-testid="register-check-email">
+          <EmptyState
+            icon={<InboxIcon size={22} />}
+            title={labels.checkEmailTitle}
+            description={
+              <>
+                {labels.checkEmailBody(sentTo)}
+                <br />
+                {labels.checkEmailHint}
+              </>
+            }
+            action={
+              <Button variant="secondary" onClick={() => setSentTo(null)}>
+                {labels.startAgain}
+              </Button>
+            }
+          />
+        </div>
+      </AuthLayout>
+    );
+  }
 
   return (
     <AuthLayout
@@ -21,12 +54,7 @@ export default function RegisterRoute() {
         </p>
       }
     >
-      <RegisterForm
-        onSuccess={(response) => {
-          toast.success(labels.created(response.tenant.name));
-          void navigate(paths.ops.dashboard, { replace: true });
-        }}
-      />
+      <RegisterForm onSuccess={setSentTo} />
     </AuthLayout>
   );
 }

@@ -1,16 +1,16 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
 
-import { ApiError, type ApiClient } from '@/lib/api-client';
+import { ApiError, type ApiClient, type SessionResponse } from '@/lib/api-client';
 import { useApiClient } from '@/lib/api-provider';
 import { isRoleAllowedInRealm } from '@/lib/authorization';
 import { emailSchema, loginPasswordSchema } from '@/lib/validation';
 import { t } from '@/locales';
-import type { LoginRequest, TokenResponse } from '@/types/api';
+import type { LoginRequest } from '@/types/api';
 
 import { startSession } from '../utils';
 
-import { logout } from './logout';
+import { logoutToken } from './logout';
 
 export const loginInputSchema = z.object({
   email: emailSchema,
@@ -19,13 +19,14 @@ export const loginInputSchema = z.object({
 
 export type LoginInput = z.infer<typeof loginInputSchema>;
 
-export const login = (api: ApiClient, input: LoginRequest): Promise<TokenResponse> =>
-  api.post<TokenResponse>('/api/auth/login', input, { auth: false });
+/** Answers the access token; the refresh token comes as an httpOnly cookie. */
+export const login = (api: ApiClient, input: LoginRequest): Promise<SessionResponse> =>
+  api.post<SessionResponse>('/api/auth/login', input, { auth: false });
 
 /**
  * Signs in to the current realm. An account of the other app (a driver on the
- * ops login or vice versa) is refused with code `wrong_app` and its freshly
- * issued refresh token is revoked instead of stored.
+ * ops login or vice versa) is refused with code `wrong_app` and the session
+ * just opened for it is ended at once.
  */
 export const useLogin = () => {
   const api = useApiClient();
@@ -34,7 +35,7 @@ export const useLogin = () => {
     mutationFn: async (input: LoginInput) => {
       const response = await login(api, input);
       if (!isRoleAllowedInRealm(api.realm, response.user.role)) {
-        void logout(api, response.refresh_token).catch(() => undefined);
+        void logoutToken(api, response.access_token).catch(() => undefined);
         throw new ApiError({
           status: 403,
           code: 'wrong_app',

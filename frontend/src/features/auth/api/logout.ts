@@ -4,26 +4,32 @@ import type { ApiClient } from '@/lib/api-client';
 import { useApiClient } from '@/lib/api-provider';
 import { clearCache } from '@/lib/offline-cache';
 
-export const logout = (api: ApiClient, refreshToken: string): Promise<void> =>
-  api.post<void>('/api/auth/logout', { refresh_token: refreshToken }, { auth: false });
+/**
+ * Ends the session of a token that was just issued but will not be used (an
+ * account of the other app signing in): `POST /api/auth/logout` with that
+ * token as bearer, which also clears its refresh cookie.
+ */
+export const logoutToken = (api: ApiClient, accessToken: string): Promise<void> =>
+  api.post<void>('/api/auth/logout', undefined, { auth: false, headers: { Authorization: `Bearer ${accessToken}` } });
 
 /**
- * Revokes the refresh token, then forgets the session locally whatever the
- * outcome: signing out must always work, even offline (the refresh token then
- * simply expires server-side).
+ * Ends the session on the server (`POST /api/auth/logout`, which clears the
+ * httpOnly refresh cookie), then forgets it locally whatever the outcome:
+ * signing out must always work, even offline (the next start then ends that
+ * session before anything else, see `session.signOut`).
+ *
+ * The driver's queued actions are kept (they belong to that driver and are
+ * sent when they sign in again); the offline copies of the day's data go.
  */
 export const useLogout = () => {
   const api = useApiClient();
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: async () => {
-      const session = api.session.get();
       try {
-        if (session) await logout(api, session.refreshToken);
+        await api.session.signOut();
       } finally {
-        api.session.clear();
         queryClient.removeQueries({ queryKey: [api.realm] });
-        // The driver app's offline copies of the day's data belong to this user.
         if (api.realm === 'driver') clearCache();
       }
     },

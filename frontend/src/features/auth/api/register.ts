@@ -1,10 +1,10 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
 
-import type { ApiClient } from '@/lib/api-client';
+import type { ApiClient, SessionResponse } from '@/lib/api-client';
 import { useApiClient } from '@/lib/api-provider';
 import { emailSchema, nameSchema, passwordSchema, tenantSlugSchema } from '@/lib/validation';
-import type { RegisterRequest, TokenResponse } from '@/types/api';
+import type { RegisterRequest } from '@/types/api';
 
 import { startSession } from '../utils';
 
@@ -18,18 +18,40 @@ export const registerInputSchema = z.object({
 
 export type RegisterInput = z.infer<typeof registerInputSchema>;
 
-export const register = (api: ApiClient, input: RegisterRequest): Promise<TokenResponse> =>
-  api.post<TokenResponse>('/api/auth/register', input, { auth: false });
+/** `POST /api/auth/register` answers 202 whatever the email (it does not tell whether an account exists). */
+export type RegisterAccepted = { status: 'verification_sent' };
 
-/** Creates a tenant with its first admin and signs that admin in to the ops console. */
+/**
+ * Step 1 of 2: asks for a new company account. Nothing is created yet: the
+ * API emails a link to `/register/confirm#token=…` that completes it.
+ */
+export const register = (api: ApiClient, input: RegisterRequest): Promise<RegisterAccepted> =>
+  api.post<RegisterAccepted>('/api/auth/register', input, { auth: false });
+
 export const useRegister = () => {
+  const api = useApiClient();
+  return useMutation({ mutationFn: (input: RegisterInput) => register(api, input) });
+};
+
+/**
+ * Step 2 of 2: the emailed token creates the tenant and its first admin, and
+ * signs that admin in (201, like login: access token in the body, refresh
+ * cookie set). 400 (field `token`) when invalid or expired, 409 when the
+ * workspace ID or email was taken meanwhile.
+ */
+export const confirmRegistration = (api: ApiClient, token: string): Promise<SessionResponse> =>
+  api.post<SessionResponse>('/api/auth/register/confirm', { token }, { auth: false });
+
+export const useConfirmRegistration = () => {
   const api = useApiClient();
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: async (input: RegisterInput) => {
-      const response = await register(api, input);
+    mutationFn: async (token: string) => {
+      const response = await confirmRegistration(api, token);
       startSession(api, queryClient, response);
       return response;
     },
+    // The page shows what went wrong itself.
+    meta: { suppressErrorToast: true },
   });
 };

@@ -8,7 +8,6 @@ import { Input } from '@/components/ui/input';
 import { applyApiFieldErrors } from '@/lib/form-errors';
 import { slugify } from '@/lib/validation';
 import { t } from '@/locales';
-import type { TokenResponse } from '@/types/api';
 
 import { registerInputSchema, useRegister, type RegisterInput } from '../api/register';
 
@@ -16,7 +15,8 @@ import styles from './auth-form.module.css';
 
 const FIELDS = ['tenant_name', 'tenant_slug', 'full_name', 'email', 'password'] as const;
 
-export function RegisterForm({ onSuccess }: { onSuccess: (response: TokenResponse) => void }) {
+/** Step 1 of registration: `onSuccess` gets the email the link was sent to. */
+export function RegisterForm({ onSuccess }: { onSuccess: (email: string) => void }) {
   const registerTenant = useRegister();
   const slugEdited = useRef(false);
   const labels = t.auth.register;
@@ -34,7 +34,8 @@ export function RegisterForm({ onSuccess }: { onSuccess: (response: TokenRespons
 
   const onSubmit = handleSubmit(async (values) => {
     try {
-      onSuccess(await registerTenant.mutateAsync(values));
+      await registerTenant.mutateAsync(values);
+      onSuccess(values.email);
     } catch (error) {
       applyApiFieldErrors(error, setError, FIELDS);
     }

@@ -12,6 +12,7 @@ import { useOnline } from '@/lib/use-online';
 import { t } from '@/locales';
 
 import { useMe } from '../api/get-me';
+import { useSessionState } from '../api/use-session-state';
 import { loginUrl } from '../utils';
 
 import { SessionProvider } from './session';
@@ -24,20 +25,35 @@ type RequireSessionProps = {
 };
 
 /**
- * Guards an app (ops console or driver app): requires stored tokens, loads
- * /api/auth/me (or uses the copy it already has when a refetch fails), and
- * checks that the role may use this app. Below it,
- * `useSession()` returns the signed-in user and tenant.
+ * Guards an app (ops console or driver app): requires a session (on start the
+ * access token is obtained from the httpOnly refresh cookie, see
+ * `useSessionState`), loads /api/auth/me (or uses the copy it already has when
+ * that fails: the driver app opens offline from its offline copy while the
+ * session cannot be checked), and checks that the role may use this app.
+ * Below it, `useSession()` returns the signed-in user and tenant.
  */
 export function RequireSession({ fallback, children }: RequireSessionProps) {
   const api = useApiClient();
   const location = useLocation();
-  const hasSession = api.session.get() !== null;
-  const me = useMe({ enabled: hasSession });
+  const state = useSessionState();
+  const me = useMe({ enabled: state === 'active' || state === 'unverified' });
   const online = useOnline();
 
-  if (!hasSession) {
+  if (state === 'none') {
     return <Navigate to={loginUrl(api.realm, location.pathname + location.search)} replace />;
+  }
+  if (state === 'unknown') return fallback;
+  if (state === 'unverified' && me.data === undefined) {
+    // The session could not be checked and there is no offline copy to show.
+    return (
+      <div style={{ paddingTop: '10vh' }}>
+        {online ? (
+          <ErrorState error={me.error} onRetry={() => void api.session.restore().catch(() => undefined)} isRetrying={me.isFetching} />
+        ) : (
+          <OfflineState />
+        )}
+      </div>
+    );
   }
   if (isWaitingForConnection(me, online)) {
     return (

@@ -3,7 +3,7 @@ import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 import type { ApiClient } from '@/lib/api-client';
-import { ApiError } from '@/lib/api-client';
+import { ApiError, createApiClient } from '@/lib/api-client';
 import { createOfflineQueue } from '@/lib/offline-queue';
 
 import { executeDriverAction, pendingOrderStatus, type DriverAction, type DriverQueueItem } from './driver-queue';
@@ -26,14 +26,14 @@ const createPodInputForTest = (overrides: Partial<Extract<DriverAction, { kind: 
   ...overrides,
 });
 
-type Call = { path: string; body: unknown; headers: Record<string, string> | undefined };
+type Call = { path: string; body: unknown; headers: Record<string, string> | undefined; asUser: string | undefined };
 
 function fakeApi(respond: (path: string, body: unknown) => unknown = () => ({})) {
   const calls: Call[] = [];
   const api = {
     realm: 'driver',
-    post: vi.fn(async (path: string, body?: unknown, options?: { headers?: Record<string, string> }) => {
-      calls.push({ path, body, headers: options?.headers });
+    post: vi.fn(async (path: string, body?: unknown, options?: { headers?: Record<string, string>; asUser?: string }) => {
+      calls.push({ path, body, headers: options?.headers, asUser: options?.asUser });
       return respond(path, body);
     }),
   } as unknown as ApiClient;
@@ -44,8 +44,11 @@ const photo = new Blob([new Uint8Array(2048)], { type: 'image/jpeg' });
 const signature = new Blob([new Uint8Array(512)], { type: 'image/png' });
 
 let n = 0;
-const queueFor = (api: ApiClient) =>
-  createOfflineQueue<DriverAction>({ dbName: `driver-queue-test-${(n += 1)}`, execute: (item, q) => executeDriverAction(api, item, q) });
+const queueFor = (api: ApiClient, owner = 'driver-a') => {
+  const queue = createOfflineQueue<DriverAction>({ dbName: `driver-queue-test-${(n += 1)}`, execute: (item, q) => executeDriverAction(api, item, q) });
+  void queue.setOwner(owner);
+  return queue;
+};
 
 describe('driver actions through the queue', () => {
   beforeEach(() => vi.mocked(uploadFile).mockClear());
@@ -110,6 +113,70 @@ describe('driver actions through the queue', () => {
     const expected = { receiver_name: 'Ananya', notes: null, photo_key: 'pod/O1/photo.jpg', signature_key: 'pod/O1/sig.png' };
     expect(pods.map((call) => call.body)).toEqual([expected, expected]);
     expect(pods.map((call) => call.headers?.['Idempotency-Key'])).toEqual([item.idempotencyKey, item.idempotencyKey]);
+    expect(await queue.items()).toEqual([]);
+  });
+
+  it('sends every call of a queued action only with the session of the driver who queued it', async () => {
+    const { api, calls } = fakeApi((path) =>
+      path.endsWith('/pod/uploads')
+        ? { uploads: [{ kind: 'photo', key: 'pod/O1/photo.jpg', url: 'http://s3/photo', method: 'PUT', headers: {}, expires_at: '' }] }
+        : {},
+    );
+    const queue = queueFor(api, 'driver-a');
+    await queue.enqueue({ kind: 'status', orderId: 'O1', routeId: 'R1', body: { to_status: 'IN_TRANSIT' }, label: 'move' });
+    await queue.enqueue(createPodInputForTest({ files: [{ kind: 'photo', blob: photo }] }));
+    await queue.flush();
+    expect(calls.map((call) => [call.path, call.asUser])).toEqual([
+      ['/api/driver/orders/O1/status', 'driver-a'],
+      ['/api/driver/orders/O1/pod/uploads', 'driver-a'],
+      ['/api/driver/orders/O1/pod', 'driver-a'],
+    ]);
+  });
+
+  it('a POD (files included) whose session ended stays queued with its files, and is sent after signing in again', async () => {
+    // The real API client: driver A's session is over (refresh answers 401), then A signs in again.
+    let refreshStatus = 401;
+    const sent: string[] = [];
+    const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = String(input);
+      if (url.endsWith('/api/auth/refresh')) return new Response(JSON.stringify({ error: { code: 'invalid_refresh_token', message: 'no' } }), { status: refreshStatus });
+      const auth = new Headers(init?.headers).get('Authorization');
+      if (auth !== 'Bearer fresh') return new Response(JSON.stringify({ error: { code: 'unauthorized', message: 'expired' } }), { status: 401 });
+      sent.push(url);
+      if (url.endsWith('/pod/uploads')) {
+        return new Response(JSON.stringify({ uploads: [{ kind: 'photo', key: 'pod/O1/p.jpg', url: 'http://s3/p', method: 'PUT', headers: {}, expires_at: '' }] }), { status: 200 });
+      }
+      return new Response('{}', { status: 201 });
+    });
+    const client = createApiClient({ realm: 'driver', storage: null, fetch: fetchMock, locks: null, connectivity: { reportReachable: () => undefined, reportUnreachable: () => undefined } });
+    const user = (id: string) => ({ id, email: 'd@x.example', full_name: 'D', role: 'DRIVER' as const, is_active: true, created_at: '', updated_at: '', version: 1 });
+    const tenant = { id: 't1', name: 'T', slug: 't' };
+    client.session.set({ access_token: 'expired', expires_in: 900, user: user('driver-a'), tenant });
+    const queue = queueFor(client, 'driver-a');
+    const expired = vi.fn();
+    client.onSessionExpired(expired);
+    await queue.enqueue(createPodInputForTest({ files: [{ kind: 'photo', blob: photo }] }));
+    await queue.flush();
+    expect(expired).toHaveBeenCalledTimes(1);
+    const kept = await queue.items();
+    expect(kept).toHaveLength(1);
+    expect(kept[0]!.action).toMatchObject({ kind: 'pod', files: [{ kind: 'photo' }] });
+    expect(queue.snapshot().needsSignIn).toBe(true);
+
+    // Driver B signs in on this phone: A's POD is neither sent with B's session nor dropped.
+    client.session.set({ access_token: 'fresh', expires_in: 900, user: user('driver-b'), tenant });
+    await queue.setOwner('driver-b');
+    await queue.flush();
+    await queue.setOwner('driver-a');
+    await queue.flush();
+    expect(sent).toEqual([]);
+    expect(await queue.items()).toHaveLength(1);
+
+    // A signs in again: the POD goes out, files first.
+    refreshStatus = 200;
+    client.session.set({ access_token: 'fresh', expires_in: 900, user: user('driver-a'), tenant });
+    await queue.flush();
+    expect(sent.map((url) => url.replace(/^.*\/api/, '/api'))).toEqual(['/api/driver/orders/O1/pod/uploads', '/api/driver/orders/O1/pod']);
     expect(await queue.items()).toEqual([]);
   });
 

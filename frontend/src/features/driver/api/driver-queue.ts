@@ -1,8 +1,9 @@
 import { useSyncExternalStore } from 'react';
 
-import { apiClients, type ApiClient } from '@/lib/api-client';
+import { apiClients, scopedToUser, type ApiClient } from '@/lib/api-client';
+import { readCache } from '@/lib/offline-cache';
 import { createOfflineQueue, type OfflineQueue, type QueueItem } from '@/lib/offline-queue';
-import type { DriverStatusMove, OrderStatus, UpdateOrderStatusRequest } from '@/types/api';
+import type { DriverStatusMove, MeResponse, OrderStatus, UpdateOrderStatusRequest } from '@/types/api';
 
 import { createPod } from './create-pod';
 import { createPodUploads, type PodFile } from './create-pod-uploads';
@@ -29,9 +30,18 @@ export type DriverAction =
 
 export type DriverQueueItem = QueueItem<DriverAction>;
 
-/** Runs one queued action against the API. */
-export async function executeDriverAction(api: ApiClient, item: DriverQueueItem, queue: OfflineQueue<DriverAction>): Promise<unknown> {
+/**
+ * Runs one queued action against the API, only ever with the session of the
+ * driver who queued it: with anyone else's (or none) it fails with a 401 and
+ * stays queued until that driver signs in again.
+ */
+export async function executeDriverAction(
+  client: ApiClient,
+  item: DriverQueueItem,
+  queue: OfflineQueue<DriverAction>,
+): Promise<unknown> {
   const { action } = item;
+  const api = scopedToUser(client, item.owner);
   switch (action.kind) {
     case 'start_route':
       return startRoute(api, action.routeId, item.idempotencyKey);
@@ -68,16 +78,22 @@ export async function executeDriverAction(api: ApiClient, item: DriverQueueItem,
 
 let queue: OfflineQueue<DriverAction> | null = null;
 
-/** The driver app's queue (one per tab, shared by every page). */
+/**
+ * The driver app's queue (one per tab, shared by every page). It holds the
+ * actions of every driver who used this phone, keyed by their user id; the
+ * driver layout makes the signed-in driver its owner.
+ */
 export function getDriverQueue(): OfflineQueue<DriverAction> {
   queue ??= createOfflineQueue<DriverAction>({
     dbName: 'cargoflow-driver-queue',
     execute: (item, q) => executeDriverAction(apiClients.driver, item, q),
+    // Queues from before owners were recorded belong to the driver whose day is cached here.
+    legacyOwner: () => readCache<MeResponse>('driver.me')?.user.id ?? null,
   });
   return queue;
 }
 
-const EMPTY = { items: [] as DriverQueueItem[], flushing: false };
+const EMPTY = { items: [] as DriverQueueItem[], flushing: false, needsSignIn: false, loaded: false };
 
 /** Re-renders when the queue changes. */
 export function useDriverQueue() {

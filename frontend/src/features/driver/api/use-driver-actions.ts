@@ -24,6 +24,7 @@ export function useDriverActions() {
 
   const run = useCallback(async (action: DriverAction) => {
     const queue = getDriverQueue();
+    // Queued for the signed-in driver (the queue's owner, see useDriverQueueSync): only their session ever sends it.
     const item = await queue.enqueue(action);
     if (!connectivity.isOnline()) {
       toast.info(t.driverApp.sync.queuedOffline);
@@ -40,20 +41,25 @@ export function useDriverActions() {
 }
 
 /**
- * Mounted once by the driver layout: replays the queue on start, as soon as
- * the API can be reached again (lib/connectivity.ts: the browser's online
- * event, or a probe that finds the API back, e.g. after a dead zone), and
- * every 20 s while something is pending; reports what happened.
+ * Mounted once by the driver layout: makes the signed-in driver the queue's
+ * owner (only their actions are shown and replayed; other drivers' stay
+ * stored for them), replays the queue on start, as soon as the API can be
+ * reached again (lib/connectivity.ts: the browser's online event, or a probe
+ * that finds the API back, e.g. after a dead zone), and every 20 s while
+ * something is pending; reports what happened. A replay stopped by an ended
+ * session keeps the action: the app asks the driver to sign in again (the
+ * realm root sends them to the login page) and replays it afterwards.
  */
-export function useDriverQueueSync() {
+export function useDriverQueueSync(driverId: string) {
   const api = useApiClient();
   const queryClient = useQueryClient();
 
   useEffect(() => {
     if (typeof indexedDB === 'undefined') return;
     const queue = getDriverQueue();
+    let active = true;
     const flush = () => {
-      if (connectivity.isOnline()) void queue.flush();
+      if (active && connectivity.isOnline() && queue.owner() === driverId) void queue.flush();
     };
     const off = queue.onEvent((event) => {
       if (event.type === 'synced') {
@@ -70,11 +76,14 @@ export function useDriverQueueSync() {
     const timer = setInterval(() => {
       if (queue.snapshot().items.length > 0) flush();
     }, 20_000);
-    flush();
+    void queue.setOwner(driverId).then(flush);
     return () => {
+      active = false;
       off();
       stopWatching();
       clearInterval(timer);
+      // Nobody is signed in to the driver app any more (signed out, session over, another driver next).
+      if (queue.owner() === driverId) void queue.setOwner(null);
     };
-  }, [api, queryClient]);
+  }, [api, queryClient, driverId]);
 }

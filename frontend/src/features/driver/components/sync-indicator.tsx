@@ -12,12 +12,15 @@ import styles from './driver.module.css';
  */
 export function SyncIndicator({ sharing }: { sharing: SharingState }) {
   const online = useOnline();
-  const { items, flushing } = useDriverQueue();
+  const { items, flushing, loaded } = useDriverQueue();
   const labels = t.driverApp.sync;
   const pending = items.length;
-  const state = !online ? 'offline' : pending > 0 ? (flushing ? 'syncing' : 'pending') : 'synced';
+  // Until the signed-in driver's queue is read, "all synced" would be a guess.
+  const state = !loaded ? 'checking' : !online ? 'offline' : pending > 0 ? (flushing ? 'syncing' : 'pending') : 'synced';
   const text =
-    state === 'offline'
+    state === 'checking'
+      ? labels.checking
+      : state === 'offline'
       ? labels.offline(pending)
       : state === 'syncing'
         ? labels.syncing(pending)

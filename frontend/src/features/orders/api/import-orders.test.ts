@@ -29,12 +29,13 @@ describe('orders CSV template', () => {
 });
 
 describe('importOrders', () => {
-  it('posts the file as text/csv with the idempotency key', async () => {
-    const post = vi.fn().mockResolvedValue({ total: 0, created: 0, failed: 0, rows: [] });
+  it('posts the file as text/csv with the idempotency key and answers the queued job', async () => {
+    const job = { id: '01JOB', status: 'QUEUED', total_rows: 1, processed_rows: 0, created: 0, failed: 0 };
+    const post = vi.fn().mockResolvedValue(job);
     const api = { post } as unknown as ApiClient;
     const file = new Blob([`${DOCUMENTED_HEADER}\n`], { type: 'text/csv' });
 
-    await importOrders(api, { file, idempotencyKey: 'key-1' });
+    await expect(importOrders(api, { file, idempotencyKey: 'key-1' })).resolves.toEqual(job);
 
     expect(post).toHaveBeenCalledWith('/api/ops/orders/import', undefined, {
       rawBody: { data: file, contentType: 'text/csv' },

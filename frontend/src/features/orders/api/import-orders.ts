@@ -1,13 +1,11 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 
 import type { ApiClient } from '@/lib/api-client';
 import { useApiClient } from '@/lib/api-provider';
 import { IDEMPOTENCY_HEADER } from '@/lib/idempotency';
-import type { ImportResponse } from '@/types/api';
+import type { ImportJobView } from '@/types/api';
 
-import { ordersQueryKey } from './get-orders';
-
-export const IMPORT_LIMITS = { maxRows: 5000, maxBytes: 5 * 1024 * 1024 } as const;
+export const IMPORT_LIMITS = { maxRows: 20_000, maxBytes: 5 * 1024 * 1024 } as const;
 
 /**
  * The CSV columns the import accepts, in the template's order. The first
@@ -53,24 +51,22 @@ export const orderCsvTemplateHref = (): string => `data:text/csv;charset=utf-8,$
 type ImportOrdersVariables = { file: Blob; idempotencyKey: string };
 
 /**
- * Sends the file as is (text/csv). 200 with a result per row (valid rows are
- * created even when others fail); 400 when the header or the file is unusable
- * (`fields.columns` / `fields.rows`), 413 above 5 MB.
+ * Sends the file as is (text/csv). 202 with the import job (QUEUED): the rows
+ * are written in the background; follow it with `useImport`. 400 when the
+ * header or the file is unusable (`fields.columns` / `fields.rows`), 413 above
+ * 5 MB. The same key and file answer the same job.
  */
-export const importOrders = (api: ApiClient, { file, idempotencyKey }: ImportOrdersVariables): Promise<ImportResponse> =>
-  api.post<ImportResponse>('/api/ops/orders/import', undefined, {
+export const importOrders = (api: ApiClient, { file, idempotencyKey }: ImportOrdersVariables): Promise<ImportJobView> =>
+  api.post<ImportJobView>('/api/ops/orders/import', undefined, {
     rawBody: { data: file, contentType: 'text/csv' },
     headers: { [IDEMPOTENCY_HEADER]: idempotencyKey },
   });
 
 export const useImportOrders = () => {
   const api = useApiClient();
-  const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (variables: ImportOrdersVariables) => importOrders(api, variables),
     // The dialog shows what went wrong in place.
     meta: { suppressErrorToast: true },
-    onSuccess: (result) =>
-      result.created > 0 ? queryClient.invalidateQueries({ queryKey: ordersQueryKey(api) }) : undefined,
   });
 };

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { toast } from 'sonner';
 
@@ -13,8 +13,9 @@ import { paths } from '@/config/paths';
 import { isApiError } from '@/lib/api-client';
 import { useIdempotencyKeys } from '@/lib/idempotency';
 import { t } from '@/locales';
-import type { ImportResponse, ImportRowResult } from '@/types/api';
+import type { ImportJobView, ImportRowResult } from '@/types/api';
 
+import { isImportFinished, useImport } from '../api/get-import';
 import { IMPORT_LIMITS, orderCsvTemplateHref, useImportOrders } from '../api/import-orders';
 
 import styles from './orders.module.css';
@@ -41,16 +42,16 @@ function ImportOrdersBody({ onDone }: { onDone: () => void }) {
   const keys = useIdempotencyKeys();
   const [file, setFile] = useState<File | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
-  const [result, setResult] = useState<ImportResponse | null>(null);
+  const [jobId, setJobId] = useState<string | null>(null);
   const [inputKey, setInputKey] = useState(0);
   const labels = t.orders.import;
 
-  if (result) {
+  if (jobId) {
     return (
-      <ImportResults
-        result={result}
+      <ImportJob
+        id={jobId}
         onAnother={() => {
-          setResult(null);
+          setJobId(null);
           setFile(null);
           setInputKey((key) => key + 1);
           importOrders.reset();
@@ -74,10 +75,9 @@ function ImportOrdersBody({ onDone }: { onDone: () => void }) {
     importOrders.mutate(
       { file, idempotencyKey },
       {
-        onSuccess: (response) => {
+        onSuccess: (job) => {
           keys.reset();
-          setResult(response);
-          if (response.created > 0) toast.success(labels.summary(response.created, response.failed, response.total));
+          setJobId(job.id);
         },
       },
     );
@@ -144,10 +144,45 @@ function ImportError({ error }: { error: unknown }) {
   );
 }
 
-function ImportResults({ result, onAnother, onDone }: { result: ImportResponse; onAnother: () => void; onDone: () => void }) {
+/** Follows the job: progress while it runs, then the summary and the per-row report. */
+function ImportJob({ id, onAnother, onDone }: { id: string; onAnother: () => void; onDone: () => void }) {
+  const job = useImport(id);
+  const labels = t.orders.import;
+  const data = job.data;
+  const finished = !!data && isImportFinished(data.status);
+  const announced = useRef(false);
+  useEffect(() => {
+    if (!finished || !data || announced.current) return;
+    announced.current = true;
+    if (data.created > 0) toast.success(labels.summary(data.created, data.failed, data.total_rows ?? data.processed_rows));
+  }, [finished, data, labels]);
+  if (!finished) {
+    const total = data?.total_rows ?? 0;
+    return (
+      <div style={{ display: 'grid', gap: 'var(--space-4)' }}>
+        {job.isError ? (
+          <p role="alert">{labels.loadFailed}</p>
+        ) : (
+          <>
+            <p role="status">{!data || data.status === 'QUEUED' ? labels.queued : labels.progress(data.processed_rows, total)}</p>
+            <progress aria-label={labels.progressLabel} max={total || 1} value={data?.processed_rows ?? 0} style={{ width: '100%' }} />
+          </>
+        )}
+        <DialogFooter>
+          <Button onClick={onDone}>{labels.done}</Button>
+        </DialogFooter>
+      </div>
+    );
+  }
+  return <ImportResults result={data} onAnother={onAnother} onDone={onDone} />;
+}
+
+function ImportResults({ result, onAnother, onDone }: { result: ImportJobView; onAnother: () => void; onDone: () => void }) {
   const [onlyErrors, setOnlyErrors] = useState(result.failed > 0 && result.created > 0);
   const labels = t.orders.import;
-  const rows = onlyErrors ? result.rows.filter((row) => row.status !== 'created') : result.rows;
+  const total = result.total_rows ?? result.processed_rows;
+  const allRows = result.rows ?? [];
+  const rows = onlyErrors ? allRows.filter((row) => row.status !== 'created') : allRows;
 
   const columns: Column<ImportRowResult>[] = [
     { id: 'row', header: labels.columns.row, cell: (row) => row.row, muted: true },
@@ -188,14 +223,29 @@ function ImportResults({ result, onAnother, onDone }: { result: ImportResponse; 
   return (
     <div style={{ display: 'grid', gap: 'var(--space-4)' }}>
       <p role="status">
-        <strong>{labels.summary(result.created, result.failed, result.total)}</strong>
+        <strong>{labels.summary(result.created, result.failed, total)}</strong>
       </p>
-      {result.failed > 0 && result.created > 0 && (
+      {result.error && (
+        <p className={styles.alert} role="alert">
+          {labels.jobFailed} {result.error}
+        </p>
+      )}
+      {result.report_url && (
+        <p>
+          {labels.reportHint}{' '}
+          <a href={result.report_url} download={`import-${result.id}.json`}>
+            {labels.report}
+          </a>
+        </p>
+      )}
+      {result.rows && result.failed > 0 && result.created > 0 && (
         <Checkbox label={labels.onlyErrors} checked={onlyErrors} onChange={(event) => setOnlyErrors(event.target.checked)} />
       )}
-      <div style={{ maxHeight: '50vh', overflow: 'auto', border: '1px solid var(--color-border)', borderRadius: 'var(--radius)' }}>
-        <Table caption={labels.summary(result.created, result.failed, result.total)} columns={columns} rows={rows} getRowId={(row) => String(row.row)} />
-      </div>
+      {result.rows && (
+        <div style={{ maxHeight: '50vh', overflow: 'auto', border: '1px solid var(--color-border)', borderRadius: 'var(--radius)' }}>
+          <Table caption={labels.summary(result.created, result.failed, total)} columns={columns} rows={rows} getRowId={(row) => String(row.row)} />
+        </div>
+      )}
       <DialogFooter>
         <Button variant="secondary" onClick={onAnother}>
           {labels.another}

@@ -1,0 +1,7 @@
+//! Lambda entry point of `list-imports`; its code is functions/api/src/list_imports.rs.
+fn main() -> Result<(), lambda_http::Error> {
+    cargoflow_functions::runtime::run_http(
+        "list-imports",
+        cargoflow_functions::list_imports::handle,
+    )
+}
