@@ -641,6 +641,24 @@ try {
     expect(moved.route_id === to.id && moved.route_id !== from.id, `the order should be on the target route, got ${moved.route_id}`);
   });
 
+  await step('ops import a CSV: the job runs in the background, the dialog follows it and shows the per-row report', async () => {
+    await ops.goto('/ops/orders');
+    await ops.getByRole('button', { name: 'Import CSV' }).click();
+    const dialog = ops.getByRole('dialog');
+    const csv =
+      'reference_code,customer_name,customer_phone,pickup_address,pickup_city,drop_address,drop_city\n' +
+      `${refs[0]}-CSV1,Dana Fox,+447700900444,Warehouse 1,London,2 Oxford St,London\n` +
+      `${refs[0]}-CSV2,Bad Phone,12345,Warehouse 1,London,3 Oxford St,London\n`;
+    await dialog.getByLabel('CSV file').setInputFiles({ name: 'orders.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+    await dialog.getByText('1 of 2 rows created, 1 failed.').first().waitFor();
+    await dialog.getByText('customer_phone').first().waitFor();
+    await shot(ops, 'ops-import-report');
+    const jobs = await api(token, 'GET', '/api/ops/imports');
+    expect(jobs.items[0]?.status === 'PARTIAL', `the import job should be PARTIAL, got ${jobs.items[0]?.status}`);
+    await dialog.getByRole('button', { name: 'Done' }).click();
+  });
+
   await step('screenshots of the remaining ops pages', async () => {
     await ops.goto('/ops/dashboard');
     await ops.getByText("Today's orders by status").waitFor();

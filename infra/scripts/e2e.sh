@@ -73,4 +73,4 @@ if [ -z "$BASE_URL" ]; then
 fi
 
 say "browser tests against $BASE_URL with $CHROMIUM"
-BASE_URL="$BASE_URL" node "${E2E_RUNNER:-frontend/e2e/run.mjs}"
+BASE_URL="$BASE_URL" node frontend/e2e/run.mjs

@@ -135,6 +135,7 @@ aws_env() { # <dynamodb port> <moto port>
   export AWS_ENDPOINT_URL_SQS="http://127.0.0.1:$2"
   export AWS_ENDPOINT_URL_EVENTBRIDGE="http://127.0.0.1:$2"
   export AWS_ENDPOINT_URL_SECRETS_MANAGER="http://127.0.0.1:$2"
+  export AWS_ENDPOINT_URL_SESV2="http://127.0.0.1:$2"
 }
 
 # Loads .env (if present), then .env.example, never overriding a variable already set: so the

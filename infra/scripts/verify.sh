@@ -100,9 +100,15 @@ fi
 
 # ---------------------------------------------------------------------------------- phase 1
 A=""; RT=""
+# The refresh token only ever travels in the httpOnly cookie: read it from the headers.
+cookie() { grep -i '^set-cookie: cf_rt_ops=' "$TMP/headers" | head -1 | sed 's/^[^=]*=//; s/;.*//' | tr -d '\r'; }
+# The newest registration link the local inbox (SES in moto, shown by the local host) holds.
+mail_token() { curl -s "$B/_local/mail?to=$1" | jq -r '[.messages[].body | capture("#token=(?<t>[A-Za-z0-9_-]+)").t][0] // empty'; }
 register() {
   req POST /api/auth/register "" "{\"tenant_name\":\"Verify $RUN\",\"tenant_slug\":\"$SLUG\",\"email\":\"$EMAIL\",\"password\":\"$PW\",\"full_name\":\"Verify Admin\"}"
-  [ "$S" = 201 ] && { A=$(J .access_token); RT=$(J .refresh_token); }
+  [ "$S" = 202 ] || return 0
+  req POST /api/auth/register/confirm "" "{\"token\":\"$(mail_token "$EMAIL")\"}"
+  [ "$S" = 201 ] && { A=$(J .access_token); RT=$(cookie); }
 }
 register
 if [ -z "$A" ]; then echo "$(red "could not register tenant $SLUG"): HTTP $S $(head -c 300 "$TMP/body")"; exit 1; fi
@@ -111,7 +117,14 @@ GLOBEX=$(login admin@globex.example DemoPass123!)
 
 if wants 1; then
   phase "1: auth, tenancy, scoped tokens, roles, throttling"
-  step "register a tenant returns tokens (201)" test -n "$A"
+  step "register (202), confirm from the emailed link (201): tokens" test -n "$A"
+  step "the refresh token is only in an httpOnly SameSite=Strict cookie" bash -c "[ -n '$RT' ] && ! grep -q refresh_token '$TMP/body'"
+  req POST /api/auth/register "" "{\"tenant_name\":\"Y\",\"tenant_slug\":\"y$RUN\",\"email\":\"$EMAIL\",\"password\":\"$PW\",\"full_name\":\"Y\"}"
+  step "registering a taken email answers like a new one (202)" both 202 '.status == "verification_sent"'
+  req POST /api/auth/register/confirm "" '{"token":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}'
+  step "an unknown confirmation token: 400 naming token" both 400 '.error.fields | has("token")'
+  req GET /api/auth/jwks "" ""
+  step "JWKS lists Ed25519 public keys with kids, no private part" both 200 '(.keys | length) >= 1 and all(.keys[]; .kty == "OKP" and .crv == "Ed25519" and (.kid | length) > 0 and has("d") == false)'
   req GET /api/auth/me "$A" ""; step "me: OPS_ADMIN of the new tenant" both 200 ".user.role == \"OPS_ADMIN\" and .tenant.slug == \"$SLUG\""
   req POST /api/auth/register "" "{\"tenant_name\":\"X\",\"tenant_slug\":\"$SLUG\",\"email\":\"x$RUN@y.example\",\"password\":\"$PW\",\"full_name\":\"X\"}"
   step "same slug again: 409 naming tenant_slug" both 409 '.error.fields | has("tenant_slug")'
@@ -119,11 +132,15 @@ if wants 1; then
   step "bad registration: 400 with every field" both 400 '(.error.fields | keys | length) >= 4'
   req GET /api/ops/drivers "" ""; step "no token: 401" is 401
   req GET /api/ops/drivers "not-a-jwt" ""; step "garbage token: 401" is 401
-  req POST /api/auth/refresh "" "{\"refresh_token\":\"$RT\"}"; RT2=$(J .refresh_token)
-  step "refresh rotates the refresh token" bash -c "[ '$S' = 200 ] && [ -n '$RT2' ] && [ '$RT2' != '$RT' ]"
-  req POST /api/auth/refresh "" "{\"refresh_token\":\"$RT\"}"; step "reusing the old refresh token: 401" is 401
-  req POST /api/auth/refresh "" "{\"refresh_token\":\"$RT2\"}"; step "reuse revoked the whole session (new token 401 too)" is 401
-  req POST /api/auth/refresh "" "{\"refresh_token\":\"$A\"}"; step "an access token is not a refresh token: 401" is 401
+  req POST /api/auth/refresh "" '{"realm":"ops"}' -H "cookie: cf_rt_ops=$RT"; RT2=$(cookie)
+  step "refresh (cookie) rotates the refresh token" bash -c "[ '$S' = 200 ] && [ -n '$RT2' ] && [ '$RT2' != '$RT' ]"
+  req POST /api/auth/refresh "" '{"realm":"ops"}' -H "cookie: cf_rt_ops=$RT"
+  step "the old token again within the grace window: the same successor" bash -c "[ '$S' = 200 ] && [ \"\$(grep -i '^set-cookie: cf_rt_ops=' '$TMP/headers' | sed 's/^[^=]*=//; s/;.*//' | tr -d '\r')\" = '$RT2' ]"
+  req POST /api/auth/refresh "" '{"realm":"ops"}'; step "no refresh cookie: 401" is 401
+  req POST /api/auth/refresh "" '{"realm":"ops"}' -H "cookie: cf_rt_ops=$A"; step "an access token is not a refresh token: 401" is 401
+  A2=$(curl -s "$B/api/auth/refresh" -H 'content-type: application/json' -H "cookie: cf_rt_ops=$RT2" -d '{"realm":"ops"}' | jq -r '.access_token // empty')
+  req POST /api/auth/logout "$A2" ""; step "logout (access token) ends the session: 204" is 204
+  req POST /api/auth/refresh "" '{"realm":"ops"}' -H "cookie: cf_rt_ops=$RT2"; step "a logged-out session cannot refresh: 401" is 401
   A=$(login "$EMAIL" "$PW")
   req POST /api/ops/users "$A" "{\"email\":\"dispatch@$SLUG.example\",\"password\":\"$PW\",\"full_name\":\"Verify Dispatcher\",\"role\":\"OPS_DISPATCHER\"}"
   step "admin creates an OPS_DISPATCHER" is 201

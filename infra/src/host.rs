@@ -640,6 +640,7 @@ async fn serve_file(state: &HostState, path: &str) -> AxumResponse {
 
 pub fn router(state: HostState) -> axum::Router {
     crate::websocket::routes(axum::Router::new())
+        .route("/_local/mail", axum::routing::get(crate::mailbox::handler))
         .fallback(dispatch)
         .with_state(state)
 }

@@ -489,10 +489,19 @@ pub fn read_calls(text: &str, resolver: &Resolver, template: &Template) -> Resul
             "AWS::Events::EventBus" => "arn:aws:events:",
             "AWS::DynamoDB::Table" => "arn:aws:dynamodb:",
             "AWS::S3::Bucket" => "arn:aws:s3:::",
+            "AWS::SecretsManager::Secret" => "arn:aws:secretsmanager:",
+            "AWS::SES::EmailIdentity" => "arn:aws:ses:",
             other => bail!("stand-ins for {other} are not supported"),
         };
         for c in calls.iter_mut().filter(|c| c.resource.starts_with(service)) {
-            c.resource = rename_segment(&c.resource, &s.stand_in, &name);
+            c.resource = match service {
+                // A secret's segment is its name plus a random suffix.
+                "arn:aws:secretsmanager:" => c.resource.replace(
+                    &format!(":secret:{}-", s.stand_in),
+                    &format!(":secret:{name}-"),
+                ),
+                _ => rename_segment(&c.resource, &s.stand_in, &name),
+            };
         }
     }
     Ok(calls)
@@ -574,6 +583,7 @@ Resources:
                 queue: "hooks".into(),
                 dlq: "hooks-dlq".into(),
                 signing_secret: "signing".into(),
+                email_from: "mail@example.com".into(),
                 cors_origins: vec![],
             },
         }

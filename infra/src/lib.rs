@@ -8,10 +8,13 @@
 //!   hands batches to a consumer, with partial-batch retries.
 //! - [`websocket`]: the WebSocket API's routes and its management API (PostToConnection).
 //! - [`iam`]: checks the AWS calls each function made against its policy in the template.
+//! - [`mailbox`]: the local inbox (`/_local/mail`): what SES accepted, since moto delivers
+//!   nothing.
 //! - [`resources`]: creates the table, bucket, bus, rule and queues as the template declares.
 
 pub mod host;
 pub mod iam;
+pub mod mailbox;
 pub mod resources;
 pub mod schedules;
 pub mod sqs;

@@ -23,6 +23,8 @@ pub struct Names {
     pub dlq: String,
     /// The token signing key's secret (`SIGNING_KEY_SECRET_ID`).
     pub signing_secret: String,
+    /// The transactional email sender, an SES identity (`EMAIL_FROM`).
+    pub email_from: String,
     /// Origins allowed by the bucket's CORS (replaces the template's parameter).
     pub cors_origins: Vec<String>,
 }
@@ -42,6 +44,7 @@ impl Names {
             queue: var("WEBHOOK_QUEUE_NAME", "cargoflow-webhooks"),
             dlq: var("WEBHOOK_DLQ_NAME", "cargoflow-webhooks-dlq"),
             signing_secret: var("SIGNING_KEY_SECRET_ID", "cargoflow-signing-key-local"),
+            email_from: var("EMAIL_FROM", "no-reply@cargoflow.local"),
             cors_origins: var("CORS_ALLOWED_ORIGINS", "*")
                 .split(',')
                 .map(|s| s.trim().to_string())
@@ -60,6 +63,7 @@ impl Names {
             "WebhookQueue" => self.queue.clone(),
             "WebhookDeadLetterQueue" => self.dlq.clone(),
             "SigningKeySecret" => self.signing_secret.clone(),
+            "EmailIdentity" => self.email_from.clone(),
             "ImportQueue" => import_queue_names().0,
             "ImportDeadLetterQueue" => import_queue_names().1,
             "AlarmTopic" => "cargoflow-alarms".into(),
@@ -487,6 +491,24 @@ pub async fn create_signing_secret(
     }
 }
 
+/// The sender identity (the template's `EmailIdentity`; SES refuses to send from anything
+/// else). An existing identity is kept.
+pub async fn create_email_identity(client: &aws_sdk_sesv2::Client, from: &str) -> Result<()> {
+    match client.create_email_identity().email_identity(from).send().await {
+        Ok(_) => Ok(()),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|s| s.is_already_exists_exception()) =>
+        {
+            Ok(())
+        }
+        Err(e) => Err(anyhow!(
+            "CreateEmailIdentity {from}: {}",
+            aws_sdk_sesv2::error::DisplayErrorContext(e)
+        )),
+    }
+}
+
 /// Everything, in order. Prints the queue URLs for the caller's environment.
 pub async fn create_all(
     sdk: &aws_config::SdkConfig,
@@ -518,6 +540,9 @@ pub async fn create_all(
     create_signing_secret(&secrets, template, &names.signing_secret)
         .await
         .context("signing key secret")?;
+    create_email_identity(&aws_sdk_sesv2::Client::new(sdk), &names.email_from)
+        .await
+        .context("email identity")?;
     Ok(Created {
         queue_url: queue,
         dlq_url: dlq,

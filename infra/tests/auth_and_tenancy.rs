@@ -262,20 +262,72 @@ async fn failures_from_one_address_across_accounts_are_429() {
 }
 
 #[tokio::test]
-async fn duplicate_email_or_slug_is_409() {
+async fn registration_never_reveals_an_email_and_refuses_a_taken_slug() {
     let t = TestTenant::register().await;
     let http = client();
-    let (s, b) = send(http.post(url("/api/auth/register")).json(&json!({
+    // A registered email gets the same answer as a new one; its owner gets a sign-in
+    // reminder, not a confirmation link.
+    let before = emails_to(&t.email).await.len();
+    let fresh = format!("{}@x.example", unique("e"));
+    let (s1, b1) = send(http.post(url("/api/auth/register")).json(&json!({
         "tenant_name": "Other", "tenant_slug": unique("o"), "email": t.email, "password": PASSWORD, "full_name": "X"}))).await;
-    assert_eq!(s, 409, "{b}");
-    assert_eq!(b["error"]["fields"]["email"], "is already taken");
+    let (s2, b2) = send(http.post(url("/api/auth/register")).json(&json!({
+        "tenant_name": "Other", "tenant_slug": unique("o"), "email": fresh, "password": PASSWORD, "full_name": "X"}))).await;
+    assert_eq!((s1, &b1), (202, &json!({"status": "verification_sent"})));
+    assert_eq!((s2, &b2), (202, &json!({"status": "verification_sent"})));
+    let mails = emails_to(&t.email).await;
+    assert_eq!(mails.len(), before + 1);
+    let (subject, body) = mails.last().unwrap();
+    assert!(subject.contains("account") && !body.contains("#token="), "{subject}: {body}");
+    assert!(emails_to(&fresh).await.last().unwrap().1.contains("#token="));
+    // Slugs are public (tracking pages show them), so a taken one is said.
     let (s, b) = send(http.post(url("/api/auth/register")).json(&json!({
         "tenant_name": "Other", "tenant_slug": t.slug, "email": format!("{}@x.example", unique("e")), "password": PASSWORD, "full_name": "X"}))).await;
     assert_eq!(s, 409, "{b}");
     assert_eq!(b["error"]["fields"]["tenant_slug"], "is already taken");
-    // nothing half-written: the email of the refused registration is still free
-    let (s, b) = t.post("/api/ops/users", json!({"email": format!("admin@{}.example", t.slug), "password": PASSWORD, "full_name": "Dup", "role": "OPS_ADMIN"})).await;
-    assert_eq!(s, 409, "{b}");
+}
+
+#[tokio::test]
+async fn a_confirmation_link_makes_one_tenant_once() {
+    let http = client();
+    let slug = unique("c")[..20].to_string();
+    let email = format!("owner@{slug}.example");
+    let (s, _) = send(http.post(url("/api/auth/register")).json(&json!({
+        "tenant_name": "Once", "tenant_slug": slug, "email": email, "password": PASSWORD, "full_name": "O"}))).await;
+    assert_eq!(s, 202);
+    // Nothing exists before the link is followed.
+    assert_eq!(login(&http, &email, PASSWORD).await.0, 401);
+    let token = confirmation_token(&email).await;
+    let confirm = |token: String| send(http.post(url("/api/auth/register/confirm")).json(&json!({ "token": token })));
+    let (s, b) = confirm(token.clone()).await;
+    assert_eq!(s, 201, "{b}");
+    assert_eq!(b["tenant"]["slug"], slug.as_str());
+    let (s, b) = confirm(token).await;
+    assert_eq!(s, 400, "a used link: {b}");
+    assert!(b["error"]["fields"]["token"].is_string(), "{b}");
+    for bad in ["", "nope", &"A".repeat(43)] {
+        let (s, b) = confirm(bad.to_string()).await;
+        assert_eq!(s, 400, "{bad}: {b}");
+    }
+    assert_eq!(login(&http, &email, PASSWORD).await.0, 200);
+}
+
+#[tokio::test]
+async fn registrations_are_throttled_per_address() {
+    let http = client();
+    let mut statuses = vec![];
+    for _ in 0..6 {
+        let slug = unique("r")[..20].to_string();
+        let (s, _) = send(http.post(url("/api/auth/register")).json(&json!({
+            "tenant_name": "Many", "tenant_slug": slug, "email": format!("a@{slug}.example"), "password": PASSWORD, "full_name": "M"}))).await;
+        statuses.push(s);
+    }
+    assert_eq!(statuses, [202, 202, 202, 202, 202, 429], "REGISTER_LIMIT_PER_CLIENT is 5 an hour");
+    // Another address is not affected.
+    let slug = unique("r")[..20].to_string();
+    let (s, _) = send(client().post(url("/api/auth/register")).json(&json!({
+        "tenant_name": "One", "tenant_slug": slug, "email": format!("a@{slug}.example"), "password": PASSWORD, "full_name": "M"}))).await;
+    assert_eq!(s, 202);
 }
 
 #[tokio::test]

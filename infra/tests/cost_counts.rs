@@ -349,16 +349,26 @@ async fn one_order_life_counted() {
     // Setup (not counted): a tenant, its driver with a login, a vehicle, webhooks on.
     let slug = common::unique("cost");
     let slug = &slug[..slug.len().min(30)];
+    h.ok(
+        None,
+        202,
+        Method::POST,
+        "/api/auth/register",
+        None,
+        Some(json!({
+        "tenant_name": "Cost", "tenant_slug": slug, "email": format!("a@{slug}.example"),
+        "password": common::PASSWORD, "full_name": "A"})),
+    )
+    .await;
+    let token = common::confirmation_token(&format!("a@{slug}.example")).await;
     let reg = h
         .ok(
             None,
             201,
             Method::POST,
-            "/api/auth/register",
+            "/api/auth/register/confirm",
             None,
-            Some(json!({
-            "tenant_name": "Cost", "tenant_slug": slug, "email": format!("a@{slug}.example"),
-            "password": common::PASSWORD, "full_name": "A"})),
+            Some(json!({ "token": token })),
         )
         .await;
     let ops = reg["access_token"].as_str().unwrap().to_string();

@@ -149,14 +149,7 @@ impl Tenant {
         let slug = unique("ev");
         let slug = slug[..slug.len().min(30)].to_string();
         let body = json!({"tenant_name": "Faults", "tenant_slug": slug, "email": format!("a@{slug}.example"), "password": PASSWORD, "full_name": "A"});
-        let (s, _, b) = invoke_route(
-            &host,
-            Method::POST,
-            "/api/auth/register",
-            &[("content-type", "application/json")],
-            body.to_string().as_bytes(),
-        )
-        .await;
+        let (s, _, b) = register_through(&host, body).await;
         assert_eq!(s, 201, "{b}");
         Tenant {
             host,

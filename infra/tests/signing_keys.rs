@@ -86,7 +86,7 @@ async fn rotation_overlaps_and_emergency_rotation_withdraws() {
     let (deps, host) = instance(&config).await;
 
     let slug = unique("k")[..20].to_string();
-    let (s, headers, body) = call(&host, http::Method::POST, "/api/auth/register", None, None,
+    let (s, headers, body) = register_through(&host,
         json!({"tenant_name": "Keys", "tenant_slug": slug, "email": format!("a@{slug}.example"), "password": PASSWORD, "full_name": "A"})).await;
     assert_eq!(s, 201, "{body}");
     let access1 = body["access_token"].as_str().unwrap().to_string();

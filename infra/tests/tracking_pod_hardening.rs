@@ -477,3 +477,82 @@ async fn dispatchers_see_the_receivers_host_admins_the_full_url() {
         "{text}"
     );
 }
+
+/// A host of this test's own whose functions run with `LIVE_FANOUT_MAX` = `max`.
+async fn host_with_fanout_max(max: usize) -> String {
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let mut config = cargoflow_http::AppConfig::from_env().unwrap();
+    config.websocket_management_url = format!("http://127.0.0.1:{port}");
+    config.live_fanout_max = max;
+    let sdk = aws_config::load_from_env().await;
+    let deps = std::sync::Arc::new(cargoflow_functions::Deps::new(config, sdk).unwrap());
+    let state = host_with(deps);
+    tokio::spawn(cargoflow_infra::host::serve(
+        listener,
+        state,
+        std::future::pending(),
+    ));
+    format!("ws://127.0.0.1:{port}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_location_update_reaches_at_most_live_fanout_max_connections() {
+    let d = driver_day().await;
+    let rid = d.route["id"].as_str().unwrap().to_string();
+    driver_post(&d, &format!("/api/driver/routes/{rid}/start"), json!({})).await;
+    for to in ["PICKED_UP", "IN_TRANSIT"] {
+        driver_post(
+            &d,
+            &format!("/api/driver/orders/{}/status", d.order),
+            json!({"to_status": to}),
+        )
+        .await;
+    }
+    let (_, o) = d.t.get(&format!("/api/ops/orders/{}", d.order)).await;
+    let token = o["tracking_token"].as_str().unwrap().to_string();
+    let ws = host_with_fanout_max(2).await;
+    let open = |path: String| {
+        let url = format!("{ws}{path}");
+        async move { tokio_tungstenite::connect_async(url).await.unwrap().0 }
+    };
+
+    // Six listeners: three ops consoles and the three sockets the link may hold.
+    let mut listeners = Vec::new();
+    for _ in 0..3 {
+        listeners.push(open(format!("/ws/ops/routes/{rid}?token={}", d.t.access)).await);
+        listeners.push(open(format!("/ws/tracking/{token}")).await);
+    }
+    let mut driver = open(format!("/ws/driver/location?token={}", d.driver_token)).await;
+    driver
+        .send(Message::Text(
+            json!({"route_id": rid, "lat": 12.95, "lng": 77.64})
+                .to_string()
+                .into(),
+        ))
+        .await
+        .unwrap();
+    let ack = loop {
+        match tokio::time::timeout(Duration::from_secs(3), driver.next()).await {
+            Ok(Some(Ok(Message::Text(t)))) => {
+                let v: Value = serde_json::from_str(&t).unwrap();
+                if v["type"] == "ack" || v["type"] == "error" {
+                    break v;
+                }
+            }
+            Ok(Some(Ok(_))) => continue,
+            other => panic!("no ack: {other:?}"),
+        }
+    };
+    assert_eq!(ack["type"], "ack", "{ack}");
+    assert_eq!(ack["pushed"], 2, "six listeners, LIVE_FANOUT_MAX 2: {ack}");
+    let mut reached = 0;
+    for s in &mut listeners {
+        if next_location(s, Duration::from_millis(500)).await.is_some() {
+            reached += 1;
+        }
+    }
+    assert_eq!(reached, 2);
+}

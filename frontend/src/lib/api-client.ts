@@ -1,6 +1,6 @@
 import { env } from '@/config/env';
 import { t } from '@/locales';
-import type { ApiErrorBody, TokenResponse } from '@/types/api';
+import type { ApiErrorBody, RefreshRequest, TokenResponse } from '@/types/api';
 
 import { connectivity as sharedConnectivity, type ConnectivityReporter } from './connectivity';
 import { createTokenStore, defaultStorage, removeLegacySessionKeys, type Realm, type Session, type StorageLike, type TokenStore } from './token-store';
@@ -315,7 +315,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     const current = tokens.get();
     // An earlier refresh in this tab already replaced the token this caller had.
     if (current && current.accessToken !== staleAccessToken) return current;
-    const response = await send(REFRESH_PATH, { method: 'POST', body: { realm } }, null);
+    const response = await send(REFRESH_PATH, { method: 'POST', body: { realm } satisfies RefreshRequest }, null);
     if (!response.ok) {
       const error = await ApiError.fromResponse(response);
       // 4xx other than rate limiting: there is no session behind the cookie any more.

@@ -100,6 +100,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/register/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["confirm_registration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/driver/me": {
         parameters: {
             query?: never;
@@ -881,6 +897,10 @@ export interface components {
          * @description A vehicle's capacity in whole kilograms.
          */
         CapacityKg: number;
+        ConfirmRegistrationRequest: {
+            /** @description The token from the emailed link (`/register/confirm#token=...`). */
+            token: string;
+        };
         CreateDriverRequest: {
             /** @example Ravi Kumar */
             name: string;
@@ -1392,6 +1412,11 @@ export interface components {
             password: string;
             /** @example Ops Admin */
             full_name: string;
+        };
+        /** @description Registration answers this whether or not the email already has an account. */
+        RegistrationAccepted: {
+            /** @example verification_sent */
+            status: string;
         };
         ReorderRouteRequest: {
             /** @description Stop ids of every not-yet-visited stop, in the new driving order. */
@@ -1941,13 +1966,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Tenant and admin created; logged in */
-            201: {
+            /** @description A confirmation link goes to the email (if the email already has an account, a sign-in reminder goes instead: the answer is the same) */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TokenResponse"];
+                    "application/json": components["schemas"]["RegistrationAccepted"];
                 };
             };
             /** @description Invalid fields */
@@ -1959,7 +1984,58 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Email or slug already taken */
+            /** @description Slug already taken (slugs are public) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many registrations from this address; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    confirm_registration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmRegistrationRequest"];
+            };
+        };
+        responses: {
+            /** @description Tenant and admin created; logged in (refresh token in the httpOnly cookie) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            /** @description Token invalid, expired or already used */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The slug or email was taken meanwhile */
             409: {
                 headers: {
                     [name: string]: unknown;

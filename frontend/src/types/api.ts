@@ -43,7 +43,8 @@ export type PageParams = {
 export type RegisterRequest = Schemas['RegisterRequest'];
 export type LoginRequest = Schemas['LoginRequest'];
 export type RefreshRequest = Schemas['RefreshRequest'];
-export type LogoutRequest = Schemas['RefreshRequest'];
+export type RegistrationAccepted = Schemas['RegistrationAccepted'];
+export type ConfirmRegistrationRequest = Schemas['ConfirmRegistrationRequest'];
 
 export type CreateUserRequest = Schemas['CreateUserRequest'];
 /** An admin cannot change their own role; a DRIVER login keeps its role. */

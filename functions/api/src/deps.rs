@@ -39,6 +39,8 @@ pub struct Deps {
     import_queue_url: tokio::sync::OnceCell<String>,
     /// The private signing key's reader: only the issuing functions build it.
     signer: std::sync::OnceLock<crate::signing::Signer>,
+    /// Transactional email: only the functions that send it build it.
+    mailer: std::sync::OnceLock<crate::mailer::Mailer>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -92,6 +94,17 @@ impl Deps {
             import_files: tokio::sync::OnceCell::new(),
             import_queue_url: tokio::sync::OnceCell::new(),
             signer: std::sync::OnceLock::new(),
+            mailer: std::sync::OnceLock::new(),
+        })
+    }
+
+    /// The SES mailer (on first use).
+    pub fn mailer(&self) -> &crate::mailer::Mailer {
+        self.mailer.get_or_init(|| {
+            crate::mailer::Mailer::new(
+                cargoflow_aws::client!(aws_sdk_sesv2, &self.sdk, self.interceptors),
+                self.config.email_from.clone(),
+            )
         })
     }
 

@@ -30,12 +30,15 @@ use crate::import_orders::{
 /// Rows per chunk (one checkpoint each; a chunk's report item stays far below 400 KB).
 pub const CHUNK_ROWS: usize = 250;
 /// Rows of a chunk written at once.
-const CONCURRENCY: usize = 32;
+const CONCURRENCY: usize = 16;
 /// Receives of one message before the job is given up (the queue's maxReceiveCount).
 pub const MAX_RECEIVES: u32 = 5;
 /// Default working time of one invocation: the function's timeout is 900 s.
 const DEFAULT_BUDGET_SECS: u64 = 780;
 const UNSAVED: &str = "could not be saved; try again";
+/// How long one order write may take before it is sent again, and how often.
+const ROW_TIMEOUT: Duration = Duration::from_secs(10);
+const ROW_ATTEMPTS: u32 = 5;
 
 /// How much one invocation may do.
 #[derive(Debug, Clone, Copy)]
@@ -388,35 +391,61 @@ async fn create_row(
         errors: None,
     };
     let unsaved = || failed(BTreeMap::from([("row".to_string(), UNSAVED.to_string())]));
-    match deps
-        .store
-        .create_order(tenant, &order, &history, &event)
+    // A write that does not answer, or that another transaction cancelled, is sent again: the
+    // id is the same, so an attempt that did land is found by the next one (a conflict on
+    // the order's own key, then the lookup).
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let retry = attempt < ROW_ATTEMPTS;
+        match tokio::time::timeout(
+            ROW_TIMEOUT,
+            deps.store.create_order(tenant, &order, &history, &event),
+        )
         .await
-    {
-        Ok(()) => {
-            cargoflow_http::metrics::count(&[], &[("OrdersCreated", 1.0)]);
-            created(&order)
-        }
-        Err(e @ (StoreError::Taken { .. } | StoreError::Conflict)) => {
-            // Written by an earlier attempt of this job (same id)? Then it is this row's.
-            match deps.store.get_order(tenant, &order.id).await {
-                Ok(existing) => created(&existing),
-                Err(StoreError::NotFound) if matches!(e, StoreError::Taken { .. }) => {
-                    failed(BTreeMap::from([(
-                        "reference_code".to_string(),
-                        "is already taken".to_string(),
-                    )]))
-                }
-                Err(other) => {
-                    tracing::error!(row = index + 1, error = %other, "import row failed");
-                    unsaved()
+        {
+            Ok(Ok(())) => {
+                cargoflow_http::metrics::count(&[], &[("OrdersCreated", 1.0)]);
+                return created(&order);
+            }
+            Ok(Err(e @ (StoreError::Taken { .. } | StoreError::Conflict))) => {
+                // Written by an earlier attempt of this job (same id)? Then it is this row's.
+                match deps.store.get_order(tenant, &order.id).await {
+                    Ok(existing) => return created(&existing),
+                    Err(StoreError::NotFound) if matches!(e, StoreError::Taken { .. }) => {
+                        return failed(BTreeMap::from([(
+                            "reference_code".to_string(),
+                            "is already taken".to_string(),
+                        )]));
+                    }
+                    // Cancelled by a concurrent transaction: send it again.
+                    Err(StoreError::NotFound) if retry => {}
+                    Err(other) => {
+                        tracing::error!(row = index + 1, error = %other, "import row failed");
+                        return unsaved();
+                    }
                 }
             }
+            Ok(Err(e)) if retry => {
+                tracing::warn!(row = index + 1, attempt, error = %e, "an order write failed; sent again");
+            }
+            Ok(Err(e)) => {
+                tracing::error!(row = index + 1, error = %e, "import row failed");
+                return unsaved();
+            }
+            Err(_) if retry => {
+                tracing::warn!(
+                    row = index + 1,
+                    attempt,
+                    "an order write did not answer; sent again"
+                );
+            }
+            Err(_) => {
+                tracing::error!(row = index + 1, "an order write did not answer");
+                return unsaved();
+            }
         }
-        Err(e) => {
-            tracing::error!(row = index + 1, error = %e, "import row failed");
-            unsaved()
-        }
+        tokio::time::sleep(Duration::from_millis(50 * u64::from(attempt))).await;
     }
 }
 

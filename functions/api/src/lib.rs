@@ -15,6 +15,7 @@ pub mod registry;
 pub mod runtime;
 pub mod session;
 pub mod signing;
+pub mod mailer;
 pub mod revocation;
 pub mod tenant_runs;
 pub mod transitions;
@@ -31,6 +32,7 @@ pub mod login;
 pub mod logout;
 pub mod refresh_token;
 pub mod register;
+pub mod register_confirm;
 
 // Users (OPS_ADMIN)
 pub mod create_user;

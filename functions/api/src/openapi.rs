@@ -16,6 +16,7 @@ use utoipa::{Modify, OpenApi};
     paths(
         crate::health::handle,
         crate::register::handle,
+        crate::register_confirm::handle,
         crate::login::handle,
         crate::get_jwks::handle,
         crate::get_me::handle,

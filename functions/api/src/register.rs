@@ -1,14 +1,19 @@
-//! POST /api/auth/register: creates a tenant and its first OPS_ADMIN, and logs them in.
+//! POST /api/auth/register: starts a tenant's registration. The tenant and its first OPS_ADMIN
+//! are created when the emailed link is followed (register_confirm.rs), so the answer never
+//! tells whether an email already has an account; throttled per address and per email.
 
 use std::sync::Arc;
 
 use cargoflow_domain::*;
-use cargoflow_http::{ApiError, Body, Request, Response, parse_json};
+use cargoflow_http::{ApiError, Body, Request, Response, client_ip, parse_json};
+use cargoflow_store::tenancy::PendingRegistration;
+use cargoflow_store::throttle::ThrottleRule;
+use cargoflow_store::{StoreError, keys};
+use serde::Serialize;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::Deps;
-use crate::dto::{TenantSummary, TokenResponse};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -61,41 +66,129 @@ impl TryFrom<RegisterRequest> for Registration {
     }
 }
 
+/// Registration answers this whether or not the email already has an account.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegistrationAccepted {
+    #[schema(example = "verification_sent")]
+    pub status: &'static str,
+}
+
+const HOUR: i64 = 3600;
+
 #[utoipa::path(post, path = "/api/auth/register", operation_id = "register", tag = "auth",
     request_body = RegisterRequest,
     responses(
-        (status = 201, description = "Tenant and admin created; logged in", body = TokenResponse),
+        (status = 202, description = "A confirmation link goes to the email (if the email already has an account, a sign-in reminder goes instead: the answer is the same)", body = RegistrationAccepted),
         (status = 400, description = "Invalid fields", body = cargoflow_http::ErrorBody),
-        (status = 409, description = "Email or slug already taken", body = cargoflow_http::ErrorBody),
+        (status = 409, description = "Slug already taken (slugs are public)", body = cargoflow_http::ErrorBody),
+        (status = 429, description = "Too many registrations from this address; see Retry-After", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
     let reg: Registration =
         parse_json::<RegisterRequest>(&req, deps.config.max_body_bytes)?.try_into()?;
+    let c = &deps.config;
     let now = time_util::now();
-    let tenant = Tenant {
-        id: TenantId::generate(),
-        name: reg.tenant_name,
-        slug: reg.tenant_slug,
-        is_active: true,
-        created_at: now,
-        updated_at: now,
-        version: 1,
+    let ip = client_ip(&req).unwrap_or_default();
+    // A throttle refuses the hit that reaches its limit: limit + 1 lets `limit` through.
+    let per_client = ThrottleRule {
+        limit: c.register_limit_per_client + 1,
+        window_secs: HOUR,
+        block_secs: HOUR,
     };
-    let admin = User {
-        id: UserId::generate(),
-        tenant_id: tenant.id.clone(),
+    let d = deps
+        .store
+        .throttle_hit(
+            &keys::throttle("register-client", &ip),
+            per_client,
+            now.unix_timestamp(),
+        )
+        .await?;
+    if !d.allowed {
+        return Err(ApiError::TooManyRequests {
+            retry_after_secs: d.retry_after_secs,
+            message: "Too many registrations from this address; try again later.",
+        });
+    }
+    if deps.store.slug_taken(&reg.tenant_slug).await? {
+        return Err(StoreError::Taken {
+            field: "tenant_slug",
+        }
+        .into());
+    }
+    // Hashed on both paths below, so the answer's timing does not tell them apart either.
+    let password_hash = cargoflow_auth::hash_password(&reg.password)
+        .map_err(|e| ApiError::internal("hashing password", e))?;
+    let per_email = ThrottleRule {
+        limit: c.register_limit_per_email + 1,
+        window_secs: HOUR,
+        block_secs: HOUR,
+    };
+    let quota = deps
+        .store
+        .throttle_hit(
+            &keys::throttle("register-email", reg.email.as_str()),
+            per_email,
+            now.unix_timestamp(),
+        )
+        .await?;
+    if !quota.allowed {
+        // The same answer: an inbox is not flooded, and the caller learns nothing.
+        tracing::info!("registration email quota reached; nothing sent");
+        return accepted();
+    }
+    let web = c.web_url.trim_end_matches('/');
+    if deps.store.email_taken(&reg.email).await? {
+        deps.mailer()
+            .send(
+                reg.email.as_str(),
+                "Your CargoFlow account",
+                &format!(
+                    "Someone, maybe you, tried to register a new organisation on CargoFlow with \
+                     this email address. It already has an account: sign in at {web}/login \
+                     (forgot your password? ask your organisation's admin).\n\n\
+                     If it was not you, you can ignore this message."
+                ),
+            )
+            .await?;
+        tracing::info!("registration for an existing email: reminder sent");
+        return accepted();
+    }
+    let token = RegistrationToken::generate();
+    let pending = PendingRegistration {
+        tenant_name: reg.tenant_name,
+        tenant_slug: reg.tenant_slug,
         email: reg.email,
         full_name: reg.full_name,
-        role: Role::OpsAdmin,
-        is_active: true,
-        driver_id: None,
-        created_at: now,
-        updated_at: now,
-        version: 1,
+        password_hash,
     };
-    let hash = cargoflow_auth::hash_password(&reg.password)
-        .map_err(|e| ApiError::internal("hashing password", e))?;
-    deps.store.register_tenant(&tenant, &admin, hash).await?;
-    tracing::info!(tenant_id = %tenant.id, user_id = %admin.id, "tenant registered");
-    crate::session::start(&deps, 201, admin, 0, TenantSummary::from(&tenant)).await
+    let expires_at = now + time::Duration::seconds(c.registration_ttl_secs);
+    deps.store
+        .put_pending_registration(&token.hash(), &pending, expires_at)
+        .await?;
+    deps.mailer()
+        .send(
+            pending.email.as_str(),
+            "Confirm your CargoFlow registration",
+            &format!(
+                "Welcome to CargoFlow, {name}.\n\nConfirm your email to create {tenant}: \
+                 {web}/register/confirm#token={token}\n\nThe link works for {hours} hours. \
+                 If you did not register, ignore this message.",
+                name = pending.full_name,
+                tenant = pending.tenant_name,
+                token = token.as_str(),
+                hours = c.registration_ttl_secs / HOUR,
+            ),
+        )
+        .await?;
+    tracing::info!("registration pending email confirmation");
+    accepted()
+}
+
+fn accepted() -> Result<Response<Body>, ApiError> {
+    cargoflow_http::json(
+        202,
+        &RegistrationAccepted {
+            status: "verification_sent",
+        },
+    )
 }

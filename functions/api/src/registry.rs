@@ -58,6 +58,7 @@ pub fn http_functions() -> Vec<(&'static str, HttpFn)> {
         http!("get-jwks", get_jwks),
         http!("get-docs", get_docs),
         http!("register", register),
+        http!("register-confirm", register_confirm),
         http!("login", login),
         http!("get-me", get_me),
         http!("refresh-token", refresh_token),

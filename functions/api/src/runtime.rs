@@ -46,7 +46,7 @@ pub async fn warm_up(deps: &Deps, function: &'static str) {
 }
 
 /// The functions that issue tokens: the only ones that read the private signing key.
-pub const TOKEN_ISSUERS: &[&str] = &["register", "login", "refresh-token"];
+pub const TOKEN_ISSUERS: &[&str] = &["register-confirm", "login", "refresh-token"];
 
 /// An instance's init work: the issuers load the signing key from Secrets Manager (and make
 /// sure its public half is published); everyone else reads the public keys. Either way the

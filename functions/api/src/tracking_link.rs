@@ -42,13 +42,14 @@ pub async fn replace(
             Some(&current),
         ));
     }
-    if current.tracking_token.is_some() {
-        close_link_sockets(deps, &caller.tenant_id, &id).await?;
-    }
+    // Always (not only when a token was replaced): if this fails after the write, the error
+    // makes ops retry, and the retry closes what is left.
+    close_link_sockets(deps, &caller.tenant_id, &id).await?;
     Ok(next)
 }
 
-/// Closes the order's tracking sockets (all of them belong to the link just replaced).
+/// Closes the order's tracking sockets (all of them belong to the link just replaced: a new
+/// link has none yet, and connects with the old one are refused from the write on).
 async fn close_link_sockets(
     deps: &Deps,
     tenant: &TenantId,

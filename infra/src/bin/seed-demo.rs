@@ -351,9 +351,41 @@ async fn seed_tenant(
         )
         .await?;
     match status {
-        201 => {}
+        202 => {}
         409 => return Ok(None),
         _ => bail!("register {}: {status} {reg}", t.slug),
+    }
+    // The confirmation link went by email: the local inbox (SES in moto) has it.
+    let email = format!("admin@{}.example", t.slug);
+    let mut token = None;
+    for _ in 0..50 {
+        token = cargoflow_infra::mailbox::sent(Some(&email))
+            .await?
+            .iter()
+            .find_map(|m| {
+                m["body"].as_str()?.split("#token=").nth(1).map(|t| {
+                    t.split_whitespace()
+                        .next()
+                        .unwrap_or_default()
+                        .to_string()
+                })
+            });
+        if token.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let token = token.with_context(|| format!("no confirmation email for {email}"))?;
+    let (status, reg) = api
+        .call(
+            Method::POST,
+            "/api/auth/register/confirm",
+            None,
+            Some(json!({ "token": token })),
+        )
+        .await?;
+    if status != 201 {
+        bail!("confirm {}: {status} {reg}", t.slug);
     }
     let admin = reg["access_token"]
         .as_str()

@@ -76,7 +76,17 @@ pub fn start_import_worker() {
                 .build()
                 .unwrap();
             rt.block_on(async move {
-                let sdk = aws_config::load_from_env().await;
+                // Every request attempt ends within 10 s (the SDK sends it again): a request
+                // DynamoDB Local never answers (seen under concurrent transactions) must not
+                // stall the suite's only worker until the queue's 960 s visibility timeout.
+                let sdk = aws_config::from_env()
+                    .timeout_config(
+                        aws_config::timeout::TimeoutConfig::builder()
+                            .operation_attempt_timeout(std::time::Duration::from_secs(10))
+                            .build(),
+                    )
+                    .load()
+                    .await;
                 let deps = Arc::new(
                     Deps::new(cargoflow_http::AppConfig::from_env().unwrap(), sdk.clone()).unwrap(),
                 );
@@ -171,7 +181,15 @@ impl TestTenant {
             .send()
             .await
             .unwrap();
-        assert_eq!(r.status(), 201, "register: {}", r.text().await.unwrap());
+        assert_eq!(r.status(), 202, "register: {}", r.text().await.unwrap());
+        let token = confirmation_token(&email).await;
+        let r = http
+            .post(url("/api/auth/register/confirm"))
+            .json(&json!({ "token": token }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201, "confirm: {}", r.text().await.unwrap());
         let refresh = refresh_cookie(r.headers()).expect("register sets the refresh cookie");
         let body: Value = r.json().await.unwrap();
         Self {
@@ -256,6 +274,49 @@ pub async fn send(req: reqwest::RequestBuilder) -> (u16, Value) {
         serde_json::from_str(&text).unwrap_or(Value::String(text))
     };
     (status, body)
+}
+
+/// The emails moto has accepted for `to` (subject, body), oldest first: SES's sent mail, read
+/// through moto's data endpoint.
+pub async fn emails_to(to: &str) -> Vec<(String, String)> {
+    let moto = std::env::var("AWS_ENDPOINT_URL_SQS").expect("moto's endpoint");
+    let data: Value = reqwest::get(format!("{moto}/moto-api/data.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    data["ses"]["Message"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|m| {
+            m["destinations"]["ToAddresses"]
+                .as_array()
+                .is_some_and(|a| a.iter().any(|d| d == to))
+        })
+        .map(|m| {
+            (
+                m["subject"].as_str().unwrap_or_default().to_string(),
+                m["body"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The token of the newest registration link emailed to `to`.
+pub async fn confirmation_token(to: &str) -> String {
+    for _ in 0..20 {
+        if let Some(token) = emails_to(to).await.iter().rev().find_map(|(_, body)| {
+            body.split("#token=")
+                .nth(1)
+                .map(|t| t.split_whitespace().next().unwrap_or_default().to_string())
+        }) {
+            return token;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("no confirmation link was emailed to {to}");
 }
 
 /// The refresh token a response set in its cookie (`cf_rt_ops` or `cf_rt_driver`), after
@@ -437,6 +498,52 @@ pub async fn invoke_route(
     headers: &[(&str, &str)],
     body: &[u8],
 ) -> (u16, http::HeaderMap, Value) {
+    invoke_route_from(state, "127.0.0.9", method, path, headers, body).await
+}
+
+/// Registers a tenant through `state` from an address of its own (registrations are
+/// throttled per address) and confirms it from the emailed link: the confirm answer's status,
+/// headers (the refresh cookie) and body (the access token).
+pub async fn register_through(state: &HostState, body: Value) -> (u16, http::HeaderMap, Value) {
+    let octets: [u8; 3] = rand::random();
+    let viewer = format!(
+        "127.{}.{}.{}",
+        octets[0].max(1),
+        octets[1],
+        octets[2].max(2)
+    );
+    let json = [("content-type", "application/json")];
+    let (s, _, b) = invoke_route_from(
+        state,
+        &viewer,
+        http::Method::POST,
+        "/api/auth/register",
+        &json,
+        body.to_string().as_bytes(),
+    )
+    .await;
+    assert_eq!(s, 202, "register: {b}");
+    let token = confirmation_token(body["email"].as_str().unwrap()).await;
+    invoke_route_from(
+        state,
+        &viewer,
+        http::Method::POST,
+        "/api/auth/register/confirm",
+        &json,
+        json!({ "token": token }).to_string().as_bytes(),
+    )
+    .await
+}
+
+/// [`invoke_route`] from the client address `viewer`.
+pub async fn invoke_route_from(
+    state: &HostState,
+    viewer: &str,
+    method: http::Method,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> (u16, http::HeaderMap, Value) {
     let mut map = http::HeaderMap::new();
     for (k, v) in headers {
         map.insert(
@@ -444,15 +551,9 @@ pub async fn invoke_route(
             http::HeaderValue::from_str(v).unwrap(),
         );
     }
-    let cargoflow_infra::host::Invocation::Response(resp) = cargoflow_infra::host::invoke(
-        state,
-        &method,
-        &path.parse().unwrap(),
-        &map,
-        body,
-        "127.0.0.9",
-    )
-    .await
+    let cargoflow_infra::host::Invocation::Response(resp) =
+        cargoflow_infra::host::invoke(state, &method, &path.parse().unwrap(), &map, body, viewer)
+            .await
     else {
         panic!("no route for {method} {path}");
     };

@@ -291,6 +291,14 @@ pub fn accesses(
             };
             vec![access(operation, resource)]
         }
+        // SESv2 SendEmail: authorised on the sending identity.
+        "ses" => {
+            let from = str_at(&json, "FromEmailAddress").unwrap_or("*");
+            vec![access(
+                operation,
+                format!("arn:aws:ses:{region}:{account}:identity/{from}"),
+            )]
+        }
         // Through the S3 client (functions presign instead; kept for tools and later code):
         // object operations on the object, listings on the bucket.
         "s3" => {

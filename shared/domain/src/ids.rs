@@ -63,3 +63,54 @@ mod tests {
         assert!(UserId::parse("TENANT#x").is_none());
     }
 }
+
+/// A registration's email-confirmation token: 256 random bits, base64url (43 characters).
+/// Only its SHA-256 is stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegistrationToken(String);
+
+impl RegistrationToken {
+    pub fn generate() -> Self {
+        use base64::Engine;
+        let bytes: [u8; 32] = rand::random();
+        Self(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        let ok = raw.len() == 43
+            && raw
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        ok.then(|| Self(raw.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The stored form: lowercase hex SHA-256.
+    pub fn hash(&self) -> String {
+        use sha2::Digest;
+        sha2::Sha256::digest(self.0.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod registration_token_tests {
+    use super::RegistrationToken;
+
+    #[test]
+    fn generated_tokens_parse_and_hash_stably() {
+        let t = RegistrationToken::generate();
+        assert_eq!(RegistrationToken::parse(t.as_str()), Some(t.clone()));
+        assert_eq!(t.hash(), t.clone().hash());
+        assert_eq!(t.hash().len(), 64);
+        assert_ne!(t.hash(), RegistrationToken::generate().hash());
+        for bad in ["", "short", &"a".repeat(44), &format!("{}!", "a".repeat(42))] {
+            assert!(RegistrationToken::parse(bad).is_none(), "{bad}");
+        }
+    }
+}

@@ -39,6 +39,15 @@ pub struct AppConfig {
     /// (default 3,600).
     pub login_block_secs: i64,
     pub login_block_max_secs: i64,
+    /// `EMAIL_FROM`: the sender of transactional email (an SES identity; default
+    /// `no-reply@cargoflow.local`).
+    pub email_from: String,
+    /// `WEB_URL`: the web apps' public origin, for links in email (default
+    /// `http://127.0.0.1:3000`, the local host).
+    pub web_url: String,
+    /// `REGISTRATION_TTL_SECS`: how long a registration waits for its email to be confirmed
+    /// (default 86,400).
+    pub registration_ttl_secs: i64,
     /// `REGISTER_LIMIT_PER_CLIENT`: registrations an address may start per hour (default 5).
     pub register_limit_per_client: u64,
     /// `REGISTER_LIMIT_PER_EMAIL`: verification emails one address may receive per hour
@@ -179,6 +188,9 @@ impl AppConfig {
             login_window_secs: num("LOGIN_WINDOW_SECS", 900)?,
             login_block_secs: num("LOGIN_BLOCK_SECS", 60)?,
             login_block_max_secs: num("LOGIN_BLOCK_MAX_SECS", 3600)?,
+            email_from: var("EMAIL_FROM", "no-reply@cargoflow.local"),
+            web_url: var("WEB_URL", "http://127.0.0.1:3000"),
+            registration_ttl_secs: num("REGISTRATION_TTL_SECS", 86_400)?,
             register_limit_per_client: num("REGISTER_LIMIT_PER_CLIENT", 5)?,
             register_limit_per_email: num("REGISTER_LIMIT_PER_EMAIL", 3)?,
             max_body_bytes: num("MAX_BODY_BYTES", 262_144)?,
@@ -229,11 +241,22 @@ impl AppConfig {
 }
 
 fn origin_verify_sha256() -> Result<Option<[u8; 32]>, ConfigError> {
+    parse_origin_verify_sha256(
+        env::var("ORIGIN_VERIFY_SHA256").ok().as_deref(),
+        env::var_os("AWS_LAMBDA_FUNCTION_NAME").is_some(),
+    )
+}
+
+/// `ORIGIN_VERIFY_SHA256` as set (`raw`): 64 hex digits, or empty for "no CloudFront"; unset,
+/// off inside Lambda and the local host's secret's hash outside it.
+fn parse_origin_verify_sha256(
+    raw: Option<&str>,
+    in_lambda: bool,
+) -> Result<Option<[u8; 32]>, ConfigError> {
     const NAME: &str = "ORIGIN_VERIFY_SHA256";
-    match env::var(NAME) {
-        Ok(v) if v.trim().is_empty() => Ok(None),
-        Ok(v) => {
-            let v = v.trim();
+    match raw.map(str::trim) {
+        Some("") => Ok(None),
+        Some(v) => {
             let bytes: Option<Vec<u8>> = (v.len() == 64)
                 .then(|| {
                     (0..32)
@@ -246,9 +269,44 @@ fn origin_verify_sha256() -> Result<Option<[u8; 32]>, ConfigError> {
                 .map(Some)
                 .ok_or_else(|| ConfigError::Invalid(NAME, "not 64 hex digits".into()))
         }
-        Err(_) if env::var_os("AWS_LAMBDA_FUNCTION_NAME").is_some() => Ok(None),
-        Err(_) => Ok(Some(crate::request::origin_secret_hash(
+        None if in_lambda => Ok(None),
+        None => Ok(Some(crate::request::origin_secret_hash(
             crate::request::LOCAL_ORIGIN_SECRET,
         ))),
+    }
+}
+
+#[cfg(test)]
+mod origin_tests {
+    use super::*;
+
+    #[test]
+    fn origin_verify_hash_settings() {
+        let local = crate::request::origin_secret_hash(crate::request::LOCAL_ORIGIN_SECRET);
+        assert_eq!(
+            parse_origin_verify_sha256(None, false).unwrap(),
+            Some(local)
+        );
+        assert_eq!(parse_origin_verify_sha256(None, true).unwrap(), None);
+        assert_eq!(parse_origin_verify_sha256(Some(" "), false).unwrap(), None);
+        let hex: String = crate::request::origin_secret_hash("s")
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(
+            parse_origin_verify_sha256(Some(&hex.to_uppercase()), true).unwrap(),
+            Some(crate::request::origin_secret_hash("s"))
+        );
+        for bad in [
+            "abc",
+            &hex[..62],
+            &format!("{}zz", &hex[..62]),
+            "é".repeat(32).as_str(),
+        ] {
+            assert!(
+                parse_origin_verify_sha256(Some(bad), true).is_err(),
+                "{bad}"
+            );
+        }
     }
 }

@@ -344,6 +344,29 @@ impl TokenFamilyItem {
     pub const TYPE: &'static str = "REFRESH_TOKEN_FAMILY";
 }
 
+/// A registration waiting for its email to be confirmed (the password already hashed).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PendingRegistrationItem {
+    #[serde(rename = "PK")]
+    pub pk: String,
+    #[serde(rename = "SK")]
+    pub sk: String,
+    pub entity_type: String,
+    pub tenant_name: String,
+    pub tenant_slug: String,
+    pub email: String,
+    pub full_name: String,
+    pub password_hash: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: OffsetDateTime,
+    /// DynamoDB TTL (epoch seconds): cleanup only, `expires_at` is checked on read.
+    pub ttl: i64,
+}
+
+impl PendingRegistrationItem {
+    pub const TYPE: &'static str = "PENDING_REGISTRATION";
+}
+
 /// The published public signing keys (the JWKS), one global item: every function verifies
 /// with one GetItem, and no tenant's data is involved.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -78,6 +78,12 @@ pub fn token_family(tenant: &TenantId, family: &TokenFamilyId) -> Key {
     Key::new(tenant_pk(tenant), format!("RTFAM#{family}"))
 }
 
+/// A registration waiting for its email to be confirmed, by the SHA-256 of its token (global:
+/// its tenant does not exist yet).
+pub fn pending_registration(token_hash: &str) -> Key {
+    Key::new(format!("REGISTRATION#{token_hash}"), "REGISTRATION".to_string())
+}
+
 /// The published public signing keys (global: not a tenant's data).
 pub fn signing_keys() -> Key {
     Key::new("SIGNING_KEYS".to_string(), "JWKS".to_string())
@@ -401,6 +407,15 @@ mod tests {
         let k = plate_marker(&t(), &PlateNumber::parse("ka01ab1234").unwrap());
         assert_eq!(k.sk, "PLATE#KA01AB1234");
         assert!(k.pk.starts_with("TENANT#"));
+    }
+
+    #[test]
+    fn pending_registration_key() {
+        let k = pending_registration("ab12");
+        assert_eq!(
+            (k.pk.as_str(), k.sk.as_str()),
+            ("REGISTRATION#ab12", "REGISTRATION")
+        );
     }
 
     #[test]

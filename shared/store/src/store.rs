@@ -388,6 +388,18 @@ impl Store {
         Ok(TransactWriteItem::builder().delete(del).build())
     }
 
+    /// A delete of an item that must exist (a second delete fails the transaction).
+    pub(crate) fn delete_existing(&self, key: &Key) -> Result<TransactWriteItem, StoreError> {
+        let del = Delete::builder()
+            .table_name(&self.table)
+            .set_key(Some(key_map(key)))
+            .condition_expression("attribute_exists(#pk)")
+            .expression_attribute_names("#pk", keys::PK)
+            .build()
+            .map_err(|e| StoreError::backend("build Delete", e))?;
+        Ok(TransactWriteItem::builder().delete(del).build())
+    }
+
     /// An update with a condition, for transactions.
     pub(crate) fn update(
         &self,

@@ -4,7 +4,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use cargoflow_domain::*;
 use time::OffsetDateTime;
 
-use crate::items::{MarkerItem, TenantItem, UserItem};
+use crate::items::{MarkerItem, PendingRegistrationItem, TenantItem, UserItem};
 use crate::store::{TxError, n, s};
 use crate::{Page, Store, StoreError, keys};
 
@@ -14,6 +14,16 @@ pub struct LoginRecord {
     pub user: User,
     pub password_hash: String,
     pub session_epoch: u64,
+}
+
+/// A registration waiting for its email to be confirmed.
+#[derive(Debug, Clone)]
+pub struct PendingRegistration {
+    pub tenant_name: DisplayName,
+    pub tenant_slug: TenantSlug,
+    pub email: Email,
+    pub full_name: DisplayName,
+    pub password_hash: String,
 }
 
 /// What every authenticated request checks about its caller (cached for seconds).
@@ -40,7 +50,22 @@ impl Store {
         admin: &User,
         password_hash: String,
     ) -> Result<(), StoreError> {
-        let tx = vec![
+        let tx = self.register_tenant_items(tenant, admin, password_hash)?;
+        match self.transact(tx).await {
+            Ok(()) => Ok(()),
+            Err(e) => Err(map_unique(e, &[(1, "tenant_slug"), (2, "email")])),
+        }
+    }
+
+    /// The items of a new tenant: tenant, slug marker, email marker, first admin (in this
+    /// order: the uniqueness markers are items 1 and 2).
+    fn register_tenant_items(
+        &self,
+        tenant: &Tenant,
+        admin: &User,
+        password_hash: String,
+    ) -> Result<Vec<aws_sdk_dynamodb::types::TransactWriteItem>, StoreError> {
+        Ok(vec![
             self.put_new(Self::to_item(&TenantItem::new(
                 keys::tenant(&tenant.id),
                 tenant,
@@ -62,7 +87,78 @@ impl Store {
                 admin,
                 password_hash,
             ))?)?,
-        ];
+        ])
+    }
+
+    /// Whether a slug or an email is taken (their uniqueness markers exist).
+    pub async fn slug_taken(&self, slug: &TenantSlug) -> Result<bool, StoreError> {
+        Ok(self
+            .get::<MarkerItem>(&keys::slug_marker(slug))
+            .await?
+            .is_some())
+    }
+
+    pub async fn email_taken(&self, email: &Email) -> Result<bool, StoreError> {
+        Ok(self
+            .get::<MarkerItem>(&keys::email_marker(email))
+            .await?
+            .is_some())
+    }
+
+    /// Keeps a registration until its email is confirmed (or `expires_at`).
+    pub async fn put_pending_registration(
+        &self,
+        token_hash: &str,
+        r: &PendingRegistration,
+        expires_at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let k = keys::pending_registration(token_hash);
+        let item = PendingRegistrationItem {
+            pk: k.pk,
+            sk: k.sk,
+            entity_type: PendingRegistrationItem::TYPE.into(),
+            tenant_name: r.tenant_name.to_string(),
+            tenant_slug: r.tenant_slug.to_string(),
+            email: r.email.to_string(),
+            full_name: r.full_name.to_string(),
+            password_hash: r.password_hash.clone(),
+            expires_at,
+            ttl: expires_at.unix_timestamp() + 86_400,
+        };
+        self.transact_one(self.put_new(Self::to_item(&item)?)?).await
+    }
+
+    /// The registration a confirmation token stands for, if it has not expired.
+    pub async fn pending_registration(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<PendingRegistration>, StoreError> {
+        Ok(self
+            .get::<PendingRegistrationItem>(&keys::pending_registration(token_hash))
+            .await?
+            .filter(|i| i.expires_at > now)
+            .map(|i| PendingRegistration {
+                tenant_name: DisplayName::from_stored(i.tenant_name),
+                tenant_slug: TenantSlug::from_stored(i.tenant_slug),
+                email: Email::from_stored(i.email),
+                full_name: DisplayName::from_stored(i.full_name),
+                password_hash: i.password_hash,
+            }))
+    }
+
+    /// [`Self::register_tenant`] for a confirmed registration: the pending item is consumed in
+    /// the same transaction, so one confirmation link makes one tenant however often it is
+    /// followed.
+    pub async fn confirm_registration(
+        &self,
+        token_hash: &str,
+        tenant: &Tenant,
+        admin: &User,
+        password_hash: String,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.register_tenant_items(tenant, admin, password_hash)?;
+        tx.push(self.delete_existing(&keys::pending_registration(token_hash))?);
         match self.transact(tx).await {
             Ok(()) => Ok(()),
             Err(e) => Err(map_unique(e, &[(1, "tenant_slug"), (2, "email")])),

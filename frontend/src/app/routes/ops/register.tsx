@@ -3,8 +3,6 @@ import { Link } from 'react-router';
 
 import { AuthLayout } from '@/components/layouts/auth-layout';
 import { Button } from '@/components/ui/button';
-import { EmptyState } from '@/components/ui/empty-state';
-import { InboxIcon } from '@/components/ui/icons';
 import { paths } from '@/config/paths';
 import { RegisterForm } from '@/features/auth/components/register-form';
 import { t } from '@/locales';
@@ -20,24 +18,12 @@ export default function RegisterRoute() {
 
   if (sentTo !== null) {
     return (
-      <AuthLayout wide title={labels.checkEmailTitle}>
-        <div data-testid="register-check-email">
-          <EmptyState
-            icon={<InboxIcon size={22} />}
-            title={labels.checkEmailTitle}
-            description={
-              <>
-                {labels.checkEmailBody(sentTo)}
-                <br />
-                {labels.checkEmailHint}
-              </>
-            }
-            action={
-              <Button variant="secondary" onClick={() => setSentTo(null)}>
-                {labels.startAgain}
-              </Button>
-            }
-          />
+      <AuthLayout wide title={labels.checkEmailTitle} subtitle={labels.checkEmailBody(sentTo)}>
+        <div data-testid="register-check-email" style={{ display: 'grid', gap: 'var(--space-4)', justifyItems: 'start' }}>
+          <p>{labels.checkEmailHint}</p>
+          <Button variant="secondary" onClick={() => setSentTo(null)}>
+            {labels.startAgain}
+          </Button>
         </div>
       </AuthLayout>
     );

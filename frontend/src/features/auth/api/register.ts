@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { ApiClient, SessionResponse } from '@/lib/api-client';
 import { useApiClient } from '@/lib/api-provider';
 import { emailSchema, nameSchema, passwordSchema, tenantSlugSchema } from '@/lib/validation';
-import type { RegisterRequest } from '@/types/api';
+import type { ConfirmRegistrationRequest, RegisterRequest, RegistrationAccepted } from '@/types/api';
 
 import { startSession } from '../utils';
 
@@ -18,15 +18,13 @@ export const registerInputSchema = z.object({
 
 export type RegisterInput = z.infer<typeof registerInputSchema>;
 
-/** `POST /api/auth/register` answers 202 whatever the email (it does not tell whether an account exists). */
-export type RegisterAccepted = { status: 'verification_sent' };
-
 /**
  * Step 1 of 2: asks for a new company account. Nothing is created yet: the
- * API emails a link to `/register/confirm#token=…` that completes it.
+ * API answers 202 whatever the email (it does not tell whether an account
+ * exists) and emails a link to `/register/confirm#token=…` that completes it.
  */
-export const register = (api: ApiClient, input: RegisterRequest): Promise<RegisterAccepted> =>
-  api.post<RegisterAccepted>('/api/auth/register', input, { auth: false });
+export const register = (api: ApiClient, input: RegisterRequest): Promise<RegistrationAccepted> =>
+  api.post<RegistrationAccepted>('/api/auth/register', input, { auth: false });
 
 export const useRegister = () => {
   const api = useApiClient();
@@ -40,7 +38,7 @@ export const useRegister = () => {
  * workspace ID or email was taken meanwhile.
  */
 export const confirmRegistration = (api: ApiClient, token: string): Promise<SessionResponse> =>
-  api.post<SessionResponse>('/api/auth/register/confirm', { token }, { auth: false });
+  api.post<SessionResponse>('/api/auth/register/confirm', { token } satisfies ConfirmRegistrationRequest, { auth: false });
 
 export const useConfirmRegistration = () => {
   const api = useApiClient();

@@ -1,0 +1,7 @@
+//! Lambda entry point of `register-confirm`; its code is functions/api/src/register_confirm.rs.
+fn main() -> Result<(), lambda_http::Error> {
+    cargoflow_functions::runtime::run_http(
+        "register-confirm",
+        cargoflow_functions::register_confirm::handle,
+    )
+}
