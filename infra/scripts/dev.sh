@@ -38,6 +38,8 @@ PIDS+=("$DDB_PID" "$MOTO_PID")
 
 say "creating resources from template.yaml"
 create_resources "$LOGS"
+# Links in the platform's email point at the local host.
+export WEB_URL="${WEB_URL:-http://${LOCAL_HOST_BIND:-127.0.0.1}:${LOCAL_HOST_PORT:-3000}}"
 say "seeding demo data"
 "$BIN/seed-demo" | tee "$LOGS/seed.txt"
 
@@ -54,6 +56,7 @@ cat <<MSG
     API docs        $URL/api/docs/
     OpenAPI         $URL/api/schema/
     Health          $URL/api/health/
+    Local inbox     $URL/_local/mail  (email SES accepted: registration links)
     Logs            $LOGS/ (local-host.log, dynamodb.log, moto.log)
 
   Demo logins are listed above (seed-demo). Stop with Ctrl-C.

@@ -29,7 +29,10 @@ pub async fn sent(to: Option<&str>) -> anyhow::Result<Vec<Value>> {
             to.is_none_or(|to| {
                 m["destinations"]["ToAddresses"]
                     .as_array()
-                    .is_some_and(|a| a.iter().any(|d| d.as_str().is_some_and(|d| d.eq_ignore_ascii_case(to))))
+                    .is_some_and(|a| {
+                        a.iter()
+                            .any(|d| d.as_str().is_some_and(|d| d.eq_ignore_ascii_case(to)))
+                    })
             })
         })
         .map(|m| {

@@ -460,9 +460,8 @@ pub async fn create_signing_secret(
         .and_then(Value::as_u64)
         .unwrap_or(32) as usize;
     let key = s(props, &["GenerateStringKey"]).ok_or_else(|| anyhow!("no GenerateStringKey"))?;
-    let mut value: serde_json::Map<String, serde_json::Value> = serde_json::from_str(
-        &s(props, &["SecretStringTemplate"]).unwrap_or_else(|| "{}".into()),
-    )?;
+    let mut value: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&s(props, &["SecretStringTemplate"]).unwrap_or_else(|| "{}".into()))?;
     use rand::Rng;
     let random: String = rand::rng()
         .sample_iter(rand::distr::Alphanumeric)
@@ -494,7 +493,12 @@ pub async fn create_signing_secret(
 /// The sender identity (the template's `EmailIdentity`; SES refuses to send from anything
 /// else). An existing identity is kept.
 pub async fn create_email_identity(client: &aws_sdk_sesv2::Client, from: &str) -> Result<()> {
-    match client.create_email_identity().email_identity(from).send().await {
+    match client
+        .create_email_identity()
+        .email_identity(from)
+        .send()
+        .await
+    {
         Ok(_) => Ok(()),
         Err(e)
             if e.as_service_error()

@@ -125,7 +125,11 @@ async fn a_refresh_retried_within_the_grace_window_gets_the_same_successor() {
     // The phone lost that answer and sends the first token again: same successor, no revoke.
     let (s, again) = refresh_through(&host, &t.refresh).await;
     assert_eq!(s, 200, "a retry within the grace window is not reuse");
-    assert_eq!(again.as_deref(), Some(second.as_str()), "the very same successor");
+    assert_eq!(
+        again.as_deref(),
+        Some(second.as_str()),
+        "the very same successor"
+    );
     // and the session goes on
     let (s, third) = refresh_through(&host, &second).await;
     assert_eq!(s, 200);
@@ -193,7 +197,10 @@ async fn wrong_password_is_401_and_repeated_failures_are_429() {
         .unwrap()
         .parse()
         .unwrap();
-    assert!(retry > 0 && retry <= 60, "the first block is LOGIN_BLOCK_SECS: {retry}");
+    assert!(
+        retry > 0 && retry <= 60,
+        "the first block is LOGIN_BLOCK_SECS: {retry}"
+    );
     // The count is per account AND address: whoever knows the email cannot lock its owner out
     // from everywhere; the owner, from another address, still logs in.
     let (s, b) = login(&client(), &t.email, PASSWORD).await;
@@ -206,7 +213,11 @@ async fn wrong_password_is_401_and_repeated_failures_are_429() {
 async fn login_blocks_grow_while_failures_go_on() {
     let t = TestTenant::register().await;
     let mut config = cargoflow_http::AppConfig::from_env().unwrap();
-    (config.login_max_failures, config.login_block_secs, config.login_block_max_secs) = (3, 1, 4);
+    (
+        config.login_max_failures,
+        config.login_block_secs,
+        config.login_block_max_secs,
+    ) = (3, 1, 4);
     let sdk = aws_config::load_from_env().await;
     let host = host_with(std::sync::Arc::new(
         cargoflow_functions::Deps::new(config, sdk).unwrap(),
@@ -229,10 +240,17 @@ async fn login_blocks_grow_while_failures_go_on() {
     };
     assert_eq!(attempt().await, (401, None));
     assert_eq!(attempt().await, (401, None));
-    assert_eq!(attempt().await, (429, Some(1)), "third failure: first block");
+    assert_eq!(
+        attempt().await,
+        (429, Some(1)),
+        "third failure: first block"
+    );
     let mut blocks = vec![];
     for _ in 0..3 {
-        tokio::time::sleep(std::time::Duration::from_millis(1100 * (1 << blocks.len()).min(4))).await;
+        tokio::time::sleep(std::time::Duration::from_millis(
+            1100 * (1 << blocks.len()).min(4),
+        ))
+        .await;
         blocks.push(attempt().await);
     }
     assert_eq!(
@@ -278,8 +296,18 @@ async fn registration_never_reveals_an_email_and_refuses_a_taken_slug() {
     let mails = emails_to(&t.email).await;
     assert_eq!(mails.len(), before + 1);
     let (subject, body) = mails.last().unwrap();
-    assert!(subject.contains("account") && !body.contains("#token="), "{subject}: {body}");
-    assert!(emails_to(&fresh).await.last().unwrap().1.contains("#token="));
+    assert!(
+        subject.contains("account") && !body.contains("#token="),
+        "{subject}: {body}"
+    );
+    assert!(
+        emails_to(&fresh)
+            .await
+            .last()
+            .unwrap()
+            .1
+            .contains("#token=")
+    );
     // Slugs are public (tracking pages show them), so a taken one is said.
     let (s, b) = send(http.post(url("/api/auth/register")).json(&json!({
         "tenant_name": "Other", "tenant_slug": t.slug, "email": format!("{}@x.example", unique("e")), "password": PASSWORD, "full_name": "X"}))).await;
@@ -298,7 +326,12 @@ async fn a_confirmation_link_makes_one_tenant_once() {
     // Nothing exists before the link is followed.
     assert_eq!(login(&http, &email, PASSWORD).await.0, 401);
     let token = confirmation_token(&email).await;
-    let confirm = |token: String| send(http.post(url("/api/auth/register/confirm")).json(&json!({ "token": token })));
+    let confirm = |token: String| {
+        send(
+            http.post(url("/api/auth/register/confirm"))
+                .json(&json!({ "token": token })),
+        )
+    };
     let (s, b) = confirm(token.clone()).await;
     assert_eq!(s, 201, "{b}");
     assert_eq!(b["tenant"]["slug"], slug.as_str());
@@ -322,7 +355,11 @@ async fn registrations_are_throttled_per_address() {
             "tenant_name": "Many", "tenant_slug": slug, "email": format!("a@{slug}.example"), "password": PASSWORD, "full_name": "M"}))).await;
         statuses.push(s);
     }
-    assert_eq!(statuses, [202, 202, 202, 202, 202, 429], "REGISTER_LIMIT_PER_CLIENT is 5 an hour");
+    assert_eq!(
+        statuses,
+        [202, 202, 202, 202, 202, 429],
+        "REGISTER_LIMIT_PER_CLIENT is 5 an hour"
+    );
     // Another address is not affected.
     let slug = unique("r")[..20].to_string();
     let (s, _) = send(client().post(url("/api/auth/register")).json(&json!({
@@ -505,8 +542,8 @@ async fn jwt_attacks_are_401() {
         time::Duration::minutes(15),
         time::Duration::days(1),
     );
-    let other = cargoflow_auth::SigningKey::from_secret(&cargoflow_auth::SigningKey::new_secret())
-        .unwrap();
+    let other =
+        cargoflow_auth::SigningKey::from_secret(&cargoflow_auth::SigningKey::new_secret()).unwrap();
     let (user, tenant) = (
         cargoflow_domain::UserId::from_stored(t.user_id.clone()),
         cargoflow_domain::TenantId::from_stored(t.tenant_id.clone()),
@@ -522,7 +559,9 @@ async fn jwt_attacks_are_401() {
     let now = time::OffsetDateTime::now_utc();
     let admin = cargoflow_domain::Role::OpsAdmin;
     // control: a token signed with the real key works
-    let good = rules.issue_access(&key, &subject(admin), &session, now).token;
+    let good = rules
+        .issue_access(&key, &subject(admin), &session, now)
+        .token;
     assert_eq!(
         send(t.http.get(url("/api/ops/drivers")).bearer_auth(&good))
             .await
@@ -532,13 +571,24 @@ async fn jwt_attacks_are_401() {
     let parts: Vec<&str> = good.split('.').collect();
     let mut payload: Value = serde_json::from_slice(&B64.decode(parts[1]).unwrap()).unwrap();
     payload["tid"] = json!(ulid::Ulid::new().to_string());
-    let tampered = format!("{}.{}.{}", parts[0], B64.encode(payload.to_string()), parts[2]);
+    let tampered = format!(
+        "{}.{}.{}",
+        parts[0],
+        B64.encode(payload.to_string()),
+        parts[2]
+    );
     // algorithm confusion: HS256 keyed with the published public key
     let jwk = serde_json::to_value(key.public_jwk()).unwrap();
     let hs_header = json!({"alg": "HS256", "typ": "at+jwt", "kid": key.kid()});
-    let confused = forge(hs_header, payload_of(&good), Some(jwk["x"].as_str().unwrap().as_bytes()));
+    let confused = forge(
+        hs_header,
+        payload_of(&good),
+        Some(jwk["x"].as_str().unwrap().as_bytes()),
+    );
     // another key claiming the real key's kid
-    let foreign = rules.issue_access(&other, &subject(admin), &session, now).token;
+    let foreign = rules
+        .issue_access(&other, &subject(admin), &session, now)
+        .token;
     let foreign_parts: Vec<&str> = foreign.split('.').collect();
     let lying_kid = format!("{}.{}.{}", parts[0], foreign_parts[1], foreign_parts[2]);
     let attacks = [
@@ -557,7 +607,12 @@ async fn jwt_attacks_are_401() {
         (
             "expired",
             rules
-                .issue_access(&key, &subject(admin), &session, now - time::Duration::hours(1))
+                .issue_access(
+                    &key,
+                    &subject(admin),
+                    &session,
+                    now - time::Duration::hours(1),
+                )
                 .token,
         ),
         (
@@ -670,7 +725,12 @@ async fn deactivated_users_and_drivers_cannot_log_in_or_refresh() {
     let (_, session, cookie) = login_session(&t.http, &email, PASSWORD).await;
     let access = session["access_token"].as_str().unwrap().to_string();
     let cookie = cookie.unwrap();
-    assert_eq!(send(t.http.get(url("/api/auth/me")).bearer_auth(&access)).await.0, 200);
+    assert_eq!(
+        send(t.http.get(url("/api/auth/me")).bearer_auth(&access))
+            .await
+            .0,
+        200
+    );
     // A new name alone changes nothing about the session.
     let (s, _) = t
         .patch(
@@ -680,7 +740,12 @@ async fn deactivated_users_and_drivers_cannot_log_in_or_refresh() {
         .await;
     assert_eq!(s, 200);
     tokio::time::sleep(std::time::Duration::from_secs(6)).await;
-    assert_eq!(send(t.http.get(url("/api/auth/me")).bearer_auth(&access)).await.0, 200);
+    assert_eq!(
+        send(t.http.get(url("/api/auth/me")).bearer_auth(&access))
+            .await
+            .0,
+        200
+    );
     // A new role ends the user's access tokens (within AUTH_STATE_CACHE_SECS) and sessions.
     let (s, changed) = t
         .patch(
@@ -694,7 +759,11 @@ async fn deactivated_users_and_drivers_cannot_log_in_or_refresh() {
     tokio::time::sleep(std::time::Duration::from_secs(6)).await;
     let (s, b) = send(t.http.get(url("/api/auth/me")).bearer_auth(&access)).await;
     assert_eq!(s, 401, "the demoted/promoted user's old token is over: {b}");
-    assert_eq!(refresh(&t.http, "ops", &cookie).await.0, 401, "and so is its session");
+    assert_eq!(
+        refresh(&t.http, "ops", &cookie).await.0,
+        401,
+        "and so is its session"
+    );
     // Logging in again gives a working session with the new role.
     let (s, session, _) = login_session(&t.http, &email, PASSWORD).await;
     assert_eq!(s, 200);
@@ -711,7 +780,9 @@ async fn deactivated_users_and_drivers_cannot_log_in_or_refresh() {
     assert_eq!(login(&t.http, &email, PASSWORD).await.0, 401);
     tokio::time::sleep(std::time::Duration::from_secs(6)).await;
     assert_eq!(
-        send(t.http.get(url("/api/auth/me")).bearer_auth(&access)).await.0,
+        send(t.http.get(url("/api/auth/me")).bearer_auth(&access))
+            .await
+            .0,
         401,
         "a deactivated user's access token stops working within seconds"
     );
@@ -732,7 +803,9 @@ async fn deactivated_users_and_drivers_cannot_log_in_or_refresh() {
     assert_eq!(refresh(&t.http, "driver", &dcookie.unwrap()).await.0, 401);
     tokio::time::sleep(std::time::Duration::from_secs(6)).await;
     assert_eq!(
-        send(t.http.get(url("/api/driver/me")).bearer_auth(&daccess)).await.0,
+        send(t.http.get(url("/api/driver/me")).bearer_auth(&daccess))
+            .await
+            .0,
         401
     );
 }

@@ -540,7 +540,14 @@ async fn every_committed_change_reaches_the_receiver_or_the_dlq_and_its_replay()
     })
     .await;
     assert!(receiver.delivered().is_empty());
-    let in_dlq = depth(&sqs, &dlq_url).await;
+    // The dispatcher dead-letters into the tenant's partition (the SQS DLQ is the backstop).
+    let tenant_id = cargoflow_domain::TenantId::from_stored(t.id.clone());
+    let in_dlq = deps
+        .store
+        .dead_letters(&tenant_id, 1000)
+        .await
+        .unwrap()
+        .len();
     receiver.failing.store(false, Ordering::SeqCst);
     let mut replayed = 0;
     loop {
@@ -571,7 +578,13 @@ async fn every_committed_change_reaches_the_receiver_or_the_dlq_and_its_replay()
         .iter()
         .filter(|id| !delivered.contains(*id))
         .count();
-    let dlq_end = depth(&sqs, &dlq_url).await;
+    let dlq_end = depth(&sqs, &dlq_url).await
+        + deps
+            .store
+            .dead_letters(&tenant_id, 1000)
+            .await
+            .unwrap()
+            .len();
     let counts = json!({
         "committed": committed.len(),
         "failed_then_retried": failed,

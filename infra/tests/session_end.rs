@@ -57,7 +57,10 @@ async fn deactivating_a_driver_closes_the_driver_apps_socket() {
         "control: an active driver's socket stays open"
     );
     let (s, b) = t
-        .post(&format!("/api/ops/drivers/{driver_id}/deactivate"), json!({}))
+        .post(
+            &format!("/api/ops/drivers/{driver_id}/deactivate"),
+            json!({}),
+        )
         .await;
     assert_eq!(s, 200, "{b}");
     assert!(
@@ -81,9 +84,8 @@ async fn changing_a_users_role_closes_their_ops_sockets() {
     let token = session["access_token"].as_str().unwrap();
     let mut socket = connect(&format!("/ws/ops/routes/{rid}?token={token}")).await;
     let mut admin_socket = connect(&format!("/ws/ops/routes/{rid}?token={}", d.t.access)).await;
-    let (s, b) = d
-        .t
-        .patch(
+    let (s, b) =
+        d.t.patch(
             &format!("/api/ops/users/{}", user["id"].as_str().unwrap()),
             json!({"role": "OPS_ADMIN"}),
         )

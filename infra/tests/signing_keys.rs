@@ -111,7 +111,7 @@ async fn rotation_overlaps_and_emergency_rotation_withdraws() {
         k.sort();
         k
     };
-    assert_eq!(kids(&jwks), [kid1.clone()]);
+    assert_eq!(kids(&jwks), [kid1.as_str()]);
     assert!(
         jwks["keys"][0].get("d").is_none(),
         "public keys only: {jwks}"
@@ -123,7 +123,7 @@ async fn rotation_overlaps_and_emergency_rotation_withdraws() {
         .unwrap();
     let kid2 = report.new_kid.clone();
     assert_ne!(kid2, kid1);
-    assert_eq!(report.retired, [kid1.clone()]);
+    assert_eq!(report.retired, [kid1.as_str()]);
     let (_, _, jwks) = call(
         &host,
         http::Method::GET,
@@ -196,7 +196,7 @@ async fn rotation_overlaps_and_emergency_rotation_withdraws() {
         json!({}),
     )
     .await;
-    assert_eq!(kids(&jwks), [kid3.clone()]);
+    assert_eq!(kids(&jwks), [kid3.as_str()]);
     let (_, new_host) = instance(&config).await;
     let (s, _, _) = call(
         &new_host,

@@ -203,10 +203,11 @@ fn only_the_token_issuers_can_read_the_signing_key() {
         // Any statement able to read secrets must not be able to read the signing key: it
         // names other secrets only (never `*` or the signing key).
         if reads && (policies.contains("SigningKeySecret") || policies.contains("Resource: '*'")) {
-            readers.insert(r["Metadata"]["BuildProperties"]["Binary"].as_str().map_or_else(
-                || id.as_str().unwrap().to_string(),
-                str::to_string,
-            ));
+            readers.insert(
+                r["Metadata"]["BuildProperties"]["Binary"]
+                    .as_str()
+                    .map_or_else(|| id.as_str().unwrap().to_string(), str::to_string),
+            );
         }
     }
     let issuers: BTreeSet<String> = cargoflow_functions::runtime::TOKEN_ISSUERS

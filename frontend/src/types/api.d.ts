@@ -109,7 +109,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["confirm_registration"];
+        post: operations["register_confirm"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2004,7 +2004,7 @@ export interface operations {
             };
         };
     };
-    confirm_registration: {
+    register_confirm: {
         parameters: {
             query?: never;
             header?: never;

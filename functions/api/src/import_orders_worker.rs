@@ -21,6 +21,7 @@ use cargoflow_store::StoreError;
 use cargoflow_store::imports::{self, ChunkReport, ImportJob};
 use futures::StreamExt;
 use sha2::{Digest, Sha256};
+use tracing::Instrument;
 
 use crate::Deps;
 use crate::import_orders::{
@@ -99,8 +100,10 @@ pub async fn handle(deps: Arc<Deps>, event: SqsEvent) -> Result<SqsBatchResponse
             continue;
         };
         let span = tracing::info_span!("import_job", job = %msg.job_id, tenant = %tenant);
-        let _guard = span.enter();
-        match run_job(&deps, &tenant, &msg.job_id, Budget::for_invocation()).await {
+        match run_job(&deps, &tenant, &msg.job_id, Budget::for_invocation())
+            .instrument(span)
+            .await
+        {
             Ok(Outcome::Paused(row)) => {
                 tracing::info!(row, "import paused at its budget; queued again");
                 if let Err(e) = crate::import_orders::enqueue(&deps, &tenant, &msg.job_id).await {

@@ -10,13 +10,13 @@
 pub mod deps;
 pub mod dto;
 pub mod idempotency;
+pub mod mailer;
 pub mod openapi;
 pub mod registry;
+pub mod revocation;
 pub mod runtime;
 pub mod session;
 pub mod signing;
-pub mod mailer;
-pub mod revocation;
 pub mod tenant_runs;
 pub mod transitions;
 
@@ -26,8 +26,8 @@ pub mod get_openapi;
 pub mod health;
 
 // Auth
-pub mod get_me;
 pub mod get_jwks;
+pub mod get_me;
 pub mod login;
 pub mod logout;
 pub mod refresh_token;
@@ -85,13 +85,13 @@ pub mod ack_exception;
 pub mod cancel_order;
 pub mod create_exception;
 pub mod create_order;
-pub mod get_order;
 pub mod get_import;
+pub mod get_order;
 pub mod import_files;
 pub mod import_orders;
 pub mod import_orders_worker;
-pub mod list_imports;
 pub mod list_exceptions;
+pub mod list_imports;
 pub mod list_orders;
 pub mod resolve_exception;
 pub mod update_order;

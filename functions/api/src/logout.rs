@@ -34,6 +34,8 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     let clear = crate::session::clear_cookie(caller.role.scope())
         .parse()
         .map_err(|e| ApiError::internal("building the cookie", e))?;
-    response.headers_mut().append(http::header::SET_COOKIE, clear);
+    response
+        .headers_mut()
+        .append(http::header::SET_COOKIE, clear);
     Ok(response)
 }

@@ -358,7 +358,12 @@ mod tests {
             .await
             .unwrap();
         assert!(inc.key.starts_with("incoming/pod/"), "{}", inc.key);
-        assert!(url::Url::parse(&inc.url).unwrap().path().ends_with(&inc.key));
+        assert!(
+            url::Url::parse(&inc.url)
+                .unwrap()
+                .path()
+                .ends_with(&inc.key)
+        );
         let q = query(&up.url);
         // Asked for an hour: capped at 15 minutes.
         assert_eq!(q["X-Amz-Expires"], "900");

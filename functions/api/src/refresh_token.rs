@@ -34,7 +34,9 @@ pub fn parse_realm(realm: &str) -> Result<Scope, ApiError> {
 }
 
 fn refused() -> ApiError {
-    ApiError::Unauthorized("The session is over (refresh token invalid, expired or revoked); log in again.")
+    ApiError::Unauthorized(
+        "The session is over (refresh token invalid, expired or revoked); log in again.",
+    )
 }
 
 #[utoipa::path(post, path = "/api/auth/refresh", operation_id = "refresh_token", tag = "auth",
@@ -84,7 +86,11 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
             Err::<Response<Body>, ApiError>(refused())
         }
     };
-    let (user, epoch) = match deps.store.get_user_session(&tenant_id, &family.user_id).await {
+    let (user, epoch) = match deps
+        .store
+        .get_user_session(&tenant_id, &family.user_id)
+        .await
+    {
         Ok((u, _)) if !u.is_active => return revoke("user deactivated").await,
         Ok((_, e)) if e != family.session_epoch => return revoke("user role changed").await,
         Ok((u, _)) if u.role.scope() != realm => return Err(refused()),

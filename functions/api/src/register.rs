@@ -9,8 +9,8 @@ use cargoflow_http::{ApiError, Body, Request, Response, client_ip, parse_json};
 use cargoflow_store::tenancy::PendingRegistration;
 use cargoflow_store::throttle::ThrottleRule;
 use cargoflow_store::{StoreError, keys};
-use serde::Serialize;
 use serde::Deserialize;
+use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::Deps;

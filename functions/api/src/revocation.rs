@@ -29,7 +29,10 @@ pub async fn close_user_sockets(deps: &Deps, tenant: &TenantId, user: &UserId) -
     let pusher = deps.pusher().await;
     let mut closed = 0;
     for s in &subscribers {
-        if matches!(pusher.close(&s.connection_id).await, Pushed::Sent | Pushed::Gone) {
+        if matches!(
+            pusher.close(&s.connection_id).await,
+            Pushed::Sent | Pushed::Gone
+        ) {
             closed += 1;
         }
         // $disconnect deletes these too; deleting here keeps no stale subscriber behind if

@@ -53,7 +53,10 @@ pub const TOKEN_ISSUERS: &[&str] = &["register-confirm", "login", "refresh-token
 /// DynamoDB connection is warm before the first request.
 async fn init_work(deps: &Deps, function: &'static str) -> Result<(), String> {
     if TOKEN_ISSUERS.contains(&function) {
-        deps.signing_key().await.map(drop).map_err(|e| format!("{e:?}"))
+        deps.signing_key()
+            .await
+            .map(drop)
+            .map_err(|e| format!("{e:?}"))
     } else {
         deps.auth
             .public_keys(None)

@@ -98,7 +98,9 @@ pub async fn respond(
     let value = cookie(cookie_name(scope), &refresh.token, max_age)
         .parse()
         .map_err(|e| ApiError::internal("building the refresh cookie", e))?;
-    response.headers_mut().append(http::header::SET_COOKIE, value);
+    response
+        .headers_mut()
+        .append(http::header::SET_COOKIE, value);
     Ok(response)
 }
 
@@ -116,17 +118,15 @@ pub async fn start(
     let family = TokenFamilyId::generate();
     let token_id = TokenId::generate();
     let expires_at = now + deps.tokens().refresh_ttl();
-    deps.store
-        .create_token_family(
-            &user.tenant_id,
-            &family,
-            &user.id,
-            &token_id,
-            session_epoch,
-            expires_at,
-            now,
-        )
-        .await?;
+    let start = cargoflow_store::sessions::SessionStart {
+        tenant: &user.tenant_id,
+        family: &family,
+        user: &user.id,
+        token: &token_id,
+        session_epoch,
+        expires_at,
+    };
+    deps.store.create_token_family(&start, now).await?;
     respond(
         deps,
         status,

@@ -24,7 +24,11 @@ fn unavailable(what: &'static str, e: impl std::fmt::Display) -> ApiError {
 }
 
 impl Signer {
-    pub fn new(client: aws_sdk_secretsmanager::Client, secret_id: String, reload: Duration) -> Self {
+    pub fn new(
+        client: aws_sdk_secretsmanager::Client,
+        secret_id: String,
+        reload: Duration,
+    ) -> Self {
         Self {
             client,
             secret_id,
@@ -70,11 +74,17 @@ impl Signer {
             .secret_id(&self.secret_id)
             .send()
             .await
-            .map_err(|e| unavailable("reading the signing key", aws_sdk_secretsmanager::error::DisplayErrorContext(e)))?;
-        let secret = out
-            .secret_string()
-            .ok_or_else(|| unavailable("reading the signing key", "the secret has no string value"))?;
-        let key = SigningKey::from_secret(secret).map_err(|e| unavailable("loading the signing key", e))?;
+            .map_err(|e| {
+                unavailable(
+                    "reading the signing key",
+                    aws_sdk_secretsmanager::error::DisplayErrorContext(e),
+                )
+            })?;
+        let secret = out.secret_string().ok_or_else(|| {
+            unavailable("reading the signing key", "the secret has no string value")
+        })?;
+        let key = SigningKey::from_secret(secret)
+            .map_err(|e| unavailable("loading the signing key", e))?;
         publish(store, &key).await?;
         tracing::info!(kid = key.kid(), "signing key loaded");
         Ok(Arc::new(key))

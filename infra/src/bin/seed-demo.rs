@@ -363,12 +363,11 @@ async fn seed_tenant(
             .await?
             .iter()
             .find_map(|m| {
-                m["body"].as_str()?.split("#token=").nth(1).map(|t| {
-                    t.split_whitespace()
-                        .next()
-                        .unwrap_or_default()
-                        .to_string()
-                })
+                m["body"]
+                    .as_str()?
+                    .split("#token=")
+                    .nth(1)
+                    .map(|t| t.split_whitespace().next().unwrap_or_default().to_string())
             });
         if token.is_some() {
             break;

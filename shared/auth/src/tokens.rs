@@ -151,7 +151,9 @@ impl SigningKey {
         let value: SecretValue = serde_json::from_str(secret)
             .map_err(|_| ConfigError::BadSecret("must be JSON {\"seed\": \"...\"}"))?;
         if value.seed.len() < MIN_SEED_CHARS {
-            return Err(ConfigError::BadSecret("seed must be at least 32 characters"));
+            return Err(ConfigError::BadSecret(
+                "seed must be at least 32 characters",
+            ));
         }
         let prk = hkdf::Salt::new(hkdf::HKDF_SHA256, HKDF_SALT).extract(value.seed.as_bytes());
         let mut seed = [0u8; 32];

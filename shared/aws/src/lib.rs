@@ -22,10 +22,7 @@ pub use aws_smithy_runtime_api::client::interceptors::{Intercept, SharedIntercep
 /// runtime that opened them.
 pub async fn shared_config() -> SdkConfig {
     static CONFIG: tokio::sync::OnceCell<SdkConfig> = tokio::sync::OnceCell::const_new();
-    CONFIG
-        .get_or_init(aws_config::load_from_env)
-        .await
-        .clone()
+    CONFIG.get_or_init(aws_config::load_from_env).await.clone()
 }
 
 /// The interceptors every client of a function carries: the call recorder when

@@ -109,7 +109,12 @@ mod registration_token_tests {
         assert_eq!(t.hash(), t.clone().hash());
         assert_eq!(t.hash().len(), 64);
         assert_ne!(t.hash(), RegistrationToken::generate().hash());
-        for bad in ["", "short", &"a".repeat(44), &format!("{}!", "a".repeat(42))] {
+        for bad in [
+            "",
+            "short",
+            &"a".repeat(44),
+            &format!("{}!", "a".repeat(42)),
+        ] {
             assert!(RegistrationToken::parse(bad).is_none(), "{bad}");
         }
     }

@@ -95,8 +95,9 @@ impl Authenticator {
     /// waits for the next one instead of refusing a token signed by a brand-new key, and a
     /// flood of forged `kid`s costs one read a second, not one per request.
     pub async fn public_keys(&self, kid: Option<&str>) -> Result<Arc<PublicKeys>, ApiError> {
-        let fresh =
-            |c: &CachedKeys| c.fetched.elapsed() < KEYS_TTL && kid.is_none_or(|k| c.keys.contains(k));
+        let fresh = |c: &CachedKeys| {
+            c.fetched.elapsed() < KEYS_TTL && kid.is_none_or(|k| c.keys.contains(k))
+        };
         let arrived = Instant::now();
         let last_read = match self.keys.read().await.as_ref() {
             Some(c) if fresh(c) => return Ok(c.keys.clone()),

@@ -321,7 +321,11 @@ pub struct TokenFamilyItem {
     /// window it answers the same successor instead of counting as reuse.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_token_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "time::serde::rfc3339::option")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "time::serde::rfc3339::option"
+    )]
     pub rotated_at: Option<OffsetDateTime>,
     /// The user's session epoch at login: a later epoch ends the session.
     #[serde(default)]
@@ -387,7 +391,11 @@ pub struct SigningKeyEntry {
     #[serde(with = "time::serde::rfc3339")]
     pub published_at: OffsetDateTime,
     /// Set when a newer key replaced it: verifiers stop accepting it after this.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "time::serde::rfc3339::option")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "time::serde::rfc3339::option"
+    )]
     pub withdraw_at: Option<OffsetDateTime>,
 }
 

@@ -81,7 +81,10 @@ pub fn token_family(tenant: &TenantId, family: &TokenFamilyId) -> Key {
 /// A registration waiting for its email to be confirmed, by the SHA-256 of its token (global:
 /// its tenant does not exist yet).
 pub fn pending_registration(token_hash: &str) -> Key {
-    Key::new(format!("REGISTRATION#{token_hash}"), "REGISTRATION".to_string())
+    Key::new(
+        format!("REGISTRATION#{token_hash}"),
+        "REGISTRATION".to_string(),
+    )
 }
 
 /// The published public signing keys (global: not a tenant's data).
@@ -659,7 +662,10 @@ mod tests {
             ("TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#IMPORT#J1", "IMPORT")
         );
         let c = import_chunk(&t(), "J1", 250);
-        assert_eq!((c.pk.as_str(), c.sk.as_str()), (k.pk.as_str(), "CHUNK#000250"));
+        assert_eq!(
+            (c.pk.as_str(), c.sk.as_str()),
+            (k.pk.as_str(), "CHUNK#000250")
+        );
         assert!(import_chunk(&t(), "J1", 9750).sk > import_chunk(&t(), "J1", 250).sk);
         assert_eq!(
             gsi1_imports(&t()),

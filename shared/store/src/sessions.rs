@@ -23,17 +23,31 @@ pub struct TokenFamily {
     pub created_at: OffsetDateTime,
 }
 
+/// A new login session: its family, first token, the user and their session epoch.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionStart<'a> {
+    pub tenant: &'a TenantId,
+    pub family: &'a TokenFamilyId,
+    pub user: &'a UserId,
+    pub token: &'a TokenId,
+    pub session_epoch: u64,
+    pub expires_at: OffsetDateTime,
+}
+
 impl Store {
     pub async fn create_token_family(
         &self,
-        tenant: &TenantId,
-        family: &TokenFamilyId,
-        user: &UserId,
-        token: &TokenId,
-        session_epoch: u64,
-        expires_at: OffsetDateTime,
+        start: &SessionStart<'_>,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
+        let SessionStart {
+            tenant,
+            family,
+            user,
+            token,
+            session_epoch,
+            expires_at,
+        } = *start;
         let k = keys::token_family(tenant, family);
         let item = TokenFamilyItem {
             pk: k.pk,
@@ -191,7 +205,10 @@ impl Store {
             entity_type: crate::items::SigningKeysItem::TYPE.into(),
             keys: [(kid.to_string(), entry.clone())].into(),
         };
-        match self.transact_one(self.put_new(Self::to_item(&first)?)?).await {
+        match self
+            .transact_one(self.put_new(Self::to_item(&first)?)?)
+            .await
+        {
             Err(StoreError::Conflict) => {}
             other => return other,
         }

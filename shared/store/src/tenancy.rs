@@ -125,7 +125,8 @@ impl Store {
             expires_at,
             ttl: expires_at.unix_timestamp() + 86_400,
         };
-        self.transact_one(self.put_new(Self::to_item(&item)?)?).await
+        self.transact_one(self.put_new(Self::to_item(&item)?)?)
+            .await
     }
 
     /// The registration a confirmation token stands for, if it has not expired.

@@ -206,7 +206,11 @@ mod tests {
     fn blocks_double_up_to_the_maximum() {
         let lengths: Vec<i64> = (0..8).map(|s| block_length(60, 3600, s)).collect();
         assert_eq!(lengths, [60, 120, 240, 480, 960, 1920, 3600, 3600]);
-        assert_eq!(block_length(60, 60, 5), 60, "no growth when max is the base");
+        assert_eq!(
+            block_length(60, 60, 5),
+            60,
+            "no growth when max is the base"
+        );
         assert_eq!(block_length(60, 3600, u32::MAX), 3600);
     }
 }

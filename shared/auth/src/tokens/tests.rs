@@ -110,7 +110,7 @@ fn access_round_trip_carries_session_and_epoch() {
 #[test]
 fn header_names_the_key_and_eddsa() {
     let (k, i) = (key(SECRET_A), ids());
-    let h = decode_header(&access(&k, &i)).unwrap();
+    let h = decode_header(access(&k, &i)).unwrap();
     assert_eq!(h.alg, Algorithm::EdDSA);
     assert_eq!(h.kid.as_deref(), Some(k.kid()));
     assert_eq!(h.typ.as_deref(), Some(TYP_ACCESS));
@@ -139,7 +139,12 @@ fn new_secrets_load_and_differ() {
 
 #[test]
 fn bad_secrets_are_refused() {
-    for s in ["", "plain string", r#"{"seed":"short"}"#, r#"{"other":"x"}"#] {
+    for s in [
+        "",
+        "plain string",
+        r#"{"seed":"short"}"#,
+        r#"{"other":"x"}"#,
+    ] {
         assert!(SigningKey::from_secret(s).is_err(), "{s}");
     }
 }
@@ -298,11 +303,7 @@ fn wrong_audience_or_issuer_is_refused() {
         );
         assert!(rules().verify_access(&tok, &keys).is_err(), "{aud} {role}");
     }
-    let evil = TokenRules::new(
-        "evil",
-        time::Duration::minutes(15),
-        time::Duration::days(1),
-    );
+    let evil = TokenRules::new("evil", time::Duration::minutes(15), time::Duration::days(1));
     let t = evil
         .issue_access(&k, &ops_subject(&i), &i.session, now())
         .token;
@@ -317,10 +318,7 @@ fn refresh_and_access_are_not_interchangeable() {
     let r = rules()
         .issue_refresh(&k, &ops_subject(&i), &i.session, &tid, now())
         .token;
-    assert_eq!(
-        rules().verify_access(&r, &keys),
-        Err(TokenError::WrongType)
-    );
+    assert_eq!(rules().verify_access(&r, &keys), Err(TokenError::WrongType));
     let a = access(&k, &i);
     assert_eq!(
         rules().verify_refresh(&a, &keys),
