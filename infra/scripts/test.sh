@@ -85,9 +85,13 @@ fi
 
 say "fuzzing every route from the OpenAPI document (schemathesis: no input may produce a 5xx)"
 FUZZ_SLUG="fuzz$(date +%s)"
-TOKEN=$(curl -s "http://127.0.0.1:$HOST_PORT/api/auth/register" -H 'content-type: application/json' \
-  -d "{\"tenant_name\":\"Fuzz\",\"tenant_slug\":\"$FUZZ_SLUG\",\"email\":\"fuzz@$FUZZ_SLUG.example\",\"password\":\"StrongPass123!\",\"full_name\":\"Fuzz\"}" \
-  | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+# Registration is confirmed by email: the local host's inbox (/_local/mail) has the link.
+curl -s -o /dev/null "http://127.0.0.1:$HOST_PORT/api/auth/register" -H 'content-type: application/json' \
+  -d "{\"tenant_name\":\"Fuzz\",\"tenant_slug\":\"$FUZZ_SLUG\",\"email\":\"fuzz@$FUZZ_SLUG.example\",\"password\":\"StrongPass123!\",\"full_name\":\"Fuzz\"}"
+CONFIRM=$(curl -s "http://127.0.0.1:$HOST_PORT/_local/mail?to=fuzz@$FUZZ_SLUG.example" \
+  | python3 -c 'import json,sys,re; print(re.search(r"#token=([A-Za-z0-9_-]+)", json.load(sys.stdin)["messages"][0]["body"]).group(1))')
+TOKEN=$(curl -s "http://127.0.0.1:$HOST_PORT/api/auth/register/confirm" -H 'content-type: application/json' \
+  -d "{\"token\":\"$CONFIRM\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
 set +e
 "$VENV/bin/schemathesis" run "http://127.0.0.1:$HOST_PORT/api/schema/" -H "Authorization: Bearer $TOKEN" \
   --checks not_a_server_error --max-examples 25 --seed 20261122 --no-color >"$LOGS/schemathesis.log" 2>&1

@@ -1,6 +1,7 @@
 //! Plays template.yaml's Schedule events: every scheduled function runs at its `rate(...)`
 //! with an EventBridge Scheduler-shaped event, as in AWS. (`LOCAL_SCHEDULE_SPEEDUP` divides
-//! the periods, to watch the jobs work without waiting minutes.)
+//! the periods, to watch the jobs work without waiting minutes.) A run is stopped at the
+//! function's template `Timeout`, as in AWS; the jobs keep their own budgets under it.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -41,15 +42,22 @@ pub fn start(template: &Template, deps: Arc<Deps>, speedup: u32) -> Result<Vec<J
             let period = (period / speedup.max(1)).max(Duration::from_secs(1));
             let deps = deps.clone();
             let name = f.binary.clone();
+            // As Lambda does, a run is stopped at the function's template Timeout.
+            let timeout = crate::sqs::function_timeout(template, &f.logical_id);
             tasks.push(tokio::spawn(async move {
                 let mut tick =
                     tokio::time::interval_at(tokio::time::Instant::now() + period, period);
                 loop {
                     tick.tick().await;
-                    match handler(deps.clone(), event(&name)).await {
-                        Ok(report) => tracing::info!(function = %name, %report, "scheduled run"),
-                        Err(e) => {
+                    match tokio::time::timeout(timeout, handler(deps.clone(), event(&name))).await {
+                        Ok(Ok(report)) => {
+                            tracing::info!(function = %name, %report, "scheduled run")
+                        }
+                        Ok(Err(e)) => {
                             tracing::error!(function = %name, error = %e, "scheduled run failed")
+                        }
+                        Err(_) => {
+                            tracing::error!(function = %name, ?timeout, "scheduled run timed out")
                         }
                     }
                 }

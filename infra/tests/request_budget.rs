@@ -1,6 +1,8 @@
 //! How many DynamoDB requests each order endpoint makes, counted by an SDK interceptor on the
 //! function's own client: a status transition is one GetItem and exactly one
-//! TransactWriteItems; the order detail is exactly one Query.
+//! TransactWriteItems; the order detail is exactly one Query. Verifying the caller costs one
+//! GetItem of the public keys per instance (cached 5 minutes) and one of the caller's session
+//! state per user per instance per `AUTH_STATE_CACHE_SECS`.
 
 mod common;
 
@@ -25,8 +27,11 @@ impl Harness {
         common::require_standins();
         let counter = RequestCounter::default();
         // Budgets are per request: an instance's init (its warm-up GetItem) is not counted.
+        // The caller's session state is cached per instance (AUTH_STATE_CACHE_SECS); an hour
+        // here, so the counts below are a warm instance's, whatever the machine's speed.
         let config = AppConfig {
             warm_up_timeout_ms: 0,
+            auth_state_cache_secs: 3600,
             ..AppConfig::from_env().unwrap()
         };
         let sdk = aws_config::load_from_env().await;
@@ -70,11 +75,25 @@ async fn order_endpoints_stay_within_their_request_budget() {
     let h = Harness::new().await;
     let slug = common::unique("rb");
     let slug = &slug[..slug.len().min(30)];
-    let (s, reg, _) = h
-        .call(Method::POST, "/api/auth/register", None, Some(json!({"tenant_name": "Budget", "tenant_slug": slug, "email": format!("a@{slug}.example"), "password": common::PASSWORD, "full_name": "A"})))
-        .await;
+    let (s, _, reg) = common::register_through(&h.state, json!({"tenant_name": "Budget", "tenant_slug": slug, "email": format!("a@{slug}.example"), "password": common::PASSWORD, "full_name": "A"})).await;
     assert_eq!(s, 201, "{reg}");
     let token = reg["access_token"].as_str().unwrap().to_string();
+    // A caller's first request on an instance reads the public keys (not yet cached: no
+    // warm-up here) and the user's session state: two GetItems, then none while cached.
+    let (s, _, used) = h
+        .call(Method::GET, "/api/auth/me", Some(&token), None)
+        .await;
+    assert_eq!(s, 200);
+    let (s, _, again) = h
+        .call(Method::GET, "/api/auth/me", Some(&token), None)
+        .await;
+    assert_eq!(s, 200);
+    let me = ops(&[("GetItem", 2)]);
+    assert_eq!(
+        (used, again),
+        (ops(&[("GetItem", 4)]), me.clone()),
+        "first: keys + session state + user + tenant; then user + tenant only"
+    );
     let order = json!({"reference_code": "RB-1", "customer_name": "C", "customer_phone": "+918888887777", "stops": [
         {"sequence_index": 1, "type": "PICKUP", "address_line": "a", "city": "b"},
         {"sequence_index": 2, "type": "DROP", "address_line": "c", "city": "d"}]});

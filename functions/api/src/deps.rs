@@ -296,9 +296,19 @@ impl Deps {
         }
     }
 
-    /// Uses this store instead of the one built from the SDK configuration.
+    /// Uses this store instead of the one built from the SDK configuration (the token
+    /// verifier's reads included).
     pub fn with_store(self, store: Store) -> Self {
-        Self { store, ..self }
+        let auth = cargoflow_http::Authenticator::new(
+            self.auth.rules().clone(),
+            store.clone(),
+            std::time::Duration::from_secs(self.config.auth_state_cache_secs),
+        );
+        Self {
+            store,
+            auth,
+            ..self
+        }
     }
 
     /// The SDK configuration the clients are built from.

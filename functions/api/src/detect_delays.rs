@@ -18,10 +18,9 @@ use crate::Deps;
 
 #[derive(Debug, Default, Serialize)]
 pub struct DelayReport {
-    pub tenants: usize,
-    pub tenants_failed: usize,
-    pub tenants_continued: usize,
-    pub tenants_not_reached: usize,
+    /// Tenants seen, failed, continued next run, not reached.
+    #[serde(flatten)]
+    pub run: crate::tenant_runs::RunReport,
     pub orders_checked: usize,
     pub exceptions_raised: usize,
 }
@@ -174,14 +173,11 @@ pub async fn handle(
     })
     .await?;
     let mut report = report.into_inner().unwrap();
-    report.tenants = run.tenants;
-    report.tenants_failed = run.tenants_failed;
-    report.tenants_continued = run.tenants_continued;
-    report.tenants_not_reached = run.tenants_not_reached;
+    report.run = run;
     tracing::info!(
-        tenants = report.tenants,
-        failed = report.tenants_failed,
-        continued = report.tenants_continued,
+        tenants = report.run.tenants,
+        failed = report.run.tenants_failed,
+        continued = report.run.tenants_continued,
         checked = report.orders_checked,
         raised = report.exceptions_raised,
         "delay detection done"

@@ -12,17 +12,11 @@ use cargoflow_http::ApiError;
 use crate::pod_files::backend;
 use crate::presigner::{Operation, Presigner};
 
-type HttpClient = hyper_util::client::legacy::Client<
-    hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>,
-    http_body_util::Full<bytes::Bytes>,
->;
-
 /// One S3 request (a CSV is at most a few MB).
 const S3_TIMEOUT: Duration = Duration::from_secs(60);
 
 pub struct ImportFiles {
-    presigner: Presigner,
-    http: HttpClient,
+    s3: crate::s3_http::S3Http,
 }
 
 pub fn input_key(tenant: &TenantId, job: &str) -> String {
@@ -35,57 +29,20 @@ pub fn report_key(tenant: &TenantId, job: &str) -> String {
 
 impl ImportFiles {
     pub fn new(presigner: Presigner) -> Result<Self, std::io::Error> {
-        let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_provider_and_native_roots(rustls::crypto::aws_lc_rs::default_provider())?
-            .https_or_http()
-            .enable_http1()
-            .build();
-        let http =
-            hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
-                .build(https);
-        Ok(Self { presigner, http })
+        Ok(Self {
+            s3: crate::s3_http::S3Http::new(presigner)?,
+        })
     }
 
-    /// One request through a fresh 60 s URL: its status and body.
+    /// One request through a fresh presigned URL: its status and body.
     async fn send(
         &self,
         operation: Operation<'_>,
         key: &str,
         body: Vec<u8>,
     ) -> Result<(u16, bytes::Bytes), ApiError> {
-        use http_body_util::BodyExt;
-        let op = operation.name();
-        let url = self
-            .presigner
-            .presign(
-                operation,
-                key,
-                Duration::from_secs(60),
-                std::time::SystemTime::now(),
-            )
-            .await
-            .map_err(|e| backend(op, e))?;
-        let mut req = http::Request::builder().method(operation.method()).uri(url);
-        for (name, value) in operation.headers() {
-            req = req.header(*name, *value);
-        }
-        let req = req
-            .body(http_body_util::Full::new(bytes::Bytes::from(body)))
-            .map_err(|e| backend(op, e))?;
-        let call = async {
-            let resp = self.http.request(req).await.map_err(|e| backend(op, e))?;
-            let status = resp.status().as_u16();
-            let body = resp
-                .into_body()
-                .collect()
-                .await
-                .map_err(|e| backend(op, e))?
-                .to_bytes();
-            Ok::<_, ApiError>((status, body))
-        };
-        tokio::time::timeout(S3_TIMEOUT, call)
-            .await
-            .map_err(|_| backend(op, "timed out"))?
+        let (status, _, body) = self.s3.send(operation, key, body, S3_TIMEOUT).await?;
+        Ok((status, body))
     }
 
     pub async fn put(&self, key: &str, content_type: &str, bytes: Vec<u8>) -> Result<(), ApiError> {
@@ -114,7 +71,8 @@ impl ImportFiles {
 
     /// A short-lived download URL.
     pub async fn presign_get(&self, key: &str, ttl: Duration) -> Result<String, ApiError> {
-        self.presigner
+        self.s3
+            .presigner()
             .presign(Operation::Get, key, ttl, std::time::SystemTime::now())
             .await
             .map_err(|e| backend("presign GetObject", e))

@@ -59,6 +59,7 @@ pub mod presigner;
 pub mod put_tracking_settings;
 pub mod revoke_tracking_link;
 pub mod rotate_tracking_link;
+pub mod s3_http;
 pub mod tracking_link;
 
 // Live updates (WebSocket API)

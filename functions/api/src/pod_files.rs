@@ -22,14 +22,8 @@ use crate::presigner::{Operation, Presigner};
 /// through presigned URLs (the S3 client is not linked: crate::presigner) over the HTTPS stack
 /// the AWS SDK uses (hyper, rustls with aws-lc, the system's roots).
 pub struct PodFiles {
-    urls: PodUrls,
-    http: HttpClient,
+    s3: crate::s3_http::S3Http,
 }
-
-type HttpClient = hyper_util::client::legacy::Client<
-    hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>,
-    http_body_util::Full<bytes::Bytes>,
->;
 
 /// The prefix every presigned upload goes under (expired by a lifecycle rule unless copied
 /// out by a POD).
@@ -90,52 +84,21 @@ pub(crate) fn backend(op: &'static str, e: impl std::fmt::Debug) -> ApiError {
 
 impl PodFiles {
     pub fn new(urls: PodUrls) -> Result<Self, std::io::Error> {
-        let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_provider_and_native_roots(rustls::crypto::aws_lc_rs::default_provider())?
-            .https_or_http()
-            .enable_http1()
-            .build();
-        let http =
-            hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
-                .build(https);
-        Ok(Self { urls, http })
+        Ok(Self {
+            s3: crate::s3_http::S3Http::new(urls.0)?,
+        })
     }
 
-    /// One request through a fresh 60 s URL: its status and headers (HEAD has no body; PUT's
-    /// is empty on success).
+    /// One request through a fresh presigned URL: its status and headers (HEAD has no body;
+    /// PUT's is empty on success).
     async fn send(
         &self,
         operation: Operation<'_>,
         key: &str,
         body: Vec<u8>,
     ) -> Result<(u16, http::HeaderMap), ApiError> {
-        let op = operation.name();
-        let url = self
-            .urls
-            .0
-            .presign(
-                operation,
-                key,
-                Duration::from_secs(60),
-                std::time::SystemTime::now(),
-            )
-            .await
-            .map_err(|e| backend(op, e))?;
-        let mut req = http::Request::builder().method(operation.method()).uri(url);
-        for (name, value) in operation.headers() {
-            req = req.header(*name, *value);
-        }
-        let req = req
-            .body(http_body_util::Full::new(bytes::Bytes::from(body)))
-            .map_err(|e| backend(op, e))?;
-        match tokio::time::timeout(S3_TIMEOUT, self.http.request(req)).await {
-            Ok(Ok(resp)) => {
-                let (parts, _) = resp.into_parts();
-                Ok((parts.status.as_u16(), parts.headers))
-            }
-            Ok(Err(e)) => Err(backend(op, e)),
-            Err(_) => Err(backend(op, "timed out")),
-        }
+        let (status, headers, _) = self.s3.send(operation, key, body, S3_TIMEOUT).await?;
+        Ok((status, headers))
     }
 
     /// The object's type and size, or None when it is not there.
@@ -194,9 +157,9 @@ impl PodFiles {
     /// Copies one version of `source` to `dest` (server side: CopyObject through a presigned
     /// PUT with `x-amz-copy-source`); returns the copy's version id.
     pub async fn copy(&self, source: &str, version: &str, dest: &str) -> Result<String, ApiError> {
-        let copy_source = copy_source(self.urls.0.bucket(), source, version);
+        let copy_source = copy_source(self.s3.presigner().bucket(), source, version);
         // The copy reads the source with this function's permissions.
-        cargoflow_aws::calls::record_presigned("GET", self.urls.0.bucket(), source);
+        cargoflow_aws::calls::record_presigned("GET", self.s3.presigner().bucket(), source);
         let headers = [("x-amz-copy-source", copy_source.as_str())];
         let (status, headers) = self
             .send(Operation::Put { headers: &headers }, dest, vec![])

@@ -23,10 +23,9 @@ const JOB: &str = "send-route-reminders";
 
 #[derive(Debug, Default, Serialize)]
 pub struct ReminderReport {
-    pub tenants: usize,
-    pub tenants_failed: usize,
-    pub tenants_continued: usize,
-    pub tenants_not_reached: usize,
+    /// Tenants seen, failed, continued next run, not reached.
+    #[serde(flatten)]
+    pub run: crate::tenant_runs::RunReport,
     pub routes_checked: usize,
     pub reminders_sent: usize,
 }
@@ -113,9 +112,6 @@ pub async fn handle(
     })
     .await?;
     let mut report = report.into_inner().unwrap();
-    report.tenants = run.tenants;
-    report.tenants_failed = run.tenants_failed;
-    report.tenants_continued = run.tenants_continued;
-    report.tenants_not_reached = run.tenants_not_reached;
+    report.run = run;
     serde_json::to_value(&report).map_err(|e| e.to_string())
 }
