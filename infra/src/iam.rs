@@ -582,6 +582,8 @@ Resources:
                 bus: "bus".into(),
                 queue: "hooks".into(),
                 dlq: "hooks-dlq".into(),
+                import_queue: "imports".into(),
+                import_dlq: "imports-dlq".into(),
                 signing_secret: "signing".into(),
                 email_from: "mail@example.com".into(),
                 cors_origins: vec![],

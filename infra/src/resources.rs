@@ -21,6 +21,9 @@ pub struct Names {
     pub bus: String,
     pub queue: String,
     pub dlq: String,
+    /// The CSV import queue and its DLQ (`IMPORT_QUEUE_NAME`, `IMPORT_DLQ_NAME`).
+    pub import_queue: String,
+    pub import_dlq: String,
     /// The token signing key's secret (`SIGNING_KEY_SECRET_ID`).
     pub signing_secret: String,
     /// The transactional email sender, an SES identity (`EMAIL_FROM`).
@@ -43,6 +46,8 @@ impl Names {
             bus: var("EVENT_BUS_NAME", "cargoflow-local"),
             queue: var("WEBHOOK_QUEUE_NAME", "cargoflow-webhooks"),
             dlq: var("WEBHOOK_DLQ_NAME", "cargoflow-webhooks-dlq"),
+            import_queue: var("IMPORT_QUEUE_NAME", "cargoflow-imports"),
+            import_dlq: var("IMPORT_DLQ_NAME", "cargoflow-imports-dlq"),
             signing_secret: var("SIGNING_KEY_SECRET_ID", "cargoflow-signing-key-local"),
             email_from: var("EMAIL_FROM", "no-reply@cargoflow.local"),
             cors_origins: var("CORS_ALLOWED_ORIGINS", "*")
@@ -64,8 +69,8 @@ impl Names {
             "WebhookDeadLetterQueue" => self.dlq.clone(),
             "SigningKeySecret" => self.signing_secret.clone(),
             "EmailIdentity" => self.email_from.clone(),
-            "ImportQueue" => import_queue_names().0,
-            "ImportDeadLetterQueue" => import_queue_names().1,
+            "ImportQueue" => self.import_queue.clone(),
+            "ImportDeadLetterQueue" => self.import_dlq.clone(),
             "AlarmTopic" => "cargoflow-alarms".into(),
             _ => return None,
         })
@@ -74,28 +79,35 @@ impl Names {
 
 /// The CSV import queue and its DLQ (`IMPORT_QUEUE_NAME`, `IMPORT_DLQ_NAME`).
 pub fn import_queue_names() -> (String, String) {
-    let var = |k: &str, d: &str| {
-        std::env::var(k)
-            .ok()
-            .filter(|v| !v.is_empty())
-            .unwrap_or_else(|| d.to_string())
-    };
-    (
-        var("IMPORT_QUEUE_NAME", "cargoflow-imports"),
-        var("IMPORT_DLQ_NAME", "cargoflow-imports-dlq"),
-    )
+    let names = Names::from_env();
+    (names.import_queue, names.import_dlq)
 }
 
 /// The import queue with its DLQ and redrive as the template declares them: its URL.
 pub async fn create_import_queue(sqs: &aws_sdk_sqs::Client, template: &Template) -> Result<String> {
-    use aws_sdk_sqs::types::QueueAttributeName as A;
     let (name, dlq_name) = import_queue_names();
+    create_queue_with_dlq(sqs, template, "ImportQueue", &name, &dlq_name)
+        .await
+        .map(|(url, _)| url)
+}
+
+/// A queue of the template (`logical_id`) named `name`, with its visibility timeout and a
+/// redrive to the dead-letter queue `dlq_name` after the template's `maxReceiveCount`:
+/// (queue URL, DLQ URL).
+async fn create_queue_with_dlq(
+    sqs: &aws_sdk_sqs::Client,
+    template: &Template,
+    logical_id: &str,
+    name: &str,
+    dlq_name: &str,
+) -> Result<(String, String)> {
+    use aws_sdk_sqs::types::QueueAttributeName as A;
     let q = template
-        .properties("ImportQueue")
-        .ok_or_else(|| anyhow!("template has no ImportQueue"))?;
+        .properties(logical_id)
+        .ok_or_else(|| anyhow!("template has no {logical_id}"))?;
     let dlq_url = sqs
         .create_queue()
-        .queue_name(&dlq_name)
+        .queue_name(dlq_name)
         .send()
         .await
         .map_err(|e| anyhow!("CreateQueue {dlq_name}: {e:?}"))?
@@ -115,9 +127,9 @@ pub async fn create_import_queue(sqs: &aws_sdk_sqs::Client, template: &Template)
     let redrive =
         serde_json::json!({ "deadLetterTargetArn": dlq_arn, "maxReceiveCount": max_receive })
             .to_string();
-    Ok(sqs
+    let queue_url = sqs
         .create_queue()
-        .queue_name(&name)
+        .queue_name(name)
         .attributes(A::VisibilityTimeout, visibility.to_string())
         .attributes(A::RedrivePolicy, redrive)
         .send()
@@ -125,7 +137,8 @@ pub async fn create_import_queue(sqs: &aws_sdk_sqs::Client, template: &Template)
         .map_err(|e| anyhow!("CreateQueue {name}: {e:?}"))?
         .queue_url()
         .unwrap_or_default()
-        .to_string())
+        .to_string();
+    Ok((queue_url, dlq_url))
 }
 
 fn s(v: &Value, path: &[&str]) -> Option<String> {
@@ -364,43 +377,8 @@ pub async fn create_queues_and_rule(
     template: &Template,
     names: &Names,
 ) -> Result<(String, String)> {
-    use aws_sdk_sqs::types::QueueAttributeName as A;
-    let q = template
-        .properties("WebhookQueue")
-        .ok_or_else(|| anyhow!("template has no WebhookQueue"))?;
-    let dlq_url = sqs
-        .create_queue()
-        .queue_name(&names.dlq)
-        .send()
-        .await
-        .map_err(|e| anyhow!("CreateQueue {}: {e:?}", names.dlq))?
-        .queue_url()
-        .unwrap_or_default()
-        .to_string();
-    let dlq_arn = queue_arn(sqs, &dlq_url).await?;
-    let max_receive = q
-        .get("RedrivePolicy")
-        .and_then(|r| r.get("maxReceiveCount"))
-        .and_then(Value::as_i64)
-        .unwrap_or(5);
-    let visibility = q
-        .get("VisibilityTimeout")
-        .and_then(Value::as_i64)
-        .unwrap_or(30);
-    let redrive =
-        serde_json::json!({ "deadLetterTargetArn": dlq_arn, "maxReceiveCount": max_receive })
-            .to_string();
-    let queue_url = sqs
-        .create_queue()
-        .queue_name(&names.queue)
-        .attributes(A::VisibilityTimeout, visibility.to_string())
-        .attributes(A::RedrivePolicy, redrive)
-        .send()
-        .await
-        .map_err(|e| anyhow!("CreateQueue {}: {e:?}", names.queue))?
-        .queue_url()
-        .unwrap_or_default()
-        .to_string();
+    let (queue_url, dlq_url) =
+        create_queue_with_dlq(sqs, template, "WebhookQueue", &names.queue, &names.dlq).await?;
     let queue_arn = queue_arn(sqs, &queue_url).await?;
 
     if let Err(e) = events.create_event_bus().name(&names.bus).send().await {

@@ -39,6 +39,8 @@ pub struct Deps {
     import_queue_url: tokio::sync::OnceCell<String>,
     /// The private signing key's reader: only the issuing functions build it.
     signer: std::sync::OnceLock<crate::signing::Signer>,
+    /// Secrets Manager: the issuers (reading the key) and key rotation (writing it).
+    secrets: std::sync::OnceLock<aws_sdk_secretsmanager::Client>,
     /// Transactional email: only the functions that send it build it.
     mailer: std::sync::OnceLock<crate::mailer::Mailer>,
 }
@@ -94,6 +96,7 @@ impl Deps {
             import_files: tokio::sync::OnceCell::new(),
             import_queue_url: tokio::sync::OnceCell::new(),
             signer: std::sync::OnceLock::new(),
+            secrets: std::sync::OnceLock::new(),
             mailer: std::sync::OnceLock::new(),
         })
     }
@@ -105,6 +108,13 @@ impl Deps {
                 cargoflow_aws::client!(aws_sdk_sesv2, &self.sdk, self.interceptors),
                 self.config.email_from.clone(),
             )
+        })
+    }
+
+    /// The Secrets Manager client (on first use).
+    pub fn secrets(&self) -> &aws_sdk_secretsmanager::Client {
+        self.secrets.get_or_init(|| {
+            cargoflow_aws::client!(aws_sdk_secretsmanager, &self.sdk, self.interceptors)
         })
     }
 
@@ -120,7 +130,7 @@ impl Deps {
         self.signer
             .get_or_init(|| {
                 crate::signing::Signer::new(
-                    cargoflow_aws::client!(aws_sdk_secretsmanager, &self.sdk, self.interceptors),
+                    self.secrets().clone(),
                     self.config.signing_key_secret_id.clone(),
                     std::time::Duration::from_secs(self.config.signing_key_reload_secs),
                 )
@@ -190,13 +200,11 @@ impl Deps {
     /// `IMPORT_QUEUE_NAME` once.
     pub async fn import_queue_url(&self) -> Result<&str, String> {
         self.import_queue_url
-            .get_or_try_init(|| async {
-                let set = std::env::var("IMPORT_QUEUE_URL").unwrap_or_default();
-                let name = std::env::var("IMPORT_QUEUE_NAME")
-                    .ok()
-                    .filter(|n| !n.is_empty())
-                    .unwrap_or_else(|| "cargoflow-imports".into());
-                self.lookup(&set, &name).await
+            .get_or_try_init(|| {
+                self.lookup(
+                    &self.config.import_queue_url,
+                    &self.config.import_queue_name,
+                )
             })
             .await
             .map(String::as_str)
@@ -314,11 +322,6 @@ impl Deps {
     /// The SDK configuration the clients are built from.
     pub fn sdk(&self) -> &SdkConfig {
         &self.sdk
-    }
-
-    /// What every client of this instance carries (the call recorder, a test's faults).
-    pub fn interceptors(&self) -> &[SharedInterceptor] {
-        &self.interceptors
     }
 
     /// Reads the configuration and builds the AWS clients from the process's one SDK

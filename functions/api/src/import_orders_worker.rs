@@ -34,8 +34,6 @@ pub const CHUNK_ROWS: usize = 250;
 const CONCURRENCY: usize = 16;
 /// Receives of one message before the job is given up (the queue's maxReceiveCount).
 pub const MAX_RECEIVES: u32 = 5;
-/// Default working time of one invocation: the function's timeout is 900 s.
-const DEFAULT_BUDGET_SECS: u64 = 780;
 const UNSAVED: &str = "could not be saved; try again";
 /// How long one order write may take before it is sent again, and how often.
 const ROW_TIMEOUT: Duration = Duration::from_secs(10);
@@ -50,12 +48,8 @@ pub struct Budget {
 }
 
 impl Budget {
-    /// `IMPORT_WORKER_BUDGET_SECS` (default 780 s) from now.
-    pub fn for_invocation() -> Self {
-        let secs = std::env::var("IMPORT_WORKER_BUDGET_SECS")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(DEFAULT_BUDGET_SECS);
+    /// `IMPORT_WORKER_BUDGET_SECS` from now.
+    pub fn for_invocation(secs: u64) -> Self {
         Self {
             deadline: Instant::now() + Duration::from_secs(secs),
             max_chunks: None,
@@ -100,9 +94,14 @@ pub async fn handle(deps: Arc<Deps>, event: SqsEvent) -> Result<SqsBatchResponse
             continue;
         };
         let span = tracing::info_span!("import_job", job = %msg.job_id, tenant = %tenant);
-        match run_job(&deps, &tenant, &msg.job_id, Budget::for_invocation())
-            .instrument(span)
-            .await
+        match run_job(
+            &deps,
+            &tenant,
+            &msg.job_id,
+            Budget::for_invocation(deps.config.import_worker_budget_secs),
+        )
+        .instrument(span)
+        .await
         {
             Ok(Outcome::Paused(row)) => {
                 tracing::info!(row, "import paused at its budget; queued again");

@@ -52,7 +52,7 @@ pub async fn rotate(deps: &Deps, withdraw_now: bool) -> Result<RotationReport, S
     crate::signing::publish(&deps.store, &key)
         .await
         .map_err(|e| format!("publishing the new key: {e:?}"))?;
-    secretsmanager(deps)
+    deps.secrets()
         .put_secret_value()
         .secret_id(&deps.config.signing_key_secret_id)
         .secret_string(secret)
@@ -83,8 +83,4 @@ pub async fn rotate(deps: &Deps, withdraw_now: bool) -> Result<RotationReport, S
         retired,
         withdraw_at,
     })
-}
-
-fn secretsmanager(deps: &Deps) -> aws_sdk_secretsmanager::Client {
-    cargoflow_aws::client!(aws_sdk_secretsmanager, deps.sdk(), deps.interceptors())
 }

@@ -64,6 +64,22 @@ mod tests {
     }
 }
 
+/// `N` random bytes, base64url without padding: the form of every secret token we hand out
+/// (tracking links, registration links).
+pub(crate) fn random_base64url<const N: usize>() -> String {
+    use base64::Engine;
+    let bytes: [u8; N] = rand::random();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Whether `raw` is `len` base64url characters (what [`random_base64url`] makes).
+pub(crate) fn is_base64url(raw: &str, len: usize) -> bool {
+    raw.len() == len
+        && raw
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
 /// A registration's email-confirmation token: 256 random bits, base64url (43 characters).
 /// Only its SHA-256 is stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,17 +87,11 @@ pub struct RegistrationToken(String);
 
 impl RegistrationToken {
     pub fn generate() -> Self {
-        use base64::Engine;
-        let bytes: [u8; 32] = rand::random();
-        Self(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+        Self(random_base64url::<32>())
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
-        let ok = raw.len() == 43
-            && raw
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-        ok.then(|| Self(raw.to_string()))
+        is_base64url(raw, 43).then(|| Self(raw.to_string()))
     }
 
     pub fn as_str(&self) -> &str {

@@ -62,16 +62,10 @@ pub struct TrackingToken(String);
 
 impl TrackingToken {
     pub fn generate() -> Self {
-        use base64::Engine;
-        let bytes: [u8; 24] = rand::random();
-        Self(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+        Self(crate::ids::random_base64url::<24>())
     }
     pub fn parse(raw: &str) -> Option<Self> {
-        let ok = raw.len() == 32
-            && raw
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-        ok.then(|| Self(raw.to_string()))
+        crate::ids::is_base64url(raw, 32).then(|| Self(raw.to_string()))
     }
     pub fn as_str(&self) -> &str {
         &self.0

@@ -83,6 +83,13 @@ pub struct AppConfig {
     pub webhook_retry_schedule: Vec<u64>,
     /// `WEBHOOK_TIMEOUT_SECS`: per delivery (default 10).
     pub webhook_timeout_secs: u64,
+    /// `IMPORT_QUEUE_URL` (set by template.yaml); when empty, resolved from `IMPORT_QUEUE_NAME`
+    /// (default `cargoflow-imports`).
+    pub import_queue_url: String,
+    pub import_queue_name: String,
+    /// `IMPORT_WORKER_BUDGET_SECS`: how long one import-worker invocation works before it queues
+    /// the job again (default 780; the function's timeout is 900).
+    pub import_worker_budget_secs: u64,
     /// `WEBHOOK_QUEUE_URL` / `WEBHOOK_DLQ_URL` (set by template.yaml); when empty, resolved from
     /// `WEBHOOK_QUEUE_NAME` / `WEBHOOK_DLQ_NAME`.
     pub webhook_queue_url: String,
@@ -215,6 +222,9 @@ impl AppConfig {
             ))
             .map_err(|e| ConfigError::Invalid("WEBHOOK_RETRY_SCHEDULE_SECS", e))?,
             webhook_timeout_secs: num("WEBHOOK_TIMEOUT_SECS", 10)?,
+            import_queue_url: var("IMPORT_QUEUE_URL", ""),
+            import_queue_name: var("IMPORT_QUEUE_NAME", "cargoflow-imports"),
+            import_worker_budget_secs: num("IMPORT_WORKER_BUDGET_SECS", 780)?,
             webhook_queue_url: var("WEBHOOK_QUEUE_URL", ""),
             webhook_dlq_url: var("WEBHOOK_DLQ_URL", ""),
             webhook_queue_name: var("WEBHOOK_QUEUE_NAME", "cargoflow-webhooks"),
