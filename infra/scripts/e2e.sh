@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
-# Browser tests of the web apps (frontend/e2e/run.mjs) in a real Chromium: Debian's `chromium`
-# driven by the npm package playwright-core. Never downloads a browser build of its own.
+# Browser tests of the web apps (frontend/e2e/*.spec.ts, @playwright/test with
+# frontend/playwright.config.ts) in a real Chromium: Debian's `chromium`, never a browser build
+# of Playwright's own; accessibility checked with @axe-core/playwright.
 #
 #   infra/scripts/e2e.sh <base url>   against a running local host that serves the API and
 #                                     frontend/dist on one origin (make test passes its own)
 #   infra/scripts/e2e.sh              (make e2e) starts its own stand-ins and local host on free
 #                                     ports, runs the tests, and stops everything again
 #
-# Screenshots and results.json go to frontend/e2e-artifacts/ (git-ignored).
+# Screenshots, results.json and the traces of failed tests (npx playwright show-trace <zip>) go
+# to frontend/e2e-artifacts/ (git-ignored). Arguments after the URL go to `playwright test`
+# (e.g. `e2e.sh http://127.0.0.1:3000 driver-app` runs one spec file and the setup it needs).
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 BASE_URL="${1:-${BASE_URL:-}}"
+if [ "$#" -gt 0 ]; then shift; fi
 
 # Debian's chromium: installed through apt-get when we may, otherwise say what to install.
 find_chromium() {
@@ -73,4 +77,4 @@ if [ -z "$BASE_URL" ]; then
 fi
 
 say "browser tests against $BASE_URL with $CHROMIUM"
-BASE_URL="$BASE_URL" node frontend/e2e/run.mjs
+(cd frontend && BASE_URL="$BASE_URL" CHROMIUM="$CHROMIUM" npx --no-install playwright test "$@")

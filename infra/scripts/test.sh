@@ -46,14 +46,15 @@ set -e -o pipefail
 if [ "$status" -ne 0 ]; then
   sed -n '/^failures:/,/^test result/p' "$LOGS/cargo-test.log" | head -200 || true
 fi
-say "web apps: types from the OpenAPI document, type check, unit tests, build"
+say "web apps: OpenAPI document, types and form limits from it, lint (tsc, ESLint), unit tests, build"
 set +e
 (
   set -e
+  "$CARGO_TARGET_DIR/debug/export-openapi" | cmp -s - docs/openapi.json || { echo "docs/openapi.json is stale: run 'make openapi' and commit it"; exit 1; }
   cd frontend
   frontend_deps
   npm run -s gen:api >/dev/null
-  git diff --quiet -- src/types/api.d.ts || { echo "frontend/src/types/api.d.ts is stale: run 'npm run gen:api' in frontend/ and commit it"; exit 1; }
+  git diff --quiet -- src/types/api.d.ts src/types/api-limits.ts || { echo "frontend/src/types/api.d.ts or api-limits.ts is stale: run 'npm run gen:api' in frontend/ and commit them"; exit 1; }
   npm run -s lint
   npx vitest run --reporter=dot 2>&1 | tail -4
   npm run -s build >/dev/null

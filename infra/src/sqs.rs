@@ -1,6 +1,8 @@
-//! Plays Lambda's SQS event source: long-polls the queue, hands batches of up to 10 messages
-//! to the function as the SQS event Lambda sends (with ApproximateReceiveCount), deletes the
-//! messages it did not report as failed, and leaves the failed ones to come back when their
+//! Plays Lambda's SQS event source: several pollers at once ([`POLLERS`], as Lambda starts
+//! with five), each long-polling the queue (`WaitTimeSeconds`) and handing what one receive
+//! brought (up to 10 messages) to the function as the SQS event Lambda sends (with
+//! ApproximateReceiveCount), then deleting the messages it did not report as failed (one
+//! DeleteMessageBatch) and polling again at once. The failed ones come back when their
 //! visibility timeout ends (the function may have changed it to back off). The queue's own
 //! redrive policy moves a message to its DLQ after maxReceiveCount, as in AWS. Like Lambda,
 //! the function gets its template `Timeout` per batch: a run that overruns it is stopped and
@@ -21,10 +23,19 @@ pub struct SqsPoller {
     queue_arn: String,
     region: String,
     timeout: std::time::Duration,
+    pollers: usize,
+    wait_secs: i32,
 }
 
 /// Lambda's timeout when the template's Globals set none.
 const DEFAULT_TIMEOUT_SECS: u64 = 10;
+/// Pollers per queue: Lambda's SQS event source starts with five.
+pub const POLLERS: usize = 5;
+/// How long one receive waits for a message (`WaitTimeSeconds`). Lambda waits 20 s; short
+/// here, because a long poll whose poller stopped (a test's end) is still served by the
+/// stand-in, and the messages it takes stay invisible for their visibility timeout. A new
+/// message answers a waiting receive at once either way.
+pub const WAIT_SECS: i32 = 2;
 
 /// A function's `Properties.Timeout` in the template (else the Globals' 10 s).
 pub fn function_timeout(
@@ -85,12 +96,22 @@ impl SqsPoller {
                 .map(|r| r.to_string())
                 .unwrap_or_else(|| "us-east-1".into()),
             timeout: std::time::Duration::from_secs(DEFAULT_TIMEOUT_SECS),
+            pollers: POLLERS,
+            wait_secs: WAIT_SECS,
         })
     }
 
     /// The function's timeout per batch (its template `Timeout`).
     pub fn with_timeout(self, timeout: std::time::Duration) -> Self {
         Self { timeout, ..self }
+    }
+
+    /// How many pollers receive at once (at least one).
+    pub fn with_pollers(self, pollers: usize) -> Self {
+        Self {
+            pollers: pollers.max(1),
+            ..self
+        }
     }
 
     fn event(&self, messages: &[aws_sdk_sqs::types::Message]) -> Value {
@@ -135,21 +156,31 @@ impl SqsPoller {
         json!({ "Records": records })
     }
 
+    /// Polls until `shutdown` turns true, with every poller at once (on this task, so the
+    /// calls stay recorded as the caller's function).
     pub async fn run(
         self,
         handler: SqsFn,
         deps: Arc<Deps>,
-        mut shutdown: watch::Receiver<bool>,
+        shutdown: watch::Receiver<bool>,
     ) -> Result<()> {
+        let pollers = (0..self.pollers).map(|_| self.poll(handler, deps.clone(), shutdown.clone()));
+        futures::future::join_all(pollers).await;
+        Ok(())
+    }
+
+    /// One poller: receive, invoke, delete what succeeded, and again at once.
+    async fn poll(&self, handler: SqsFn, deps: Arc<Deps>, mut shutdown: watch::Receiver<bool>) {
         loop {
             if *shutdown.borrow() {
-                return Ok(());
+                return;
             }
             let received = tokio::select! {
-                r = self.sqs.receive_message().queue_url(&self.queue_url).max_number_of_messages(10).wait_time_seconds(1)
+                r = self.sqs.receive_message().queue_url(&self.queue_url).max_number_of_messages(10).wait_time_seconds(self.wait_secs)
                     .message_system_attribute_names(MessageSystemAttributeName::All)
                     .message_attribute_names("All").send() => r,
-                _ = shutdown.changed() => return Ok(()),
+                // Stopped (or no one can stop it any more): as before, the poller ends.
+                _ = shutdown.changed() => return,
             };
             let messages = match received {
                 Ok(out) => out.messages.unwrap_or_default(),
@@ -185,19 +216,43 @@ impl SqsPoller {
                     continue;
                 }
             };
-            for m in &messages {
-                if failed.iter().any(|f| Some(f.as_str()) == m.message_id()) {
-                    continue;
-                }
-                if let Some(h) = m.receipt_handle() {
-                    let _ = self
-                        .sqs
-                        .delete_message()
-                        .queue_url(&self.queue_url)
-                        .receipt_handle(h)
-                        .send()
-                        .await;
-                }
+            self.delete_done(&messages, &failed).await;
+        }
+    }
+
+    /// Deletes the batch's messages not reported failed, in one call.
+    async fn delete_done(&self, messages: &[aws_sdk_sqs::types::Message], failed: &[String]) {
+        let entries: Vec<_> = messages
+            .iter()
+            .filter(|m| !failed.iter().any(|f| Some(f.as_str()) == m.message_id()))
+            .filter_map(|m| m.receipt_handle())
+            .enumerate()
+            .filter_map(|(i, h)| {
+                aws_sdk_sqs::types::DeleteMessageBatchRequestEntry::builder()
+                    .id(i.to_string())
+                    .receipt_handle(h)
+                    .build()
+                    .ok()
+            })
+            .collect();
+        if entries.is_empty() {
+            return;
+        }
+        match self
+            .sqs
+            .delete_message_batch()
+            .queue_url(&self.queue_url)
+            .set_entries(Some(entries))
+            .send()
+            .await
+        {
+            Ok(out) if !out.failed().is_empty() => tracing::warn!(
+                failed = out.failed().len(),
+                "sqs poller: some deletes failed; those messages come back"
+            ),
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!(error = ?e, "sqs poller: DeleteMessageBatch failed; the batch comes back")
             }
         }
     }

@@ -1,9 +1,12 @@
-//! Plays Lambda's DynamoDB stream event source: polls every shard of the table's stream
-//! (about 4 times a second, as Lambda does), turns records into the JSON Lambda delivers,
-//! and hands batches to a consumer. With `ReportBatchItemFailures`, a batch that reports a
-//! failed record is retried from that record (records before it are done); a consumer error
-//! retries the whole batch; after `max_retries` the batch is dropped and logged, as Lambda
-//! does once `MaximumRetryAttempts` is spent.
+//! Plays Lambda's DynamoDB stream event source: one poller per shard, all at once (as Lambda
+//! runs one per shard), each reading its shard in order, turning records into the JSON Lambda
+//! delivers and handing batches to a consumer. A shard that returned records is read again at
+//! once; an idle one about 4 times a second, as Lambda does. A shard's children (a rollover
+//! or split) are read from their start once the parent is read to its end, looked for the
+//! moment it ends (and every second besides). With `ReportBatchItemFailures`, a batch that
+//! reports a failed record is retried from that record (records before it are done); a
+//! consumer error retries the whole batch; after `max_retries` the batch is dropped and
+//! logged, as Lambda does once `MaximumRetryAttempts` is spent.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -17,7 +20,8 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use futures::future::BoxFuture;
 use serde_json::{Map, Value, json};
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinSet;
 
 pub type StreamConsumer =
     Arc<dyn Fn(Event) -> BoxFuture<'static, Result<DynamoDbEventResponse, String>> + Send + Sync>;
@@ -25,7 +29,8 @@ pub type StreamConsumer =
 #[derive(Clone, Debug)]
 pub struct PollerConfig {
     pub table: String,
-    /// Time between polls of a shard (Lambda: about 250 ms).
+    /// Time between polls of an idle shard (Lambda: about 250 ms); a shard that returned
+    /// records is polled again at once.
     pub interval: Duration,
     pub batch_size: i32,
     pub max_retries: u32,
@@ -154,7 +159,8 @@ impl StreamPoller {
             .ok_or_else(|| anyhow!("table {} has no stream", self.config.table))
     }
 
-    async fn shards(&self, arn: &str) -> Result<Vec<(String, bool)>> {
+    /// The stream's shards, parents before children as DescribeStream lists them.
+    async fn shards(&self, arn: &str) -> Result<Vec<Shard>> {
         let mut out = Vec::new();
         let mut start: Option<String> = None;
         loop {
@@ -174,7 +180,11 @@ impl StreamPoller {
                     .sequence_number_range()
                     .and_then(|r| r.ending_sequence_number())
                     .is_none();
-                out.push((s.shard_id().unwrap_or_default().to_string(), open));
+                out.push(Shard {
+                    id: s.shard_id().unwrap_or_default().to_string(),
+                    parent: s.parent_shard_id().map(str::to_string),
+                    open,
+                });
             }
             start = desc.last_evaluated_shard_id().map(str::to_string);
             if start.is_none() {
@@ -190,12 +200,24 @@ impl StreamPoller {
         shard: &str,
         kind: ShardIteratorType,
     ) -> Result<Option<String>> {
+        self.iterator_after(arn, shard, kind, None).await
+    }
+
+    /// An iterator of `kind`; for AFTER_SEQUENCE_NUMBER, after `sequence`.
+    async fn iterator_after(
+        &self,
+        arn: &str,
+        shard: &str,
+        kind: ShardIteratorType,
+        sequence: Option<&str>,
+    ) -> Result<Option<String>> {
         let out = self
             .streams
             .get_shard_iterator()
             .stream_arn(arn)
             .shard_id(shard)
             .shard_iterator_type(kind)
+            .set_sequence_number(sequence.map(str::to_string))
             .send()
             .await
             .context("GetShardIterator")?;
@@ -273,86 +295,265 @@ impl StreamPoller {
         mut shutdown: watch::Receiver<bool>,
     ) -> Result<()> {
         let arn = self.stream_arn().await?;
-        let mut iterators: HashMap<String, String> = HashMap::new();
-        let mut known: HashSet<String> = HashSet::new();
         let first_kind = if self.config.from_latest {
             ShardIteratorType::Latest
         } else {
             ShardIteratorType::TrimHorizon
         };
-        for (shard, open) in self.shards(&arn).await? {
-            known.insert(shard.clone());
-            if (open || !self.config.from_latest)
-                && let Some(it) = self.iterator(&arn, &shard, first_kind.clone()).await?
-            {
-                iterators.insert(shard, it);
+        let this = Arc::new(self);
+        let mut shards = ShardTable::default();
+        let mut start: Vec<(String, String)> = Vec::new();
+        for shard in this.shards(&arn).await? {
+            // From the newest records: closed shards are history, not read.
+            if shard.open || !this.config.from_latest {
+                // Parents first: a child waits for its parent (read from its start).
+                if shards.may_start(&shard) {
+                    if let Some(it) = this.iterator(&arn, &shard.id, first_kind.clone()).await? {
+                        start.push((shard.id.clone(), it));
+                    }
+                    shards.started(&shard.id);
+                } else {
+                    shards.waiting(shard);
+                    continue;
+                }
+            } else {
+                shards.finished(&shard.id);
             }
         }
+        // Every shard read now has its iterator: a write from here on is seen.
         if let Some(r) = ready {
             let _ = r.send(());
         }
-        let mut tick: u64 = 0;
+        // One task per shard; a task that ends (its shard read to its end) says so here.
+        let (ended_tx, mut ended_rx) = mpsc::unbounded_channel::<String>();
+        let caller = cargoflow_aws::calls::current();
+        let task_shutdown = shutdown.clone();
+        let mut tasks = JoinSet::new();
+        let spawn = |tasks: &mut JoinSet<()>, shard: String, iterator: Option<String>| {
+            let reader = ShardReader {
+                poller: this.clone(),
+                consumer: consumer.clone(),
+                arn: arn.clone(),
+                shard,
+                shutdown: task_shutdown.clone(),
+                ended: ended_tx.clone(),
+            };
+            let run = reader.run(iterator);
+            match caller.clone() {
+                // The mapping's reads stay recorded as its function's.
+                Some(c) => tasks.spawn(cargoflow_aws::calls::as_function(c.function, c.via, run)),
+                None => tasks.spawn(run),
+            };
+        };
+        for (shard, it) in start {
+            spawn(&mut tasks, shard, Some(it));
+        }
+        let discovery = this.config.interval.max(Duration::from_millis(250)) * 4;
         loop {
-            if *shutdown.borrow() {
-                return Ok(());
-            }
-            tick += 1;
-            if tick.is_multiple_of(8) {
-                // New shards (splits, rollovers) are read from their start.
-                match self.shards(&arn).await {
-                    Ok(shards) => {
-                        for (shard, _) in shards {
-                            if known.insert(shard.clone())
-                                && let Ok(Some(it)) = self
-                                    .iterator(&arn, &shard, ShardIteratorType::TrimHorizon)
-                                    .await
-                            {
-                                iterators.insert(shard, it);
-                            }
-                        }
-                    }
-                    Err(e) => tracing::warn!(error = %e, "stream poller: DescribeStream failed"),
-                }
-            }
-            let shard_ids: Vec<String> = iterators.keys().cloned().collect();
-            for shard in shard_ids {
-                let Some(it) = iterators.get(&shard).cloned() else {
-                    continue;
-                };
-                match self
-                    .streams
-                    .get_records()
-                    .shard_iterator(it)
-                    .limit(self.config.batch_size)
-                    .send()
-                    .await
-                {
-                    Ok(out) => {
-                        let records = out.records().to_vec();
-                        match out.next_shard_iterator() {
-                            Some(next) => {
-                                iterators.insert(shard.clone(), next.to_string());
-                            }
-                            None => {
-                                iterators.remove(&shard);
-                            }
-                        }
-                        if !records.is_empty() {
-                            self.deliver(&consumer, &arn, records).await;
-                        }
-                    }
-                    Err(e) => {
-                        tracing::warn!(error = ?e, shard = %shard, "stream poller: GetRecords failed; renewing iterator");
-                        iterators.remove(&shard);
-                        known.remove(&shard);
-                    }
-                }
-            }
             tokio::select! {
-                _ = tokio::time::sleep(self.config.interval) => {}
-                _ = shutdown.changed() => {}
+                ended = ended_rx.recv() => {
+                    if let Some(shard) = ended {
+                        shards.finished(&shard);
+                    }
+                }
+                go_on = wait_or_stop(&mut shutdown, discovery) => {
+                    if !go_on {
+                        break;
+                    }
+                }
+            }
+            if *shutdown.borrow() {
+                break;
+            }
+            // New shards (rollovers, splits; a child the moment its parent ends) are read
+            // from their start.
+            match this.shards(&arn).await {
+                Ok(found) => {
+                    for shard in found {
+                        if shards.is_new(&shard.id) {
+                            shards.waiting(shard);
+                        }
+                    }
+                    // Parents are listed first: one started here keeps its children waiting.
+                    for shard in shards.waiting.clone() {
+                        if shards.may_start(&shard) {
+                            shards.started(&shard.id);
+                            spawn(&mut tasks, shard.id, None);
+                        }
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "stream poller: DescribeStream failed"),
             }
         }
+        while tasks.join_next().await.is_some() {}
+        Ok(())
+    }
+}
+
+/// Waits `d`; false when `shutdown` turned true meanwhile (a dropped sender never stops).
+async fn wait_or_stop(shutdown: &mut watch::Receiver<bool>, d: Duration) -> bool {
+    let sleep = tokio::time::sleep(d);
+    tokio::pin!(sleep);
+    loop {
+        tokio::select! {
+            _ = &mut sleep => return true,
+            changed = shutdown.changed() => match changed {
+                Ok(()) if *shutdown.borrow() => return false,
+                Ok(()) => {}
+                Err(_) => {
+                    (&mut sleep).await;
+                    return true;
+                }
+            },
+        }
+    }
+}
+
+/// One shard as DescribeStream lists it.
+#[derive(Clone, Debug)]
+struct Shard {
+    id: String,
+    parent: Option<String>,
+    open: bool,
+}
+
+/// Which shards are being read, are read to their end, or wait for their parent.
+#[derive(Default)]
+struct ShardTable {
+    reading: HashSet<String>,
+    done: HashSet<String>,
+    waiting: Vec<Shard>,
+}
+
+impl ShardTable {
+    fn is_new(&self, id: &str) -> bool {
+        !self.reading.contains(id)
+            && !self.done.contains(id)
+            && !self.waiting.iter().any(|w| w.id == id)
+    }
+
+    /// A shard may be read once its parent is not (any more, or never was) being read or
+    /// waiting: Lambda reads a parent to its end before its children.
+    fn may_start(&self, shard: &Shard) -> bool {
+        shard
+            .parent
+            .as_deref()
+            .is_none_or(|p| !self.reading.contains(p) && !self.waiting.iter().any(|w| w.id == p))
+    }
+
+    fn waiting(&mut self, shard: Shard) {
+        self.waiting.push(shard);
+    }
+
+    fn started(&mut self, id: &str) {
+        self.waiting.retain(|w| w.id != id);
+        self.reading.insert(id.to_string());
+    }
+
+    fn finished(&mut self, id: &str) {
+        self.waiting.retain(|w| w.id != id);
+        self.reading.remove(id);
+        self.done.insert(id.to_string());
+    }
+}
+
+/// Reads one shard from its iterator to its end (or until shutdown), batch after batch.
+struct ShardReader {
+    poller: Arc<StreamPoller>,
+    consumer: StreamConsumer,
+    arn: String,
+    shard: String,
+    shutdown: watch::Receiver<bool>,
+    ended: mpsc::UnboundedSender<String>,
+}
+
+impl ShardReader {
+    /// `iterator` None: from the shard's start (TRIM_HORIZON).
+    async fn run(mut self, iterator: Option<String>) {
+        let p = self.poller.clone();
+        let mut last_sequence: Option<String> = None;
+        let mut iterator = iterator;
+        loop {
+            if *self.shutdown.borrow() {
+                return;
+            }
+            let it = match iterator.take() {
+                Some(it) => it,
+                None => match self.renew(last_sequence.as_deref()).await {
+                    Some(Some(it)) => it,
+                    // The shard has nothing more to read.
+                    Some(None) => break,
+                    None => {
+                        if !self.pause().await {
+                            return;
+                        }
+                        continue;
+                    }
+                },
+            };
+            match p
+                .streams
+                .get_records()
+                .shard_iterator(it)
+                .limit(p.config.batch_size)
+                .send()
+                .await
+            {
+                Ok(out) => {
+                    let records = out.records().to_vec();
+                    let next = out.next_shard_iterator().map(str::to_string);
+                    let idle = records.is_empty();
+                    if let Some(last) = records.last() {
+                        last_sequence = Some(sequence(last).to_string());
+                    }
+                    if !idle {
+                        p.deliver(&self.consumer, &self.arn, records).await;
+                    }
+                    match next {
+                        Some(next) => iterator = Some(next),
+                        // Closed and read to its end.
+                        None => break,
+                    }
+                    // Records came: read on at once; an idle shard waits its interval.
+                    if idle && !self.pause().await {
+                        return;
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = ?e, shard = %self.shard, "stream poller: GetRecords failed; renewing iterator");
+                    if !self.pause().await {
+                        return;
+                    }
+                }
+            }
+        }
+        let _ = self.ended.send(self.shard.clone());
+    }
+
+    /// A fresh iterator: after the last record handed on, or from the start when none was
+    /// (Some(None): the shard has no more). None when GetShardIterator failed.
+    async fn renew(&self, last_sequence: Option<&str>) -> Option<Option<String>> {
+        let kind = match last_sequence {
+            Some(_) => ShardIteratorType::AfterSequenceNumber,
+            None => ShardIteratorType::TrimHorizon,
+        };
+        match self
+            .poller
+            .iterator_after(&self.arn, &self.shard, kind, last_sequence)
+            .await
+        {
+            Ok(it) => Some(it),
+            Err(e) => {
+                tracing::warn!(error = %e, shard = %self.shard, "stream poller: GetShardIterator failed");
+                None
+            }
+        }
+    }
+
+    /// Waits the poll interval; false when shutdown came meanwhile.
+    async fn pause(&mut self) -> bool {
+        let interval = self.poller.config.interval;
+        wait_or_stop(&mut self.shutdown, interval).await
     }
 }
 

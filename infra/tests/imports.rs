@@ -321,8 +321,6 @@ async fn unqueued_job(deps: &Deps, t: &TestTenant, csv: &str, rows: u32) -> (Ten
     let id = ulid::Ulid::new().to_string();
     let key = cargoflow_functions::import_files::input_key(&tenant, &id);
     deps.import_files()
-        .await
-        .unwrap()
         .put(&key, "text/csv", csv.as_bytes().to_vec())
         .await
         .unwrap();

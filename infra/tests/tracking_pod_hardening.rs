@@ -443,7 +443,7 @@ async fn dispatchers_see_the_receivers_host_admins_the_full_url() {
                 event_id: ulid::Ulid::new().to_string(),
                 event_type: "order.created".into(),
                 attempt: 1,
-                outcome: "retrying".into(),
+                outcome: cargoflow_domain::webhooks::DeliveryOutcome::Retrying,
                 status_code: None,
                 latency_ms: Some(12),
                 error: Some(format!(

@@ -1,4 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
+import { PersistQueryClientProvider } from '@tanstack/react-query-persist-client';
 import { useEffect } from 'react';
 import { Outlet, useNavigate } from 'react-router';
 import { toast } from 'sonner';
@@ -6,8 +7,10 @@ import { toast } from 'sonner';
 import { loginUrl } from '@/features/auth/utils';
 import { apiClients, type Realm } from '@/lib/api-client';
 import { ApiClientProvider } from '@/lib/api-provider';
-import { clearCache } from '@/lib/offline-cache';
+import { clearOfflineCache, driverOfflinePersister, offlinePersistOptions } from '@/lib/offline-cache';
 import { t } from '@/locales';
+
+const DRIVER_PERSIST_OPTIONS = offlinePersistOptions(driverOfflinePersister);
 
 /**
  * Root of one app (ops console or driver app): provides that realm's API
@@ -30,7 +33,7 @@ export function RealmRoot({ realm }: { realm: Realm }) {
           toast.error(t.errors.sessionExpired, { id: `${realm}-session-expired` });
           return;
         }
-        clearCache();
+        void clearOfflineCache().catch(() => undefined);
         // The driver's queued actions are kept (IndexedDB, per driver): they are sent once they sign in again.
         // (Loaded on demand: the ops console does not need the driver app's code.)
         void import('@/features/driver/api/driver-queue')
@@ -43,9 +46,16 @@ export function RealmRoot({ realm }: { realm: Realm }) {
     [client, navigate, queryClient, realm],
   );
 
-  return (
+  const app = (
     <ApiClientProvider client={client}>
       <Outlet />
     </ApiClientProvider>
+  );
+  if (realm !== 'driver') return app;
+  // The driver app's offline copy is restored before its queries run, then kept up to date.
+  return (
+    <PersistQueryClientProvider client={queryClient} persistOptions={DRIVER_PERSIST_OPTIONS}>
+      {app}
+    </PersistQueryClientProvider>
   );
 }

@@ -59,7 +59,7 @@ function fakeServer(opts: {
 }) {
   const calls: Call[] = [];
   const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
-    const url = String(input);
+    const url = input instanceof Request ? input.url : String(input);
     const headers = new Headers(init?.headers);
     const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
     const call: Call = { url, method: init?.method ?? 'GET', auth: headers.get('Authorization'), body, credentials: init?.credentials };
@@ -539,7 +539,7 @@ describe('api client: reports whether the API was reached', () => {
     const connectivity = reporter();
     const storage = memoryStorage();
     const fetchMock = vi.fn(async (input: RequestInfo | URL) => {
-      if (String(input).endsWith('/api/auth/refresh')) throw new TypeError('Failed to fetch');
+      if ((input instanceof Request ? input.url : String(input)).endsWith('/api/auth/refresh')) throw new TypeError('Failed to fetch');
       return json(401, errorBody('unauthorized', 'Token expired'));
     });
     const client = createApiClient({ realm: 'ops', storage, fetch: fetchMock, connectivity, locks: null });

@@ -173,9 +173,9 @@ export type ApiClient = {
   /** This realm's session in this tab (memory only). */
   session: {
     get(): Session | null;
-    state(): SessionState;
+    state: () => SessionState;
     /** Re-renders: called whenever `state()` or the session changes. */
-    subscribe(listener: () => void): () => void;
+    subscribe: (listener: () => void) => () => void;
     /** Keeps the access token of a login/confirm answer (its refresh cookie is already set). */
     set(response: SessionResponse): void;
     /**

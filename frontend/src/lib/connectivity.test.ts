@@ -8,7 +8,9 @@ import { createQueryClient, followConnectivity } from './react-query';
 /** A page: window (online/offline events), document (visibility) and navigator.onLine, all under the test's control. */
 function fakePage() {
   const win = new EventTarget();
-  const doc = Object.assign(new EventTarget(), { visibilityState: 'visible' as DocumentVisibilityState });
+  const doc: EventTarget & { visibilityState: DocumentVisibilityState } = Object.assign(new EventTarget(), {
+    visibilityState: 'visible' as const,
+  });
   const nav = { onLine: true };
   return {
     options: { window: win, document: doc, navigator: nav } satisfies Partial<ConnectivityOptions>,

@@ -29,11 +29,11 @@ export type ConnectivityReporter = {
 
 export type Connectivity = ConnectivityReporter & {
   /** The browser says online and the API was reachable at the last attempt. */
-  isOnline(): boolean;
+  isOnline: () => boolean;
   /** Tries `GET /api/health` now (one probe at a time); resolves to `isOnline()` afterwards. */
   probe(): Promise<boolean>;
   /** Called with the new state whenever `isOnline()` changes. Returns an unsubscribe function. */
-  subscribe(listener: (online: boolean) => void): () => void;
+  subscribe: (listener: (online: boolean) => void) => () => void;
   /** Removes its event listeners and timers (tests). */
   dispose(): void;
 };

@@ -1,4 +1,4 @@
-import { useRef } from 'react';
+import { useState } from 'react';
 
 /**
  * `Idempotency-Key`s for POSTs the API makes repeat-safe (create order, cancel,
@@ -30,9 +30,8 @@ export function createIdempotencyKeys(newKey: () => string = () => crypto.random
 
 /** One set of idempotency keys for the lifetime of a form. */
 export function useIdempotencyKeys(): IdempotencyKeys {
-  const ref = useRef<IdempotencyKeys | null>(null);
-  ref.current ??= createIdempotencyKeys();
-  return ref.current;
+  const [keys] = useState(createIdempotencyKeys);
+  return keys;
 }
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';

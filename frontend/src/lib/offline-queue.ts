@@ -122,7 +122,7 @@ export function createOfflineQueue<A>(options: QueueOptions<A>): OfflineQueue<A>
 
   // Tests run on fake-indexeddb (`import 'fake-indexeddb/auto'`).
   const dbPromise: Promise<IDBPDatabase<QueueDb>> = openDB<QueueDb>(options.dbName, 2, {
-    async upgrade(db, oldVersion, _newVersion, transaction) {
+    upgrade(db, oldVersion, _newVersion, transaction) {
       const store = oldVersion < 1 ? db.createObjectStore(STORE, { keyPath: 'id', autoIncrement: true }) : transaction.objectStore(STORE);
       if (oldVersion < 2) {
         store.createIndex('owner', 'owner');
@@ -133,10 +133,13 @@ export function createOfflineQueue<A>(options: QueueOptions<A>): OfflineQueue<A>
         } catch {
           legacyOwner = null;
         }
-        for (let cursor = await store.openCursor(); cursor; cursor = await cursor.continue()) {
-          const value = cursor.value;
-          if (typeof value.owner !== 'string') await cursor.update({ ...value, owner: legacyOwner ?? UNCLAIMED });
-        }
+        // Runs inside the upgrade transaction: the database opens once it is done.
+        void (async () => {
+          for (let cursor = await store.openCursor(); cursor; cursor = await cursor.continue()) {
+            const value = cursor.value;
+            if (typeof value.owner !== 'string') await cursor.update({ ...value, owner: legacyOwner ?? UNCLAIMED });
+          }
+        })();
       }
     },
   });
@@ -229,7 +232,7 @@ export function createOfflineQueue<A>(options: QueueOptions<A>): OfflineQueue<A>
       if (!owner) throw new Error('An action can only be queued for a signed-in user.');
       const db = await dbPromise;
       const record = { owner, action, idempotencyKey: newKey(), queuedAt: now().toISOString(), attempts: 0, lastError: null };
-      const id = await db.add(STORE, record as StoredItem);
+      const id = await db.add(STORE, record);
       const item: QueueItem<A> = { ...record, id };
       await refresh();
       emit({ type: 'queued', item });

@@ -12,6 +12,10 @@ declare module '@tanstack/react-query' {
       /** Set when the caller shows the error itself. */
       suppressErrorToast?: boolean;
     };
+    queryMeta: {
+      /** Kept in the driver app's offline copy (lib/offline-cache.ts). */
+      offline?: boolean;
+    };
   }
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { t } from '@/locales';
+import { API_LIMITS } from '@/types/api-limits';
 
 /**
  * Field rules shared by every form, mirroring the backend's validation so
@@ -13,10 +14,13 @@ const v = t.validation;
 /** Length in Unicode code points, as the backend counts characters. */
 const charLength = (value: string) => Array.from(value).length;
 
-export const PASSWORD_MIN_LENGTH = 10;
-export const PASSWORD_MAX_LENGTH = 128;
-export const NAME_MAX_LENGTH = 120;
-export const EMAIL_MAX_LENGTH = 254;
+// Limits from the OpenAPI document (src/types/api-limits.ts): the same in every request that has the field.
+export const PASSWORD_MIN_LENGTH = API_LIMITS.CreateUserRequest.password.minLength;
+export const PASSWORD_MAX_LENGTH = API_LIMITS.CreateUserRequest.password.maxLength;
+export const NAME_MAX_LENGTH = API_LIMITS.CreateUserRequest.full_name.maxLength;
+export const EMAIL_MAX_LENGTH = API_LIMITS.CreateUserRequest.email.maxLength;
+const SLUG = API_LIMITS.RegisterRequest.tenant_slug;
+const CAPACITY = API_LIMITS.CreateVehicleRequest.capacity_kg;
 
 export const emailSchema = z
   .string()
@@ -61,7 +65,7 @@ export const tenantSlugSchema = z
   .string()
   .trim()
   .min(1, v.required)
-  .refine((value) => value.length >= 3 && value.length <= 40, v.slugLength)
+  .refine((value) => value.length >= SLUG.minLength && value.length <= SLUG.maxLength, v.slugLength)
   .refine((value) => /^[a-z][a-z0-9-]*$/.test(value) && !value.endsWith('-'), v.slugFormat);
 
 /** Suggests a workspace slug from a company name ("ACME Logistics!" -> "acme-logistics"). */
@@ -92,8 +96,8 @@ export const phoneSchema = z
 export const capacityKgSchema = z
   .number({ error: v.capacityNumber })
   .int(v.capacityInteger)
-  .min(1, v.capacityRange)
-  .max(100_000, v.capacityRange);
+  .min(CAPACITY.minimum, v.capacityRange)
+  .max(CAPACITY.maximum, v.capacityRange);
 
 /** 2–16 of [A-Z0-9- ]; input is trimmed and upper-cased first. */
 export const plateNumberSchema = z
@@ -107,7 +111,7 @@ export const plateNumberSchema = z
  * Free text as the API checks it (addresses, notes, reasons): trimmed, at most
  * `max` characters, no control characters other than tab and line feed.
  */
-const hasForbiddenControl = (value: string) => /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/.test(value);
+const hasForbiddenControl = (value: string) => /(?![\t\n])\p{Cc}/u.test(value);
 
 export const requiredTextSchema = (max: number) =>
   z

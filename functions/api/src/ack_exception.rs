@@ -13,6 +13,7 @@ use crate::Deps;
 #[serde(deny_unknown_fields)]
 pub struct AckExceptionRequest {
     #[schema(example = "Investigating")]
+    #[schema(max_length = 1000)]
     pub note: Option<String>,
 }
 
@@ -28,7 +29,7 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     let id = path_id(&req, "id", ExceptionId::parse, "exception")?;
     let body: AckExceptionRequest = parse_json(&req, deps.config.max_body_bytes)?;
     let note = parse_notes(body.note.as_deref()).map_err(|r| ApiError::field("note", r))?;
-    let updated = crate::transitions::move_exception(
+    let updated = crate::dispatch::move_exception(
         &deps,
         &caller.tenant_id,
         &id,

@@ -4,17 +4,18 @@ use std::sync::Arc;
 
 use cargoflow_domain::*;
 use cargoflow_http::{
-    ApiError, Body, NotFoundAs, Request, Response, authenticate, ok, parse_json, path_id,
+    ApiError, Body, Request, Response, authenticate, ok, parse_json, path_id,
 };
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::Deps;
-use crate::routing::{self, Assignment};
+use cargoflow_domain::dispatch::{self, Actor};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AddRouteOrdersRequest {
+    #[schema(max_items = 300)]
     pub order_ids: Vec<String>,
     #[serde(default)]
     pub optimize: bool,
@@ -32,38 +33,35 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     let id = path_id(&req, "id", RouteId::parse, "route")?;
     let body: AddRouteOrdersRequest = parse_json(&req, deps.config.max_body_bytes)?;
     let mut e = FieldErrors::new();
-    let ids = routing::parse_order_ids(&body.order_ids, &mut e);
+    let ids = crate::dispatch::parse_order_ids(&body.order_ids, &mut e);
     if ids.is_empty() && e.is_empty() {
         e.add("order_ids", "is required");
     }
     if !e.is_empty() {
         return Err(e.into());
     }
-    let route = deps
-        .store
-        .get_route(&caller.tenant_id, &id)
-        .await
-        .not_found_as("route")?;
-    if route.order_ids.len() + ids.len() > MAX_ORDERS_PER_ROUTE {
+    let tenant = &caller.tenant_id;
+    let route = crate::dispatch::load_route(&deps, tenant, &id).await?;
+    let new = ids.iter().filter(|id| !route.order_ids.contains(id)).count();
+    if route.order_ids.len() + new > MAX_ORDERS_PER_ROUTE {
         return Err(ApiError::field(
             "order_ids",
             format!("a route holds at most {MAX_ORDERS_PER_ROUTE} orders"),
         ));
     }
-    let (driver, vehicle) = routing::load_crew(
-        &deps,
-        &caller.tenant_id,
-        &route.driver_id,
-        &route.vehicle_id,
-    )
-    .await?;
-    let version = route.version;
-    let a = Assignment {
-        route,
-        expected_version: Some(version),
-        driver,
-        vehicle,
-        optimize: body.optimize,
+    let crew =
+        crate::dispatch::load_crew(&deps, tenant, &route.driver_id, &route.vehicle_id).await?;
+    let orders = crate::dispatch::load_orders(&deps, tenant, &ids).await?;
+    let ctx = crate::dispatch::ctx(&deps, Actor::ops(&caller.user_id));
+    let change = dispatch::assign(&route, &crew, &orders, body.optimize, &ctx)?;
+    crate::dispatch::apply(&deps, tenant, &change, &ctx).await?;
+    let saved = match change.route(&route.id) {
+        Some(r) if r.applying.is_some() => {
+            // A bulk change: answer the route as it settled.
+            crate::dispatch::load_route(&deps, tenant, &id).await?
+        }
+        Some(r) => r.clone(),
+        None => route,
     };
-    ok(&routing::assign_orders(&deps, &caller, a, &ids).await?)
+    ok(&saved)
 }

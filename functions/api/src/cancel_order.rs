@@ -8,12 +8,13 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::Deps;
-use crate::transitions::{Mover, transition};
+use cargoflow_domain::dispatch::{Actor, MoveRequest};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CancelOrderRequest {
     #[schema(example = "Customer cancelled")]
+    #[schema(max_length = 1000)]
     pub reason: String,
 }
 
@@ -32,25 +33,10 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     let reason = parse_notes(Some(&body.reason))
         .and_then(|r| r.ok_or_else(|| "is required".to_string()))
         .map_err(|r| ApiError::field("reason", r))?;
-    let who = Mover {
-        tenant: &caller.tenant_id,
-        actor: ActorType::Ops,
-        user: Some(&caller.user_id),
-        driver: None,
-    };
-    let metadata = serde_json::json!({ "reason": reason });
-    let order = transition(
-        &deps,
-        &who,
-        &id,
-        OrderStatus::Cancelled,
-        None,
-        metadata,
-        Some(&reason),
-        |o| {
-            o.cancel_reason = Some(reason.clone());
-        },
-    )
-    .await?;
+    let mut req = MoveRequest::to(OrderStatus::Cancelled);
+    req.metadata = serde_json::json!({ "reason": reason });
+    req.reason = Some(reason);
+    let tenant = &caller.tenant_id;
+    let order = crate::dispatch::ops_move(&deps, tenant, &id, req, Actor::ops(&caller.user_id)).await?;
     ok(&order)
 }

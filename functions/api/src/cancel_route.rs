@@ -6,16 +6,16 @@ use std::sync::Arc;
 
 use cargoflow_domain::*;
 use cargoflow_http::{ApiError, Body, Request, Response, authenticate, ok, parse_json, path_id};
-use cargoflow_store::unit_of_work::UnitOfWork;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::Deps;
-use crate::routing;
+use cargoflow_domain::dispatch::{self, Actor};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CancelRouteRequest {
+    #[schema(max_length = 1000)]
     pub reason: Option<String>,
 }
 
@@ -33,44 +33,16 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     let reason = parse_notes(body.reason.as_deref())
         .map_err(|r| ApiError::field("reason", r))?
         .unwrap_or_else(|| "route cancelled".into());
-    let (route, _vehicle, orders) = routing::load_route(&deps, &caller.tenant_id, &id).await?;
-    routing::require_open(&route)?;
-    let on_board: Vec<&str> = orders
-        .iter()
-        .filter(|o| matches!(o.status, OrderStatus::PickedUp | OrderStatus::InTransit))
-        .map(|o| o.id.as_str())
-        .collect();
-    if !on_board.is_empty() {
-        return Err(ApiError::Conflict {
-            code: "orders_on_board",
-            message:
-                "Orders are picked up or in transit on this route; reassign them before cancelling."
-                    .into(),
-            fields: None,
-            details: Some(serde_json::json!({ "order_ids": on_board })),
-        });
+    let tenant = &caller.tenant_id;
+    let route = crate::dispatch::load_route(&deps, tenant, &id).await?;
+    let orders = deps.store.get_orders(tenant, &route.order_ids).await?;
+    let ctx = crate::dispatch::ctx(&deps, Actor::ops(&caller.user_id));
+    let change = dispatch::cancel_route(&route, &orders, &reason, &ctx)?;
+    crate::dispatch::apply(&deps, tenant, &change, &ctx).await?;
+    let mut cancelled = change.routes[0].route.clone();
+    if cancelled.applying.take().is_some() {
+        // A bulk change settled with one more write of the route.
+        cancelled = crate::dispatch::load_route(&deps, tenant, &id).await?;
     }
-    let now = time_util::now();
-    let mut next = route.clone();
-    let mut uow = UnitOfWork::new(&deps.store, &caller.tenant_id);
-    for o in orders.iter().filter(|o| o.status == OrderStatus::Assigned) {
-        routing::unassign(
-            &mut uow,
-            &mut next,
-            o,
-            ActorType::Ops,
-            Some(&caller.user_id),
-            &reason,
-            now,
-        )?;
-    }
-    next.status = RouteStatus::Cancelled;
-    next.end_time = Some(now);
-    next.updated_at = now;
-    next.version = route.version + 1;
-    uow.route(&next, route.version)?;
-    uow.release_driver_day(&route)?;
-    uow.event(&events::route_event(EventType::RouteCancelled, &next, now))?;
-    uow.commit().await.map_err(routing::commit_error)?;
-    ok(&next)
+    ok(&cancelled)
 }

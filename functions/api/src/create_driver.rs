@@ -14,13 +14,16 @@ use crate::Deps;
 #[serde(deny_unknown_fields)]
 pub struct CreateDriverRequest {
     #[schema(example = "Ravi Kumar")]
+    #[schema(max_length = 120)]
     pub name: String,
     #[schema(example = "+919900001111")]
     pub phone: String,
     /// With `password`, creates the driver's login.
     #[schema(example = "ravi@acme.com")]
+    #[schema(max_length = 254)]
     pub email: Option<String>,
     #[schema(example = "DriverPass123!")]
+    #[schema(min_length = 10, max_length = 128)]
     pub password: Option<String>,
     pub is_active: Option<bool>,
 }

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::Deps;
-use crate::transitions::write_error;
+use cargoflow_domain::dispatch::{self, Actor};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -18,6 +18,7 @@ pub struct CreateExceptionRequest {
     /// DELAY, FAILED_ATTEMPT, WRONG_ADDRESS, CUSTOMER_UNAVAILABLE, DAMAGED or OTHER.
     #[serde(rename = "type")]
     pub exception_type: String,
+    #[schema(max_length = 1000)]
     pub notes: Option<String>,
 }
 
@@ -45,43 +46,20 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         return Err(e.into());
     }
     // The order must exist in this tenant (the transaction checks it again).
-    deps.store
-        .get_order(&caller.tenant_id, &order_id)
+    let tenant = &caller.tenant_id;
+    let order = deps
+        .store
+        .get_order(tenant, &order_id)
         .await
         .not_found_as("order")?;
-    let now = time_util::now();
-    let exception = OrderException {
-        id: ExceptionId::generate(),
-        order_id,
-        exception_type,
-        status: ExceptionStatus::Open,
-        notes,
-        ack_note: None,
-        resolution: None,
-        created_by: Some(caller.user_id.clone()),
-        created_at: now,
-        acknowledged_at: None,
-        resolved_at: None,
-        updated_at: now,
-        version: 1,
-    };
-    let event = events::exception_event(EventType::ExceptionCreated, &exception, now);
-    if let Err(e) = deps
-        .store
-        .create_exception(&caller.tenant_id, &exception, &event)
+    let ctx = crate::dispatch::ctx(&deps, Actor::ops(&caller.user_id));
+    let change = dispatch::open_exception(&order, exception_type, notes, &ctx);
+    crate::dispatch::apply(&deps, tenant, &change, &ctx)
         .await
-    {
-        // A failed guard: the order vanished (404), or a concurrent write collided (409).
-        return Err(
-            match deps
-                .store
-                .get_order(&caller.tenant_id, &exception.order_id)
-                .await
-            {
-                Err(cargoflow_store::StoreError::NotFound) => ApiError::NotFound("order"),
-                _ => write_error(e, None),
-            },
-        );
-    }
-    created(&exception)
+        .map_err(|e| match e {
+            // The order vanished meanwhile.
+            ApiError::Conflict { .. } => ApiError::NotFound("order"),
+            e => e,
+        })?;
+    created(&change.exceptions[0])
 }

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::Deps;
-use crate::transitions::{Extras, Mover};
+use cargoflow_domain::dispatch::{Actor, MoveRequest};
 
 /// The multipart form's limit (Lambda's 6 MB request payload, after base64).
 pub const MAX_MULTIPART_BYTES: usize = 4_500_000;
@@ -31,7 +31,9 @@ pub const MAX_MULTIPART_BYTES: usize = 4_500_000;
 #[serde(deny_unknown_fields)]
 pub struct CreatePodRequest {
     #[schema(example = "Ravi Kumar")]
+    #[schema(max_length = 120)]
     pub receiver_name: String,
+    #[schema(max_length = 1000)]
     pub notes: Option<String>,
     /// A key from .../pod/uploads, uploaded.
     pub photo_key: Option<String>,
@@ -183,7 +185,7 @@ async fn store_file(
         PodFileKind::Photo => "photo_key",
         PodFileKind::Signature => "signature_key",
     };
-    let files = deps.pod_files().await?;
+    let files = deps.pod_files();
     match file {
         None => Ok(None),
         Some(FileIn::Key(key)) => {
@@ -234,7 +236,8 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     let scope = crate::driver_scope::driver_order(&deps, &req).await?;
     let (tenant, order) = (&scope.caller.tenant_id, &scope.order);
     if order.status != OrderStatus::InTransit {
-        return Err(crate::transitions::transition_error(
+        // Refused before any file is moved into place.
+        return Err(cargoflow_domain::dispatch::transition_refused(
             cargoflow_domain::status_machine::check(
                 order.status,
                 OrderStatus::Delivered,
@@ -243,7 +246,8 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
             .err()
             .unwrap_or(TransitionError::Terminal(order.status)),
             order,
-        ));
+        )
+        .into());
     }
     let photo = store_file(&deps, tenant, &order.id, PodFileKind::Photo, input.photo).await?;
     let signature = store_file(
@@ -271,34 +275,20 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         .iter()
         .find(|s| s.stop_type == StopType::Drop && s.status == StopStatus::Pending)
         .map(|s| s.id.clone());
-    let who = Mover {
-        tenant,
-        actor: ActorType::Driver,
-        user: Some(&scope.caller.user_id),
-        driver: Some(&scope.driver),
+    let req = MoveRequest {
+        to: OrderStatus::Delivered,
+        stop: drop_stop,
+        metadata: serde_json::json!({ "receiver_name": pod.receiver_name, "pod": true }),
+        reason: None,
+        pod: Some(pod.clone()),
     };
-    let moved = crate::transitions::transition_with(
+    let moved = crate::dispatch::move_order(
         &deps,
-        &who,
-        &order.id,
-        OrderStatus::Delivered,
-        drop_stop,
-        serde_json::json!({ "receiver_name": pod.receiver_name, "pod": true }),
-        None,
-        Extras {
-            exception: None,
-            pod: Some(&pod),
-        },
-        |o| {
-            o.delivered_at = Some(now);
-            for s in o.stops.iter_mut().filter(|s| s.stop_type == StopType::Drop) {
-                if s.status == StopStatus::Pending {
-                    s.actual_arrival_time.get_or_insert(now);
-                    s.completed_at = Some(now);
-                    s.status = StopStatus::Completed;
-                }
-            }
-        },
+        tenant,
+        &order,
+        Some(&scope.route),
+        req,
+        Actor::driver(&scope.caller.user_id, &scope.driver),
     )
     .await?;
     created(&CreatePodResponse { order: moved, pod })

@@ -30,6 +30,7 @@ pub struct PodFileRequest {
 #[serde(deny_unknown_fields)]
 pub struct CreatePodUploadsRequest {
     /// One or two files, at most one of each kind.
+    #[schema(min_items = 1, max_items = 2)]
     pub files: Vec<PodFileRequest>,
 }
 
@@ -81,7 +82,7 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
             "Proof of delivery is captured for orders in transit.",
         ));
     }
-    let files = deps.pod_urls().await?;
+    let files = deps.pod_files();
     let now = time_util::now();
     let mut uploads = Vec::new();
     for spec in &specs {

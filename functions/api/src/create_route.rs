@@ -1,7 +1,8 @@
 //! POST /api/ops/routes: a driver's route for a date, with a vehicle and CREATED orders, each
-//! moved to ASSIGNED (history and events), optionally optimised, with ETAs. One transaction:
-//! the route, the driver-day marker (one route per driver per date), guards that the driver
-//! and vehicle are active and unchanged, and every order at the status and version read.
+//! moved to ASSIGNED (history and events), optionally optimised, with ETAs: the dispatch
+//! core's `assign`. One transaction (a bulk change for large routes): the route, the
+//! driver-day marker (one route per driver per date), guards that the driver and vehicle are
+//! active and unchanged, and every order at the status and version read.
 
 use std::sync::Arc;
 
@@ -11,7 +12,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::Deps;
-use crate::routing::{self, Assignment};
+use cargoflow_domain::dispatch::{self, Actor};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -21,6 +22,7 @@ pub struct CreateRouteRequest {
     pub driver_id: String,
     pub vehicle_id: String,
     #[serde(default)]
+    #[schema(max_items = 300)]
     pub order_ids: Vec<String>,
     /// Order the stops with the optimiser (otherwise: the orders' stops as given).
     #[serde(default)]
@@ -51,7 +53,7 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         "vehicle_id",
         VehicleId::parse(&body.vehicle_id).ok_or_else(|| "is not an id".to_string()),
     );
-    let order_ids = routing::parse_order_ids(&body.order_ids, &mut e);
+    let order_ids = crate::dispatch::parse_order_ids(&body.order_ids, &mut e);
     let start_time = body.start_time.as_deref().and_then(|s| {
         e.check(
             "start_time",
@@ -65,35 +67,19 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     if !e.is_empty() {
         return Err(e.into());
     }
-    let (driver, vehicle) =
-        routing::load_crew(&deps, &caller.tenant_id, &driver_id, &vehicle_id).await?;
-    let now = time_util::now();
-    let route = Route {
-        id: RouteId::generate(),
-        route_date,
-        driver_id,
-        vehicle_id,
-        status: RouteStatus::Planned,
-        order_ids: vec![],
-        stops: vec![],
-        total_distance_m: 0.0,
-        total_weight_kg: 0.0,
-        optimized: body.optimize,
-        unmet_windows: vec![],
-        start_time: Some(start_time.unwrap_or_else(|| routing::default_start(route_date, now))),
-        end_time: None,
-        reminder_sent_at: None,
-        created_at: now,
-        updated_at: now,
-        version: 1,
+    let tenant = &caller.tenant_id;
+    let crew = crate::dispatch::load_crew(&deps, tenant, &driver_id, &vehicle_id).await?;
+    let orders = crate::dispatch::load_orders(&deps, tenant, &order_ids).await?;
+    let ctx = crate::dispatch::ctx(&deps, Actor::ops(&caller.user_id));
+    let route = dispatch::new_route(route_date, &crew, start_time, ctx.now);
+    let change = dispatch::assign(&route, &crew, &orders, body.optimize, &ctx)?;
+    crate::dispatch::apply(&deps, tenant, &change, &ctx).await?;
+    let saved = change.routes[0].route.clone();
+    // A bulk change: answer the route as it settled.
+    let saved = match saved.applying {
+        Some(_) => crate::dispatch::load_route(&deps, tenant, &saved.id).await?,
+        None => saved,
     };
-    let assignment = Assignment {
-        route,
-        expected_version: None,
-        driver,
-        vehicle,
-        optimize: body.optimize,
-    };
-    let saved = routing::assign_orders(&deps, &caller, assignment, &order_ids).await?;
+    tracing::info!(route_id = %saved.id, orders = order_ids.len(), "route created");
     created(&saved)
 }

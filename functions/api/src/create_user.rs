@@ -12,8 +12,11 @@ use crate::Deps;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUserRequest {
+    #[schema(max_length = 254)]
     pub email: String,
+    #[schema(min_length = 10, max_length = 128)]
     pub password: String,
+    #[schema(max_length = 120)]
     pub full_name: String,
     /// OPS_ADMIN or OPS_DISPATCHER (drivers are created through /api/ops/drivers).
     pub role: String,

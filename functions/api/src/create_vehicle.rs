@@ -19,6 +19,7 @@ pub struct CreateVehicleRequest {
     #[schema(example = "VAN")]
     pub vehicle_type: String,
     #[schema(example = 1200)]
+    #[schema(minimum = 1, maximum = 100000)]
     pub capacity_kg: i64,
     pub is_active: Option<bool>,
 }

@@ -28,14 +28,11 @@ pub struct Deps {
     queue_url: tokio::sync::OnceCell<String>,
     dlq_url: tokio::sync::OnceCell<String>,
     webhook_client: std::sync::OnceLock<crate::webhook_client::WebhookClient>,
-    /// The POD bucket: only the POD functions build it.
-    pod_files: tokio::sync::OnceCell<crate::pod_files::PodFiles>,
-    /// Its presigned URLs (no S3 client): the functions that hand out URLs.
-    pod_urls: tokio::sync::OnceCell<crate::pod_files::PodUrls>,
+    /// S3 (the file bucket: POD files, import files): only the functions that use it build it.
+    s3: std::sync::OnceLock<aws_sdk_s3::Client>,
     /// The WebSocket management API: only the functions that push build it.
     pusher: tokio::sync::OnceCell<crate::live::Pusher>,
-    /// CSV import objects and the import queue: only the import functions build them.
-    import_files: tokio::sync::OnceCell<crate::import_files::ImportFiles>,
+    /// The import queue's URL: only the import functions look it up.
     import_queue_url: tokio::sync::OnceCell<String>,
     /// The private signing key's reader: only the issuing functions build it.
     signer: std::sync::OnceLock<crate::signing::Signer>,
@@ -90,10 +87,8 @@ impl Deps {
             queue_url: tokio::sync::OnceCell::new(),
             dlq_url: tokio::sync::OnceCell::new(),
             webhook_client: std::sync::OnceLock::new(),
-            pod_files: tokio::sync::OnceCell::new(),
-            pod_urls: tokio::sync::OnceCell::new(),
+            s3: std::sync::OnceLock::new(),
             pusher: tokio::sync::OnceCell::new(),
-            import_files: tokio::sync::OnceCell::new(),
             import_queue_url: tokio::sync::OnceCell::new(),
             signer: std::sync::OnceLock::new(),
             secrets: std::sync::OnceLock::new(),
@@ -152,48 +147,25 @@ impl Deps {
             .await
     }
 
-    /// The POD bucket's HEAD/PUT side (on first use; signs with [`Self::pod_urls`]).
-    pub async fn pod_files(&self) -> Result<&crate::pod_files::PodFiles, cargoflow_http::ApiError> {
-        self.pod_files
-            .get_or_try_init(|| async {
-                let urls = crate::pod_files::PodUrls(self.pod_urls().await?.0.clone());
-                crate::pod_files::PodFiles::new(urls)
-                    .map_err(|e| crate::pod_files::backend("TLS roots", e))
-            })
-            .await
+    /// The S3 client (on first use): endpoint, region and credentials from the SDK
+    /// configuration (`AWS_ENDPOINT_URL_S3` included), path-style addressing when
+    /// `S3_FORCE_PATH_STYLE` says so (endpoints without bucket subdomains, such as moto).
+    pub fn s3(&self) -> &aws_sdk_s3::Client {
+        self.s3.get_or_init(|| {
+            let path_style = self.config.s3_force_path_style;
+            cargoflow_aws::client!(aws_sdk_s3, &self.sdk, self.interceptors, |b| b
+                .force_path_style(path_style))
+        })
     }
 
-    /// The POD bucket's presigner (credentials and region from the environment, on first use).
-    pub async fn pod_urls(&self) -> Result<&crate::pod_files::PodUrls, cargoflow_http::ApiError> {
-        self.pod_urls
-            .get_or_try_init(|| async {
-                crate::presigner::Presigner::from_sdk(
-                    &self.sdk,
-                    self.config.pod_bucket.clone(),
-                    self.config.s3_force_path_style,
-                )
-                .map(crate::pod_files::PodUrls)
-                .map_err(|e| crate::pod_files::backend("presigner", e))
-            })
-            .await
+    /// The POD files in the file bucket (presigned uploads and downloads, checks, copies).
+    pub fn pod_files(&self) -> crate::pod_files::PodFiles<'_> {
+        crate::pod_files::PodFiles::new(self.s3(), &self.config.pod_bucket)
     }
 
-    /// The CSV import objects (presigned, in the POD bucket under `imports/`; on first use).
-    pub async fn import_files(
-        &self,
-    ) -> Result<&crate::import_files::ImportFiles, cargoflow_http::ApiError> {
-        self.import_files
-            .get_or_try_init(|| async {
-                let presigner = crate::presigner::Presigner::from_sdk(
-                    &self.sdk,
-                    self.config.pod_bucket.clone(),
-                    self.config.s3_force_path_style,
-                )
-                .map_err(|e| crate::pod_files::backend("presigner", e))?;
-                crate::import_files::ImportFiles::new(presigner)
-                    .map_err(|e| crate::pod_files::backend("TLS roots", e))
-            })
-            .await
+    /// The CSV import objects (in the file bucket under `imports/`).
+    pub fn import_files(&self) -> crate::import_files::ImportFiles<'_> {
+        crate::import_files::ImportFiles::new(self.s3(), &self.config.pod_bucket)
     }
 
     /// The import queue's URL: `IMPORT_QUEUE_URL` (set by template.yaml), else looked up by

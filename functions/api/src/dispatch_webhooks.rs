@@ -1,8 +1,11 @@
-//! SQS (the webhook queue) -> tenants' URLs. For each EventBridge envelope: load the tenant's
-//! settings, skip what it does not subscribe to, POST the event signed per Standard Webhooks,
-//! record the attempt. 2xx: delivered. 410: the endpoint is switched off. 429, 5xx, timeouts
-//! and connection errors: retried through the message's visibility timeout on the configured
-//! schedule (honouring Retry-After). Other 4xx: failed for good.
+//! SQS (the webhook queue) -> tenants' URLs. Each message is read into the event's
+//! [`EventEnvelope`] (the type the relay published); then: load the tenant's settings, skip
+//! what it does not subscribe to ([`Skip`]), POST the envelope signed per Standard Webhooks,
+//! and record the attempt with the [`AttemptVerdict`] its answer gets. 2xx: delivered. 410:
+//! the endpoint is switched off. 429, 5xx, timeouts and connection errors: retried through the
+//! message's visibility timeout on the configured schedule (honouring Retry-After). Other 4xx:
+//! failed for good. The batch's result is one [`MessageResult`] per message; those that keep
+//! their message are reported as batch item failures.
 //!
 //! Tenants cannot hold each other up: a batch's messages are delivered concurrently (at most
 //! [`CONCURRENCY`] at once), each attempt has its own deadline ([`DELIVERY_DEADLINE`], well
@@ -13,17 +16,18 @@
 //! ApproximateReceiveCount. After the last attempt the dispatcher itself dead-letters the
 //! message into its tenant's dead-letter partition (the replay reads only the caller's); the
 //! queue's own redrive to the SQS DLQ stays as the backstop for messages the function never
-//! got to handle (crashes).
+//! got to handle (crashes) and for messages that are not event envelopes.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
-use cargoflow_domain::webhooks::{WebhookDelivery, WebhookSettings};
-use cargoflow_domain::{TenantId, time_util};
+use cargoflow_domain::webhooks::{
+    AttemptVerdict, DeliveryOutcome, Skip, WebhookDelivery, WebhookSettings, attempts_spent,
+};
+use cargoflow_domain::{EventBridgeMessage, EventEnvelope, TenantId, time_util};
 use futures::StreamExt;
-use serde_json::Value;
 use tokio::time::Instant;
 
 use crate::Deps;
@@ -43,11 +47,47 @@ const RECORD_MARGIN: Duration = Duration::from_millis(1500);
 /// A deferred copy comes back after this many seconds.
 const DEFER_DELAY_SECS: i32 = 1;
 
-type SettingsCache = tokio::sync::Mutex<HashMap<String, Option<WebhookSettings>>>;
+type SettingsCache = tokio::sync::Mutex<HashMap<TenantId, Option<WebhookSettings>>>;
 
-enum Verdict {
-    Done,
-    Retry { delay_secs: u64 },
+/// What became of one message of a batch (the batch's result is one per message).
+#[derive(Debug, Clone, PartialEq)]
+pub enum MessageResult {
+    /// Not an EventBridge message with a CargoFlow event envelope (nothing CargoFlow queues;
+    /// a type this dispatcher does not know yet, say): left on the queue, so the queue's
+    /// redrive moves it to the SQS DLQ, where it can be looked at and redriven.
+    Unreadable,
+    /// The tenant takes no delivery of this event: nothing sent, nothing recorded.
+    Skipped(Skip),
+    /// Attempted, and the attempt recorded with [`AttemptVerdict::outcome`].
+    Attempted(AttemptVerdict),
+    /// Its attempts were spent by earlier receives (giving up did not finish then): put in
+    /// the tenant's dead letters without another attempt.
+    DeadLettered,
+    /// Not started within the batch's budget: sent again as a copy carrying its attempts
+    /// (`copied`), or, when that failed, left to come back after its visibility.
+    Deferred { copied: bool },
+    /// Started, but unfinished when the batch's time ran out.
+    Unfinished,
+    /// Could not be handled (the store or SQS failed): it comes back after its visibility.
+    Error(String),
+}
+
+impl MessageResult {
+    /// Whether the message stays on the queue (reported in `batchItemFailures`); every other
+    /// message is done with and deleted.
+    pub fn keeps_message(&self) -> bool {
+        match self {
+            MessageResult::Attempted(AttemptVerdict::RetryLater { .. })
+            | MessageResult::Unreadable
+            | MessageResult::Deferred { copied: false }
+            | MessageResult::Unfinished
+            | MessageResult::Error(_) => true,
+            MessageResult::Skipped(_)
+            | MessageResult::Attempted(_)
+            | MessageResult::DeadLettered
+            | MessageResult::Deferred { copied: true } => false,
+        }
+    }
 }
 
 /// This receive's attempt number: the attempts of earlier copies plus the receive count.
@@ -75,7 +115,7 @@ fn delivery_deadline(deps: &Deps) -> Duration {
 
 async fn settings_of(
     deps: &Deps,
-    tenant: &str,
+    tenant: &TenantId,
     cache: &SettingsCache,
 ) -> Result<Option<WebhookSettings>, String> {
     let cached = cache.lock().await.get(tenant).cloned();
@@ -84,67 +124,62 @@ async fn settings_of(
     }
     let s = deps
         .store
-        .get_webhook_settings(&TenantId::from_stored(tenant))
+        .get_webhook_settings(tenant)
         .await
         .map_err(|e| e.to_string())?;
-    cache.lock().await.insert(tenant.to_string(), s.clone());
+    cache.lock().await.insert(tenant.clone(), s.clone());
     Ok(s)
+}
+
+/// The envelope in a queue message (None: not one).
+pub fn envelope_of(m: &SqsMessage) -> Option<EventEnvelope> {
+    let raw = m.body.as_deref().unwrap_or("");
+    match serde_json::from_str::<EventBridgeMessage>(raw) {
+        Ok(msg) => Some(msg.detail),
+        Err(e) => {
+            tracing::warn!(message_id = ?m.message_id, error = %e, "not an EventBridge message with an event envelope: left for the DLQ");
+            None
+        }
+    }
 }
 
 async fn deliver_one(
     deps: &Deps,
     m: &SqsMessage,
     cache: &SettingsCache,
-) -> Result<Verdict, String> {
+) -> Result<MessageResult, String> {
+    let Some(event) = envelope_of(m) else {
+        return Ok(MessageResult::Unreadable);
+    };
     let raw = m.body.as_deref().unwrap_or("");
-    let envelope: Value =
-        serde_json::from_str(raw).map_err(|e| format!("not an EventBridge envelope: {e}"))?;
-    let detail = &envelope["detail"];
-    let (Some(event_id), Some(event_type), Some(tenant)) = (
-        detail["id"].as_str(),
-        detail["type"].as_str(),
-        detail["tenant_id"].as_str(),
-    ) else {
-        tracing::warn!("message without an event id, type or tenant: dropped");
-        return Ok(Verdict::Done);
-    };
-    let tenant_id = TenantId::from_stored(tenant);
+    let tenant = &event.tenant_id;
     let Some(settings) = settings_of(deps, tenant, cache).await? else {
-        return Ok(Verdict::Done);
+        return Ok(MessageResult::Skipped(Skip::NoSettings));
     };
-    let Some(url) = settings
-        .url
-        .clone()
-        .filter(|_| settings.enabled && settings.subscribed(event_type))
-    else {
-        return Ok(Verdict::Done);
+    let url = match settings.target(event.event_type) {
+        Ok(url) => url.to_string(),
+        Err(skip) => return Ok(MessageResult::Skipped(skip)),
     };
     let attempt = attempt_of(m);
     let schedule = &deps.config.webhook_retry_schedule;
     let now = time_util::now();
-    if attempt as usize > schedule.len() {
+    if attempts_spent(attempt, schedule) {
         // Its last attempt was made but giving up did not finish (the dead letter was not
         // written): finish it without another attempt.
-        dead_letter(
-            deps,
-            &tenant_id,
-            event_id,
-            event_type,
-            raw,
-            attempt - 1,
-            None,
-            now,
-        )
-        .await?;
-        return Ok(Verdict::Done);
+        dead_letter(deps, &event, raw, attempt - 1, None, now).await?;
+        return Ok(MessageResult::DeadLettered);
     }
-    let body = detail.to_string();
+    let body = event.to_json();
     let deadline = delivery_deadline(deps);
     let secrets = settings.signing_secrets(now);
-    let send = deps
-        .webhook_client()
-        .send(&url, &secrets, event_id, now.unix_timestamp(), &body);
-    let outcome = match tokio::time::timeout(deadline, send).await {
+    let send = deps.webhook_client().send(
+        &url,
+        &secrets,
+        event.id.as_str(),
+        now.unix_timestamp(),
+        &body,
+    );
+    let answer = match tokio::time::timeout(deadline, send).await {
         Ok(o) => o,
         Err(_) => crate::webhook_client::Outcome {
             status: None,
@@ -156,86 +191,53 @@ async fn deliver_one(
             )),
         },
     };
-    let last_attempt = attempt as usize >= schedule.len();
-    let retryable = matches!(outcome.status, None | Some(429) | Some(500..=599));
-    let (result, verdict) = match outcome.status {
-        Some(200..=299) => ("delivered", Verdict::Done),
-        Some(410) => {
-            deps.store
-                .disable_webhook(&tenant_id, "the receiver answered 410 Gone", now)
-                .await
-                .map_err(|e| e.to_string())?;
-            cache.lock().await.remove(tenant);
-            ("disabled", Verdict::Done)
-        }
-        _ if retryable && !last_attempt => {
-            let planned = schedule.get(attempt as usize).copied().unwrap_or(0);
-            let delay = outcome
-                .retry_after_secs
-                .unwrap_or(0)
-                .max(planned)
-                .min(43_200);
-            ("retrying", Verdict::Retry { delay_secs: delay })
-        }
-        // The last attempt failed: into the tenant's dead letters (below), then deleted.
-        _ if retryable => ("dead_lettered", Verdict::Done),
-        _ => ("failed", Verdict::Done),
-    };
-    let next_retry_at = match verdict {
-        Verdict::Retry { delay_secs } => Some(now + time::Duration::seconds(delay_secs as i64)),
-        Verdict::Done => None,
-    };
+    let verdict = AttemptVerdict::judge(answer.status, answer.retry_after_secs, attempt, schedule);
+    if verdict == AttemptVerdict::Gone {
+        deps.store
+            .disable_webhook(tenant, "the receiver answered 410 Gone", now)
+            .await
+            .map_err(|e| e.to_string())?;
+        cache.lock().await.remove(tenant);
+    }
+    let outcome = verdict.outcome();
     let record = WebhookDelivery {
         id: ulid::Ulid::new().to_string(),
-        event_id: event_id.to_string(),
-        event_type: event_type.to_string(),
+        event_id: event.id.to_string(),
+        event_type: event.event_type.as_str().to_string(),
         attempt,
-        outcome: if result == "dead_lettered" {
-            "failed"
-        } else {
-            result
-        }
-        .to_string(),
-        status_code: outcome.status,
-        latency_ms: Some(outcome.latency_ms),
-        error: outcome.error.clone(),
-        next_retry_at,
+        outcome,
+        status_code: answer.status,
+        latency_ms: Some(answer.latency_ms),
+        error: answer.error.clone(),
+        next_retry_at: verdict.next_retry_at(now),
         url,
         created_at: now,
     };
     deps.store
-        .record_delivery(&tenant_id, &record)
+        .record_delivery(tenant, &record)
         .await
         .map_err(|e| e.to_string())?;
-    if result == "dead_lettered" {
-        dead_letter(
-            deps,
-            &tenant_id,
-            event_id,
-            event_type,
-            raw,
-            attempt,
-            outcome.error.clone(),
-            now,
-        )
-        .await?;
+    if let AttemptVerdict::DeadLetter { .. } = verdict {
+        // The last attempt failed: into the tenant's dead letters, then deleted.
+        dead_letter(deps, &event, raw, attempt, answer.error.clone(), now).await?;
     }
-    tracing::info!(tenant_id = %tenant, event_id, attempt, outcome = result, status = ?outcome.status, latency_ms = outcome.latency_ms, "webhook attempt");
-    let failed = if result == "delivered" { 0.0 } else { 1.0 };
+    tracing::info!(tenant_id = %tenant, event_id = %event.id, attempt, %outcome, verdict = ?verdict, status = ?answer.status, latency_ms = answer.latency_ms, "webhook attempt");
+    let failed = if outcome == DeliveryOutcome::Delivered {
+        0.0
+    } else {
+        1.0
+    };
     cargoflow_http::metrics::count(
         &[],
         &[("WebhookAttempts", 1.0), ("WebhookFailures", failed)],
     );
-    Ok(verdict)
+    Ok(MessageResult::Attempted(verdict))
 }
 
 /// Keeps the message in its tenant's dead letters (the replay of that tenant sends it again).
-#[allow(clippy::too_many_arguments)]
 async fn dead_letter(
     deps: &Deps,
-    tenant: &TenantId,
-    event_id: &str,
-    event_type: &str,
+    event: &EventEnvelope,
     body: &str,
     attempts: u32,
     last_error: Option<String>,
@@ -243,18 +245,18 @@ async fn dead_letter(
 ) -> Result<(), String> {
     let letter = cargoflow_store::webhooks::DeadLetter {
         id: ulid::Ulid::new().to_string(),
-        event_id: event_id.to_string(),
-        event_type: event_type.to_string(),
+        event_id: event.id.to_string(),
+        event_type: event.event_type.as_str().to_string(),
         body: body.to_string(),
         attempts,
         last_error,
         created_at: now,
     };
     deps.store
-        .put_dead_letter(tenant, &letter)
+        .put_dead_letter(&event.tenant_id, &letter)
         .await
         .map_err(|e| e.to_string())?;
-    tracing::warn!(tenant_id = %tenant, event_id, attempts, "webhook dead-lettered");
+    tracing::warn!(tenant_id = %event.tenant_id, event_id = %event.id, attempts, "webhook dead-lettered");
     cargoflow_http::metrics::count(&[], &[("WebhookDeadLetters", 1.0)]);
     Ok(())
 }
@@ -275,43 +277,43 @@ fn failure(m: &SqsMessage) -> BatchItemFailure {
     f
 }
 
-/// One message: delivered or done with (None), or failed, with its retry delay set (Some).
-async fn process(deps: &Deps, m: &SqsMessage, cache: &SettingsCache) -> Option<BatchItemFailure> {
-    match deliver_one(deps, m, cache).await {
-        Ok(Verdict::Done) => None,
-        Ok(Verdict::Retry { delay_secs }) => {
-            // Back off through the message's visibility timeout (SQS delays cap at 15 min).
-            if let Some(handle) = m.receipt_handle.as_deref() {
-                match queue_of(deps, m).await {
-                    Ok(url) => {
-                        if let Err(e) = deps
-                            .sqs()
-                            .change_message_visibility()
-                            .queue_url(url)
-                            .receipt_handle(handle)
-                            .visibility_timeout(delay_secs as i32)
-                            .send()
-                            .await
-                        {
-                            tracing::warn!(error = ?e, "could not set the retry delay");
-                        }
-                    }
-                    Err(e) => tracing::warn!(error = %e, "could not find the message's queue"),
-                }
-            }
-            Some(failure(m))
-        }
+/// One message, attempted: a retry's delay is set on the message's visibility.
+async fn process(deps: &Deps, m: &SqsMessage, cache: &SettingsCache) -> MessageResult {
+    let result = match deliver_one(deps, m, cache).await {
+        Ok(r) => r,
         Err(e) => {
             tracing::error!(message_id = ?m.message_id, error = %e, "webhook message failed");
-            Some(failure(m))
+            return MessageResult::Error(e);
+        }
+    };
+    if let MessageResult::Attempted(AttemptVerdict::RetryLater { delay_secs, .. }) = result {
+        // Back off through the message's visibility timeout (SQS delays cap at 15 min).
+        if let Some(handle) = m.receipt_handle.as_deref() {
+            match queue_of(deps, m).await {
+                Ok(url) => {
+                    if let Err(e) = deps
+                        .sqs()
+                        .change_message_visibility()
+                        .queue_url(url)
+                        .receipt_handle(handle)
+                        .visibility_timeout(delay_secs as i32)
+                        .send()
+                        .await
+                    {
+                        tracing::warn!(error = ?e, "could not set the retry delay");
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "could not find the message's queue"),
+            }
         }
     }
+    result
 }
 
 /// A message not attempted within the batch's budget: sent again as a copy that carries the
-/// attempts made so far (so the wait costs none), the original deleted (None). When the copy
-/// cannot be sent, the original is reported failed and comes back after its visibility.
-async fn defer(deps: &Deps, m: &SqsMessage) -> Option<BatchItemFailure> {
+/// attempts made so far (so the wait costs none), the original deleted. When the copy cannot
+/// be sent, the original stays and comes back after its visibility.
+async fn defer(deps: &Deps, m: &SqsMessage) -> MessageResult {
     let spent = attempt_of(m).saturating_sub(1);
     let sent = async {
         let url = queue_of(deps, m).await?;
@@ -335,11 +337,11 @@ async fn defer(deps: &Deps, m: &SqsMessage) -> Option<BatchItemFailure> {
         Ok(_) => {
             tracing::info!(message_id = ?m.message_id, spent, "webhook deferred to the next batch");
             cargoflow_http::metrics::count(&[], &[("WebhookDeferred", 1.0)]);
-            None
+            MessageResult::Deferred { copied: true }
         }
         Err(e) => {
             tracing::warn!(message_id = ?m.message_id, error = %e, "could not defer: back through the visibility");
-            Some(failure(m))
+            MessageResult::Deferred { copied: false }
         }
     }
 }
@@ -351,17 +353,30 @@ async fn one(
     m: SqsMessage,
     last_start: Instant,
     hard_stop: Instant,
-) -> Option<BatchItemFailure> {
+) -> (SqsMessage, MessageResult) {
     if Instant::now() > last_start {
-        return defer(&deps, &m).await;
+        let r = defer(&deps, &m).await;
+        return (m, r);
     }
-    match tokio::time::timeout_at(hard_stop, process(&deps, &m, &cache)).await {
-        Ok(f) => f,
+    let r = match tokio::time::timeout_at(hard_stop, process(&deps, &m, &cache)).await {
+        Ok(r) => r,
         Err(_) => {
             tracing::warn!(message_id = ?m.message_id, "attempt unfinished at the batch's end");
-            Some(failure(&m))
+            MessageResult::Unfinished
         }
-    }
+    };
+    (m, r)
+}
+
+/// The batch's answer to the event source: the messages that stay on the queue.
+pub fn batch_response(results: &[(SqsMessage, MessageResult)]) -> SqsBatchResponse {
+    let mut resp = SqsBatchResponse::default();
+    resp.batch_item_failures = results
+        .iter()
+        .filter(|(_, r)| r.keeps_message())
+        .map(|(m, _)| failure(m))
+        .collect();
+    resp
 }
 
 pub async fn handle(deps: Arc<Deps>, event: SqsEvent) -> Result<SqsBatchResponse, String> {
@@ -373,12 +388,93 @@ pub async fn handle(deps: Arc<Deps>, event: SqsEvent) -> Result<SqsBatchResponse
         .checked_sub(deadline + RECORD_MARGIN)
         .unwrap_or(started);
     let hard_stop = started + BATCH_BUDGET;
-    let results: Vec<Option<BatchItemFailure>> = futures::stream::iter(event.records)
+    let results: Vec<(SqsMessage, MessageResult)> = futures::stream::iter(event.records)
         .map(|m| one(deps.clone(), cache.clone(), m, last_start, hard_stop))
         .buffer_unordered(CONCURRENCY)
         .collect()
         .await;
-    let mut resp = SqsBatchResponse::default();
-    resp.batch_item_failures = results.into_iter().flatten().collect();
-    Ok(resp)
+    Ok(batch_response(&results))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cargoflow_domain::webhooks::AttemptFailure;
+
+    fn message(id: &str, body: &str) -> SqsMessage {
+        let mut m = SqsMessage::default();
+        m.message_id = Some(id.into());
+        m.body = Some(body.into());
+        m
+    }
+
+    #[test]
+    fn only_retries_unreadable_and_unfinished_messages_stay_on_the_queue() {
+        use MessageResult as R;
+        let retry = AttemptVerdict::RetryLater {
+            delay_secs: 5,
+            reason: AttemptFailure::Status(503),
+        };
+        let cases = [
+            (R::Skipped(Skip::NotSubscribed), false),
+            (R::Skipped(Skip::NoSettings), false),
+            (R::Skipped(Skip::Disabled), false),
+            (R::Attempted(AttemptVerdict::Delivered), false),
+            (R::Attempted(AttemptVerdict::Gone), false),
+            (
+                R::Attempted(AttemptVerdict::Rejected { status: 400 }),
+                false,
+            ),
+            (
+                R::Attempted(AttemptVerdict::DeadLetter {
+                    reason: AttemptFailure::NoAnswer,
+                }),
+                false,
+            ),
+            (R::DeadLettered, false),
+            (R::Deferred { copied: true }, false),
+            (R::Attempted(retry), true),
+            (R::Deferred { copied: false }, true),
+            (R::Unfinished, true),
+            (R::Error("store down".into()), true),
+            (R::Unreadable, true),
+        ];
+        for (r, keeps) in &cases {
+            assert_eq!(r.keeps_message(), *keeps, "{r:?}");
+        }
+        let results: Vec<(SqsMessage, MessageResult)> = cases
+            .iter()
+            .enumerate()
+            .map(|(i, (r, _))| (message(&format!("m{i}"), ""), r.clone()))
+            .collect();
+        let failed: Vec<String> = batch_response(&results)
+            .batch_item_failures
+            .into_iter()
+            .map(|f| f.item_identifier)
+            .collect();
+        assert_eq!(failed, vec!["m9", "m10", "m11", "m12", "m13"]);
+    }
+
+    #[test]
+    fn the_queue_message_is_read_into_the_envelope() {
+        let detail = EventEnvelope {
+            created_at: time_util::parse_rfc3339("2026-11-22T00:00:00Z").unwrap(),
+            data: serde_json::json!({"order": {"id": "o"}}),
+            id: cargoflow_domain::EventId::generate(),
+            tenant_id: TenantId::generate(),
+            event_type: cargoflow_domain::EventType::OrderCancelled,
+        };
+        let body = serde_json::to_string(&EventBridgeMessage::queued(
+            detail.clone(),
+            "e".into(),
+            time_util::now(),
+        ))
+        .unwrap();
+        assert_eq!(envelope_of(&message("m", &body)), Some(detail));
+        assert_eq!(envelope_of(&message("m", "not json")), None);
+        assert_eq!(
+            envelope_of(&message("m", r#"{"detail": {"id": "x"}}"#)),
+            None
+        );
+    }
 }

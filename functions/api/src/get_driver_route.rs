@@ -4,10 +4,10 @@
 use std::sync::Arc;
 
 use cargoflow_domain::*;
-use cargoflow_http::{ApiError, Body, Request, Response, authenticate, ok, path_id};
+use cargoflow_http::{ApiError, Body, Optional, Request, Response, authenticate, ok, path_id};
 
 use crate::Deps;
-use crate::get_route::{RouteDetailResponse, progress};
+use crate::get_route::{RouteDetailResponse, live_orders, progress};
 
 #[utoipa::path(get, path = "/api/driver/routes/{id}", operation_id = "get_driver_route", tag = "driver",
     security(("bearer" = [])), params(("id" = String, Path)),
@@ -19,17 +19,27 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         .clone()
         .ok_or(ApiError::Forbidden("This token has no driver."))?;
     let id = path_id(&req, "id", RouteId::parse, "route")?;
-    let (route, vehicle, orders) =
-        crate::routing::load_route(&deps, &caller.tenant_id, &id).await?;
+    let tenant = &caller.tenant_id;
+    let route = crate::dispatch::load_route(&deps, tenant, &id).await?;
     if route.driver_id != driver {
         return Err(ApiError::NotFound("route"));
     }
+    let (vehicle, orders) = tokio::try_join!(
+        async {
+            deps.store
+                .get_vehicle(tenant, &route.vehicle_id)
+                .await
+                .optional()
+        },
+        async { Ok(deps.store.get_orders(tenant, &route.order_ids).await?) },
+    )?;
+    let orders = live_orders(orders, &route);
     let progress = progress(&route, &orders);
     ok(&RouteDetailResponse {
         route,
         orders,
         driver: None,
-        vehicle: Some(vehicle),
+        vehicle,
         progress,
     })
 }

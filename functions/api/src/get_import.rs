@@ -38,12 +38,7 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         })?;
     let mut view = ImportJobView::new(&job);
     if let Some(key) = &job.report_key {
-        view.report_url = Some(
-            deps.import_files()
-                .await?
-                .presign_get(key, REPORT_URL_TTL)
-                .await?,
-        );
+        view.report_url = Some(deps.import_files().presign_get(key, REPORT_URL_TTL).await?);
     } else if job.total_rows <= INLINE_REPORT_ROWS {
         view.rows =
             Some(crate::import_orders_worker::report_rows(&deps, &caller.tenant_id, &id).await?);

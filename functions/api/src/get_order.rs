@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use cargoflow_domain::*;
-use cargoflow_http::{ApiError, Body, NotFoundAs, Request, Response, authenticate, ok, path_id};
+use cargoflow_http::{ApiError, Body, NotFoundAs, Optional, Request, Response, authenticate, ok, path_id};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -35,8 +35,17 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         .order_detail(&caller.tenant_id, &id)
         .await
         .not_found_as("order")?;
+    // Live ETAs come from the route's plan.
+    let route = match &detail.order.route_id {
+        Some(r) if !detail.order.status.is_terminal() => deps
+            .store
+            .get_route(&caller.tenant_id, r)
+            .await
+            .optional()?,
+        _ => None,
+    };
     ok(&OrderDetailResponse {
-        order: detail.order,
+        order: crate::dispatch::with_live_etas(detail.order, route.as_ref()),
         history: detail.history,
         exceptions: detail.exceptions,
         pod: detail.pod.as_ref().map(PodSummary::from),

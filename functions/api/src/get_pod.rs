@@ -39,7 +39,7 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         .get_pod(&caller.tenant_id, &id)
         .await?
         .ok_or(ApiError::NotFound("proof of delivery"))?;
-    let files = deps.pod_urls().await?;
+    let files = deps.pod_files();
     let now = time_util::now();
     let ttl = deps.config.pod_view_url_secs;
     let mut urls = Vec::new();

@@ -32,6 +32,22 @@ pub struct RouteDetailResponse {
     pub progress: RouteProgress,
 }
 
+/// The route's orders in the route's order, each with the route's live ETAs.
+pub fn live_orders(orders: Vec<Order>, route: &Route) -> Vec<Order> {
+    let mut orders: Vec<Order> = orders
+        .into_iter()
+        .map(|o| crate::dispatch::with_live_etas(o, Some(route)))
+        .collect();
+    let pos: std::collections::HashMap<&OrderId, usize> = route
+        .order_ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id, i))
+        .collect();
+    orders.sort_by_key(|o| pos.get(&o.id).copied().unwrap_or(usize::MAX));
+    orders
+}
+
 pub fn progress(route: &Route, orders: &[Order]) -> RouteProgress {
     let done = route
         .stops
@@ -63,6 +79,7 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         .store
         .get_orders(&caller.tenant_id, &route.order_ids)
         .await?;
+    let orders = live_orders(orders, &route);
     let driver = deps
         .store
         .get_driver(&caller.tenant_id, &route.driver_id)

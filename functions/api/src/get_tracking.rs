@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use cargoflow_domain::tracking::{self, TrackingView};
 use cargoflow_domain::*;
-use cargoflow_http::{ApiError, Body, Request, Response, client_ip, ok};
+use cargoflow_http::{ApiError, Body, Optional, Request, Response, client_ip, ok};
 use lambda_http::RequestExt;
 
 use crate::Deps;
@@ -71,27 +71,25 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     if settings.expired(&detail.order, now) {
         return Err(ApiError::NotFound("tracking link"));
     }
-    let location = match (
-        &detail.order.route_id,
-        tracking::shows_live_location(detail.order.status),
-    ) {
-        (Some(route), true) => {
-            // Only while this order's drop is within TRACKING_LIVE_STOPS of the route's
-            // remaining stops: before that, the ETA only (crate::live::orders_near).
-            let near = match deps.store.get_route(&tenant, route).await {
-                Ok(r) => crate::live::orders_near(&r, deps.config.tracking_live_stops)
-                    .contains(&detail.order.id),
-                Err(cargoflow_store::StoreError::NotFound) => false,
-                Err(e) => return Err(e.into()),
-            };
-            if near {
-                deps.store.get_location(&tenant, route).await?
-            } else {
-                None
-            }
+    // The route's plan holds the live ETAs (and says how near the drop is); read once.
+    let route = match &detail.order.route_id {
+        Some(r) if !detail.order.status.is_terminal() => {
+            deps.store.get_route(&tenant, r).await.optional()?
         }
         _ => None,
     };
+    let location = match (&route, tracking::shows_live_location(detail.order.status)) {
+        (Some(r), true)
+            // Only while this order's drop is within TRACKING_LIVE_STOPS of the route's
+            // remaining stops: before that, the ETA only (crate::live::orders_near).
+            if crate::live::orders_near(r, deps.config.tracking_live_stops)
+                .contains(&detail.order.id) =>
+        {
+            deps.store.get_location(&tenant, &r.id).await?
+        }
+        _ => None,
+    };
+    let order = crate::dispatch::with_live_etas(detail.order.clone(), route.as_ref());
     let photo_url = match (&detail.pod, settings.show_pod_photo) {
         (
             Some(Pod {
@@ -106,8 +104,7 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
             let slot = now.unix_timestamp() - now.unix_timestamp().rem_euclid(300);
             let start = time::OffsetDateTime::from_unix_timestamp(slot).unwrap_or(now);
             Some(
-                deps.pod_urls()
-                    .await?
+                deps.pod_files()
                     .presign_get(key, photo_version.as_deref(), 900, start)
                     .await?,
             )
@@ -115,7 +112,7 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         _ => None,
     };
     let view = tracking::tracking_view(
-        &detail.order,
+        &order,
         &detail.history,
         detail.pod.as_ref(),
         location.as_ref(),

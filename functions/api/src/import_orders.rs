@@ -260,7 +260,6 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     let tenant = &caller.tenant_id;
     let input_key = crate::import_files::input_key(tenant, &id);
     deps.import_files()
-        .await?
         .put(&input_key, "text/csv; charset=utf-8", bytes.to_vec())
         .await?;
     let job = ImportJob {

@@ -203,7 +203,7 @@ pub async fn run_job(
     if job.is_finished() {
         return Ok(Outcome::Finished(job.status));
     }
-    let files = deps.import_files().await?;
+    let files = deps.import_files();
     let Some(bytes) = files.get(&job.input_key).await? else {
         return end_without_rows(deps, tenant, &job, "the uploaded file is missing").await;
     };
@@ -299,7 +299,6 @@ async fn finish(deps: &Deps, tenant: &TenantId, job_id: &str) -> Result<Outcome,
             .map_err(|e| ApiError::internal("serialising an import report", e))?;
         let key = crate::import_files::report_key(tenant, job_id);
         deps.import_files()
-            .await?
             .put(&key, "application/json", body)
             .await?;
         Some(key)

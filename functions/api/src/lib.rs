@@ -8,6 +8,7 @@
 //! for the test that checks template.yaml against the code.
 
 pub mod deps;
+pub mod dispatch;
 pub mod dto;
 pub mod idempotency;
 pub mod mailer;
@@ -18,7 +19,6 @@ pub mod runtime;
 pub mod session;
 pub mod signing;
 pub mod tenant_runs;
-pub mod transitions;
 
 // Platform
 pub mod get_docs;
@@ -55,11 +55,9 @@ pub mod get_pod;
 pub mod get_tracking;
 pub mod get_tracking_settings;
 pub mod pod_files;
-pub mod presigner;
 pub mod put_tracking_settings;
 pub mod revoke_tracking_link;
 pub mod rotate_tracking_link;
-pub mod s3_http;
 pub mod tracking_link;
 
 // Live updates (WebSocket API)
@@ -104,11 +102,9 @@ pub mod create_route;
 pub mod get_route;
 pub mod list_routes;
 pub mod optimize_route;
-pub mod planning;
 pub mod reassign_order;
 pub mod remove_route_order;
 pub mod reorder_route;
-pub mod routing;
 pub mod start_route;
 
 // Scheduled jobs

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use cargoflow_domain::webhooks::WebhookDelivery;
+use cargoflow_domain::webhooks::{DeliveryOutcome, WebhookDelivery};
 use cargoflow_domain::{Permission, Role};
 use cargoflow_http::{
     ApiError, Body, Request, Response, authenticate, ok, page_query, query_param,
@@ -24,7 +24,8 @@ pub struct DeliveryView {
     /// 1 for the first try.
     pub attempt: u32,
     /// `delivered`, `retrying`, `failed`, `disabled`.
-    pub outcome: String,
+    #[schema(value_type = String)]
+    pub outcome: DeliveryOutcome,
     pub status_code: Option<u16>,
     pub latency_ms: Option<u64>,
     /// What went wrong (the receiver's URL in it shown as its host to dispatchers).
@@ -99,22 +100,19 @@ pub fn view(d: WebhookDelivery, role: Role) -> DeliveryView {
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
     let caller = authenticate(&req, &deps.auth, Permission::Operate).await?;
     let page = page_query(&req)?;
-    let outcome = query_param(&req, "outcome");
-    if let Some(o) = &outcome
-        && !["delivered", "retrying", "failed", "disabled"].contains(&o.as_str())
-    {
-        return Err(ApiError::field(
-            "outcome",
-            "must be delivered, retrying, failed or disabled",
-        ));
-    }
+    let outcome = match query_param(&req, "outcome") {
+        None => None,
+        Some(o) => Some(DeliveryOutcome::parse(&o).ok_or_else(|| {
+            ApiError::field("outcome", "must be delivered, retrying, failed or disabled")
+        })?),
+    };
     let event_id = query_param(&req, "event_id").filter(|e| ulid::Ulid::from_string(e).is_ok());
     let found = deps
         .store
         .list_deliveries(
             &caller.tenant_id,
             event_id.as_deref(),
-            outcome.as_deref(),
+            outcome,
             page.cursor(),
             page.limit,
         )
@@ -139,7 +137,7 @@ mod tests {
             event_id: "e".into(),
             event_type: "order.created".into(),
             attempt: 1,
-            outcome: "retrying".into(),
+            outcome: DeliveryOutcome::Retrying,
             status_code: None,
             latency_ms: Some(3),
             error: error.map(str::to_string),

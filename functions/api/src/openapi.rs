@@ -1,7 +1,10 @@
 //! The OpenAPI 3.1 document, generated from the handlers' `#[utoipa::path]` annotations.
 //! `make openapi` writes it to docs/openapi.json; the frontend generates its types from it.
 
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, Required, ResponseBuilder, Type};
+use utoipa::openapi::{ObjectBuilder, header::HeaderBuilder};
 use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
@@ -80,7 +83,7 @@ use utoipa::{Modify, OpenApi};
         crate::put_tracking_settings::handle,
     ),
     components(schemas(cargoflow_http::ErrorBody)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &CommonResponses),
     tags(
         (name = "platform", description = "Health, schema, docs"),
         (name = "auth", description = "Registration, login, token refresh"),
@@ -114,10 +117,282 @@ impl Modify for BearerAuth {
     }
 }
 
+/// The answers an operation can give whatever its handler does, added to every operation
+/// that does not document that status itself (a handler's own description wins), so the
+/// document lists every status the API can answer:
+/// - every operation: 403 (behind CloudFront, a request without the origin secret; with a
+///   token, also a role that may not do this) and 500 (unexpected; opaque, with the request id);
+/// - with a bearer token: 401 (no token, or one that is expired, revoked or not ours);
+/// - with a path parameter: 404 (an id that names nothing for this caller, malformed ones too);
+/// - with a body, a query parameter or an `Idempotency-Key`: 400 (unreadable or invalid,
+///   `error.fields` names each field);
+/// - with a JSON body: 413 and 415 (`parse_json`'s limits);
+/// - behind the idempotency layer (registry.rs): the `Idempotency-Key` header, 409 (a request
+///   with the key still running) and 422 (the key used with another request).
+///
+/// Every error answer is the one [`cargoflow_http::ErrorBody`] as `application/json`.
+struct CommonResponses;
+
+/// (status, component name, description) of each shared error response.
+const COMMON: &[(&str, &str, &str)] = &[
+    (
+        "400",
+        "BadRequest",
+        "The request cannot be read or a field is invalid (malformed JSON, a wrong shape, a bad \
+         query parameter or Idempotency-Key); `error.fields` names each field",
+    ),
+    (
+        "401",
+        "Unauthorized",
+        "No bearer token, or one that is expired, revoked or not valid (WWW-Authenticate: Bearer)",
+    ),
+    (
+        "403",
+        "Forbidden",
+        "The caller may not do this (role, token kind); also any request that did not come \
+         through the API's CloudFront distribution",
+    ),
+    (
+        "404",
+        "NotFound",
+        "Nothing with this id for this caller (other tenants' ids and malformed ids alike)",
+    ),
+    (
+        "409",
+        "RequestInProgress",
+        "A request with this Idempotency-Key is still running; retry shortly",
+    ),
+    (
+        "413",
+        "PayloadTooLarge",
+        "The body is larger than this endpoint accepts",
+    ),
+    (
+        "415",
+        "UnsupportedMediaType",
+        "The body is not application/json",
+    ),
+    (
+        "422",
+        "IdempotencyKeyReused",
+        "This Idempotency-Key was used with a different request",
+    ),
+    (
+        "500",
+        "InternalError",
+        "Unexpected error; the message is opaque, quote the request id",
+    ),
+];
+
+/// The shared statuses one operation can answer (see [`CommonResponses`]).
+fn common_statuses(op: &Operation) -> Vec<&'static str> {
+    let name = op
+        .operation_id
+        .as_deref()
+        .unwrap_or_default()
+        .replace('_', "-");
+    let idempotent = crate::registry::is_idempotent(&name);
+    let secured = op
+        .security
+        .as_ref()
+        .is_some_and(|s| s.iter().any(|r| *r != SecurityRequirement::default()));
+    let params = op.parameters.as_deref().unwrap_or_default();
+    let has = |place: ParameterIn| params.iter().any(|p| p.parameter_in == place);
+    let json_body = op
+        .request_body
+        .as_ref()
+        .is_some_and(|b| b.content.keys().any(|ct| ct.contains("json")));
+    let mut statuses = vec!["403", "500"];
+    if secured {
+        statuses.push("401");
+    }
+    if has(ParameterIn::Path) {
+        statuses.push("404");
+    }
+    if op.request_body.is_some() || has(ParameterIn::Query) || idempotent {
+        statuses.push("400");
+    }
+    if json_body {
+        statuses.extend(["413", "415"]);
+    }
+    if idempotent {
+        statuses.extend(["409", "422"]);
+    }
+    statuses
+}
+
+impl Modify for CommonResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let json = || {
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ErrorBody")))
+                .build()
+        };
+        for (status, name, description) in COMMON {
+            let mut response = ResponseBuilder::new()
+                .description(*description)
+                .content("application/json", json());
+            if *status == "401" {
+                response = response.header(
+                    "WWW-Authenticate",
+                    HeaderBuilder::new()
+                        .schema(ObjectBuilder::new().schema_type(Type::String))
+                        .description(Some("`Bearer`"))
+                        .build(),
+                );
+            }
+            components
+                .responses
+                .insert((*name).to_string(), RefOr::T(response.build()));
+        }
+        for item in openapi.paths.paths.values_mut() {
+            let ops = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for op in ops.into_iter().flatten() {
+                let name = op
+                    .operation_id
+                    .clone()
+                    .unwrap_or_default()
+                    .replace('_', "-");
+                if crate::registry::is_idempotent(&name) {
+                    let params = op.parameters.get_or_insert_with(Vec::new);
+                    if !params
+                        .iter()
+                        .any(|p| p.name.eq_ignore_ascii_case("idempotency-key"))
+                    {
+                        params.push(
+                            ParameterBuilder::new()
+                                .name("Idempotency-Key")
+                                .parameter_in(ParameterIn::Header)
+                                .required(Required::False)
+                                .description(Some(
+                                    "Repeat-safe: the same key and body replay the first response",
+                                ))
+                                .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                                .build(),
+                        );
+                    }
+                }
+                for status in common_statuses(op) {
+                    if let Some((_, component, _)) = COMMON.iter().find(|(s, _, _)| *s == status) {
+                        op.responses
+                            .responses
+                            .entry(status.to_string())
+                            .or_insert_with(|| RefOr::Ref(Ref::from_response_name(*component)));
+                    }
+                }
+            }
+        }
+    }
+}
+
 pub fn document() -> utoipa::openapi::OpenApi {
     ApiDoc::openapi()
 }
 
 pub fn document_json() -> String {
     document().to_pretty_json().unwrap_or_else(|_| "{}".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use cargoflow_domain::{
+        CapacityKg, DisplayName, Email, MAX_ITEM_LINES, MAX_NOTES, MAX_ORDERS_PER_ROUTE, MAX_STOPS,
+        Password, pod,
+    };
+
+    /// The limits the document gives request fields (`#[schema(max_length = ...)]`: utoipa takes
+    /// literals only) are the constants the code enforces. The web apps' forms take theirs from
+    /// the document (frontend/src/types/api-limits.ts).
+    #[test]
+    fn documented_limits_are_the_enforced_ones() {
+        let doc = serde_json::to_value(super::document()).unwrap();
+        let limit = |at: &str, keyword: &str| {
+            let (schema, property) = at.split_once('.').unwrap();
+            doc["components"]["schemas"][schema]["properties"][property][keyword]
+                .as_i64()
+                .unwrap_or_else(|| panic!("{at} has no {keyword}"))
+        };
+        let expect = |fields: &[&str], keyword: &str, value: usize| {
+            for at in fields {
+                assert_eq!(limit(at, keyword), value as i64, "{at} {keyword}");
+            }
+        };
+        expect(
+            &[
+                "OrderInput.notes",
+                "UpdateOrderRequest.notes",
+                "CancelOrderRequest.reason",
+                "CancelRouteRequest.reason",
+                "ReassignOrderRequest.note",
+                "CreateExceptionRequest.notes",
+                "AckExceptionRequest.note",
+                "ResolveExceptionRequest.resolution",
+            ],
+            "maxLength",
+            MAX_NOTES,
+        );
+        expect(
+            &["OrderInput.stops", "UpdateOrderRequest.stops"],
+            "maxItems",
+            MAX_STOPS,
+        );
+        expect(&["PackageInput.items"], "maxItems", MAX_ITEM_LINES);
+        expect(
+            &[
+                "CreateRouteRequest.order_ids",
+                "AddRouteOrdersRequest.order_ids",
+            ],
+            "maxItems",
+            MAX_ORDERS_PER_ROUTE,
+        );
+        expect(
+            &[
+                "OrderInput.customer_name",
+                "UpdateOrderRequest.customer_name",
+                "RegisterRequest.tenant_name",
+                "RegisterRequest.full_name",
+                "CreateUserRequest.full_name",
+                "UpdateUserRequest.full_name",
+                "CreateDriverRequest.name",
+                "UpdateDriverRequest.name",
+            ],
+            "maxLength",
+            DisplayName::MAX_LEN,
+        );
+        expect(
+            &[
+                "RegisterRequest.email",
+                "CreateUserRequest.email",
+                "CreateDriverRequest.email",
+            ],
+            "maxLength",
+            Email::MAX_LEN,
+        );
+        let passwords = [
+            "RegisterRequest.password",
+            "CreateUserRequest.password",
+            "CreateDriverRequest.password",
+        ];
+        expect(&passwords, "minLength", Password::MIN_LEN);
+        expect(&passwords, "maxLength", Password::MAX_LEN);
+        let capacities = [
+            "CreateVehicleRequest.capacity_kg",
+            "UpdateVehicleRequest.capacity_kg",
+        ];
+        expect(&capacities, "maximum", CapacityKg::MAX as usize);
+        expect(&capacities, "minimum", 1);
+        expect(
+            &["CreatePodRequest.receiver_name"],
+            "maxLength",
+            pod::RECEIVER_NAME_MAX,
+        );
+        expect(&["CreatePodRequest.notes"], "maxLength", pod::NOTES_MAX);
+    }
 }

@@ -1,6 +1,7 @@
-//! The POD bucket. [`PodUrls`]: presigned uploads (type and size pinned in the signature) and
-//! short-lived downloads, signed without the S3 client. [`PodFiles`] (create-pod): checks of
-//! what was uploaded, direct writes for multipart clients, through presigned URLs too.
+//! The POD bucket through the instance's S3 client (aws-sdk-s3, built once: crate::Deps::s3):
+//! presigned uploads (type and size signed into the URL) and short-lived downloads, the checks
+//! of what was uploaded (HeadObject), the copy out of `incoming/` (CopyObject) and the writes of
+//! multipart files (PutObject). Failures after the SDK's retries answer 503.
 //!
 //! Uploads go under `incoming/` ([`INCOMING`]); a lifecycle rule (template.yaml) expires what
 //! is left there after a day. Making a POD copies the checked version of each file to its
@@ -8,21 +9,20 @@
 //! issued, and records the copy's version id; every read is signed for that version. So a
 //! second PUT to an old upload URL lands in `incoming/` and changes no delivered order's proof.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
+use aws_sdk_s3::presigning::PresigningConfig;
+use aws_sdk_s3::primitives::ByteStream;
 use cargoflow_domain::pod::{self, PodFileKind, PodFileSpec};
 use cargoflow_http::ApiError;
 use serde::Serialize;
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
-use crate::presigner::{Operation, Presigner};
-
-/// create-pod's side of the bucket: HEAD of uploaded files and PUT of multipart ones, sent
-/// through presigned URLs (the S3 client is not linked: crate::presigner) over the HTTPS stack
-/// the AWS SDK uses (hyper, rustls with aws-lc, the system's roots).
-pub struct PodFiles {
-    s3: crate::s3_http::S3Http,
+/// The POD side of the file bucket (a view of the instance's S3 client: crate::Deps::pod_files).
+pub struct PodFiles<'a> {
+    s3: &'a aws_sdk_s3::Client,
+    bucket: &'a str,
 }
 
 /// The prefix every presigned upload goes under (expired by a lifecycle rule unless copied
@@ -39,7 +39,7 @@ pub fn final_key(key: &str) -> Option<&str> {
     key.strip_prefix(INCOMING)
 }
 
-/// How long one S3 request may take (a POD file is at most 10 MB).
+/// How long one S3 call may take, the SDK's retries included (a POD file is at most 10 MB).
 const S3_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// One presigned upload: PUT the file's bytes to `url` with exactly `headers`.
@@ -66,14 +66,15 @@ pub struct StoredObject {
     pub version: Option<String>,
 }
 
-/// The version id S3 answered with; a versioned bucket always sends one.
-fn version_of(op: &'static str, headers: &http::HeaderMap) -> Result<String, ApiError> {
-    headers
-        .get("x-amz-version-id")
-        .and_then(|v| v.to_str().ok())
-        .filter(|v| !v.is_empty() && *v != "null")
+/// A version id as S3 answers it: `None` for an unversioned bucket (absent or `null`).
+fn version_id(v: Option<&str>) -> Option<String> {
+    v.filter(|v| !v.is_empty() && *v != "null")
         .map(str::to_string)
-        .ok_or_else(|| backend(op, "no x-amz-version-id: is the bucket versioned?"))
+}
+
+/// The version id of a write; a versioned bucket always answers one.
+fn written_version(op: &'static str, v: Option<&str>) -> Result<String, ApiError> {
+    version_id(v).ok_or_else(|| backend(op, "no x-amz-version-id: is the bucket versioned?"))
 }
 
 /// What a failing file store answers (503), logged with the operation and its cause.
@@ -82,43 +83,106 @@ pub(crate) fn backend(op: &'static str, e: impl std::fmt::Debug) -> ApiError {
     ApiError::Unavailable("The file store is unavailable; retry shortly.".into())
 }
 
-impl PodFiles {
-    pub fn new(urls: PodUrls) -> Result<Self, std::io::Error> {
-        Ok(Self {
-            s3: crate::s3_http::S3Http::new(urls.0)?,
+/// One S3 call (the SDK retries inside) bounded by `timeout`; a timeout is a failure of `op`.
+pub(crate) async fn timed<T>(
+    op: &'static str,
+    timeout: Duration,
+    call: impl Future<Output = T>,
+) -> Result<T, ApiError> {
+    tokio::time::timeout(timeout, call)
+        .await
+        .map_err(|_| backend(op, "timed out"))
+}
+
+/// A presigned URL's validity: `ttl` from `start` (the signing time).
+pub(crate) fn presigning(
+    op: &'static str,
+    start: SystemTime,
+    ttl: Duration,
+) -> Result<PresigningConfig, ApiError> {
+    PresigningConfig::builder()
+        .start_time(start)
+        .expires_in(ttl)
+        .build()
+        .map_err(|e| backend(op, e))
+}
+
+impl<'a> PodFiles<'a> {
+    pub fn new(s3: &'a aws_sdk_s3::Client, bucket: &'a str) -> Self {
+        Self { s3, bucket }
+    }
+
+    /// A PUT URL for `key` with the file's type and size signed in, valid `ttl_secs` (at most
+    /// 15 minutes) from `now`.
+    pub async fn presign_upload(
+        &self,
+        key: String,
+        spec: &PodFileSpec,
+        ttl_secs: u64,
+        now: OffsetDateTime,
+    ) -> Result<PresignedUpload, ApiError> {
+        const OP: &str = "presign PutObject";
+        let ttl = ttl_secs.min(pod::MAX_URL_SECS);
+        let size = i64::try_from(spec.size).map_err(|e| backend(OP, e))?;
+        let url = self
+            .s3
+            .put_object()
+            .bucket(self.bucket)
+            .key(&key)
+            .content_type(spec.content_type)
+            .content_length(size)
+            .presigned(presigning(OP, now.into(), Duration::from_secs(ttl))?)
+            .await
+            .map_err(|e| backend(OP, e))?
+            .uri()
+            .to_string();
+        let mut headers = std::collections::BTreeMap::new();
+        headers.insert("content-type".to_string(), spec.content_type.to_string());
+        Ok(PresignedUpload {
+            kind: spec.kind,
+            key,
+            url,
+            method: "PUT",
+            headers,
+            expires_at: now + time::Duration::seconds(ttl as i64),
         })
     }
 
-    /// One request through a fresh presigned URL: its status and headers (HEAD has no body;
-    /// PUT's is empty on success).
-    async fn send(
+    /// A short-lived GET URL, of `version` when given (`versionId` is in the signature).
+    pub async fn presign_get(
         &self,
-        operation: Operation<'_>,
         key: &str,
-        body: Vec<u8>,
-    ) -> Result<(u16, http::HeaderMap), ApiError> {
-        let (status, headers, _) = self.s3.send(operation, key, body, S3_TIMEOUT).await?;
-        Ok((status, headers))
+        version: Option<&str>,
+        ttl_secs: u64,
+        now: OffsetDateTime,
+    ) -> Result<String, ApiError> {
+        const OP: &str = "presign GetObject";
+        let ttl = Duration::from_secs(ttl_secs.min(pod::MAX_URL_SECS));
+        Ok(self
+            .s3
+            .get_object()
+            .bucket(self.bucket)
+            .key(key)
+            .set_version_id(version.map(str::to_string))
+            .presigned(presigning(OP, now.into(), ttl)?)
+            .await
+            .map_err(|e| backend(OP, e))?
+            .uri()
+            .to_string())
     }
 
     /// The object's type and size, or None when it is not there.
     pub async fn head(&self, key: &str) -> Result<Option<StoredObject>, ApiError> {
-        let (status, headers) = self.send(Operation::Head, key, vec![]).await?;
-        let header = |name: http::header::HeaderName| {
-            headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default()
-                .to_string()
-        };
-        match status {
-            200 => Ok(Some(StoredObject {
-                content_type: header(http::header::CONTENT_TYPE),
-                size: header(http::header::CONTENT_LENGTH).parse().unwrap_or(0),
-                version: version_of("HeadObject", &headers).ok(),
+        const OP: &str = "HeadObject";
+        let call = self.s3.head_object().bucket(self.bucket).key(key).send();
+        match timed(OP, S3_TIMEOUT, call).await? {
+            Ok(o) => Ok(Some(StoredObject {
+                content_type: o.content_type().unwrap_or_default().to_string(),
+                size: o.content_length().unwrap_or(0),
+                version: version_id(o.version_id()),
             })),
-            404 => Ok(None),
-            status => Err(backend("HeadObject", format!("status {status}"))),
+            Err(e) if e.as_service_error().is_some_and(|e| e.is_not_found()) => Ok(None),
+            Err(e) => Err(backend(OP, e)),
         }
     }
 
@@ -154,20 +218,21 @@ impl PodFiles {
         Ok(obj)
     }
 
-    /// Copies one version of `source` to `dest` (server side: CopyObject through a presigned
-    /// PUT with `x-amz-copy-source`); returns the copy's version id.
+    /// Copies one version of `source` to `dest` (server side, CopyObject); returns the copy's
+    /// version id.
     pub async fn copy(&self, source: &str, version: &str, dest: &str) -> Result<String, ApiError> {
-        let copy_source = copy_source(self.s3.presigner().bucket(), source, version);
-        // The copy reads the source with this function's permissions.
-        cargoflow_aws::calls::record_presigned("GET", self.s3.presigner().bucket(), source);
-        let headers = [("x-amz-copy-source", copy_source.as_str())];
-        let (status, headers) = self
-            .send(Operation::Put { headers: &headers }, dest, vec![])
-            .await?;
-        match status {
-            200..=299 => version_of("CopyObject", &headers),
-            status => Err(backend("CopyObject", format!("status {status}"))),
-        }
+        const OP: &str = "CopyObject";
+        let call = self
+            .s3
+            .copy_object()
+            .bucket(self.bucket)
+            .key(dest)
+            .copy_source(copy_source(self.bucket, source, version))
+            .send();
+        let out = timed(OP, S3_TIMEOUT, call)
+            .await?
+            .map_err(|e| backend(OP, e))?;
+        written_version(OP, out.version_id())
     }
 
     /// Writes a file the function received itself (the multipart form); returns its version.
@@ -177,18 +242,19 @@ impl PodFiles {
         spec: &PodFileSpec,
         bytes: Vec<u8>,
     ) -> Result<String, ApiError> {
-        let size = bytes.len().to_string();
-        let headers = [
-            ("content-type", spec.content_type),
-            ("content-length", size.as_str()),
-        ];
-        let (status, headers) = self
-            .send(Operation::Put { headers: &headers }, key, bytes)
-            .await?;
-        match status {
-            200..=299 => version_of("PutObject", &headers),
-            status => Err(backend("PutObject", format!("status {status}"))),
-        }
+        const OP: &str = "PutObject";
+        let call = self
+            .s3
+            .put_object()
+            .bucket(self.bucket)
+            .key(key)
+            .content_type(spec.content_type)
+            .body(ByteStream::from(bytes))
+            .send();
+        let out = timed(OP, S3_TIMEOUT, call)
+            .await?
+            .map_err(|e| backend(OP, e))?;
+        written_version(OP, out.version_id())
     }
 }
 
@@ -204,88 +270,28 @@ fn copy_source(bucket: &str, key: &str, version: &str) -> String {
     )
 }
 
-/// The bucket's presigned URLs (no S3 client: see crate::presigner).
-pub struct PodUrls(pub Presigner);
-
-impl PodUrls {
-    pub async fn presign_upload(
-        &self,
-        key: String,
-        spec: &PodFileSpec,
-        ttl_secs: u64,
-        now: OffsetDateTime,
-    ) -> Result<PresignedUpload, ApiError> {
-        let ttl = ttl_secs.min(pod::MAX_URL_SECS);
-        let size = spec.size.to_string();
-        let url = self
-            .0
-            .presign(
-                Operation::Put {
-                    headers: &[
-                        ("content-type", spec.content_type),
-                        ("content-length", &size),
-                    ],
-                },
-                &key,
-                Duration::from_secs(ttl),
-                now.into(),
-            )
-            .await
-            .map_err(|e| backend("presign PutObject", e))?;
-        let mut headers = std::collections::BTreeMap::new();
-        headers.insert("content-type".to_string(), spec.content_type.to_string());
-        Ok(PresignedUpload {
-            kind: spec.kind,
-            key,
-            url,
-            method: "PUT",
-            headers,
-            expires_at: now + time::Duration::seconds(ttl as i64),
-        })
-    }
-
-    /// A short-lived GET URL, of `version` when given (`versionId` is in the signature).
-    pub async fn presign_get(
-        &self,
-        key: &str,
-        version: Option<&str>,
-        ttl_secs: u64,
-        now: OffsetDateTime,
-    ) -> Result<String, ApiError> {
-        let operation = match version {
-            Some(v) => Operation::GetVersion(v),
-            None => Operation::Get,
-        };
-        self.0
-            .presign(
-                operation,
-                key,
-                Duration::from_secs(ttl_secs.min(pod::MAX_URL_SECS)),
-                now.into(),
-            )
-            .await
-            .map_err(|e| backend("presign GetObject", e))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use cargoflow_domain::{OrderId, TenantId};
 
-    fn files() -> PodUrls {
+    /// A client as Deps builds one, signing with fixed credentials (nothing is sent).
+    fn client(endpoint: Option<&str>, path_style: bool) -> aws_sdk_s3::Client {
         let creds =
-            aws_credential_types::Credentials::new("AKIDEXAMPLE", "secret", None, None, "test");
-        PodUrls(
-            Presigner::new(
-                aws_credential_types::provider::SharedCredentialsProvider::new(creds),
-                "eu-west-1",
-                "pod-bucket",
-                None,
-                false,
-            )
-            .unwrap(),
-        )
+            aws_sdk_s3::config::Credentials::new("AKIDEXAMPLE", "secret", None, None, "test");
+        let mut b = aws_sdk_s3::config::Builder::new()
+            .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
+            .region(aws_sdk_s3::config::Region::new("eu-west-1"))
+            .credentials_provider(creds)
+            .force_path_style(path_style);
+        if let Some(e) = endpoint {
+            b = b.endpoint_url(e);
+        }
+        aws_sdk_s3::Client::from_conf(b.build())
+    }
+
+    fn files(s3: &aws_sdk_s3::Client) -> PodFiles<'_> {
+        PodFiles::new(s3, "pod-bucket")
     }
 
     fn query(url: &str) -> std::collections::HashMap<String, String> {
@@ -303,7 +309,7 @@ mod tests {
         let spec = pod::check_file(PodFileKind::Signature, "image/png", 2048).unwrap();
         let key = pod::new_object_key(&t, &o, &spec);
         let now = OffsetDateTime::now_utc();
-        let up = files()
+        let up = files(&client(None, false))
             .presign_upload(key.clone(), &spec, 3600, now)
             .await
             .unwrap();
@@ -316,7 +322,7 @@ mod tests {
             url.path()
         );
         // create-pod-uploads hands out incoming/ keys only.
-        let inc = files()
+        let inc = files(&client(None, false))
             .presign_upload(incoming_key(&key), &spec, 600, now)
             .await
             .unwrap();
@@ -348,12 +354,12 @@ mod tests {
     #[tokio::test]
     async fn downloads_are_short_lived() {
         let now = OffsetDateTime::now_utc();
-        let url = files()
+        let url = files(&client(None, false))
             .presign_get("pod/a/b/photo-x.jpg", None, 300, now)
             .await
             .unwrap();
         assert_eq!(query(&url)["X-Amz-Expires"], "300");
-        let url = files()
+        let url = files(&client(None, false))
             .presign_get("pod/a/b/photo-x.jpg", None, 86_400, now)
             .await
             .unwrap();
@@ -364,20 +370,91 @@ mod tests {
     #[tokio::test]
     async fn reads_are_signed_for_the_recorded_version() {
         let now = OffsetDateTime::now_utc();
-        let url = files()
+        let url = files(&client(None, false))
             .presign_get("pod/a/b/photo-x.jpg", Some("v.1_a"), 300, now)
             .await
             .unwrap();
         let q = query(&url);
         assert_eq!(q["versionId"], "v.1_a");
         assert!(q.contains_key("X-Amz-Signature"));
-        let plain = files()
+        let plain = files(&client(None, false))
             .presign_get("pod/a/b/photo-x.jpg", None, 300, now)
             .await
             .unwrap();
         assert!(!query(&plain).contains_key("versionId"));
         // Same time, same key: only the version differs, so the signatures must.
         assert_ne!(q["X-Amz-Signature"], query(&plain)["X-Amz-Signature"]);
+    }
+
+    /// The declared size is in the signature: the same upload of another size is signed
+    /// differently (S3 refuses a body whose length differs from the signed one).
+    #[tokio::test]
+    async fn the_size_and_type_are_in_the_signature() {
+        let s3 = client(None, false);
+        let now = OffsetDateTime::now_utc();
+        let sig = |size: i64, ct: &'static str| {
+            let s3 = &s3;
+            async move {
+                let spec = pod::check_file(PodFileKind::Photo, ct, size).unwrap();
+                let up = files(s3)
+                    .presign_upload("incoming/pod/t/o/photo-x.jpg".into(), &spec, 600, now)
+                    .await
+                    .unwrap();
+                query(&up.url)["X-Amz-Signature"].clone()
+            }
+        };
+        let base = sig(2048, "image/jpeg").await;
+        assert_eq!(base, sig(2048, "image/jpeg").await);
+        assert_ne!(base, sig(2049, "image/jpeg").await);
+        assert_ne!(base, sig(2048, "image/png").await);
+    }
+
+    /// Signed at the time given, not the clock: get-tracking signs from the start of a 5-minute
+    /// slot so the URL (and the view's ETag) stays the same for that long.
+    #[tokio::test]
+    async fn urls_are_signed_at_the_given_time() {
+        let s3 = client(None, false);
+        let slot = OffsetDateTime::from_unix_timestamp(1_795_000_200).unwrap();
+        let first = files(&s3)
+            .presign_get("pod/a/b/photo-x.jpg", Some("v1"), 900, slot)
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+        let again = files(&s3)
+            .presign_get("pod/a/b/photo-x.jpg", Some("v1"), 900, slot)
+            .await
+            .unwrap();
+        assert_eq!(first, again);
+        assert_eq!(query(&first)["X-Amz-Date"], "20261118T111000Z");
+    }
+
+    /// Addressing follows the configuration (S3_FORCE_PATH_STYLE and the endpoint), as the
+    /// SDK resolves it: path style on moto, virtual-hosted on AWS.
+    #[tokio::test]
+    async fn path_style_and_endpoint_come_from_the_configuration() {
+        let now = OffsetDateTime::now_utc();
+        let key = "incoming/pod/t/o/photo-x.jpg";
+        let url = |s3: aws_sdk_s3::Client| async move {
+            let spec = pod::check_file(PodFileKind::Photo, "image/jpeg", 10).unwrap();
+            let up = files(&s3)
+                .presign_upload(key.into(), &spec, 600, now)
+                .await
+                .unwrap();
+            let u = url::Url::parse(&up.url).unwrap();
+            format!("{}{}", &u[..url::Position::BeforePath], u.path())
+        };
+        assert_eq!(
+            url(client(Some("http://127.0.0.1:14566"), true)).await,
+            format!("http://127.0.0.1:14566/pod-bucket/{key}")
+        );
+        assert_eq!(
+            url(client(None, false)).await,
+            format!("https://pod-bucket.s3.eu-west-1.amazonaws.com/{key}")
+        );
+        assert_eq!(
+            url(client(None, true)).await,
+            format!("https://s3.eu-west-1.amazonaws.com/pod-bucket/{key}")
+        );
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub struct PutTrackingSettingsRequest {
     /// Show the POD photo on the public tracking page.
     pub show_pod_photo: bool,
     /// Days after an order ends that its link keeps working (1 to 90).
+    #[schema(minimum = 1, maximum = 90)]
     pub link_expiry_days: i64,
 }
 

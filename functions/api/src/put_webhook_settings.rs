@@ -18,6 +18,7 @@ use crate::Deps;
 pub struct PutWebhookSettingsRequest {
     pub enabled: bool,
     #[schema(example = "https://example.com/webhook")]
+    #[schema(max_length = 2048)]
     pub url: Option<String>,
     /// `whsec_` + base64 of 24-64 bytes, or 16-128 visible characters; omitted: generated/kept.
     pub secret: Option<String>,

@@ -19,14 +19,19 @@ use crate::Deps;
 #[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
     #[schema(example = "Acme Logistics")]
+    #[schema(max_length = 120)]
     pub tenant_name: String,
     #[schema(example = "acme")]
+    #[schema(min_length = 3, max_length = 40)]
     pub tenant_slug: String,
     #[schema(example = "ops@acme.com")]
+    #[schema(max_length = 254)]
     pub email: String,
     #[schema(example = "StrongPass123!")]
+    #[schema(min_length = 10, max_length = 128)]
     pub password: String,
     #[schema(example = "Ops Admin")]
+    #[schema(max_length = 120)]
     pub full_name: String,
 }
 

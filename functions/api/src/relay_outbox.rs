@@ -13,6 +13,7 @@ use cargoflow_store::order_items::EventItem;
 use crate::Deps;
 
 pub async fn handle(deps: Arc<Deps>, event: Event) -> Result<DynamoDbEventResponse, String> {
+    let started = std::time::Instant::now();
     let mut items: Vec<EventItem> = Vec::new();
     for r in &event.records {
         if r.event_name != "INSERT" {
@@ -30,6 +31,7 @@ pub async fn handle(deps: Arc<Deps>, event: Event) -> Result<DynamoDbEventRespon
         records = event.records.len(),
         published = items.len() - failed.len(),
         failed = failed.len(),
+        ms = started.elapsed().as_millis() as u64,
         "relay batch"
     );
     Ok(DynamoDbEventResponse::default())

@@ -3,13 +3,12 @@
 
 use std::sync::Arc;
 
-use cargoflow_domain::{EventId, Permission};
+use cargoflow_domain::{EventBridgeMessage, EventEnvelope, EventId, Permission, time_util};
 use cargoflow_http::{ApiError, Body, NotFoundAs, Request, Response, authenticate, json};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::Deps;
-use crate::publish::{Publisher, SOURCE};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReplayResponse {
@@ -17,14 +16,13 @@ pub struct ReplayResponse {
     pub queued: usize,
 }
 
-/// The message the EventBridge rule would have put on the queue.
-pub fn queue_message(e: &cargoflow_store::order_items::EventItem) -> String {
-    serde_json::json!({
-        "version": "0", "id": ulid::Ulid::new().to_string(), "detail-type": e.event_type, "source": SOURCE,
-        "account": "000000000000", "time": cargoflow_domain::time_util::rfc3339(cargoflow_domain::time_util::now()),
-        "region": "", "resources": [], "detail": Publisher::envelope(e),
-    })
-    .to_string()
+/// The message the EventBridge rule would have put on the queue (None: the event has no
+/// envelope, which nothing writes).
+pub fn queue_message(e: &cargoflow_store::order_items::EventItem) -> Option<String> {
+    let detail = EventEnvelope::try_from(e).ok()?;
+    let message =
+        EventBridgeMessage::queued(detail, ulid::Ulid::new().to_string(), time_util::now());
+    serde_json::to_string(&message).ok()
 }
 
 #[utoipa::path(post, path = "/api/ops/webhooks/deliveries/{id}/replay", operation_id = "replay_webhook_delivery", tag = "webhooks",
@@ -51,6 +49,9 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         )
         .await
         .not_found_as("event")?;
+    let body = queue_message(&event).ok_or_else(|| {
+        ApiError::internal("replay", format!("event {} has no envelope", event.id))
+    })?;
     let queue_url = deps
         .webhook_queue_url()
         .await
@@ -58,7 +59,7 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     deps.sqs()
         .send_message()
         .queue_url(queue_url)
-        .message_body(queue_message(&event))
+        .message_body(body)
         .send()
         .await
         .map_err(|e| ApiError::internal("SendMessage", format!("{e:?}")))?;

@@ -13,6 +13,7 @@ use crate::Deps;
 #[serde(deny_unknown_fields)]
 pub struct ResolveExceptionRequest {
     #[schema(example = "Delivered after delay")]
+    #[schema(max_length = 1000)]
     pub resolution: String,
 }
 
@@ -31,7 +32,7 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     let resolution = parse_notes(Some(&body.resolution))
         .and_then(|r| r.ok_or_else(|| "is required".to_string()))
         .map_err(|r| ApiError::field("resolution", r))?;
-    let updated = crate::transitions::move_exception(
+    let updated = crate::dispatch::move_exception(
         &deps,
         &caller.tenant_id,
         &id,

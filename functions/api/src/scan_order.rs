@@ -14,6 +14,7 @@ use crate::Deps;
 #[serde(deny_unknown_fields)]
 pub struct ScanRequest {
     #[schema(example = "CF-10021")]
+    #[schema(max_length = 128)]
     pub code: String,
 }
 

@@ -1,16 +1,14 @@
 //! POST /api/driver/routes/{id}/start: the driver sets off. PLANNED -> IN_PROGRESS, the start
-//! time is now, ETAs are recomputed from now and written to the orders, `route.started`.
+//! time is now, ETAs are recomputed from now on the route, `route.started`.
 //! A driver reaches only their own routes: anyone else's answers 404.
 
-use std::collections::HashSet;
 use std::sync::Arc;
 
 use cargoflow_domain::*;
 use cargoflow_http::{ApiError, Body, Request, Response, authenticate, ok, path_id};
-use cargoflow_store::unit_of_work::UnitOfWork;
 
 use crate::Deps;
-use crate::routing;
+use cargoflow_domain::dispatch::{self, Actor};
 
 #[utoipa::path(post, path = "/api/driver/routes/{id}/start", operation_id = "start_route", tag = "driver",
     security(("bearer" = [])), params(("id" = String, Path)),
@@ -26,30 +24,10 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         .clone()
         .ok_or(ApiError::Forbidden("This token has no driver."))?;
     let id = path_id(&req, "id", RouteId::parse, "route")?;
-    let (route, vehicle, orders) = routing::load_route(&deps, &caller.tenant_id, &id).await?;
-    if route.driver_id != driver {
-        return Err(ApiError::NotFound("route"));
-    }
-    if !route.status.can_become(RouteStatus::InProgress) {
-        return Err(ApiError::conflict(
-            "route_not_planned",
-            format!(
-                "The route is {}; only a PLANNED route can start.",
-                route.status.as_str()
-            ),
-        ));
-    }
-    let now = time_util::now();
-    let mut next = route.clone();
-    next.status = RouteStatus::InProgress;
-    next.start_time = Some(now);
-    routing::replan(&deps, &mut next, vehicle.vehicle_type, &orders, false, now);
-    next.updated_at = now;
-    next.version = route.version + 1;
-    let mut uow = UnitOfWork::new(&deps.store, &caller.tenant_id);
-    uow.route(&next, route.version)?;
-    uow.event(&events::route_event(EventType::RouteStarted, &next, now))?;
-    routing::sync_etas(&mut uow, &orders, &next, &HashSet::new(), now)?;
-    uow.commit().await.map_err(routing::commit_error)?;
-    ok(&next)
+    let tenant = &caller.tenant_id;
+    let route = crate::dispatch::load_route(&deps, tenant, &id).await?;
+    let ctx = crate::dispatch::ctx(&deps, Actor::driver(&caller.user_id, &driver));
+    let change = dispatch::start_route(&route, &ctx)?;
+    crate::dispatch::apply(&deps, tenant, &change, &ctx).await?;
+    ok(&change.routes[0].route)
 }

@@ -37,7 +37,7 @@ pub async fn replace(
         )
         .await?;
     if !written {
-        return Err(crate::transitions::write_error(
+        return Err(crate::dispatch::write_error(
             cargoflow_store::orders::OrderWriteError::Stale,
             Some(&current),
         ));

@@ -16,6 +16,7 @@ use crate::Deps;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateDriverRequest {
+    #[schema(max_length = 120)]
     pub name: Option<String>,
     pub phone: Option<String>,
     pub is_active: Option<bool>,

@@ -12,7 +12,7 @@ use serde::{Deserialize, Deserializer};
 use utoipa::ToSchema;
 
 use crate::Deps;
-use crate::transitions::write_error;
+use crate::dispatch::write_error;
 
 /// Present-and-null (`Some(None)`) clears a field; absent (`None`) keeps it.
 fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
@@ -24,10 +24,12 @@ fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateOrderRequest {
+    #[schema(max_length = 120)]
     pub customer_name: Option<String>,
     pub customer_phone: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
+    #[schema(max_length = 1000)]
     pub notes: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<WindowInput>)]
@@ -37,6 +39,7 @@ pub struct UpdateOrderRequest {
     pub drop_window: Option<Option<WindowInput>>,
     pub package: Option<PackageInput>,
     /// Replaces every stop; only while the order is CREATED.
+    #[schema(min_items = 2, max_items = 25)]
     pub stops: Option<Vec<StopInput>>,
     /// The version the client edited; when given and stale, 409 (nothing is overwritten).
     pub version: Option<u64>,

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::Deps;
-use crate::transitions::Mover;
+use cargoflow_domain::dispatch::{Actor, MoveRequest};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -81,67 +81,28 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         caller,
         driver,
         order,
-        ..
+        route,
     } = crate::driver_scope::driver_order(&deps, &req).await?;
-    let id = order.id.clone();
     let stop = match &body.stop_id {
-        Some(raw) => {
-            let sid = StopId::parse(raw).filter(|s| order.stops.iter().any(|st| &st.id == s));
-            Some(sid.ok_or_else(|| ApiError::field("stop_id", "is not a stop of this order"))?)
-        }
+        Some(raw) => Some(
+            StopId::parse(raw).ok_or_else(|| ApiError::field("stop_id", "is not a stop of this order"))?,
+        ),
         None => None,
     };
-    let now = time_util::now();
-    let who = Mover {
-        tenant: &caller.tenant_id,
-        actor: ActorType::Driver,
-        user: Some(&caller.user_id),
-        driver: Some(&driver),
-    };
-    let exception = (to == OrderStatus::Failed).then(|| OrderException {
-        id: ExceptionId::generate(),
-        order_id: order.id.clone(),
-        exception_type: ExceptionType::FailedAttempt,
-        status: ExceptionStatus::Open,
-        notes: reason.clone(),
-        ack_note: None,
-        resolution: None,
-        created_by: Some(caller.user_id.clone()),
-        created_at: now,
-        acknowledged_at: None,
-        resolved_at: None,
-        updated_at: now,
-        version: 1,
-    });
-    let moved = crate::transitions::transition_with(
-        &deps,
-        &who,
-        &id,
+    let req = MoveRequest {
         to,
-        stop.clone(),
+        stop,
         metadata,
-        reason.as_deref(),
-        crate::transitions::Extras {
-            exception: exception.as_ref(),
-            pod: None,
-        },
-        |o| {
-            for s in &mut o.stops {
-                let at_this = stop.as_ref().is_none_or(|sid| sid == &s.id);
-                match (to, s.stop_type) {
-                    (OrderStatus::PickedUp, StopType::Pickup) if at_this || stop.is_none() => {
-                        s.actual_arrival_time.get_or_insert(now);
-                        s.completed_at = Some(now);
-                        s.status = StopStatus::Completed;
-                    }
-                    (OrderStatus::Failed, StopType::Drop) if at_this || stop.is_none() => {
-                        s.actual_arrival_time.get_or_insert(now);
-                        s.status = StopStatus::Failed;
-                    }
-                    _ => {}
-                }
-            }
-        },
+        reason,
+        pod: None,
+    };
+    let moved = crate::dispatch::move_order(
+        &deps,
+        &caller.tenant_id,
+        &order,
+        Some(&route),
+        req,
+        Actor::driver(&caller.user_id, &driver),
     )
     .await?;
     ok(&moved)

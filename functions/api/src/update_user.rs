@@ -17,6 +17,7 @@ use crate::create_user::parse_ops_role;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUserRequest {
+    #[schema(max_length = 120)]
     pub full_name: Option<String>,
     /// OPS_ADMIN or OPS_DISPATCHER.
     pub role: Option<String>,

@@ -18,6 +18,7 @@ pub struct UpdateVehicleRequest {
     pub plate_number: Option<String>,
     #[serde(rename = "type")]
     pub vehicle_type: Option<String>,
+    #[schema(minimum = 1, maximum = 100000)]
     pub capacity_kg: Option<i64>,
     pub is_active: Option<bool>,
 }

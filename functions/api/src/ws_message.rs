@@ -12,7 +12,6 @@ use cargoflow_domain::*;
 use cargoflow_http::{ApiError, Body, Request, Response, body_bytes, ok};
 use cargoflow_store::keys;
 use cargoflow_store::live::Channel;
-use cargoflow_store::unit_of_work::UnitOfWork;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -149,8 +148,9 @@ async fn location_subscribers(
     Ok(out)
 }
 
-/// Recomputes the route's pending ETAs from the driver's position (with route.updated and the
-/// orders' new ETAs, in one transaction). A concurrent change wins; the next fix retries.
+/// Recomputes the route's pending ETAs from the driver's position (the route and
+/// route.updated in one transaction: orders take live ETAs from the route). A concurrent change
+/// wins; the next fix retries.
 pub async fn refresh_etas(
     deps: &Deps,
     tenant: &TenantId,
@@ -158,25 +158,11 @@ pub async fn refresh_etas(
     location: &LiveLocation,
     now: time::OffsetDateTime,
 ) -> Result<(), ApiError> {
-    let (route, vehicle, orders) = crate::routing::load_route(deps, tenant, route_id).await?;
-    if route.status != RouteStatus::InProgress {
-        return Ok(());
+    let route = crate::dispatch::load_route(deps, tenant, route_id).await?;
+    let mut ctx = crate::dispatch::ctx(deps, cargoflow_domain::dispatch::Actor::system());
+    ctx.now = now;
+    match cargoflow_domain::dispatch::refresh_etas(&route, (location.lat, location.lng), &ctx) {
+        Some(change) => crate::dispatch::apply(deps, tenant, &change, &ctx).await,
+        None => Ok(()),
     }
-    let mut next = route.clone();
-    crate::routing::replan_from(
-        deps,
-        &mut next,
-        vehicle.vehicle_type,
-        &orders,
-        false,
-        Some((location.lat, location.lng)),
-        now,
-    );
-    next.updated_at = now;
-    next.version = route.version + 1;
-    let mut uow = UnitOfWork::new(&deps.store, tenant);
-    uow.route(&next, route.version)?;
-    uow.event(&events::route_event(EventType::RouteUpdated, &next, now))?;
-    crate::routing::sync_etas(&mut uow, &orders, &next, &Default::default(), now)?;
-    uow.commit().await.map_err(crate::routing::commit_error)
 }

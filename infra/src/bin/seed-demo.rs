@@ -24,7 +24,6 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, anyhow, bail};
 use cargoflow_domain::*;
 use cargoflow_functions::Deps;
-use cargoflow_functions::transitions::{Mover, transition};
 use cargoflow_infra::host::{HostState, Invocation, invoke, routes};
 use cargoflow_infra::template::Template;
 use futures::StreamExt;
@@ -390,10 +389,6 @@ async fn seed_tenant(
         .as_str()
         .context("no token")?
         .to_string();
-    let tenant_id = reg["tenant"]["id"]
-        .as_str()
-        .context("no tenant id")?
-        .to_string();
     let a = Some(admin.as_str());
 
     api.expect(
@@ -643,7 +638,7 @@ async fn seed_tenant(
                         continue;
                     }
                     if k < delivered {
-                        deliver(api, dt, &tenant_id, o, t.customers[k % t.customers.len()]).await?;
+                        deliver(api, dt, o, t.customers[k % t.customers.len()]).await?;
                     }
                 }
                 match script {
@@ -777,12 +772,10 @@ const PNG: &[u8] = &[
 ];
 
 /// Delivers with proof of delivery through the POD endpoints (presigned uploads to the bucket,
-/// then the POD) when the template has them; until then, the same DELIVERED move through the
-/// status machine's one transition (history, event, route follow-on), without a POD.
+/// then the POD).
 async fn deliver(
     api: &Api,
     token: Option<&str>,
-    tenant: &str,
     order: &str,
     receiver: &str,
 ) -> Result<()> {
@@ -830,37 +823,7 @@ async fn deliver(
             return Ok(());
         }
     }
-    // No POD endpoint yet: the status machine's transition, as the POD function will make it.
-    let deps = api.state.deps.clone();
-    let tenant = TenantId::parse(tenant).context("tenant id")?;
-    let order_id = OrderId::parse(order).context("order id")?;
-    let mover = Mover {
-        tenant: &tenant,
-        actor: ActorType::Driver,
-        user: None,
-        driver: None,
-    };
-    let now = time_util::now();
-    transition(
-        &deps,
-        &mover,
-        &order_id,
-        OrderStatus::Delivered,
-        None,
-        json!({"receiver_name": receiver, "seed": "delivered without POD (POD endpoint not deployed)"}),
-        None,
-        |o| {
-            o.delivered_at = Some(now);
-            for s in o.stops.iter_mut().filter(|s| s.stop_type == StopType::Drop) {
-                s.status = StopStatus::Completed;
-                s.actual_arrival_time.get_or_insert(now);
-                s.completed_at = Some(now);
-            }
-        },
-    )
-    .await
-    .map_err(|e| anyhow!("delivering {order}: {e:?}"))?;
-    Ok(())
+    bail!("delivering {order}: the template has no POD endpoint (POST /api/driver/orders/{{id}}/pod)")
 }
 
 // ------------------------------------------------------------------ the pipeline

@@ -4,9 +4,10 @@
 //! clients of a function carry [`CallRecorder`] (when `AWS_CALL_LOG` names a file): it reads
 //! the operation from the SDK's metadata, the resources from the serialized request, and the
 //! function from the task-local [`Caller`] that the HTTP and event wrappers set
-//! ([`as_function`]). Presigned S3 URLs are recorded when they are signed
-//! ([`record_presigned`]): whoever uses one acts with the signer's permissions. `check-iam`
-//! (infra/) then checks every line against the function's policy in template.yaml.
+//! ([`as_function`]). Presigned S3 URLs go through the same interceptor when the S3 client
+//! signs them (it stops before sending): whoever uses one acts with the signer's permissions,
+//! so they are recorded as the calls they allow. `check-iam` (infra/) then checks every line
+//! against the function's policy in template.yaml.
 //!
 //! Each distinct call is written once per process, as one JSON line appended to the file, so
 //! several processes (test binaries, the local host) can share it.
@@ -299,8 +300,8 @@ pub fn accesses(
                 format!("arn:aws:ses:{region}:{account}:identity/{from}"),
             )]
         }
-        // Through the S3 client (functions presign instead; kept for tools and later code):
-        // object operations on the object, listings on the bucket.
+        // Object operations on the object (a read of one version needs GetObjectVersion; a
+        // copy also reads its source: see [`copy_source_access`]), listings on the bucket.
         "s3" => {
             let parsed = url::Url::parse(uri).ok();
             let host = parsed.as_ref().and_then(|u| u.host_str()).unwrap_or("");
@@ -315,14 +316,23 @@ pub fn accesses(
                     None => (path.to_string(), String::new()),
                 },
             };
+            let versioned = parsed
+                .as_ref()
+                .is_some_and(|u| u.query_pairs().any(|(k, _)| k == "versionId"));
+            let object = |action: &str| Access {
+                action: format!("s3:{action}"),
+                resource: format!("arn:aws:s3:::{bucket}/{}", percent_decode(&key)),
+            };
             match operation {
                 "ListObjects" | "ListObjectsV2" => vec![Access {
                     action: "s3:ListBucket".into(),
                     resource: format!("arn:aws:s3:::{bucket}"),
                 }],
-                "HeadObject" | "GetObject" => vec![presigned_access("GET", &bucket, &key)],
-                "PutObject" => vec![presigned_access("PUT", &bucket, &key)],
-                "DeleteObject" => vec![presigned_access("DELETE", &bucket, &key)],
+                "HeadObject" | "GetObject" if versioned => vec![object("GetObjectVersion")],
+                "HeadObject" | "GetObject" => vec![object("GetObject")],
+                "PutObject" | "CopyObject" => vec![object("PutObject")],
+                "DeleteObject" if versioned => vec![object("DeleteObjectVersion")],
+                "DeleteObject" => vec![object("DeleteObject")],
                 _ => vec![access(operation, format!("arn:aws:s3:::{bucket}"))],
             }
         }
@@ -335,30 +345,54 @@ pub fn accesses(
 pub const LOCAL_API_ID: &str = "local";
 pub const LOCAL_STAGE: &str = "local";
 
-/// The S3 access a presigned URL grants: `GET`/`HEAD` read, `PUT` writes.
-pub fn presigned_access(method: &str, bucket: &str, key: &str) -> Access {
-    let action = match method.to_ascii_uppercase().as_str() {
-        "PUT" => "s3:PutObject",
-        "DELETE" => "s3:DeleteObject",
-        _ => "s3:GetObject",
+/// The read a CopyObject makes of its source (`x-amz-copy-source`: `bucket/key`, URL-encoded,
+/// with `?versionId=` for one version, which needs GetObjectVersion).
+pub fn copy_source_access(copy_source: &str) -> Option<Access> {
+    let (path, query) = match copy_source.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (copy_source, None),
     };
-    Access {
-        action: action.into(),
-        resource: format!("arn:aws:s3:::{bucket}/{key}"),
-    }
+    let (bucket, key) = path.trim_start_matches('/').split_once('/')?;
+    let versioned = query
+        .is_some_and(|q| url::form_urlencoded::parse(q.as_bytes()).any(|(k, _)| k == "versionId"));
+    Some(Access {
+        action: if versioned {
+            "s3:GetObjectVersion"
+        } else {
+            "s3:GetObject"
+        }
+        .into(),
+        resource: format!(
+            "arn:aws:s3:::{}/{}",
+            percent_decode(bucket),
+            percent_decode(key)
+        ),
+    })
 }
 
-/// Records a presigned URL signed for the running function (when recording is on).
-pub fn record_presigned(method: &str, bucket: &str, key: &str) {
-    if sink().is_none() {
-        return;
+/// `%XX` escapes decoded (S3 keys in URLs and copy sources); anything malformed kept as is.
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        match (
+            b[i],
+            b.get(i + 1).copied().and_then(hex),
+            b.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (c, _, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
     }
-    let operation = match method.to_ascii_uppercase().as_str() {
-        "PUT" => "PutObject (presigned)",
-        "HEAD" => "HeadObject (presigned)",
-        _ => "GetObject (presigned)",
-    };
-    record(operation, presigned_access(method, bucket, key));
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn record(operation: &str, access: Access) {
@@ -488,15 +522,30 @@ impl Intercept for CallRecorder {
         };
         let request = context.request();
         let body = request.body().bytes().unwrap_or(&[]);
-        for access in accesses(
+        let mut all = accesses(
             meta.service(),
             meta.name(),
             request.method(),
             request.uri(),
             body,
             &self.arn,
-        ) {
-            record(meta.name(), access);
+        );
+        if meta.name() == "CopyObject" {
+            all.extend(
+                request
+                    .headers()
+                    .get("x-amz-copy-source")
+                    .and_then(copy_source_access),
+            );
+        }
+        // A presigned URL (signed into its query, not sent) is recorded as the call it allows.
+        let operation = if request.uri().contains("X-Amz-Signature=") {
+            format!("{} (presigned)", meta.name())
+        } else {
+            meta.name().to_string()
+        };
+        for access in all {
+            record(&operation, access);
         }
         Ok(())
     }
@@ -703,15 +752,49 @@ mod tests {
     }
 
     #[test]
-    fn presigned_urls_act_as_their_signer() {
+    fn object_reads_of_a_version_and_copies() {
+        let s3 = |op: &str, method: &str, uri: &str| accesses("S3", op, method, uri, b"", &arn());
+        // A presigned GET of one version (path style, as on moto).
         assert_eq!(
-            presigned_access("HEAD", "b", "pod/k.jpg").action,
-            "s3:GetObject"
+            actions(&s3(
+                "GetObject",
+                "GET",
+                "http://127.0.0.1:4566/pods/pod/t/o/photo.jpg?versionId=v1&x-id=GetObject&X-Amz-Signature=ab"
+            )),
+            [("s3:GetObjectVersion", "arn:aws:s3:::pods/pod/t/o/photo.jpg")]
         );
         assert_eq!(
-            presigned_access("PUT", "b", "pod/k.jpg").resource,
-            "arn:aws:s3:::b/pod/k.jpg"
+            actions(&s3(
+                "PutObject",
+                "PUT",
+                "https://pods.s3.eu-west-1.amazonaws.com/incoming/pod/t/o/p.jpg?x-id=PutObject"
+            )),
+            [("s3:PutObject", "arn:aws:s3:::pods/incoming/pod/t/o/p.jpg")]
         );
+        // CopyObject writes its destination and reads the source's version.
+        assert_eq!(
+            actions(&s3(
+                "CopyObject",
+                "PUT",
+                "http://127.0.0.1:4566/pods/pod/t/o/p.jpg?x-id=CopyObject"
+            )),
+            [("s3:PutObject", "arn:aws:s3:::pods/pod/t/o/p.jpg")]
+        );
+        let src = copy_source_access("pods/incoming/pod/t/o/p.jpg?versionId=a%2Bb%2Fc").unwrap();
+        assert_eq!(
+            (src.action.as_str(), src.resource.as_str()),
+            (
+                "s3:GetObjectVersion",
+                "arn:aws:s3:::pods/incoming/pod/t/o/p.jpg"
+            )
+        );
+        let src = copy_source_access("/pods/a%20b.jpg").unwrap();
+        assert_eq!(
+            (src.action.as_str(), src.resource.as_str()),
+            ("s3:GetObject", "arn:aws:s3:::pods/a b.jpg")
+        );
+        assert!(copy_source_access("no-key").is_none());
+        assert_eq!(percent_decode("a%2"), "a%2");
     }
 
     #[tokio::test]

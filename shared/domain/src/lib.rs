@@ -7,6 +7,7 @@
 
 #[macro_use]
 pub mod ids;
+pub mod dispatch;
 pub mod entities;
 pub mod events;
 pub mod exceptions;

@@ -183,15 +183,22 @@ pub struct WindowInput {
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StopInput {
+    #[schema(minimum = 1, maximum = 1000)]
     pub sequence_index: i64,
     /// PICKUP or DROP
     #[serde(rename = "type")]
     pub stop_type: String,
+    #[schema(max_length = 200)]
     pub address_line: String,
+    #[schema(max_length = 100)]
     pub city: String,
+    #[schema(max_length = 20)]
     pub postal_code: Option<String>,
+    #[schema(minimum = -90, maximum = 90)]
     pub lat: Option<f64>,
+    #[schema(minimum = -180, maximum = 180)]
     pub lng: Option<f64>,
+    #[schema(max_length = 120)]
     pub contact_name: Option<String>,
     pub contact_phone: Option<String>,
 }
@@ -199,25 +206,33 @@ pub struct StopInput {
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DimensionsInput {
+    #[schema(exclusive_minimum = 0, maximum = 2000)]
     pub length_cm: f64,
+    #[schema(exclusive_minimum = 0, maximum = 2000)]
     pub width_cm: f64,
+    #[schema(exclusive_minimum = 0, maximum = 2000)]
     pub height_cm: f64,
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ItemLineInput {
+    #[schema(max_length = 200)]
     pub description: String,
+    #[schema(minimum = 1, maximum = 100000)]
     pub quantity: i64,
+    #[schema(max_length = 64)]
     pub sku: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PackageInput {
+    #[schema(exclusive_minimum = 0, maximum = 50000)]
     pub weight_kg: Option<f64>,
     pub dimensions: Option<DimensionsInput>,
     #[serde(default)]
+    #[schema(max_items = 100)]
     pub items: Vec<ItemLineInput>,
 }
 
@@ -228,12 +243,15 @@ pub struct OrderInput {
     #[schema(example = "CF-10021")]
     pub reference_code: String,
     #[schema(example = "Ananya Sharma")]
+    #[schema(max_length = 120)]
     pub customer_name: String,
     #[schema(example = "+918888887777")]
     pub customer_phone: String,
+    #[schema(min_items = 2, max_items = 25)]
     pub stops: Vec<StopInput>,
     pub pickup_window: Option<WindowInput>,
     pub drop_window: Option<WindowInput>,
+    #[schema(max_length = 1000)]
     pub notes: Option<String>,
     pub package: Option<PackageInput>,
 }

@@ -4,12 +4,17 @@
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 
+use crate::entities::VehicleType;
 use crate::ids::*;
-use crate::orders::{OrderId, RouteId, StopId, StopStatus, StopType};
+use crate::orders::{OrderId, RouteId, StopId, StopStatus, StopType, TimeWindow};
+use crate::status_machine::ActorType;
 
-/// Orders one route may hold: its creation (route, marker, driver and vehicle checks, and per
-/// order the order, a history row and an event) must fit one TransactWriteItems (100 items).
-pub const MAX_ORDERS_PER_ROUTE: usize = 30;
+/// Orders one route may hold. Changes larger than one transaction (100 items) are applied as
+/// bulk changes (docs/ARCHITECTURE.md, "Routes of hundreds of stops").
+pub const MAX_ORDERS_PER_ROUTE: usize = 300;
+
+/// Stops one route may hold (orders with several drops count each).
+pub const MAX_STOPS_PER_ROUTE: usize = 900;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -69,6 +74,36 @@ pub struct RouteStop {
     pub status: StopStatus,
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub scheduled_eta: Option<OffsetDateTime>,
+    /// The stop's time window (the order's pickup or drop window), kept so that re-planning
+    /// needs no order reads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<TimeWindow>,
+}
+
+/// What a bulk change does to each of its orders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum BulkKind {
+    /// CREATED -> ASSIGNED onto this route.
+    Assign,
+    /// ASSIGNED -> CREATED off this route.
+    Unassign,
+}
+
+/// A change too large for one transaction, decided and committed on the route, whose order
+/// writes are still being applied (in idempotent chunks). While it is set the route takes no
+/// other change; any writer that finds it finishes it first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Applying {
+    pub change_id: String,
+    pub kind: BulkKind,
+    /// The orders the change moves.
+    pub order_ids: Vec<OrderId>,
+    pub actor_type: ActorType,
+    pub actor_user_id: Option<UserId>,
+    pub reason: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub started_at: OffsetDateTime,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -79,8 +114,17 @@ pub struct Route {
     pub route_date: Date,
     pub driver_id: DriverId,
     pub vehicle_id: VehicleId,
+    /// The vehicle's type when the route was planned (its speed gives the ETAs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vehicle_type: Option<VehicleType>,
     pub status: RouteStatus,
     pub order_ids: Vec<OrderId>,
+    /// The route's orders that reached a final status (the route completes when all have).
+    #[serde(default)]
+    pub finished_order_ids: Vec<OrderId>,
+    /// A bulk change still being applied (see [`Applying`]); absent when settled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applying: Option<Applying>,
     /// The driving order.
     pub stops: Vec<RouteStop>,
     pub total_distance_m: f64,

@@ -32,8 +32,22 @@ pub struct WebhookSettings {
 }
 
 impl WebhookSettings {
-    pub fn subscribed(&self, event_type: &str) -> bool {
-        self.events.iter().any(|e| e == "*" || e == event_type)
+    pub fn subscribed(&self, event_type: EventType) -> bool {
+        self.events
+            .iter()
+            .any(|e| e == "*" || e == event_type.as_str())
+    }
+
+    /// Where an event of `event_type` goes: the URL, or why it is not sent at all.
+    pub fn target(&self, event_type: EventType) -> Result<&str, Skip> {
+        if !self.enabled {
+            return Err(Skip::Disabled);
+        }
+        let url = self.url.as_deref().ok_or(Skip::NoUrl)?;
+        if !self.subscribed(event_type) {
+            return Err(Skip::NotSubscribed);
+        }
+        Ok(url)
     }
 
     /// The secrets to sign with now: the current one, and the previous during its grace.
@@ -79,6 +93,170 @@ impl From<&WebhookSettings> for WebhookSettingsView {
     }
 }
 
+/// Why an event is not sent to a tenant at all (no attempt, nothing recorded).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Skip {
+    /// The tenant never saved webhook settings (the dispatcher finds none).
+    NoSettings,
+    /// Switched off (by the tenant, or after a 410).
+    Disabled,
+    /// Enabled without a URL.
+    NoUrl,
+    /// The tenant does not subscribe to this event type.
+    NotSubscribed,
+}
+
+/// What a recorded attempt came to: the `outcome` stored with it, listed by the API and
+/// filtered on (`?outcome=`). The strings are the stored values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryOutcome {
+    /// The receiver answered 2xx.
+    Delivered,
+    /// It failed in a way worth retrying (429, 5xx, timeout, connection error) and attempts
+    /// remain: `next_retry_at` says when.
+    Retrying,
+    /// No more tries: the receiver refused it for good (another 4xx), or the last attempt
+    /// failed and the message went to the tenant's dead letters.
+    Failed,
+    /// 410 Gone: the endpoint was switched off.
+    Disabled,
+}
+
+impl DeliveryOutcome {
+    pub const ALL: [DeliveryOutcome; 4] = [
+        DeliveryOutcome::Delivered,
+        DeliveryOutcome::Retrying,
+        DeliveryOutcome::Failed,
+        DeliveryOutcome::Disabled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryOutcome::Delivered => "delivered",
+            DeliveryOutcome::Retrying => "retrying",
+            DeliveryOutcome::Failed => "failed",
+            DeliveryOutcome::Disabled => "disabled",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<DeliveryOutcome> {
+        DeliveryOutcome::ALL.into_iter().find(|o| o.as_str() == raw)
+    }
+}
+
+impl std::fmt::Display for DeliveryOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why an attempt failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttemptFailure {
+    /// The receiver answered with this status.
+    Status(u16),
+    /// No HTTP answer: timeout, connection or request error, or the URL refused before sending
+    /// (the attempt's `error` says which).
+    NoAnswer,
+}
+
+impl AttemptFailure {
+    /// Worth another attempt: no answer, 429 or a 5xx.
+    pub fn retryable(self) -> bool {
+        matches!(
+            self,
+            AttemptFailure::NoAnswer | AttemptFailure::Status(429 | 500..=599)
+        )
+    }
+}
+
+/// What one attempt's answer means for its message: the dispatcher records
+/// [`AttemptVerdict::outcome`] and acts on the rest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttemptVerdict {
+    /// 2xx: done.
+    Delivered,
+    /// Retryable and attempts remain: back on the queue after `delay_secs`.
+    RetryLater {
+        delay_secs: u64,
+        reason: AttemptFailure,
+    },
+    /// Retryable, but this was the last attempt: into the tenant's dead letters.
+    DeadLetter { reason: AttemptFailure },
+    /// Refused for good (a 4xx other than 410 and 429, or any other non-2xx): not retried.
+    Rejected { status: u16 },
+    /// 410 Gone: the tenant's endpoint is switched off.
+    Gone,
+}
+
+/// The longest wait before a retry (12 hours; SQS visibility allows at most 12).
+pub const MAX_RETRY_DELAY_SECS: u64 = 43_200;
+
+impl AttemptVerdict {
+    /// Judges attempt number `attempt` (1 for the first) of a message, by its answer: the
+    /// status (None: no answer) and the receiver's `Retry-After`, on the retry `schedule`
+    /// ([`parse_schedule`]: attempt n+1 waits `schedule[n]` seconds; `schedule.len()` attempts
+    /// in all). A retry waits the schedule's delay or the `Retry-After`, the longer.
+    pub fn judge(
+        status: Option<u16>,
+        retry_after_secs: Option<u64>,
+        attempt: u32,
+        schedule: &[u64],
+    ) -> AttemptVerdict {
+        let reason = match status {
+            Some(200..=299) => return AttemptVerdict::Delivered,
+            Some(410) => return AttemptVerdict::Gone,
+            Some(s) => AttemptFailure::Status(s),
+            None => AttemptFailure::NoAnswer,
+        };
+        match reason {
+            AttemptFailure::Status(status) if !reason.retryable() => {
+                AttemptVerdict::Rejected { status }
+            }
+            _ if (attempt as usize) < schedule.len() => {
+                let planned = schedule.get(attempt as usize).copied().unwrap_or(0);
+                AttemptVerdict::RetryLater {
+                    delay_secs: retry_after_secs
+                        .unwrap_or(0)
+                        .max(planned)
+                        .min(MAX_RETRY_DELAY_SECS),
+                    reason,
+                }
+            }
+            _ => AttemptVerdict::DeadLetter { reason },
+        }
+    }
+
+    /// What the attempt's record says.
+    pub fn outcome(self) -> DeliveryOutcome {
+        match self {
+            AttemptVerdict::Delivered => DeliveryOutcome::Delivered,
+            AttemptVerdict::RetryLater { .. } => DeliveryOutcome::Retrying,
+            AttemptVerdict::DeadLetter { .. } | AttemptVerdict::Rejected { .. } => {
+                DeliveryOutcome::Failed
+            }
+            AttemptVerdict::Gone => DeliveryOutcome::Disabled,
+        }
+    }
+
+    /// When to try again, for a retry.
+    pub fn next_retry_at(self, now: OffsetDateTime) -> Option<OffsetDateTime> {
+        match self {
+            AttemptVerdict::RetryLater { delay_secs, .. } => {
+                Some(now + time::Duration::seconds(delay_secs as i64))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Whether attempt number `attempt` lies past the schedule: the last one was made already (and
+/// giving up did not finish), so the message is dead-lettered without another.
+pub fn attempts_spent(attempt: u32, schedule: &[u64]) -> bool {
+    attempt as usize > schedule.len()
+}
+
 /// One delivery attempt of one event to a tenant's URL.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct WebhookDelivery {
@@ -87,9 +265,11 @@ pub struct WebhookDelivery {
     pub event_type: String,
     /// 1 for the first try.
     pub attempt: u32,
-    /// `delivered`, `retrying`, `failed` (no more tries: the message goes to the DLQ or the
-    /// receiver refused it for good), `disabled` (410: the endpoint was switched off).
-    pub outcome: String,
+    /// `delivered`, `retrying`, `failed` (no more tries: the message goes to the tenant's dead
+    /// letters or the receiver refused it for good), `disabled` (410: the endpoint was
+    /// switched off).
+    #[schema(value_type = String)]
+    pub outcome: DeliveryOutcome,
     pub status_code: Option<u16>,
     pub latency_ms: Option<u64>,
     pub error: Option<String>,
@@ -513,6 +693,173 @@ mod tests {
                 is_internal(IpAddr::V6(v4.to_ipv6_mapped()))
             );
         }
+    }
+
+    #[test]
+    fn outcomes_keep_their_stored_strings() {
+        for (o, raw) in [
+            (DeliveryOutcome::Delivered, "delivered"),
+            (DeliveryOutcome::Retrying, "retrying"),
+            (DeliveryOutcome::Failed, "failed"),
+            (DeliveryOutcome::Disabled, "disabled"),
+        ] {
+            assert_eq!(o.as_str(), raw);
+            assert_eq!(serde_json::to_value(o).unwrap(), serde_json::json!(raw));
+            assert_eq!(
+                serde_json::from_value::<DeliveryOutcome>(serde_json::json!(raw)).unwrap(),
+                o
+            );
+            assert_eq!(DeliveryOutcome::parse(raw), Some(o));
+        }
+        assert_eq!(DeliveryOutcome::parse("dead_lettered"), None);
+        assert_eq!(DeliveryOutcome::parse("Delivered"), None);
+    }
+
+    #[test]
+    fn each_answer_maps_to_its_verdict_and_outcome() {
+        use AttemptFailure::*;
+        use AttemptVerdict::*;
+        use DeliveryOutcome as O;
+        // The default schedule's shape: 4 attempts, the 2nd right away, then 5 s, then 300 s.
+        let schedule = [0, 0, 5, 300];
+        let cases: &[(
+            Option<u16>,
+            Option<u64>,
+            u32,
+            AttemptVerdict,
+            DeliveryOutcome,
+        )] = &[
+            (Some(200), None, 1, Delivered, O::Delivered),
+            (Some(204), None, 4, Delivered, O::Delivered),
+            (Some(410), None, 1, Gone, O::Disabled),
+            (Some(410), None, 4, Gone, O::Disabled),
+            (Some(400), None, 1, Rejected { status: 400 }, O::Failed),
+            (Some(404), Some(60), 1, Rejected { status: 404 }, O::Failed),
+            (Some(302), None, 1, Rejected { status: 302 }, O::Failed),
+            (
+                Some(503),
+                None,
+                1,
+                RetryLater {
+                    delay_secs: 0,
+                    reason: Status(503),
+                },
+                O::Retrying,
+            ),
+            (
+                Some(500),
+                None,
+                2,
+                RetryLater {
+                    delay_secs: 5,
+                    reason: Status(500),
+                },
+                O::Retrying,
+            ),
+            (
+                None,
+                None,
+                3,
+                RetryLater {
+                    delay_secs: 300,
+                    reason: NoAnswer,
+                },
+                O::Retrying,
+            ),
+            // Retry-After is honoured when longer than the schedule, capped at 12 hours.
+            (
+                Some(429),
+                Some(90),
+                2,
+                RetryLater {
+                    delay_secs: 90,
+                    reason: Status(429),
+                },
+                O::Retrying,
+            ),
+            (
+                Some(429),
+                Some(2),
+                3,
+                RetryLater {
+                    delay_secs: 300,
+                    reason: Status(429),
+                },
+                O::Retrying,
+            ),
+            (
+                Some(503),
+                Some(999_999),
+                1,
+                RetryLater {
+                    delay_secs: 43_200,
+                    reason: Status(503),
+                },
+                O::Retrying,
+            ),
+            // The last attempt: dead-lettered, recorded as failed.
+            (
+                Some(503),
+                None,
+                4,
+                DeadLetter {
+                    reason: Status(503),
+                },
+                O::Failed,
+            ),
+            (None, Some(5), 4, DeadLetter { reason: NoAnswer }, O::Failed),
+            (
+                Some(429),
+                None,
+                9,
+                DeadLetter {
+                    reason: Status(429),
+                },
+                O::Failed,
+            ),
+        ];
+        let now = crate::time_util::parse_rfc3339("2026-11-22T00:00:00Z").unwrap();
+        for &(status, retry_after, attempt, verdict, outcome) in cases {
+            let got = AttemptVerdict::judge(status, retry_after, attempt, &schedule);
+            assert_eq!(got, verdict, "{status:?} {retry_after:?} attempt {attempt}");
+            assert_eq!(got.outcome(), outcome, "{got:?}");
+            match got {
+                RetryLater { delay_secs, .. } => assert_eq!(
+                    got.next_retry_at(now),
+                    Some(now + time::Duration::seconds(delay_secs as i64))
+                ),
+                _ => assert_eq!(got.next_retry_at(now), None),
+            }
+        }
+        assert!(!attempts_spent(4, &schedule));
+        assert!(attempts_spent(5, &schedule));
+    }
+
+    #[test]
+    fn skipped_unless_enabled_with_a_url_and_subscribed() {
+        let mut s = WebhookSettings {
+            enabled: true,
+            url: Some("https://example.com/hook".into()),
+            events: vec!["order.cancelled".into()],
+            secret: generate_secret(),
+            previous_secret: None,
+            previous_valid_until: None,
+            disabled_reason: None,
+            updated_at: crate::time_util::now(),
+            version: 1,
+        };
+        assert_eq!(
+            s.target(EventType::OrderCancelled),
+            Ok("https://example.com/hook")
+        );
+        assert_eq!(s.target(EventType::OrderCreated), Err(Skip::NotSubscribed));
+        s.events = vec!["*".into()];
+        assert!(s.target(EventType::PodCreated).is_ok());
+        s.enabled = false;
+        assert_eq!(s.target(EventType::PodCreated), Err(Skip::Disabled));
+        s.enabled = true;
+        s.url = None;
+        assert_eq!(s.target(EventType::PodCreated), Err(Skip::NoUrl));
     }
 
     #[test]

@@ -203,6 +203,28 @@ impl ApiError {
     }
 }
 
+/// The dispatch core's refusals, one status each.
+impl From<cargoflow_domain::dispatch::DispatchError> for ApiError {
+    fn from(e: cargoflow_domain::dispatch::DispatchError) -> Self {
+        use cargoflow_domain::dispatch::DispatchError as D;
+        match e {
+            D::NotFound(what) => ApiError::NotFound(what),
+            D::Forbidden(why) => ApiError::Forbidden(why),
+            D::Conflict {
+                code,
+                message,
+                details,
+            } => ApiError::Conflict {
+                code,
+                message,
+                fields: None,
+                details,
+            },
+            D::Field { field, reason } => ApiError::field(&field, reason),
+        }
+    }
+}
+
 impl From<FieldErrors> for ApiError {
     fn from(f: FieldErrors) -> Self {
         ApiError::Validation(f)

@@ -9,6 +9,7 @@
 //!
 //! The access patterns are tabled in docs/ARCHITECTURE.md.
 
+pub mod bulk;
 pub mod cursor;
 pub mod error;
 pub mod fleet;

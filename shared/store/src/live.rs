@@ -6,7 +6,6 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::keys::{self, Key};
-use crate::order_items::OrderItem;
 use crate::store::{TxError, key_map, n};
 use crate::{Store, StoreError};
 
@@ -190,10 +189,7 @@ impl Store {
         event: &NewEvent,
     ) -> Result<bool, StoreError> {
         let mut tx = vec![
-            self.put_versioned(
-                Self::to_item(&OrderItem::new(tenant, updated))?,
-                expected_version,
-            )?,
+            self.order_versioned_tx(tenant, updated, expected_version)?,
             self.event_tx(tenant, event)?,
         ];
         if let Some(old) = old {

@@ -45,6 +45,12 @@ pub struct OrderItem {
     #[serde(with = "time::serde::rfc3339")]
     pub updated_at: OffsetDateTime,
     pub version: u64,
+    /// The bulk change holding the order (docs/ARCHITECTURE.md, "Routes of hundreds of
+    /// stops"), until `hold_until` (unix seconds). Any full write of the order clears it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hold_change: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hold_until: Option<i64>,
     pub order: Order,
 }
 
@@ -72,6 +78,8 @@ impl OrderItem {
             created_at: o.created_at,
             updated_at: o.updated_at,
             version: o.version,
+            hold_change: None,
+            hold_until: None,
             order: o.clone(),
         }
     }

@@ -101,16 +101,41 @@ impl Store {
             .set_item(Some(Self::to_item(&OrderItem::new(tenant, order))?))
             .expression_attribute_names("#status", "status")
             .expression_attribute_values(":expected", n(expected_version))
-            .expression_attribute_values(":status", s(expected_status.as_str()));
+            .expression_attribute_values(":status", s(expected_status.as_str()))
+            .expression_attribute_values(":now", n(time_util::now().unix_timestamp()));
+        // No other change may hold the order (a bulk change's hold, docs/ARCHITECTURE.md).
+        let free = "(attribute_not_exists(hold_change) OR hold_until < :now)";
         put = match driver {
             Some(d) => put
-                .condition_expression(
-                    "version = :expected AND #status = :status AND driver_id = :driver",
-                )
+                .condition_expression(format!(
+                    "version = :expected AND #status = :status AND driver_id = :driver AND {free}"
+                ))
                 .expression_attribute_values(":driver", s(d.as_str())),
-            None => put.condition_expression("version = :expected AND #status = :status"),
+            None => put.condition_expression(format!(
+                "version = :expected AND #status = :status AND {free}"
+            )),
         };
         let put = put
+            .build()
+            .map_err(|e| StoreError::backend("build Put", e))?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    /// An order write at `expected_version` while no bulk change holds it.
+    pub(crate) fn order_versioned_tx(
+        &self,
+        tenant: &TenantId,
+        order: &Order,
+        expected_version: u64,
+    ) -> Result<TransactWriteItem, StoreError> {
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(Self::to_item(&OrderItem::new(tenant, order))?))
+            .condition_expression(
+                "version = :expected AND (attribute_not_exists(hold_change) OR hold_until < :now)",
+            )
+            .expression_attribute_values(":expected", n(expected_version))
+            .expression_attribute_values(":now", n(time_util::now().unix_timestamp()))
             .build()
             .map_err(|e| StoreError::backend("build Put", e))?;
         Ok(TransactWriteItem::builder().put(put).build())

@@ -267,6 +267,36 @@ fn unless_done_meanwhile<O>(r: UpdateResult<O>) -> Result<(), StoreError> {
     }
 }
 
+/// An outbox event that cannot be sent: its stored type or payload is not one CargoFlow
+/// writes (nothing does that; such an event fails its publish and ends FAILED, alarmed).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("event {id} cannot be published: {why}")]
+pub struct UnpublishableEvent {
+    pub id: String,
+    pub why: String,
+}
+
+/// The envelope an outbox event is published as (the EventBridge detail, the webhook body).
+impl TryFrom<&EventItem> for EventEnvelope {
+    type Error = UnpublishableEvent;
+
+    fn try_from(e: &EventItem) -> Result<Self, Self::Error> {
+        let bad = |why: String| UnpublishableEvent {
+            id: e.id.clone(),
+            why,
+        };
+        Ok(EventEnvelope {
+            created_at: e.created_at,
+            data: serde_json::from_str(&e.payload)
+                .map_err(|err| bad(format!("its payload is not JSON ({err})")))?,
+            id: EventId::from_stored(e.id.clone()),
+            tenant_id: TenantId::from_stored(e.tenant_id.clone()),
+            event_type: EventType::parse(&e.event_type)
+                .ok_or_else(|| bad(format!("unknown event type {}", e.event_type)))?,
+        })
+    }
+}
+
 /// What became of an event whose publish failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AfterFailure {
@@ -276,4 +306,51 @@ pub enum AfterFailure {
     Failed,
     /// Another worker published it or gave it up meanwhile.
     DoneMeanwhile,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item() -> EventItem {
+        let tenant = TenantId::generate();
+        let e = NewEvent {
+            id: EventId::generate(),
+            event_type: EventType::RouteStarted,
+            occurred_at: time_util::parse_rfc3339("2026-11-22T06:05:14.5Z").unwrap(),
+            payload: serde_json::json!({"route": {"id": "r", "stops": 3}}),
+        };
+        EventItem::new(&tenant, &e)
+    }
+
+    #[test]
+    fn an_outbox_item_is_published_as_its_envelope() {
+        let i = item();
+        let env = EventEnvelope::try_from(&i).unwrap();
+        assert_eq!(env.id.as_str(), i.id);
+        assert_eq!(env.tenant_id.as_str(), i.tenant_id);
+        assert_eq!(env.event_type, EventType::RouteStarted);
+        assert_eq!(env.created_at, i.created_at);
+        assert_eq!(
+            env.data,
+            serde_json::json!({"route": {"id": "r", "stops": 3}})
+        );
+        assert!(
+            env.to_json()
+                .starts_with(r#"{"created_at":"2026-11-22T06:05:14.5Z","data":{"route":"#),
+            "{}",
+            env.to_json()
+        );
+    }
+
+    #[test]
+    fn an_unreadable_item_is_not_published() {
+        let mut i = item();
+        i.event_type = "route.exploded".into();
+        let err = EventEnvelope::try_from(&i).unwrap_err();
+        assert!(err.to_string().contains("route.exploded"), "{err}");
+        let mut i = item();
+        i.payload = "{not json".into();
+        assert!(EventEnvelope::try_from(&i).is_err());
+    }
 }

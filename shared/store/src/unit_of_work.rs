@@ -54,7 +54,7 @@ impl<'a> UnitOfWork<'a> {
         self.items.is_empty()
     }
 
-    fn push(&mut self, label: String, item: TransactWriteItem) {
+    pub(crate) fn push(&mut self, label: String, item: TransactWriteItem) {
         self.labels.push(label);
         self.items.push(item);
     }
@@ -172,7 +172,7 @@ impl<'a> UnitOfWork<'a> {
         Ok(())
     }
 
-    fn check_active(&mut self, label: &str, key: Key, version: u64) -> Result<(), StoreError> {
+    pub(crate) fn check_active(&mut self, label: &str, key: Key, version: u64) -> Result<(), StoreError> {
         let c = ConditionCheck::builder()
             .table_name(self.store.table())
             .set_key(Some(key_map(&key)))
@@ -207,6 +207,87 @@ impl<'a> UnitOfWork<'a> {
             keys::vehicle(&self.tenant, &vehicle.id),
             vehicle.version,
         )
+    }
+
+    /// The order exists (a write beside it, such as a new exception).
+    pub fn order_exists(&mut self, order: &OrderId) -> Result<(), StoreError> {
+        let item = self.store.order_exists_tx(&self.tenant, order)?;
+        self.push(format!("order:{order}"), item);
+        Ok(())
+    }
+
+    /// One order's decided move: its write (guarded), history row and event.
+    pub fn order_move(&mut self, m: &dispatch::OrderMove) -> Result<(), StoreError> {
+        let w = &m.write;
+        match &w.driver {
+            Some(d) => self.driver_order(&w.order, w.expected_version, w.expected_status, d)?,
+            None => self.order(&w.order, w.expected_version, w.expected_status)?,
+        }
+        self.history(&m.history)?;
+        self.event(&m.event)
+    }
+
+    /// Adds a decided change's items, the route writes, checks and markers included; its
+    /// order moves only when `with_moves` (a bulk change applies them in chunks).
+    pub fn add(&mut self, change: &dispatch::Change, with_moves: bool) -> Result<(), StoreError> {
+        if with_moves {
+            for m in &change.moves {
+                self.order_move(m)?;
+            }
+        }
+        for w in &change.routes {
+            match w.expected_version {
+                None => self.new_route(&w.route)?,
+                Some(v) => self.route(&w.route, v)?,
+            }
+        }
+        for m in &change.markers {
+            match m {
+                dispatch::DayMarker::Claim(r) => self.claim_driver_day(r)?,
+                dispatch::DayMarker::Release(r) => self.release_driver_day(r)?,
+            }
+        }
+        for c in &change.checks {
+            match c {
+                dispatch::Check::DriverActive { id, version } => self.check_active(
+                    "driver",
+                    keys::driver(&self.tenant, id),
+                    *version,
+                )?,
+                dispatch::Check::VehicleActive { id, version } => self.check_active(
+                    "vehicle",
+                    keys::vehicle(&self.tenant, id),
+                    *version,
+                )?,
+                dispatch::Check::OrderExists { id } => self.order_exists(id)?,
+            }
+        }
+        for e in &change.exceptions {
+            self.exception(e)?;
+        }
+        if let Some(pod) = &change.pod {
+            self.pod(pod)?;
+        }
+        for e in &change.events {
+            self.event(e)?;
+        }
+        Ok(())
+    }
+
+    /// Applies a decided change all or nothing: one transaction, or, for a change larger than
+    /// one transaction, the bulk protocol of [`crate::bulk`].
+    pub async fn apply(
+        store: &Store,
+        tenant: &TenantId,
+        change: &dispatch::Change,
+        ctx: &dispatch::Ctx,
+    ) -> Result<(), CommitError> {
+        if change.is_bulk() {
+            return crate::bulk::apply(store, tenant, change, ctx).await;
+        }
+        let mut uow = UnitOfWork::new(store, tenant);
+        uow.add(change, true)?;
+        uow.commit().await
     }
 
     pub async fn commit(self) -> Result<(), CommitError> {
@@ -252,6 +333,19 @@ impl Store {
         tenant: &TenantId,
         ids: &[OrderId],
     ) -> Result<Vec<Order>, StoreError> {
+        self.get_order_items(tenant, ids)
+            .await?
+            .into_iter()
+            .map(Order::try_from)
+            .collect()
+    }
+
+    /// [`Self::get_orders`], as stored (with a bulk change's hold).
+    pub(crate) async fn get_order_items(
+        &self,
+        tenant: &TenantId,
+        ids: &[OrderId],
+    ) -> Result<Vec<OrderItem>, StoreError> {
         use aws_sdk_dynamodb::types::KeysAndAttributes;
         let mut found = Vec::new();
         for chunk in ids.chunks(100) {
@@ -278,9 +372,7 @@ impl Store {
                     .and_then(|mut r| r.remove(&self.table))
                     .unwrap_or_default()
                 {
-                    found.push(Order::try_from(serde_dynamo::from_item::<_, OrderItem>(
-                        item,
-                    )?)?);
+                    found.push(serde_dynamo::from_item::<_, OrderItem>(item)?);
                 }
                 pending = out
                     .unprocessed_keys

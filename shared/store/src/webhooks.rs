@@ -1,6 +1,6 @@
 //! Webhook settings, delivery attempts and the event log.
 
-use cargoflow_domain::webhooks::{WebhookDelivery, WebhookSettings};
+use cargoflow_domain::webhooks::{DeliveryOutcome, WebhookDelivery, WebhookSettings};
 use cargoflow_domain::*;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -36,7 +36,8 @@ struct DeliveryItem {
     #[serde(rename = "GSI1SK")]
     gsi1sk: String,
     event_id: String,
-    outcome: String,
+    /// Top-level too, for the listing's filter.
+    outcome: DeliveryOutcome,
     #[serde(with = "time::serde::rfc3339")]
     created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
@@ -152,7 +153,7 @@ impl Store {
             gsi1pk: keys::gsi1_deliveries(tenant),
             gsi1sk: d.id.clone(),
             event_id: d.event_id.clone(),
-            outcome: d.outcome.clone(),
+            outcome: d.outcome,
             created_at: d.created_at,
             updated_at: d.created_at,
             version: 1,
@@ -253,7 +254,7 @@ impl Store {
         &self,
         tenant: &TenantId,
         event_id: Option<&str>,
-        outcome: Option<&str>,
+        outcome: Option<DeliveryOutcome>,
         cursor: Option<&str>,
         limit: i32,
     ) -> Result<Page<WebhookDelivery>, StoreError> {
@@ -262,7 +263,7 @@ impl Store {
             filters.push(("event_id", e.to_string()));
         }
         if let Some(o) = outcome {
-            filters.push(("outcome", o.to_string()));
+            filters.push(("outcome", o.as_str().to_string()));
         }
         let page: Page<DeliveryItem> = self
             .gsi1_page(keys::gsi1_deliveries(tenant), &filters, cursor, limit)

@@ -9,7 +9,7 @@ import { RequireSession } from '@/features/auth/components/require-session';
 import { useSession } from '@/features/auth/components/session';
 import { SignOutButton } from '@/features/auth/components/sign-out-button';
 import { hasPendingStart, useDriverQueue } from '@/features/driver/api/driver-queue';
-import { useDriverRoutesToday } from '@/features/driver/api/get-driver-routes-today';
+import { useDriverRoutesToday } from '@/features/driver/api/list-driver-routes-today';
 import { useDriverQueueSync } from '@/features/driver/api/use-driver-actions';
 import { useLocationSharing, type SharingState } from '@/features/driver/api/use-location-sharing';
 import { SyncIndicator } from '@/features/driver/components/sync-indicator';

@@ -1,4 +1,4 @@
-import { useEffect, useState, type ComponentType } from 'react';
+import { useState, type ComponentType } from 'react';
 import { NavLink, Outlet, useLocation, useNavigation } from 'react-router';
 
 import {
@@ -49,10 +49,10 @@ function OpsShell() {
   const canManageUsers = usePolicy('manageUsers');
   const navigation = useNavigation();
   const location = useLocation();
-  const [menuOpen, setMenuOpen] = useState(false);
-
-  // Close the mobile menu after navigating.
-  useEffect(() => setMenuOpen(false), [location.pathname]);
+  // The mobile menu stays open on the page it was opened on: navigating closes it.
+  const [menuOpenOn, setMenuOpenOn] = useState<string | null>(null);
+  const menuOpen = menuOpenOn === location.pathname;
+  const setMenuOpen = (open: boolean) => setMenuOpenOn(open ? location.pathname : null);
 
   const operations: NavItem[] = [
     { to: paths.ops.dashboard, label: t.nav.dashboard, icon: DashboardIcon },
@@ -120,7 +120,7 @@ function OpsShell() {
             aria-expanded={menuOpen}
             aria-controls="ops-sidebar"
             aria-label={menuOpen ? t.nav.closeMenu : t.nav.openMenu}
-            onClick={() => setMenuOpen((open) => !open)}
+            onClick={() => setMenuOpen(!menuOpen)}
           >
             {menuOpen ? <CloseIcon size={22} /> : <MenuIcon size={22} />}
           </button>

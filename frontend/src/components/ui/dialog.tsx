@@ -19,6 +19,9 @@ type DialogProps = {
 /**
  * Modal dialog on the native <dialog> element: focus is moved inside and
  * trapped, Escape closes it, and focus returns to the opener afterwards.
+ * Opening focuses the first focusable element of the content (the browser's
+ * dialog focusing steps): a form's first field, a confirmation's Cancel. The
+ * close button comes last for that reason, placed top right by the styles.
  * Content is mounted only while open, so forms start fresh each time.
  */
 export function Dialog({ open, onClose, title, description, size = 'md', children }: DialogProps) {
@@ -44,21 +47,20 @@ export function Dialog({ open, onClose, title, description, size = 'md', childre
       {open && (
         <>
           <header className={styles.header}>
-            <div>
-              <h2 id={titleId} className={styles.title}>
-                {title}
-              </h2>
-              {description && (
-                <p id={descriptionId} className={styles.description}>
-                  {description}
-                </p>
-              )}
-            </div>
-            <button type="button" className={styles.close} onClick={onClose} aria-label={t.common.close}>
-              <CloseIcon />
-            </button>
+            <h2 id={titleId} className={styles.title}>
+              {title}
+            </h2>
+            {description && (
+              <p id={descriptionId} className={styles.description}>
+                {description}
+              </p>
+            )}
           </header>
           <div className={styles.body}>{children}</div>
+          {/* Last in the DOM (shown top right): opening focuses the first field or button of the body. */}
+          <button type="button" className={styles.close} onClick={onClose} aria-label={t.common.close}>
+            <CloseIcon />
+          </button>
         </>
       )}
     </dialog>
@@ -93,7 +95,8 @@ export function ConfirmDialog({
   return (
     <Dialog open={open} onClose={onClose} title={title} description={description}>
       <DialogFooter>
-        <Button variant="secondary" onClick={onClose} autoFocus>
+        {/* First, so it has the focus when the dialog opens: the safe choice. */}
+        <Button variant="secondary" onClick={onClose}>
           {t.common.cancel}
         </Button>
         <Button variant={tone} onClick={onConfirm} isLoading={isPending}>

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 
 import { createMap, type LatLng, type MapController, type MapMarker } from '@/lib/map/leaflet-map';
 import { t } from '@/locales';
@@ -28,8 +28,11 @@ export function MapView({ label, markers, path = [], live = [], height = '22rem'
   const [controller, setController] = useState<MapController | null>(null);
   const [state, setState] = useState<'loading' | 'ready' | 'failed'>('loading');
   const [noTiles, setNoTiles] = useState(false);
+  // The latest handler, for the map's click callback (set once, when the map is created).
   const clickHandler = useRef(onMapClick);
-  clickHandler.current = onMapClick;
+  useLayoutEffect(() => {
+    clickHandler.current = onMapClick;
+  });
   const clickable = Boolean(onMapClick);
 
   useEffect(() => {

@@ -11,11 +11,11 @@ import { PageHeader } from '@/components/ui/page-header';
 import { Skeleton, SkeletonLines } from '@/components/ui/skeleton';
 import { paths } from '@/config/paths';
 import { useSession } from '@/features/auth/components/session';
-import { getExceptions } from '@/features/exceptions/api/get-exceptions';
+import { listExceptions } from '@/features/exceptions/api/list-exceptions';
 import { HealthCard } from '@/features/health/components/health-card';
-import { getOrders } from '@/features/orders/api/get-orders';
+import { listOrders } from '@/features/orders/api/list-orders';
 import { OrderStatusBadge } from '@/features/orders/components/order-status-badge';
-import { getRoutes } from '@/features/routes/api/get-routes';
+import { listRoutes } from '@/features/routes/api/list-routes';
 import { useRouteLive } from '@/features/routes/api/use-route-live';
 import { ProgressBar, RouteStatusBadge, stopsDone } from '@/features/routes/components/route-badges';
 import { useApiClient } from '@/lib/api-provider';
@@ -48,18 +48,18 @@ export default function DashboardRoute() {
 
   const orders = useQuery({
     queryKey: [api.realm, 'orders', 'dashboard', today],
-    queryFn: ({ signal }) => collect<Order>((cursor) => getOrders(api, { created_from: today }, { cursor, limit: 100 }, signal)),
+    queryFn: ({ signal }) => collect<Order>((cursor) => listOrders(api, { created_from: today }, { cursor, limit: 100 }, signal)),
     refetchInterval: REFRESH_MS,
   });
   const routes = useQuery({
     queryKey: [api.realm, 'routes', 'dashboard', today],
-    queryFn: ({ signal }) => collect<Route>((cursor) => getRoutes(api, { date: today }, { cursor, limit: 100 }, signal)),
+    queryFn: ({ signal }) => collect<Route>((cursor) => listRoutes(api, { date: today }, { cursor, limit: 100 }, signal)),
     refetchInterval: REFRESH_MS,
   });
   const exceptions = useQuery({
     queryKey: [api.realm, 'exceptions', 'dashboard'],
     queryFn: ({ signal }) =>
-      collect<OrderException>((cursor) => getExceptions(api, { status: 'OPEN' }, { cursor, limit: 100 }, signal), 200),
+      collect<OrderException>((cursor) => listExceptions(api, { status: 'OPEN' }, { cursor, limit: 100 }, signal), 200),
     refetchInterval: REFRESH_MS,
   });
 

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { toast } from 'sonner';
 
@@ -8,7 +8,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { AlertCircleIcon } from '@/components/ui/icons';
 import { Spinner } from '@/components/ui/spinner';
 import { paths } from '@/config/paths';
-import { useConfirmRegistration } from '@/features/auth/api/register';
+import { useRegisterConfirm } from '@/features/auth/api/register-confirm';
 import { isApiError } from '@/lib/api-client';
 import { t } from '@/locales';
 
@@ -25,28 +25,29 @@ export function tokenFromHash(hash: string): string | null {
 export default function RegisterConfirmRoute() {
   const labels = t.auth.confirm;
   const navigate = useNavigate();
-  const confirm = useConfirmRegistration();
+  const confirm = useRegisterConfirm();
   // Read once: the fragment is removed from the address bar straight away.
   const [token] = useState(() => tokenFromHash(window.location.hash));
   const sent = useRef(false);
 
-  const submit = () => {
+  const { mutate } = confirm;
+  const submit = useCallback(() => {
     if (!token) return;
-    confirm.mutate(token, {
+    mutate(token, {
       onSuccess: (response) => {
         toast.success(t.auth.register.created(response.tenant.name));
         void navigate(paths.ops.dashboard, { replace: true });
       },
     });
-  };
+  }, [mutate, navigate, token]);
 
   useEffect(() => {
     if (window.location.hash) window.history.replaceState(window.history.state, '', window.location.pathname);
+    // Once (StrictMode runs effects twice in development); "try again" calls `submit` itself.
     if (sent.current) return;
     sent.current = true;
     submit();
-    // Once, on the first render (StrictMode runs effects twice in development).
-  }, []);
+  }, [submit]);
 
   const startAgain = (
     <Link to={paths.ops.register} replace>

@@ -10,7 +10,7 @@ import type { LoginRequest } from '@/types/api';
 
 import { startSession } from '../utils';
 
-import { logoutToken } from './logout';
+import { logout } from './logout';
 
 export const loginInputSchema = z.object({
   email: emailSchema,
@@ -35,7 +35,7 @@ export const useLogin = () => {
     mutationFn: async (input: LoginInput) => {
       const response = await login(api, input);
       if (!isRoleAllowedInRealm(api.realm, response.user.role)) {
-        void logoutToken(api, response.access_token).catch(() => undefined);
+        void logout(api, response.access_token).catch(() => undefined);
         throw new ApiError({
           status: 403,
           code: 'wrong_app',

@@ -2,14 +2,14 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import type { ApiClient } from '@/lib/api-client';
 import { useApiClient } from '@/lib/api-provider';
-import { clearCache } from '@/lib/offline-cache';
+import { clearOfflineCache } from '@/lib/offline-cache';
 
 /**
  * Ends the session of a token that was just issued but will not be used (an
  * account of the other app signing in): `POST /api/auth/logout` with that
  * token as bearer, which also clears its refresh cookie.
  */
-export const logoutToken = (api: ApiClient, accessToken: string): Promise<void> =>
+export const logout = (api: ApiClient, accessToken: string): Promise<void> =>
   api.post<void>('/api/auth/logout', undefined, { auth: false, headers: { Authorization: `Bearer ${accessToken}` } });
 
 /**
@@ -30,7 +30,7 @@ export const useLogout = () => {
         await api.session.signOut();
       } finally {
         queryClient.removeQueries({ queryKey: [api.realm] });
-        if (api.realm === 'driver') clearCache();
+        if (api.realm === 'driver') await clearOfflineCache().catch(() => undefined);
       }
     },
     meta: { suppressErrorToast: true },

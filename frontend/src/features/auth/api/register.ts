@@ -1,12 +1,10 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { z } from 'zod';
 
-import type { ApiClient, SessionResponse } from '@/lib/api-client';
+import type { ApiClient } from '@/lib/api-client';
 import { useApiClient } from '@/lib/api-provider';
 import { emailSchema, nameSchema, passwordSchema, tenantSlugSchema } from '@/lib/validation';
-import type { ConfirmRegistrationRequest, RegisterRequest, RegistrationAccepted } from '@/types/api';
-
-import { startSession } from '../utils';
+import type { RegisterRequest, RegistrationAccepted } from '@/types/api';
 
 export const registerInputSchema = z.object({
   tenant_name: nameSchema,
@@ -29,27 +27,4 @@ export const register = (api: ApiClient, input: RegisterRequest): Promise<Regist
 export const useRegister = () => {
   const api = useApiClient();
   return useMutation({ mutationFn: (input: RegisterInput) => register(api, input) });
-};
-
-/**
- * Step 2 of 2: the emailed token creates the tenant and its first admin, and
- * signs that admin in (201, like login: access token in the body, refresh
- * cookie set). 400 (field `token`) when invalid or expired, 409 when the
- * workspace ID or email was taken meanwhile.
- */
-export const confirmRegistration = (api: ApiClient, token: string): Promise<SessionResponse> =>
-  api.post<SessionResponse>('/api/auth/register/confirm', { token } satisfies ConfirmRegistrationRequest, { auth: false });
-
-export const useConfirmRegistration = () => {
-  const api = useApiClient();
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: async (token: string) => {
-      const response = await confirmRegistration(api, token);
-      startSession(api, queryClient, response);
-      return response;
-    },
-    // The page shows what went wrong itself.
-    meta: { suppressErrorToast: true },
-  });
 };

@@ -1,16 +1,13 @@
-import { zodResolver } from '@hookform/resolvers/zod';
-import { useState } from 'react';
-import { useForm } from 'react-hook-form';
 
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
 import { Input } from '@/components/ui/input';
 import { isApiError } from '@/lib/api-client';
 import { useApiClient } from '@/lib/api-provider';
-import { applyApiFieldErrors } from '@/lib/form-errors';
+import { useApiForm } from '@/lib/use-api-form';
 import { t } from '@/locales';
 
-import { loginInputSchema, useLogin, type LoginInput } from '../api/login';
+import { loginInputSchema, useLogin } from '../api/login';
 
 import styles from './auth-form.module.css';
 import { useCooldown } from './use-cooldown';
@@ -24,35 +21,30 @@ export function LoginForm({ onSuccess }: LoginFormProps) {
   const api = useApiClient();
   const labels = api.realm === 'driver' ? t.auth.driverLogin : t.auth.login;
   const login = useLogin();
-  const [retryAt, setRetryAt] = useState<number | null>(null);
-  const cooldown = useCooldown(retryAt);
+  const [cooldown, startCooldown] = useCooldown();
 
   const {
-    register,
-    handleSubmit,
-    setError,
-    formState: { errors },
-  } = useForm<LoginInput>({
-    resolver: zodResolver(loginInputSchema),
+    form: {
+      register,
+      formState: { errors },
+    },
+    onSubmit,
+  } = useApiForm({
+    schema: loginInputSchema,
     defaultValues: { email: '', password: '' },
-  });
-
-  const onSubmit = handleSubmit(async (values) => {
-    try {
-      await login.mutateAsync(values);
-      onSuccess();
-    } catch (error) {
-      applyApiFieldErrors(error, setError, ['email', 'password']);
-      if (isApiError(error) && error.status === 429 && error.retryAfterSeconds) {
-        setRetryAt(Date.now() + error.retryAfterSeconds * 1000);
-      }
-    }
+    serverFields: ['email', 'password'],
+    submit: (values) => login.mutateAsync(values),
+    onSuccess: () => onSuccess(),
+    onFailure: (error) => {
+      if (isApiError(error) && error.status === 429 && error.retryAfterSeconds) startCooldown(error.retryAfterSeconds);
+      return false;
+    },
   });
 
   return (
-    <form className={styles.form} onSubmit={(event) => void onSubmit(event)} noValidate>
+    <form className={styles.form} onSubmit={onSubmit} noValidate>
       <Field label={labels.email} error={errors.email?.message}>
-        <Input type="email" autoComplete="username" inputMode="email" autoFocus {...register('email')} />
+        <Input type="email" autoComplete="username" inputMode="email" {...register('email')} />
       </Field>
       <Field label={labels.password} error={errors.password?.message}>
         <Input type="password" autoComplete="current-password" {...register('password')} />

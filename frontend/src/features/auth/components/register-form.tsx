@@ -1,57 +1,47 @@
-import { zodResolver } from '@hookform/resolvers/zod';
-import { useRef, type ChangeEvent } from 'react';
-import { useForm } from 'react-hook-form';
+import { useState, type ChangeEvent } from 'react';
 
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
 import { Input } from '@/components/ui/input';
-import { applyApiFieldErrors } from '@/lib/form-errors';
+import { useApiForm } from '@/lib/use-api-form';
 import { slugify } from '@/lib/validation';
 import { t } from '@/locales';
 
-import { registerInputSchema, useRegister, type RegisterInput } from '../api/register';
+import { registerInputSchema, useRegister } from '../api/register';
 
 import styles from './auth-form.module.css';
-
-const FIELDS = ['tenant_name', 'tenant_slug', 'full_name', 'email', 'password'] as const;
 
 /** Step 1 of registration: `onSuccess` gets the email the link was sent to. */
 export function RegisterForm({ onSuccess }: { onSuccess: (email: string) => void }) {
   const registerTenant = useRegister();
-  const slugEdited = useRef(false);
+  const [slugEdited, setSlugEdited] = useState(false);
   const labels = t.auth.register;
 
   const {
-    register,
-    handleSubmit,
-    setError,
-    setValue,
-    formState: { errors, isSubmitted },
-  } = useForm<RegisterInput>({
-    resolver: zodResolver(registerInputSchema),
+    form: {
+      register,
+      setValue,
+      formState: { errors, isSubmitted },
+    },
+    onSubmit,
+  } = useApiForm({
+    schema: registerInputSchema,
     defaultValues: { tenant_name: '', tenant_slug: '', full_name: '', email: '', password: '' },
-  });
-
-  const onSubmit = handleSubmit(async (values) => {
-    try {
-      await registerTenant.mutateAsync(values);
-      onSuccess(values.email);
-    } catch (error) {
-      applyApiFieldErrors(error, setError, FIELDS);
-    }
+    serverFields: ['tenant_name', 'tenant_slug', 'full_name', 'email', 'password'],
+    submit: (values) => registerTenant.mutateAsync(values),
+    onSuccess: (_accepted, values) => onSuccess(values.email),
   });
 
   return (
-    <form className={styles.form} onSubmit={(event) => void onSubmit(event)} noValidate>
+    <form className={styles.form} onSubmit={onSubmit} noValidate>
       <div className={styles.row}>
         <Field label={labels.tenantName} error={errors.tenant_name?.message}>
           <Input
             autoComplete="organization"
-            autoFocus
             {...register('tenant_name', {
               onChange: (event: ChangeEvent<HTMLInputElement>) => {
                 // Suggest a workspace ID until the user types one themselves.
-                if (!slugEdited.current) {
+                if (!slugEdited) {
                   setValue('tenant_slug', slugify(event.target.value), { shouldValidate: isSubmitted });
                 }
               },
@@ -64,9 +54,7 @@ export function RegisterForm({ onSuccess }: { onSuccess: (email: string) => void
             autoCapitalize="none"
             spellCheck={false}
             {...register('tenant_slug', {
-              onChange: () => {
-                slugEdited.current = true;
-              },
+              onChange: () => setSlugEdited(true),
             })}
           />
         </Field>

@@ -1,3 +1,4 @@
+import { useIsRestoring } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router';
 
@@ -38,11 +39,13 @@ export function RequireSession({ fallback, children }: RequireSessionProps) {
   const state = useSessionState();
   const me = useMe({ enabled: state === 'active' || state === 'unverified' });
   const online = useOnline();
+  // The driver app's offline copy is being read (lib/offline-cache.ts): what to show is not known yet.
+  const restoring = useIsRestoring();
 
   if (state === 'none') {
     return <Navigate to={loginUrl(api.realm, location.pathname + location.search)} replace />;
   }
-  if (state === 'unknown') return fallback;
+  if (state === 'unknown' || restoring) return fallback;
   if (state === 'unverified' && me.data === undefined) {
     // The session could not be checked and there is no offline copy to show.
     return (

@@ -5,12 +5,13 @@ import { IDEMPOTENCY_HEADER } from '@/lib/idempotency';
 import { optionalTextSchema, requiredTextSchema } from '@/lib/validation';
 import { t } from '@/locales';
 import type { CreatePodRequest, CreatePodResponse } from '@/types/api';
+import { API_LIMITS } from '@/types/api-limits';
 
 /** Mirrors the backend: a receiver name (1-120), notes up to 1,000, and a photo or a signature. */
 export const podInputSchema = z
   .object({
-    receiver_name: requiredTextSchema(120),
-    notes: optionalTextSchema(1000),
+    receiver_name: requiredTextSchema(API_LIMITS.CreatePodRequest.receiver_name.maxLength),
+    notes: optionalTextSchema(API_LIMITS.CreatePodRequest.notes.maxLength),
     has_photo: z.boolean(),
     has_signature: z.boolean(),
   })

@@ -138,7 +138,7 @@ describe('driver actions through the queue', () => {
     let refreshStatus = 401;
     const sent: string[] = [];
     const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
-      const url = String(input);
+      const url = input instanceof Request ? input.url : String(input);
       if (url.endsWith('/api/auth/refresh')) return new Response(JSON.stringify({ error: { code: 'invalid_refresh_token', message: 'no' } }), { status: refreshStatus });
       const auth = new Headers(init?.headers).get('Authorization');
       if (auth !== 'Bearer fresh') return new Response(JSON.stringify({ error: { code: 'unauthorized', message: 'expired' } }), { status: 401 });

@@ -1,9 +1,9 @@
 import { useSyncExternalStore } from 'react';
 
 import { apiClients, scopedToUser, type ApiClient } from '@/lib/api-client';
-import { readCache } from '@/lib/offline-cache';
+import { legacyCachedDriverId } from '@/lib/offline-cache';
 import { createOfflineQueue, type OfflineQueue, type QueueItem } from '@/lib/offline-queue';
-import type { DriverStatusMove, MeResponse, OrderStatus, UpdateOrderStatusRequest } from '@/types/api';
+import type { OrderStatus, UpdateOrderStatusRequest } from '@/types/api';
 
 import { createPod } from './create-pod';
 import { createPodUploads, type PodFile } from './create-pod-uploads';
@@ -87,8 +87,8 @@ export function getDriverQueue(): OfflineQueue<DriverAction> {
   queue ??= createOfflineQueue<DriverAction>({
     dbName: 'cargoflow-driver-queue',
     execute: (item, q) => executeDriverAction(apiClients.driver, item, q),
-    // Queues from before owners were recorded belong to the driver whose day is cached here.
-    legacyOwner: () => readCache<MeResponse>('driver.me')?.user.id ?? null,
+    // Queues from before owners were recorded belong to the driver whose day an earlier version cached here.
+    legacyOwner: legacyCachedDriverId,
   });
   return queue;
 }
@@ -109,7 +109,7 @@ export function useDriverQueue() {
 export function pendingOrderStatus(orderId: string, serverStatus: OrderStatus, items: DriverQueueItem[]): OrderStatus {
   let status = serverStatus;
   for (const { action } of items) {
-    if (action.kind === 'status' && action.orderId === orderId) status = action.body.to_status as DriverStatusMove;
+    if (action.kind === 'status' && action.orderId === orderId) status = action.body.to_status;
     if (action.kind === 'pod' && action.orderId === orderId) status = 'DELIVERED';
   }
   return status;

@@ -5,10 +5,13 @@ import type { ApiClient } from '@/lib/api-client';
 import { useApiClient } from '@/lib/api-provider';
 import { t } from '@/locales';
 import type { Order } from '@/types/api';
+import { API_LIMITS } from '@/types/api-limits';
 
-/** A reference code or a tracking token (1-200 characters, trimmed). */
+const CODE_MAX = API_LIMITS.ScanRequest.code.maxLength;
+
+/** A reference code or a tracking token (trimmed; as long as the API takes). */
 export const scanInputSchema = z.object({
-  code: z.string().trim().min(1, t.validation.scanCode).max(200, t.validation.tooLong(200)),
+  code: z.string().trim().min(1, t.validation.scanCode).max(CODE_MAX, t.validation.tooLong(CODE_MAX)),
 });
 export type ScanFormValues = z.input<typeof scanInputSchema>;
 

@@ -9,7 +9,7 @@ import { toastError } from '@/lib/react-query';
 import { t } from '@/locales';
 
 import { getDriverQueue, type DriverAction } from './driver-queue';
-import { driverQueryKey } from './get-driver-routes-today';
+import { driverQueryKey } from './list-driver-routes-today';
 
 /**
  * Puts an action on the queue and tries to send it at once. Offline (the API

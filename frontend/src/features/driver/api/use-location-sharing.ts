@@ -15,20 +15,16 @@ export type SharingState = 'off' | 'connecting' | 'sharing' | 'denied' | 'unavai
  */
 export function useLocationSharing(routeId: string | null): SharingState {
   const api = useApiClient();
-  const [state, setState] = useState<SharingState>('off');
+  // What the watch of `routeId` reported; a route not (yet) watched is 'connecting'.
+  const [reported, setReported] = useState<{ routeId: string; state: SharingState } | null>(null);
+  const available = typeof navigator !== 'undefined' && Boolean(navigator.geolocation);
   const lastSent = useRef(0);
   const notBefore = useRef(0);
 
   useEffect(() => {
-    if (!routeId) {
-      setState('off');
-      return;
-    }
-    if (typeof navigator === 'undefined' || !navigator.geolocation) {
-      setState('unavailable');
-      return;
-    }
-    setState('connecting');
+    if (!routeId || !available) return;
+    const setState = (update: (current: SharingState) => SharingState) =>
+      setReported((current) => ({ routeId, state: update(current?.routeId === routeId ? current.state : 'connecting') }));
     const socket = openLiveSocket({
       url: () => {
         const token = api.session.get()?.accessToken;
@@ -77,7 +73,7 @@ export function useLocationSharing(routeId: string | null): SharingState {
         send();
       },
       (error) => {
-        if (error.code === error.PERMISSION_DENIED) setState('denied');
+        if (error.code === error.PERMISSION_DENIED) setState(() => 'denied');
       },
       { enableHighAccuracy: true, maximumAge: 10_000, timeout: 30_000 },
     );
@@ -85,8 +81,12 @@ export function useLocationSharing(routeId: string | null): SharingState {
       if (trailing) clearTimeout(trailing);
       navigator.geolocation.clearWatch(watch);
       socket.close();
+      // Watching again later starts from 'connecting'.
+      setReported(null);
     };
-  }, [api, routeId]);
+  }, [api, routeId, available]);
 
-  return state;
+  if (!routeId) return 'off';
+  if (!available) return 'unavailable';
+  return reported?.routeId === routeId ? reported.state : 'connecting';
 }

@@ -1,16 +1,13 @@
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
-import { useForm } from 'react-hook-form';
 import { Link } from 'react-router';
 
 import { Badge } from '@/components/ui/badge';
 import { Button, buttonClassName } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
-import { Dialog, DialogFooter } from '@/components/ui/dialog';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
 import { Field } from '@/components/ui/field';
-import { FormStack } from '@/components/ui/form-layout';
+import { FormDialog } from '@/components/ui/form-dialog';
 import { ArrowLeftIcon, MapPinIcon } from '@/components/ui/icons';
 import { Textarea } from '@/components/ui/input';
 import { isWaitingForConnection, OfflineState } from '@/components/ui/offline-state';
@@ -23,8 +20,8 @@ import type { DriverStatusMove, Order, OrderStatus, RouteDetail } from '@/types/
 
 import { hasPendingStart, pendingOrderStatus, useDriverQueue } from '../api/driver-queue';
 import { useDriverRoute } from '../api/get-driver-route';
-import { useDriverRoutesToday } from '../api/get-driver-routes-today';
-import { allowedDriverMoves, failOrderInputSchema, type FailOrderFormValues } from '../api/update-order-status';
+import { useDriverRoutesToday } from '../api/list-driver-routes-today';
+import { allowedDriverMoves, failOrderInputSchema } from '../api/update-order-status';
 import { useDriverActions } from '../api/use-driver-actions';
 
 import styles from './driver.module.css';
@@ -213,42 +210,28 @@ function OrderView({ order, route }: { order: Order; route: RouteDetail }) {
           {moves.length === 0 && <p className={styles.muted}>{labels.nothingToDo(t.orderStatuses[status])}</p>}
         </div>
       )}
-      <Dialog open={mode === 'fail'} onClose={() => setMode('view')} title={labels.failTitle} description={labels.failBody}>
-        <FailForm
-          onCancel={() => setMode('view')}
-          onSubmit={async (reason) => {
-            setMode('view');
-            await move('FAILED', reason);
-          }}
-        />
-      </Dialog>
+      <FormDialog
+        open={mode === 'fail'}
+        onClose={() => setMode('view')}
+        title={labels.failTitle}
+        description={labels.failBody}
+        schema={failOrderInputSchema}
+        defaultValues={{ reason: '' }}
+        serverFields={[]}
+        submit={async ({ reason }) => {
+          setMode('view');
+          await move('FAILED', reason);
+        }}
+        submitLabel={labels.failSubmit}
+        tone="danger"
+        buttonSize="lg"
+      >
+        {({ register, formState: { errors } }) => (
+          <Field label={labels.failReason} hint={labels.failReasonHint} error={errors.reason?.message}>
+            <Textarea rows={3} {...register('reason')} />
+          </Field>
+        )}
+      </FormDialog>
     </div>
-  );
-}
-
-function FailForm({ onCancel, onSubmit }: { onCancel: () => void; onSubmit: (reason: string) => Promise<void> }) {
-  const labels = t.driverApp.order;
-  const {
-    register,
-    handleSubmit,
-    formState: { errors, isSubmitting },
-  } = useForm<FailOrderFormValues, unknown, { reason: string }>({
-    resolver: zodResolver(failOrderInputSchema),
-    defaultValues: { reason: '' },
-  });
-  return (
-    <FormStack onSubmit={(event) => void handleSubmit(({ reason }) => onSubmit(reason))(event)}>
-      <Field label={labels.failReason} hint={labels.failReasonHint} error={errors.reason?.message}>
-        <Textarea rows={3} autoFocus {...register('reason')} />
-      </Field>
-      <DialogFooter>
-        <Button variant="secondary" size="lg" onClick={onCancel}>
-          {t.common.cancel}
-        </Button>
-        <Button type="submit" variant="danger" size="lg" isLoading={isSubmitting}>
-          {labels.failSubmit}
-        </Button>
-      </DialogFooter>
-    </FormStack>
   );
 }

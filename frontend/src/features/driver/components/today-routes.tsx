@@ -12,7 +12,7 @@ import { useOnline } from '@/lib/use-online';
 import { t } from '@/locales';
 
 import { hasPendingStart, useDriverQueue } from '../api/driver-queue';
-import { useDriverRoutesToday } from '../api/get-driver-routes-today';
+import { useDriverRoutesToday } from '../api/list-driver-routes-today';
 
 import styles from './driver.module.css';
 

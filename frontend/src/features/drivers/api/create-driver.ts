@@ -7,7 +7,7 @@ import { nameSchema, optionalEmailSchema, passwordSchema, phoneSchema } from '@/
 import { t } from '@/locales';
 import type { CreateDriverRequest, Driver } from '@/types/api';
 
-import { driversQueryKey } from './get-drivers';
+import { driversQueryKey } from './list-drivers';
 
 /**
  * A driver may optionally get a login for the driver app; then an email and a

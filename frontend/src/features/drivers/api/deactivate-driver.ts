@@ -3,7 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { ApiClient } from '@/lib/api-client';
 import { useApiClient } from '@/lib/api-provider';
 
-import { driversQueryKey } from './get-drivers';
+import { driversQueryKey } from './list-drivers';
 
 export const deactivateDriver = async (api: ApiClient, driverId: string): Promise<void> => {
   await api.post<unknown>(`/api/ops/drivers/${encodeURIComponent(driverId)}/deactivate`);

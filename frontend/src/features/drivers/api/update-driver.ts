@@ -7,7 +7,7 @@ import { isConflict } from '@/lib/concurrency';
 import { nameSchema, phoneSchema } from '@/lib/validation';
 import type { Driver, UpdateDriverRequest } from '@/types/api';
 
-import { driversQueryKey } from './get-drivers';
+import { driversQueryKey } from './list-drivers';
 
 /** A driver's email (their app login) is set when the driver is created. */
 export const updateDriverInputSchema = z.object({

@@ -1,15 +1,11 @@
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
-import { useForm } from 'react-hook-form';
-import { toast } from 'sonner';
+import { useWatch, type UseFormReturn } from 'react-hook-form';
 
 import { Button } from '@/components/ui/button';
-import { Dialog, DialogFooter } from '@/components/ui/dialog';
 import { Field } from '@/components/ui/field';
-import { FormStack } from '@/components/ui/form-layout';
+import { FormDialog } from '@/components/ui/form-dialog';
 import { PlusIcon } from '@/components/ui/icons';
 import { Checkbox, Input } from '@/components/ui/input';
-import { applyApiFieldErrors } from '@/lib/form-errors';
 import { t } from '@/locales';
 
 import {
@@ -19,52 +15,45 @@ import {
   type CreateDriverInput,
 } from '../api/create-driver';
 
-const FIELDS = ['name', 'phone', 'email', 'password'] as const;
-
 export function CreateDriver({ variant = 'primary' }: { variant?: 'primary' | 'secondary' }) {
   const [open, setOpen] = useState(false);
+  const createDriver = useCreateDriver();
 
   return (
     <>
       <Button variant={variant} icon={<PlusIcon size={16} />} onClick={() => setOpen(true)}>
         {t.drivers.add}
       </Button>
-      <Dialog open={open} onClose={() => setOpen(false)} title={t.drivers.form.createTitle}>
-        <CreateDriverForm onDone={() => setOpen(false)} />
-      </Dialog>
+      <FormDialog
+        open={open}
+        onClose={() => setOpen(false)}
+        title={t.drivers.form.createTitle}
+        schema={createDriverInputSchema}
+        defaultValues={{ name: '', phone: '', email: '', enable_login: false, password: '' }}
+        serverFields={['name', 'phone', 'email', 'password']}
+        submit={(values) => createDriver.mutateAsync(values)}
+        successMessage={(_driver, values) => t.drivers.created(values.name)}
+        submitLabel={t.drivers.form.create}
+      >
+        {(form) => <CreateDriverFields form={form} />}
+      </FormDialog>
     </>
   );
 }
 
-function CreateDriverForm({ onDone }: { onDone: () => void }) {
-  const createDriver = useCreateDriver();
+function CreateDriverFields({ form }: { form: UseFormReturn<CreateDriverFormValues, unknown, CreateDriverInput> }) {
   const labels = t.drivers.form;
   const {
     register,
-    handleSubmit,
-    setError,
-    watch,
+    control,
     formState: { errors },
-  } = useForm<CreateDriverFormValues, unknown, CreateDriverInput>({
-    resolver: zodResolver(createDriverInputSchema),
-    defaultValues: { name: '', phone: '', email: '', enable_login: false, password: '' },
-  });
-  const enableLogin = watch('enable_login');
-
-  const submit = handleSubmit(async (values) => {
-    try {
-      await createDriver.mutateAsync(values);
-      toast.success(t.drivers.created(values.name));
-      onDone();
-    } catch (error) {
-      applyApiFieldErrors(error, setError, FIELDS);
-    }
-  });
+  } = form;
+  const enableLogin = useWatch({ control, name: 'enable_login' });
 
   return (
-    <FormStack onSubmit={(event) => void submit(event)}>
+    <>
       <Field label={labels.name} error={errors.name?.message}>
-        <Input autoComplete="off" autoFocus {...register('name')} />
+        <Input autoComplete="off" {...register('name')} />
       </Field>
       <Field label={labels.phone} hint={labels.phoneHint} error={errors.phone?.message}>
         <Input type="tel" autoComplete="off" inputMode="tel" placeholder="+447700900123" {...register('phone')} />
@@ -78,14 +67,6 @@ function CreateDriverForm({ onDone }: { onDone: () => void }) {
           <Input type="password" autoComplete="new-password" {...register('password')} />
         </Field>
       )}
-      <DialogFooter>
-        <Button variant="secondary" onClick={onDone}>
-          {t.common.cancel}
-        </Button>
-        <Button type="submit" isLoading={createDriver.isPending}>
-          {labels.create}
-        </Button>
-      </DialogFooter>
-    </FormStack>
+    </>
   );
 }

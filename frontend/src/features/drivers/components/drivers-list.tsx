@@ -14,7 +14,7 @@ import { t } from '@/locales';
 import type { Driver } from '@/types/api';
 
 import { useDeactivateDriver } from '../api/deactivate-driver';
-import { useDrivers } from '../api/get-drivers';
+import { useDrivers } from '../api/list-drivers';
 
 import { CreateDriver } from './create-driver';
 import { EditDriverDialog } from './edit-driver';

@@ -1,25 +1,11 @@
-import { zodResolver } from '@hookform/resolvers/zod';
-import { useForm } from 'react-hook-form';
-import { toast } from 'sonner';
-
-import { Button } from '@/components/ui/button';
-import { Dialog, DialogFooter } from '@/components/ui/dialog';
+import { Dialog } from '@/components/ui/dialog';
 import { Field } from '@/components/ui/field';
-import { FormStack } from '@/components/ui/form-layout';
+import { DialogForm } from '@/components/ui/form-dialog';
 import { Input } from '@/components/ui/input';
-import { applyApiFieldErrors } from '@/lib/form-errors';
 import { t } from '@/locales';
 import type { Driver } from '@/types/api';
 
-import {
-  driverChanges,
-  updateDriverInputSchema,
-  useUpdateDriver,
-  type UpdateDriverFormValues,
-  type UpdateDriverInput,
-} from '../api/update-driver';
-
-const FIELDS = ['name', 'phone'] as const;
+import { driverChanges, updateDriverInputSchema, useUpdateDriver } from '../api/update-driver';
 
 type EditDriverDialogProps = {
   driver: Driver | null;
@@ -37,45 +23,32 @@ export function EditDriverDialog({ driver, onClose }: EditDriverDialogProps) {
 function EditDriverForm({ driver, onDone }: { driver: Driver; onDone: () => void }) {
   const updateDriver = useUpdateDriver();
   const labels = t.drivers.form;
-  const {
-    register,
-    handleSubmit,
-    setError,
-    formState: { errors },
-  } = useForm<UpdateDriverFormValues, unknown, UpdateDriverInput>({
-    resolver: zodResolver(updateDriverInputSchema),
-    defaultValues: { name: driver.name, phone: driver.phone },
-  });
-
-  const submit = handleSubmit(async (values) => {
-    const changes = driverChanges(driver, values);
-    try {
-      if (Object.keys(changes).length > 0) {
-        await updateDriver.mutateAsync({ driverId: driver.id, data: changes });
-        toast.success(t.drivers.updated(values.name));
-      }
-      onDone();
-    } catch (error) {
-      applyApiFieldErrors(error, setError, FIELDS);
-    }
-  });
 
   return (
-    <FormStack onSubmit={(event) => void submit(event)}>
-      <Field label={labels.name} error={errors.name?.message}>
-        <Input autoComplete="off" autoFocus {...register('name')} />
-      </Field>
-      <Field label={labels.phone} hint={labels.phoneHint} error={errors.phone?.message}>
-        <Input type="tel" autoComplete="off" inputMode="tel" {...register('phone')} />
-      </Field>
-      <DialogFooter>
-        <Button variant="secondary" onClick={onDone}>
-          {t.common.cancel}
-        </Button>
-        <Button type="submit" isLoading={updateDriver.isPending}>
-          {t.common.save}
-        </Button>
-      </DialogFooter>
-    </FormStack>
+    <DialogForm
+      onClose={onDone}
+      schema={updateDriverInputSchema}
+      defaultValues={{ name: driver.name, phone: driver.phone }}
+      serverFields={['name', 'phone']}
+      submit={async (values) => {
+        const changes = driverChanges(driver, values);
+        if (Object.keys(changes).length === 0) return false;
+        await updateDriver.mutateAsync({ driverId: driver.id, data: changes });
+        return true;
+      }}
+      successMessage={(changed, values) => (changed ? t.drivers.updated(values.name) : null)}
+      submitLabel={t.common.save}
+    >
+      {({ register, formState: { errors } }) => (
+        <>
+          <Field label={labels.name} error={errors.name?.message}>
+            <Input autoComplete="off" {...register('name')} />
+          </Field>
+          <Field label={labels.phone} hint={labels.phoneHint} error={errors.phone?.message}>
+            <Input type="tel" autoComplete="off" inputMode="tel" {...register('phone')} />
+          </Field>
+        </>
+      )}
+    </DialogForm>
   );
 }

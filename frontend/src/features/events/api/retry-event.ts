@@ -4,7 +4,7 @@ import type { ApiClient } from '@/lib/api-client';
 import { useApiClient } from '@/lib/api-provider';
 import type { EventLogEntry } from '@/types/api';
 
-import { eventsQueryKey } from './get-events';
+import { eventsQueryKey } from './list-events';
 
 /** Puts a FAILED event back and publishes it at once; answers the event as it is afterwards. */
 export const retryEvent = (api: ApiClient, eventId: string): Promise<EventLogEntry> =>

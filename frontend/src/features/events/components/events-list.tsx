@@ -14,7 +14,7 @@ import { formatDateTime } from '@/lib/format';
 import { t } from '@/locales';
 import { EVENT_TYPES, type EventLogEntry } from '@/types/api';
 
-import { EVENT_STATUSES, useEvents, type EventFilters } from '../api/get-events';
+import { EVENT_STATUSES, useEvents, type EventFilters } from '../api/list-events';
 import { useRetryEvent } from '../api/retry-event';
 
 import styles from '@/components/ui/log-view.module.css';

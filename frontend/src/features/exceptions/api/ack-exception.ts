@@ -7,11 +7,11 @@ import { isConflict } from '@/lib/concurrency';
 import { IDEMPOTENCY_HEADER } from '@/lib/idempotency';
 import { optionalTextSchema } from '@/lib/validation';
 import type { AckExceptionRequest, OrderException } from '@/types/api';
+import { API_LIMITS } from '@/types/api-limits';
 
-import { EXCEPTION_NOTE_MAX } from './create-exception';
-import { exceptionsQueryKey } from './get-exceptions';
+import { exceptionsQueryKey } from './list-exceptions';
 
-export const ackExceptionInputSchema = z.object({ note: optionalTextSchema(EXCEPTION_NOTE_MAX) });
+export const ackExceptionInputSchema = z.object({ note: optionalTextSchema(API_LIMITS.AckExceptionRequest.note.maxLength) });
 export type AckExceptionFormValues = z.input<typeof ackExceptionInputSchema>;
 
 type AckExceptionVariables = { exceptionId: string; data: AckExceptionRequest; idempotencyKey: string };

@@ -7,14 +7,13 @@ import { IDEMPOTENCY_HEADER } from '@/lib/idempotency';
 import { optionalTextSchema } from '@/lib/validation';
 import { t } from '@/locales';
 import { EXCEPTION_TYPES, type CreateExceptionRequest, type OrderException } from '@/types/api';
+import { API_LIMITS } from '@/types/api-limits';
 
-import { exceptionsQueryKey } from './get-exceptions';
-
-export const EXCEPTION_NOTE_MAX = 1000;
+import { exceptionsQueryKey } from './list-exceptions';
 
 export const createExceptionInputSchema = z.object({
   type: z.enum(EXCEPTION_TYPES, { error: t.validation.required }),
-  notes: optionalTextSchema(EXCEPTION_NOTE_MAX),
+  notes: optionalTextSchema(API_LIMITS.CreateExceptionRequest.notes.maxLength),
 });
 
 export type CreateExceptionFormValues = z.input<typeof createExceptionInputSchema>;

@@ -7,11 +7,11 @@ import { isConflict } from '@/lib/concurrency';
 import { IDEMPOTENCY_HEADER } from '@/lib/idempotency';
 import { requiredTextSchema } from '@/lib/validation';
 import type { OrderException, ResolveExceptionRequest } from '@/types/api';
+import { API_LIMITS } from '@/types/api-limits';
 
-import { EXCEPTION_NOTE_MAX } from './create-exception';
-import { exceptionsQueryKey } from './get-exceptions';
+import { exceptionsQueryKey } from './list-exceptions';
 
-export const resolveExceptionInputSchema = z.object({ resolution: requiredTextSchema(EXCEPTION_NOTE_MAX) });
+export const resolveExceptionInputSchema = z.object({ resolution: requiredTextSchema(API_LIMITS.ResolveExceptionRequest.resolution.maxLength) });
 export type ResolveExceptionFormValues = z.input<typeof resolveExceptionInputSchema>;
 
 type ResolveExceptionVariables = { exceptionId: string; data: ResolveExceptionRequest; idempotencyKey: string };

@@ -1,25 +1,15 @@
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
-import { useForm } from 'react-hook-form';
-import { toast } from 'sonner';
 
 import { Button } from '@/components/ui/button';
-import { Dialog, DialogFooter } from '@/components/ui/dialog';
 import { Field } from '@/components/ui/field';
-import { FormStack } from '@/components/ui/form-layout';
+import { FormDialog } from '@/components/ui/form-dialog';
 import { Textarea } from '@/components/ui/input';
 import { isConflict } from '@/lib/concurrency';
-import { applyApiFieldErrors } from '@/lib/form-errors';
-import { useIdempotencyKeys } from '@/lib/idempotency';
 import { t } from '@/locales';
 import type { OrderException } from '@/types/api';
 
-import { ackExceptionInputSchema, useAckException, type AckExceptionFormValues } from '../api/ack-exception';
-import {
-  resolveExceptionInputSchema,
-  useResolveException,
-  type ResolveExceptionFormValues,
-} from '../api/resolve-exception';
+import { ackExceptionInputSchema, useAckException } from '../api/ack-exception';
+import { resolveExceptionInputSchema, useResolveException } from '../api/resolve-exception';
 
 type ExceptionActionsProps = {
   exception: OrderException;
@@ -30,8 +20,16 @@ type ExceptionActionsProps = {
 /** Acknowledge (while OPEN) and Resolve (until RESOLVED), each with its note in a dialog. */
 export function ExceptionActions({ exception, onChanged }: ExceptionActionsProps) {
   const [dialog, setDialog] = useState<'ack' | 'resolve' | null>(null);
+  const ack = useAckException();
+  const resolve = useResolveException();
   const typeLabel = t.exceptionTypes[exception.type];
   const close = () => setDialog(null);
+  // A 409 (changed meanwhile) was toasted by the mutation: show the exception as it is now.
+  const changedMeanwhile = (error: unknown) => {
+    if (!isConflict(error)) return false;
+    onChanged?.(exception);
+    return true;
+  };
 
   if (exception.status === 'RESOLVED') return null;
   return (
@@ -47,118 +45,51 @@ export function ExceptionActions({ exception, onChanged }: ExceptionActionsProps
         <span className="visually-hidden"> {typeLabel}</span>
       </Button>
 
-      <Dialog open={dialog === 'ack'} onClose={close} title={t.exceptions.ack.title} description={t.exceptions.ack.description}>
-        <AckForm exception={exception} onDone={close} onChanged={onChanged} />
-      </Dialog>
-      <Dialog
+      <FormDialog
+        open={dialog === 'ack'}
+        onClose={close}
+        title={t.exceptions.ack.title}
+        description={t.exceptions.ack.description}
+        schema={ackExceptionInputSchema}
+        defaultValues={{ note: '' }}
+        serverFields={['note']}
+        submit={({ note }, { idempotencyKey }) => {
+          const data = note ? { note } : {};
+          return ack.mutateAsync({ exceptionId: exception.id, data, idempotencyKey: idempotencyKey(data) });
+        }}
+        successMessage={() => t.exceptions.ack.done}
+        onSuccess={(updated) => onChanged?.(updated)}
+        onFailure={changedMeanwhile}
+        submitLabel={t.exceptions.ack.submit}
+      >
+        {({ register, formState: { errors } }) => (
+          <Field label={t.exceptions.ack.note} optional error={errors.note?.message}>
+            <Textarea rows={3} {...register('note')} />
+          </Field>
+        )}
+      </FormDialog>
+      <FormDialog
         open={dialog === 'resolve'}
         onClose={close}
         title={t.exceptions.resolve.title}
         description={t.exceptions.resolve.description}
+        schema={resolveExceptionInputSchema}
+        defaultValues={{ resolution: '' }}
+        serverFields={['resolution']}
+        submit={(data, { idempotencyKey }) =>
+          resolve.mutateAsync({ exceptionId: exception.id, data, idempotencyKey: idempotencyKey(data) })
+        }
+        successMessage={() => t.exceptions.resolve.done}
+        onSuccess={(updated) => onChanged?.(updated)}
+        onFailure={changedMeanwhile}
+        submitLabel={t.exceptions.resolve.submit}
       >
-        <ResolveForm exception={exception} onDone={close} onChanged={onChanged} />
-      </Dialog>
+        {({ register, formState: { errors } }) => (
+          <Field label={t.exceptions.resolve.resolution} error={errors.resolution?.message}>
+            <Textarea rows={3} {...register('resolution')} />
+          </Field>
+        )}
+      </FormDialog>
     </div>
-  );
-}
-
-type FormProps = { exception: OrderException; onDone: () => void; onChanged: ExceptionActionsProps['onChanged'] };
-
-function AckForm({ exception, onDone, onChanged }: FormProps) {
-  const ack = useAckException();
-  const keys = useIdempotencyKeys();
-  const labels = t.exceptions.ack;
-  const {
-    register,
-    handleSubmit,
-    setError,
-    formState: { errors },
-  } = useForm<AckExceptionFormValues, unknown, { note?: string | undefined }>({
-    resolver: zodResolver(ackExceptionInputSchema),
-    defaultValues: { note: '' },
-  });
-
-  const submit = handleSubmit(async ({ note }) => {
-    const data = note ? { note } : {};
-    try {
-      const updated = await ack.mutateAsync({
-        exceptionId: exception.id,
-        data,
-        idempotencyKey: keys.keyFor(JSON.stringify(data)),
-      });
-      toast.success(labels.done);
-      onChanged?.(updated);
-      onDone();
-    } catch (error) {
-      if (isConflict(error)) {
-        onChanged?.(exception);
-        onDone();
-      } else applyApiFieldErrors(error, setError, ['note']);
-    }
-  });
-
-  return (
-    <FormStack onSubmit={(event) => void submit(event)}>
-      <Field label={labels.note} optional error={errors.note?.message}>
-        <Textarea rows={3} autoFocus {...register('note')} />
-      </Field>
-      <DialogFooter>
-        <Button variant="secondary" onClick={onDone}>
-          {t.common.cancel}
-        </Button>
-        <Button type="submit" isLoading={ack.isPending}>
-          {labels.submit}
-        </Button>
-      </DialogFooter>
-    </FormStack>
-  );
-}
-
-function ResolveForm({ exception, onDone, onChanged }: FormProps) {
-  const resolve = useResolveException();
-  const keys = useIdempotencyKeys();
-  const labels = t.exceptions.resolve;
-  const {
-    register,
-    handleSubmit,
-    setError,
-    formState: { errors },
-  } = useForm<ResolveExceptionFormValues, unknown, { resolution: string }>({
-    resolver: zodResolver(resolveExceptionInputSchema),
-    defaultValues: { resolution: '' },
-  });
-
-  const submit = handleSubmit(async (data) => {
-    try {
-      const updated = await resolve.mutateAsync({
-        exceptionId: exception.id,
-        data,
-        idempotencyKey: keys.keyFor(JSON.stringify(data)),
-      });
-      toast.success(labels.done);
-      onChanged?.(updated);
-      onDone();
-    } catch (error) {
-      if (isConflict(error)) {
-        onChanged?.(exception);
-        onDone();
-      } else applyApiFieldErrors(error, setError, ['resolution']);
-    }
-  });
-
-  return (
-    <FormStack onSubmit={(event) => void submit(event)}>
-      <Field label={labels.resolution} error={errors.resolution?.message}>
-        <Textarea rows={3} autoFocus {...register('resolution')} />
-      </Field>
-      <DialogFooter>
-        <Button variant="secondary" onClick={onDone}>
-          {t.common.cancel}
-        </Button>
-        <Button type="submit" isLoading={resolve.isPending}>
-          {labels.submit}
-        </Button>
-      </DialogFooter>
-    </FormStack>
   );
 }

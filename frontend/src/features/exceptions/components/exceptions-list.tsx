@@ -19,7 +19,7 @@ import {
   type OrderException,
 } from '@/types/api';
 
-import { useExceptions, type ExceptionFilters } from '../api/get-exceptions';
+import { useExceptions, type ExceptionFilters } from '../api/list-exceptions';
 
 import { ExceptionActions } from './exception-actions';
 import { ExceptionStatusBadge } from './exception-status-badge';

@@ -4,7 +4,7 @@ import { ErrorState } from '@/components/ui/error-state';
 import { SkeletonLines } from '@/components/ui/skeleton';
 import { t } from '@/locales';
 
-import { useHealth } from '../api/get-health';
+import { useHealth } from '../api/health';
 
 const isOk = (status: string) => status.toLowerCase() === 'ok';
 

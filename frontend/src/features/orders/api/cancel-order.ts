@@ -7,10 +7,10 @@ import { isConflict } from '@/lib/concurrency';
 import { IDEMPOTENCY_HEADER } from '@/lib/idempotency';
 import { requiredTextSchema } from '@/lib/validation';
 import type { Order, OrderDetail, OrderStatus } from '@/types/api';
+import { API_LIMITS } from '@/types/api-limits';
 
-import { ORDER_RULES } from './create-order';
 import { orderQueryKey } from './get-order';
-import { ordersQueryKey } from './get-orders';
+import { ordersQueryKey } from './list-orders';
 
 /** Ops may cancel from these statuses only (the status machine). */
 export const CANCELLABLE_STATUSES: readonly OrderStatus[] = ['CREATED', 'ASSIGNED', 'PICKED_UP'];
@@ -19,7 +19,7 @@ export const FINAL_STATUSES: readonly OrderStatus[] = ['DELIVERED', 'FAILED', 'C
 export const canCancel = (status: OrderStatus): boolean => CANCELLABLE_STATUSES.includes(status);
 export const isFinal = (status: OrderStatus): boolean => FINAL_STATUSES.includes(status);
 
-export const cancelOrderInputSchema = z.object({ reason: requiredTextSchema(ORDER_RULES.maxNotes) });
+export const cancelOrderInputSchema = z.object({ reason: requiredTextSchema(API_LIMITS.CancelOrderRequest.reason.maxLength) });
 export type CancelOrderFormValues = z.input<typeof cancelOrderInputSchema>;
 export type CancelOrderInput = z.output<typeof cancelOrderInputSchema>;
 

@@ -9,8 +9,9 @@ import { IDEMPOTENCY_HEADER } from '@/lib/idempotency';
 import { nameSchema, optionalTextSchema, phoneSchema, requiredTextSchema } from '@/lib/validation';
 import { t } from '@/locales';
 import { STOP_TYPES, type Order, type OrderInput, type StopType, type WindowInput } from '@/types/api';
+import { API_LIMITS } from '@/types/api-limits';
 
-import { ordersQueryKey } from './get-orders';
+import { ordersQueryKey } from './list-orders';
 
 /**
  * The create-order form, mirroring the API's rules (shared/domain orders.rs)
@@ -23,14 +24,18 @@ import { ordersQueryKey } from './get-orders';
 
 const v = t.validation;
 
+const STOP = API_LIMITS.StopInput;
+const ITEM = API_LIMITS.ItemLineInput;
+
 export const ORDER_RULES = {
-  minStops: 2,
-  maxStops: 25,
-  maxItemLines: 100,
-  maxNotes: 1000,
+  minStops: API_LIMITS.OrderInput.stops.minItems,
+  maxStops: API_LIMITS.OrderInput.stops.maxItems,
+  maxItemLines: API_LIMITS.PackageInput.items.maxItems,
+  maxNotes: API_LIMITS.OrderInput.notes.maxLength,
+  /** Not in the OpenAPI document (a rule about two fields): shared/domain orders.rs `parse_window`. */
   maxWindowDays: 14,
-  maxWeightKg: 50_000,
-  maxQuantity: 100_000,
+  maxWeightKg: API_LIMITS.PackageInput.weight_kg.maximum,
+  maxQuantity: ITEM.quantity.maximum,
 } as const;
 
 const REFERENCE_CODE = /^[A-Z0-9\-_./]{1,40}$/;
@@ -66,11 +71,11 @@ const coordinateSchema = (min: number, max: number, message: string) =>
 const stopSchema = z
   .object({
     type: z.enum(STOP_TYPES, { error: v.stopType }),
-    address_line: requiredTextSchema(200),
-    city: requiredTextSchema(100),
-    postal_code: optionalTextSchema(20),
-    lat: coordinateSchema(-90, 90, v.latRange),
-    lng: coordinateSchema(-180, 180, v.lngRange),
+    address_line: requiredTextSchema(STOP.address_line.maxLength),
+    city: requiredTextSchema(STOP.city.maxLength),
+    postal_code: optionalTextSchema(STOP.postal_code.maxLength),
+    lat: coordinateSchema(STOP.lat.minimum, STOP.lat.maximum, v.latRange),
+    lng: coordinateSchema(STOP.lng.minimum, STOP.lng.maximum, v.lngRange),
   })
   .superRefine((stop, ctx) => {
     // Both or neither; the API reports a lone one on `lat`, so does this.
@@ -106,14 +111,14 @@ const windowSchema = z
   });
 
 const itemLineSchema = z.object({
-  description: requiredTextSchema(200),
+  description: requiredTextSchema(ITEM.description.maxLength),
   quantity: z
     .string()
     .trim()
     .min(1, v.required)
-    .refine((value) => /^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= ORDER_RULES.maxQuantity, v.quantityRange)
+    .refine((value) => /^\d+$/.test(value) && Number(value) >= ITEM.quantity.minimum && Number(value) <= ORDER_RULES.maxQuantity, v.quantityRange)
     .transform(Number),
-  sku: optionalTextSchema(64),
+  sku: optionalTextSchema(ITEM.sku.maxLength),
 });
 
 /** Why the stop types are not in a valid order (a PICKUP after a DROP, or no PICKUP or no DROP); null when fine, or while a type is not chosen. */
@@ -139,7 +144,7 @@ export const createOrderInputSchema = z
     notes: optionalTextSchema(ORDER_RULES.maxNotes),
     package: z.object({
       weight_kg: optionalNumberSchema.refine(
-        (value) => value === undefined || (value > 0 && value <= ORDER_RULES.maxWeightKg),
+        (value) => value === undefined || (value > API_LIMITS.PackageInput.weight_kg.exclusiveMinimum && value <= ORDER_RULES.maxWeightKg),
         v.weightRange,
       ),
       items: z.array(itemLineSchema).max(ORDER_RULES.maxItemLines, v.itemsMax(ORDER_RULES.maxItemLines)),
@@ -154,8 +159,8 @@ export const createOrderInputSchema = z
           const message = stopsOrderError(stops.map((stop) => stop.type));
           if (message) ctx.addIssue({ code: 'custom', path: ['stops'], message });
         }
-        const pickup = order.pickup_window as WindowInput | undefined;
-        const drop = order.drop_window as WindowInput | undefined;
+        const pickup = order.pickup_window;
+        const drop = order.drop_window;
         if (pickup?.start && drop?.end && Date.parse(pickup.start) >= Date.parse(drop.end)) {
           ctx.addIssue({ code: 'custom', path: ['drop_window', 'end'], message: v.dropAfterPickup });
         }

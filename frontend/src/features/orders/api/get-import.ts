@@ -5,7 +5,7 @@ import type { ApiClient } from '@/lib/api-client';
 import { useApiClient } from '@/lib/api-provider';
 import type { ImportJobView, ImportStatus } from '@/types/api';
 
-import { ordersQueryKey } from './get-orders';
+import { ordersQueryKey } from './list-orders';
 
 /** How often a running import is asked for its progress. */
 export const IMPORT_POLL_MS = 1500;

@@ -5,7 +5,7 @@ import type { ApiClient } from '@/lib/api-client';
 import { useApiClient } from '@/lib/api-provider';
 import type { OrderDetail } from '@/types/api';
 
-import { ordersQueryKey } from './get-orders';
+import { ordersQueryKey } from './list-orders';
 
 export const orderQueryKey = (api: ApiClient, orderId: string) => [...ordersQueryKey(api), 'detail', orderId] as const;
 

@@ -7,10 +7,10 @@ import { IDEMPOTENCY_HEADER } from '@/lib/idempotency';
 import { optionalTextSchema } from '@/lib/validation';
 import { t } from '@/locales';
 import type { Order, OrderStatus, ReassignOrderRequest } from '@/types/api';
+import { API_LIMITS } from '@/types/api-limits';
 
-import { ORDER_RULES } from './create-order';
 import { orderQueryKey } from './get-order';
-import { ordersQueryKey } from './get-orders';
+import { ordersQueryKey } from './list-orders';
 
 /** Orders on a route that has not reached them yet can move to another route. */
 export const canReassign = (status: OrderStatus, routeId: string | null | undefined): boolean =>
@@ -18,7 +18,7 @@ export const canReassign = (status: OrderStatus, routeId: string | null | undefi
 
 export const reassignOrderInputSchema = z.object({
   target_route_id: z.string().min(1, t.validation.required),
-  note: optionalTextSchema(ORDER_RULES.maxNotes),
+  note: optionalTextSchema(API_LIMITS.ReassignOrderRequest.note.maxLength),
 });
 export type ReassignOrderFormValues = z.input<typeof reassignOrderInputSchema>;
 export type ReassignOrderInput = z.output<typeof reassignOrderInputSchema>;

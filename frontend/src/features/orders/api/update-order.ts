@@ -6,16 +6,16 @@ import { useApiClient } from '@/lib/api-provider';
 import { isConflict } from '@/lib/concurrency';
 import { nameSchema, optionalTextSchema, phoneSchema } from '@/lib/validation';
 import type { Order, OrderDetail, UpdateOrderRequest } from '@/types/api';
+import { API_LIMITS } from '@/types/api-limits';
 
-import { ORDER_RULES } from './create-order';
 import { orderQueryKey } from './get-order';
-import { ordersQueryKey } from './get-orders';
+import { ordersQueryKey } from './list-orders';
 
 /** The fields ops can edit while an order is not final (customer and notes). */
 export const updateOrderInputSchema = z.object({
   customer_name: nameSchema,
   customer_phone: phoneSchema,
-  notes: optionalTextSchema(ORDER_RULES.maxNotes),
+  notes: optionalTextSchema(API_LIMITS.UpdateOrderRequest.notes.maxLength),
 });
 
 export type UpdateOrderFormValues = z.input<typeof updateOrderInputSchema>;

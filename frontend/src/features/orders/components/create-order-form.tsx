@@ -1,6 +1,6 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
-import { useFieldArray, useForm } from 'react-hook-form';
+import { useFieldArray, useForm, useWatch } from 'react-hook-form';
 import { Link, useNavigate } from 'react-router';
 import { toast } from 'sonner';
 
@@ -52,7 +52,6 @@ export function CreateOrderForm() {
     setError,
     getValues,
     setValue,
-    watch,
     formState: { errors },
   } = useForm<OrderFormValues, unknown, OrderInput>({
     resolver: zodResolver(createOrderInputSchema),
@@ -60,6 +59,7 @@ export function CreateOrderForm() {
   });
   const stops = useFieldArray({ control, name: 'stops' });
   const items = useFieldArray({ control, name: 'package.items' });
+  const watchedStops = useWatch({ control, name: 'stops' });
 
   const submit = handleSubmit(async (input) => {
     setUnmapped({});
@@ -93,7 +93,6 @@ export function CreateOrderForm() {
                 spellCheck={false}
                 autoCapitalize="characters"
                 maxLength={60}
-                autoFocus
                 {...register('reference_code')}
               />
             </Field>
@@ -132,7 +131,7 @@ export function CreateOrderForm() {
             </p>
           )}
           <StopsMap
-            stops={watch('stops')}
+            stops={watchedStops}
             onPick={(index, { lat, lng }) => {
               setValue(`stops.${index}.lat`, String(lat), { shouldDirty: true, shouldValidate: true });
               setValue(`stops.${index}.lng`, String(lng), { shouldDirty: true, shouldValidate: true });

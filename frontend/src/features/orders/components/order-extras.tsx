@@ -1,32 +1,22 @@
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
-import { useForm } from 'react-hook-form';
 import { toast } from 'sonner';
 
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { CopyButton } from '@/components/ui/copy-button';
-import { ConfirmDialog, Dialog, DialogFooter } from '@/components/ui/dialog';
+import { ConfirmDialog } from '@/components/ui/dialog';
 import { ErrorState } from '@/components/ui/error-state';
 import { Field } from '@/components/ui/field';
-import { FormStack } from '@/components/ui/form-layout';
+import { FormDialog } from '@/components/ui/form-dialog';
 import { Select, Textarea } from '@/components/ui/input';
 import { SkeletonLines } from '@/components/ui/skeleton';
 import { paths } from '@/config/paths';
 import { formatDateTime } from '@/lib/format';
-import { applyApiFieldErrors } from '@/lib/form-errors';
-import { useIdempotencyKeys } from '@/lib/idempotency';
 import { t } from '@/locales';
 import type { OrderDetail } from '@/types/api';
 
 import { podSummary, usePod } from '../api/get-pod';
-import {
-  canReassign,
-  reassignOrderInputSchema,
-  useReassignOrder,
-  type ReassignOrderFormValues,
-  type ReassignOrderInput,
-} from '../api/reassign-order';
+import { canReassign, reassignOrderInputSchema, useReassignOrder } from '../api/reassign-order';
 import { useRevokeTrackingLink } from '../api/revoke-tracking-link';
 import { useRotateTrackingLink } from '../api/rotate-tracking-link';
 
@@ -143,65 +133,48 @@ export type ReassignTarget = { id: string; label: string };
 /** "Move to another route" for an ASSIGNED order. */
 export function ReassignOrder({ order, targets }: { order: OrderDetail; targets: ReassignTarget[] }) {
   const [open, setOpen] = useState(false);
+  const reassign = useReassignOrder();
+  const labels = t.orders.reassign;
   if (!canReassign(order.status, order.route_id)) return null;
+  const others = targets.filter((target) => target.id !== order.route_id);
   return (
     <>
       <Button variant="secondary" onClick={() => setOpen(true)}>
-        {t.orders.reassign.open}
+        {labels.open}
       </Button>
-      <Dialog open={open} onClose={() => setOpen(false)} title={t.orders.reassign.title} description={t.orders.reassign.description}>
-        <ReassignForm order={order} targets={targets.filter((target) => target.id !== order.route_id)} onDone={() => setOpen(false)} />
-      </Dialog>
+      <FormDialog
+        open={open}
+        onClose={() => setOpen(false)}
+        title={labels.title}
+        description={labels.description}
+        schema={reassignOrderInputSchema}
+        defaultValues={{ target_route_id: '', note: '' }}
+        serverFields={['target_route_id', 'note']}
+        submit={(data, { idempotencyKey }) => {
+          const body = { target_route_id: data.target_route_id, note: data.note ?? null };
+          return reassign.mutateAsync({ orderId: order.id, data: body, idempotencyKey: idempotencyKey(body) });
+        }}
+        successMessage={() => labels.done(order.reference_code)}
+        submitLabel={labels.submit}
+      >
+        {({ register, formState: { errors } }) => (
+          <>
+            <Field label={labels.target} error={errors.target_route_id?.message} hint={others.length === 0 ? labels.noTargets : undefined}>
+              <Select {...register('target_route_id')}>
+                <option value="">{labels.choose}</option>
+                {others.map((target) => (
+                  <option key={target.id} value={target.id}>
+                    {target.label}
+                  </option>
+                ))}
+              </Select>
+            </Field>
+            <Field label={labels.note} optional error={errors.note?.message}>
+              <Textarea rows={2} {...register('note')} />
+            </Field>
+          </>
+        )}
+      </FormDialog>
     </>
-  );
-}
-
-function ReassignForm({ order, targets, onDone }: { order: OrderDetail; targets: ReassignTarget[]; onDone: () => void }) {
-  const labels = t.orders.reassign;
-  const reassign = useReassignOrder();
-  const keys = useIdempotencyKeys();
-  const {
-    register,
-    handleSubmit,
-    setError,
-    formState: { errors },
-  } = useForm<ReassignOrderFormValues, unknown, ReassignOrderInput>({
-    resolver: zodResolver(reassignOrderInputSchema),
-    defaultValues: { target_route_id: '', note: '' },
-  });
-  const submit = handleSubmit(async (data) => {
-    const body = { target_route_id: data.target_route_id, note: data.note ?? null };
-    try {
-      await reassign.mutateAsync({ orderId: order.id, data: body, idempotencyKey: keys.keyFor(JSON.stringify(body)) });
-      toast.success(labels.done(order.reference_code));
-      onDone();
-    } catch (error) {
-      applyApiFieldErrors(error, setError, ['target_route_id', 'note']);
-    }
-  });
-  return (
-    <FormStack onSubmit={(event) => void submit(event)}>
-      <Field label={labels.target} error={errors.target_route_id?.message} hint={targets.length === 0 ? labels.noTargets : undefined}>
-        <Select {...register('target_route_id')} autoFocus>
-          <option value="">{labels.choose}</option>
-          {targets.map((target) => (
-            <option key={target.id} value={target.id}>
-              {target.label}
-            </option>
-          ))}
-        </Select>
-      </Field>
-      <Field label={labels.note} optional error={errors.note?.message}>
-        <Textarea rows={2} {...register('note')} />
-      </Field>
-      <DialogFooter>
-        <Button variant="secondary" onClick={onDone}>
-          {t.common.cancel}
-        </Button>
-        <Button type="submit" isLoading={reassign.isPending}>
-          {labels.submit}
-        </Button>
-      </DialogFooter>
-    </FormStack>
   );
 }

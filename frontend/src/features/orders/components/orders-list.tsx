@@ -11,7 +11,7 @@ import { formatDateTime } from '@/lib/format';
 import { t } from '@/locales';
 import type { Order } from '@/types/api';
 
-import { useOrders } from '../api/get-orders';
+import { useOrders } from '../api/list-orders';
 
 import { OrderFilters } from './order-filters';
 import { OrderStatusBadge } from './order-status-badge';

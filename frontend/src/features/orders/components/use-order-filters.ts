@@ -4,7 +4,7 @@ import { useSearchParams } from 'react-router';
 import { localDateToRfc3339 } from '@/lib/datetime';
 import { ORDER_STATUSES, type OrderStatus } from '@/types/api';
 
-import type { OrderFilters } from '../api/get-orders';
+import type { OrderFilters } from '../api/list-orders';
 
 /** The list filters as the page holds them (and the URL, so a filtered list can be shared and survives reloads). */
 export type OrderFilterValues = {

@@ -1,10 +1,16 @@
 import { useMutation } from '@tanstack/react-query';
+import { z } from 'zod';
 
 import type { ApiClient } from '@/lib/api-client';
 import { IDEMPOTENCY_HEADER } from '@/lib/idempotency';
+import { optionalTextSchema } from '@/lib/validation';
 import type { Route } from '@/types/api';
+import { API_LIMITS } from '@/types/api-limits';
 
 import { routePath, useRouteMutationCallbacks } from './route-mutation';
+
+/** An optional reason (empty: none). */
+export const cancelRouteInputSchema = z.object({ reason: optionalTextSchema(API_LIMITS.CancelRouteRequest.reason.maxLength) });
 
 type Variables = { routeId: string; reason: string | null; idempotencyKey: string };
 

@@ -6,11 +6,12 @@ import { useApiClient } from '@/lib/api-provider';
 import { IDEMPOTENCY_HEADER } from '@/lib/idempotency';
 import { t } from '@/locales';
 import type { CreateRouteRequest, Route } from '@/types/api';
+import { API_LIMITS } from '@/types/api-limits';
 
-import { routesQueryKey } from './get-routes';
+import { routesQueryKey } from './list-routes';
 
-/** The backend's limits for a route (docs/API.md, Routes). */
-export const ROUTE_RULES = { maxOrders: 30 } as const;
+/** The API's limits for a route (from the OpenAPI document). */
+export const ROUTE_RULES = { maxOrders: API_LIMITS.CreateRouteRequest.order_ids.maxItems } as const;
 
 export const createRouteInputSchema = z.object({
   route_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, t.validation.required),

@@ -4,7 +4,7 @@ import type { ApiClient } from '@/lib/api-client';
 import { useApiClient } from '@/lib/api-provider';
 import type { RouteDetail } from '@/types/api';
 
-import { routesQueryKey } from './get-routes';
+import { routesQueryKey } from './list-routes';
 
 export const routeQueryKey = (api: ApiClient, routeId: string) => [...routesQueryKey(api), 'detail', routeId] as const;
 

@@ -5,7 +5,7 @@ import { useApiClient } from '@/lib/api-provider';
 import type { Route, RouteDetail } from '@/types/api';
 
 import { routeQueryKey } from './get-route';
-import { routesQueryKey } from './get-routes';
+import { routesQueryKey } from './list-routes';
 
 /**
  * What every route mutation does afterwards: merge the returned Route into the

@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 
 import { ApiError, type ApiClient } from '@/lib/api-client';
 import type { RouteDetail, RouteStop } from '@/types/api';
+import { API_LIMITS } from '@/types/api-limits';
 
 import { createRouteInputSchema, ROUTE_RULES } from './create-route';
 import { applyStopOrder, pickupBeforeDropViolation, reorderRouteMutationOptions } from './reorder-route';
@@ -44,10 +45,11 @@ describe('create route form (the API rules)', () => {
     expect(createRouteInputSchema.safeParse({ ...valid, route_date: '23/11/2026' }).success).toBe(false);
   });
 
-  it(`allows at most ${ROUTE_RULES.maxOrders} orders (one transaction holds 100 writes)`, () => {
+  it(`allows at most ${ROUTE_RULES.maxOrders} orders (the API's limit)`, () => {
     const ids = (n: number) => Array.from({ length: n }, (_, i) => `O${i}`);
-    expect(createRouteInputSchema.safeParse({ ...valid, order_ids: ids(30) }).success).toBe(true);
-    expect(createRouteInputSchema.safeParse({ ...valid, order_ids: ids(31) }).success).toBe(false);
+    expect(ROUTE_RULES.maxOrders).toBe(API_LIMITS.CreateRouteRequest.order_ids.maxItems);
+    expect(createRouteInputSchema.safeParse({ ...valid, order_ids: ids(ROUTE_RULES.maxOrders) }).success).toBe(true);
+    expect(createRouteInputSchema.safeParse({ ...valid, order_ids: ids(ROUTE_RULES.maxOrders + 1) }).success).toBe(false);
     expect(createRouteInputSchema.safeParse({ ...valid, order_ids: [] }).success).toBe(true);
   });
 });

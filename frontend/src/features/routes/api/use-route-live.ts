@@ -6,7 +6,7 @@ import { useApiClient } from '@/lib/api-provider';
 import { openLiveSocket, wsUrl } from '@/lib/live-socket';
 
 import { routeQueryKey } from './get-route';
-import { routesQueryKey } from './get-routes';
+import { routesQueryKey } from './list-routes';
 
 export type LiveLocation = { lat: number; lng: number; at: string };
 

@@ -1,18 +1,14 @@
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
-import { useForm } from 'react-hook-form';
+import { useWatch, type UseFormReturn } from 'react-hook-form';
 import { useNavigate } from 'react-router';
-import { toast } from 'sonner';
 
 import { Button } from '@/components/ui/button';
-import { Dialog, DialogFooter } from '@/components/ui/dialog';
 import { Field } from '@/components/ui/field';
-import { FormRow, FormStack } from '@/components/ui/form-layout';
+import { FormDialog } from '@/components/ui/form-dialog';
+import { FormRow } from '@/components/ui/form-layout';
 import { PlusIcon } from '@/components/ui/icons';
 import { Checkbox, Input, Select } from '@/components/ui/input';
 import { paths } from '@/config/paths';
-import { applyApiFieldErrors } from '@/lib/form-errors';
-import { useIdempotencyKeys } from '@/lib/idempotency';
 import { t } from '@/locales';
 
 import {
@@ -39,49 +35,47 @@ type CreateRouteProps = {
 /** "New route" button and dialog: date, driver, vehicle, orders, optimise. */
 export function CreateRoute(props: CreateRouteProps) {
   const [open, setOpen] = useState(false);
+  const create = useCreateRoute();
+  const navigate = useNavigate();
+  const labels = t.routes.create;
   return (
     <>
       <Button icon={<PlusIcon size={16} />} onClick={() => setOpen(true)}>
-        {t.routes.create.open}
+        {labels.open}
       </Button>
-      <Dialog open={open} onClose={() => setOpen(false)} title={t.routes.create.title} description={t.routes.create.description} size="lg">
-        <CreateRouteForm {...props} onDone={() => setOpen(false)} />
-      </Dialog>
+      <FormDialog
+        open={open}
+        onClose={() => setOpen(false)}
+        title={labels.title}
+        description={labels.description}
+        size="lg"
+        schema={createRouteInputSchema}
+        defaultValues={{ route_date: props.date, driver_id: '', vehicle_id: '', order_ids: [], optimize: true }}
+        serverFields={['route_date', 'driver_id', 'vehicle_id', 'order_ids']}
+        submit={(data, { idempotencyKey }) => create.mutateAsync({ data, idempotencyKey: idempotencyKey(data) })}
+        successMessage={() => labels.created}
+        onSuccess={(route) => navigate(paths.ops.route(route.id))}
+        submitLabel={labels.submit}
+      >
+        {(form) => <CreateRouteFields {...props} form={form} />}
+      </FormDialog>
     </>
   );
 }
 
-function CreateRouteForm({ date, drivers, vehicles, orders, isLoadingOptions, onDone }: CreateRouteProps & { onDone: () => void }) {
-  const create = useCreateRoute();
-  const keys = useIdempotencyKeys();
-  const navigate = useNavigate();
+type CreateRouteFieldsProps = CreateRouteProps & { form: UseFormReturn<CreateRouteFormValues, unknown, CreateRouteInput> };
+
+function CreateRouteFields({ drivers, vehicles, orders, isLoadingOptions, form }: CreateRouteFieldsProps) {
   const labels = t.routes.create;
   const {
     register,
-    handleSubmit,
-    setError,
-    watch,
+    control,
     formState: { errors },
-  } = useForm<CreateRouteFormValues, unknown, CreateRouteInput>({
-    resolver: zodResolver(createRouteInputSchema),
-    defaultValues: { route_date: date, driver_id: '', vehicle_id: '', order_ids: [], optimize: true },
-  });
-  const selected = watch('order_ids');
-
-  const submit = handleSubmit(async (data) => {
-    try {
-      const route = await create.mutateAsync({ data, idempotencyKey: keys.keyFor(JSON.stringify(data)) });
-      keys.reset();
-      toast.success(labels.created);
-      onDone();
-      void navigate(paths.ops.route(route.id));
-    } catch (error) {
-      applyApiFieldErrors(error, setError, ['route_date', 'driver_id', 'vehicle_id', 'order_ids']);
-    }
-  });
+  } = form;
+  const selected = useWatch({ control, name: 'order_ids' });
 
   return (
-    <FormStack onSubmit={(event) => void submit(event)}>
+    <>
       <FormRow>
         <Field label={labels.date} error={errors.route_date?.message}>
           <Input type="date" {...register('route_date')} />
@@ -137,14 +131,6 @@ function CreateRouteForm({ date, drivers, vehicles, orders, isLoadingOptions, on
         )}
       </fieldset>
       <Checkbox label={labels.optimize} {...register('optimize')} />
-      <DialogFooter>
-        <Button variant="secondary" onClick={onDone}>
-          {t.common.cancel}
-        </Button>
-        <Button type="submit" isLoading={create.isPending}>
-          {labels.submit}
-        </Button>
-      </DialogFooter>
-    </FormStack>
+    </>
   );
 }

@@ -5,10 +5,10 @@ import { toast } from 'sonner';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
-import { ConfirmDialog, Dialog, DialogFooter } from '@/components/ui/dialog';
+import { ConfirmDialog } from '@/components/ui/dialog';
 import { ErrorState } from '@/components/ui/error-state';
 import { Field } from '@/components/ui/field';
-import { FormStack } from '@/components/ui/form-layout';
+import { FormDialog } from '@/components/ui/form-dialog';
 import { ArrowLeftIcon, ChevronDownIcon, ChevronUpIcon, PlusIcon, TrashIcon } from '@/components/ui/icons';
 import { Checkbox, Textarea } from '@/components/ui/input';
 import { MapView, type LivePosition } from '@/components/ui/map-view';
@@ -18,13 +18,12 @@ import { paths } from '@/config/paths';
 import { cn } from '@/lib/cn';
 import { formatDay } from '@/lib/datetime';
 import { formatDateTime, formatNumber } from '@/lib/format';
-import { useIdempotencyKeys } from '@/lib/idempotency';
 import type { MapMarker } from '@/lib/map/leaflet-map';
 import { locale, t } from '@/locales';
 import type { RouteDetail as RouteDetailData, RouteStop } from '@/types/api';
 
-import { useAddRouteOrders } from '../api/add-route-orders';
-import { useCancelRoute } from '../api/cancel-route';
+import { addRouteOrdersInputSchema, useAddRouteOrders } from '../api/add-route-orders';
+import { cancelRouteInputSchema, useCancelRoute } from '../api/cancel-route';
 import { useRoute } from '../api/get-route';
 import { useOptimizeRoute } from '../api/optimize-route';
 import { useRemoveRouteOrder } from '../api/remove-route-order';
@@ -184,12 +183,8 @@ function RouteView({
           <OrdersCard route={route} canEdit={canEdit} />
         </div>
       </div>
-      <Dialog open={dialog === 'add'} onClose={() => setDialog(null)} title={labels.addTitle} description={labels.addDescription}>
-        <AddOrdersForm route={route} candidates={orderCandidates} onDone={() => setDialog(null)} />
-      </Dialog>
-      <Dialog open={dialog === 'cancel'} onClose={() => setDialog(null)} title={labels.cancelTitle} description={labels.cancelBody}>
-        <CancelRouteForm routeId={route.id} onDone={() => setDialog(null)} />
-      </Dialog>
+      <AddOrdersDialog route={route} candidates={orderCandidates} open={dialog === 'add'} onClose={() => setDialog(null)} />
+      <CancelRouteDialog routeId={route.id} open={dialog === 'cancel'} onClose={() => setDialog(null)} />
     </>
   );
 }
@@ -382,104 +377,83 @@ function OrdersCard({ route, canEdit }: { route: RouteDetailData; canEdit: boole
   );
 }
 
-function AddOrdersForm({ route, candidates, onDone }: { route: RouteDetailData; candidates: Option[]; onDone: () => void }) {
+function AddOrdersDialog({ route, candidates, open, onClose }: { route: RouteDetailData; candidates: Option[]; open: boolean; onClose: () => void }) {
   const labels = t.routes.detail;
   const add = useAddRouteOrders();
-  const keys = useIdempotencyKeys();
-  const [selected, setSelected] = useState<string[]>([]);
-  const [optimize, setOptimize] = useState(true);
   const available = candidates.filter((candidate) => !route.order_ids.includes(candidate.id));
 
-  const submit = () => {
-    if (selected.length === 0) return;
-    const data = { order_ids: selected, optimize };
-    add.mutate(
-      { routeId: route.id, data, idempotencyKey: keys.keyFor(JSON.stringify(data)) },
-      {
-        onSuccess: () => {
-          toast.success(labels.added(selected.length));
-          onDone();
-        },
-      },
-    );
-  };
-
   return (
-    <FormStack
-      onSubmit={(event) => {
-        event.preventDefault();
-        submit();
-      }}
+    <FormDialog
+      open={open}
+      onClose={onClose}
+      title={labels.addTitle}
+      description={labels.addDescription}
+      schema={addRouteOrdersInputSchema}
+      defaultValues={{ order_ids: [], optimize: true }}
+      serverFields={['order_ids']}
+      submit={(data, { idempotencyKey }) => add.mutateAsync({ routeId: route.id, data, idempotencyKey: idempotencyKey(data) })}
+      successMessage={(_route, data) => labels.added(data.order_ids.length)}
+      submitLabel={(values) => labels.addSubmit(values.order_ids.length)}
+      submitDisabled={(values) => values.order_ids.length === 0}
     >
-      {available.length === 0 ? (
-        <p className={styles.muted}>{labels.noCandidates}</p>
-      ) : (
-        <fieldset style={{ border: 0, padding: 0, margin: 0 }}>
-          <legend className="visually-hidden">{labels.addTitle}</legend>
-          <div className={styles.checkList}>
-            {available.map((candidate) => (
-              <Checkbox
-                key={candidate.id}
-                label={candidate.hint ? `${candidate.label} · ${candidate.hint}` : candidate.label}
-                checked={selected.includes(candidate.id)}
-                onChange={(event) =>
-                  setSelected((current) =>
-                    event.target.checked ? [...current, candidate.id] : current.filter((id) => id !== candidate.id),
-                  )
-                }
-              />
-            ))}
-          </div>
-        </fieldset>
+      {({ register, formState: { errors } }) => (
+        <>
+          {available.length === 0 ? (
+            <p className={styles.muted}>{labels.noCandidates}</p>
+          ) : (
+            <fieldset style={{ border: 0, padding: 0, margin: 0 }}>
+              <legend className="visually-hidden">{labels.addTitle}</legend>
+              <div className={styles.checkList}>
+                {available.map((candidate) => (
+                  <Checkbox
+                    key={candidate.id}
+                    value={candidate.id}
+                    label={candidate.hint ? `${candidate.label} · ${candidate.hint}` : candidate.label}
+                    {...register('order_ids')}
+                  />
+                ))}
+              </div>
+              {errors.order_ids?.message && (
+                <p role="alert" style={{ color: 'var(--color-danger)' }}>
+                  {errors.order_ids.message}
+                </p>
+              )}
+            </fieldset>
+          )}
+          <Checkbox label={t.routes.create.optimize} {...register('optimize')} />
+        </>
       )}
-      <Checkbox label={t.routes.create.optimize} checked={optimize} onChange={(event) => setOptimize(event.target.checked)} />
-      <DialogFooter>
-        <Button variant="secondary" onClick={onDone}>
-          {t.common.cancel}
-        </Button>
-        <Button type="submit" isLoading={add.isPending} disabled={selected.length === 0}>
-          {labels.addSubmit(selected.length)}
-        </Button>
-      </DialogFooter>
-    </FormStack>
+    </FormDialog>
   );
 }
 
-function CancelRouteForm({ routeId, onDone }: { routeId: string; onDone: () => void }) {
+function CancelRouteDialog({ routeId, open, onClose }: { routeId: string; open: boolean; onClose: () => void }) {
   const labels = t.routes.detail;
   const cancel = useCancelRoute();
-  const keys = useIdempotencyKeys();
-  const [reason, setReason] = useState('');
-  const tooLong = reason.length > 1000;
+
   return (
-    <FormStack
-      onSubmit={(event) => {
-        event.preventDefault();
-        if (tooLong) return;
-        const value = reason.trim() || null;
-        cancel.mutate(
-          { routeId, reason: value, idempotencyKey: keys.keyFor(value ?? '') },
-          {
-            onSuccess: () => {
-              toast.success(labels.cancelled);
-              onDone();
-            },
-          },
-        );
+    <FormDialog
+      open={open}
+      onClose={onClose}
+      title={labels.cancelTitle}
+      description={labels.cancelBody}
+      schema={cancelRouteInputSchema}
+      defaultValues={{ reason: '' }}
+      serverFields={['reason']}
+      submit={({ reason }, { idempotencyKey }) => {
+        const value = reason ?? null;
+        return cancel.mutateAsync({ routeId, reason: value, idempotencyKey: idempotencyKey(value) });
       }}
+      successMessage={() => labels.cancelled}
+      submitLabel={labels.cancelConfirm}
+      tone="danger"
     >
-      <Field label={labels.cancelReason} optional error={tooLong ? t.validation.tooLong(1000) : undefined}>
-        <Textarea rows={3} value={reason} onChange={(event) => setReason(event.target.value)} autoFocus />
-      </Field>
-      <DialogFooter>
-        <Button variant="secondary" onClick={onDone}>
-          {t.common.cancel}
-        </Button>
-        <Button type="submit" variant="danger" isLoading={cancel.isPending}>
-          {labels.cancelConfirm}
-        </Button>
-      </DialogFooter>
-    </FormStack>
+      {({ register, formState: { errors } }) => (
+        <Field label={labels.cancelReason} optional error={errors.reason?.message}>
+          <Textarea rows={3} {...register('reason')} />
+        </Field>
+      )}
+    </FormDialog>
   );
 }
 

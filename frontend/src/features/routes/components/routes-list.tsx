@@ -13,7 +13,7 @@ import { formatDateTime, formatNumber } from '@/lib/format';
 import { t } from '@/locales';
 import { ROUTE_STATUSES, type Route, type RouteStatus } from '@/types/api';
 
-import { useRoutes } from '../api/get-routes';
+import { useRoutes } from '../api/list-routes';
 
 import { ProgressBar, RouteStatusBadge, stopsDone } from './route-badges';
 import styles from './routes.module.css';

@@ -8,7 +8,7 @@ import { emailSchema, nameSchema, passwordSchema } from '@/lib/validation';
 import { t } from '@/locales';
 import type { CreateUserRequest, User } from '@/types/api';
 
-import { usersQueryKey } from './get-users';
+import { usersQueryKey } from './list-users';
 
 /** Ops console users only; driver logins are created from the Drivers page. */
 export const createUserInputSchema = z.object({

@@ -8,7 +8,7 @@ import { nameSchema } from '@/lib/validation';
 import { t } from '@/locales';
 import type { UpdateUserRequest, User } from '@/types/api';
 
-import { usersQueryKey } from './get-users';
+import { usersQueryKey } from './list-users';
 
 /** `role` is absent when the form locks it: your own account, or a driver's login. */
 export const updateUserInputSchema = z.object({

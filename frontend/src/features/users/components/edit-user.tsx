@@ -1,26 +1,12 @@
-import { zodResolver } from '@hookform/resolvers/zod';
-import { useForm } from 'react-hook-form';
-import { toast } from 'sonner';
-
-import { Button } from '@/components/ui/button';
-import { Dialog, DialogFooter } from '@/components/ui/dialog';
+import { Dialog } from '@/components/ui/dialog';
 import { Field } from '@/components/ui/field';
-import { FormStack } from '@/components/ui/form-layout';
+import { DialogForm } from '@/components/ui/form-dialog';
 import { Input, Select } from '@/components/ui/input';
 import { OPS_ROLES } from '@/lib/authorization';
-import { applyApiFieldErrors } from '@/lib/form-errors';
 import { t } from '@/locales';
 import type { User } from '@/types/api';
 
-import {
-  updateUserInputSchema,
-  userChanges,
-  useUpdateUser,
-  type UpdateUserFormValues,
-  type UpdateUserInput,
-} from '../api/update-user';
-
-const FIELDS = ['full_name', 'role'] as const;
+import { updateUserInputSchema, userChanges, useUpdateUser } from '../api/update-user';
 
 type EditUserDialogProps = {
   user: User | null;
@@ -42,62 +28,49 @@ function EditUserForm({ user, isSelf, onDone }: { user: User; isSelf: boolean; o
   const labels = t.users.form;
   const isDriver = user.role === 'DRIVER';
   const roleLocked = isSelf || isDriver;
-  const {
-    register,
-    handleSubmit,
-    setError,
-    formState: { errors },
-  } = useForm<UpdateUserFormValues, unknown, UpdateUserInput>({
-    resolver: zodResolver(updateUserInputSchema),
-    defaultValues: { full_name: user.full_name, role: user.role === 'DRIVER' ? undefined : user.role },
-  });
-
-  const submit = handleSubmit(async (values) => {
-    const changes = userChanges(user, values);
-    try {
-      if (Object.keys(changes).length > 0) {
-        await updateUser.mutateAsync({ userId: user.id, data: changes });
-        toast.success(t.users.updated(values.full_name));
-      }
-      onDone();
-    } catch (error) {
-      applyApiFieldErrors(error, setError, FIELDS);
-    }
-  });
 
   return (
-    <FormStack onSubmit={(event) => void submit(event)}>
-      <Field label={labels.fullName} error={errors.full_name?.message}>
-        <Input autoComplete="off" autoFocus {...register('full_name')} />
-      </Field>
-      <Field
-        label={labels.role}
-        error={errors.role?.message}
-        hint={isSelf ? labels.roleSelfHint : isDriver ? labels.roleDriverHint : undefined}
-      >
-        {isDriver ? (
-          <Select disabled value="DRIVER">
-            <option value="DRIVER">{t.roles.DRIVER}</option>
-          </Select>
-        ) : (
-          // A disabled field is left out of the submitted values, so the role is not sent.
-          <Select {...register('role', { disabled: roleLocked })}>
-            {OPS_ROLES.map((role) => (
-              <option key={role} value={role}>
-                {t.roles[role]}
-              </option>
-            ))}
-          </Select>
-        )}
-      </Field>
-      <DialogFooter>
-        <Button variant="secondary" onClick={onDone}>
-          {t.common.cancel}
-        </Button>
-        <Button type="submit" isLoading={updateUser.isPending}>
-          {t.common.save}
-        </Button>
-      </DialogFooter>
-    </FormStack>
+    <DialogForm
+      onClose={onDone}
+      schema={updateUserInputSchema}
+      defaultValues={{ full_name: user.full_name, role: user.role === 'DRIVER' ? undefined : user.role }}
+      serverFields={['full_name', 'role']}
+      submit={async (values) => {
+        const changes = userChanges(user, values);
+        if (Object.keys(changes).length === 0) return false;
+        await updateUser.mutateAsync({ userId: user.id, data: changes });
+        return true;
+      }}
+      successMessage={(changed, values) => (changed ? t.users.updated(values.full_name) : null)}
+      submitLabel={t.common.save}
+    >
+      {({ register, formState: { errors } }) => (
+        <>
+          <Field label={labels.fullName} error={errors.full_name?.message}>
+            <Input autoComplete="off" {...register('full_name')} />
+          </Field>
+          <Field
+            label={labels.role}
+            error={errors.role?.message}
+            hint={isSelf ? labels.roleSelfHint : isDriver ? labels.roleDriverHint : undefined}
+          >
+            {isDriver ? (
+              <Select disabled value="DRIVER">
+                <option value="DRIVER">{t.roles.DRIVER}</option>
+              </Select>
+            ) : (
+              // A disabled field is left out of the submitted values, so the role is not sent.
+              <Select {...register('role', { disabled: roleLocked })}>
+                {OPS_ROLES.map((role) => (
+                  <option key={role} value={role}>
+                    {t.roles[role]}
+                  </option>
+                ))}
+              </Select>
+            )}
+          </Field>
+        </>
+      )}
+    </DialogForm>
   );
 }

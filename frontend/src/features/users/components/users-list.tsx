@@ -14,7 +14,7 @@ import { t } from '@/locales';
 import type { Role, User } from '@/types/api';
 
 import { useDeactivateUser } from '../api/deactivate-user';
-import { useUsers } from '../api/get-users';
+import { useUsers } from '../api/list-users';
 
 import { CreateUser } from './create-user';
 import { EditUserDialog } from './edit-user';

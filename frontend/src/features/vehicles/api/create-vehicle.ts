@@ -7,7 +7,7 @@ import { capacityKgSchema, plateNumberSchema } from '@/lib/validation';
 import { t } from '@/locales';
 import { VEHICLE_TYPES, type CreateVehicleRequest, type Vehicle } from '@/types/api';
 
-import { vehiclesQueryKey } from './get-vehicles';
+import { vehiclesQueryKey } from './list-vehicles';
 
 /** Used by both the create and the edit form. */
 export const vehicleInputSchema = z.object({

@@ -6,7 +6,7 @@ import { isConflict } from '@/lib/concurrency';
 import type { UpdateVehicleRequest, Vehicle } from '@/types/api';
 
 import type { VehicleInput } from './create-vehicle';
-import { vehiclesQueryKey } from './get-vehicles';
+import { vehiclesQueryKey } from './list-vehicles';
 
 /** Only the fields that differ from `vehicle` (PATCH semantics). */
 export function vehicleChanges(vehicle: Vehicle, input: VehicleInput): UpdateVehicleRequest {

@@ -1,14 +1,13 @@
 import { useState } from 'react';
-import { toast } from 'sonner';
 
 import { Button } from '@/components/ui/button';
-import { Dialog } from '@/components/ui/dialog';
+import { FormDialog } from '@/components/ui/form-dialog';
 import { PlusIcon } from '@/components/ui/icons';
 import { t } from '@/locales';
 
-import { useCreateVehicle } from '../api/create-vehicle';
+import { useCreateVehicle, vehicleInputSchema } from '../api/create-vehicle';
 
-import { VehicleForm } from './vehicle-form';
+import { VEHICLE_FIELDS, VehicleFields } from './vehicle-form';
 
 export function CreateVehicle({ variant = 'primary' }: { variant?: 'primary' | 'secondary' }) {
   const [open, setOpen] = useState(false);
@@ -19,19 +18,19 @@ export function CreateVehicle({ variant = 'primary' }: { variant?: 'primary' | '
       <Button variant={variant} icon={<PlusIcon size={16} />} onClick={() => setOpen(true)}>
         {t.vehicles.add}
       </Button>
-      <Dialog open={open} onClose={() => setOpen(false)} title={t.vehicles.form.createTitle}>
-        <VehicleForm
-          defaultValues={{ plate_number: '', type: 'VAN' }}
-          submitLabel={t.vehicles.form.create}
-          isPending={createVehicle.isPending}
-          onCancel={() => setOpen(false)}
-          onSubmit={async (values) => {
-            await createVehicle.mutateAsync(values);
-            toast.success(t.vehicles.created(values.plate_number));
-            setOpen(false);
-          }}
-        />
-      </Dialog>
+      <FormDialog
+        open={open}
+        onClose={() => setOpen(false)}
+        title={t.vehicles.form.createTitle}
+        schema={vehicleInputSchema}
+        defaultValues={{ plate_number: '', type: 'VAN' }}
+        serverFields={VEHICLE_FIELDS}
+        submit={(values) => createVehicle.mutateAsync(values)}
+        successMessage={(_vehicle, values) => t.vehicles.created(values.plate_number)}
+        submitLabel={t.vehicles.form.create}
+      >
+        {(form) => <VehicleFields form={form} />}
+      </FormDialog>
     </>
   );
 }

@@ -1,57 +1,32 @@
-import { zodResolver } from '@hookform/resolvers/zod';
-import { useForm } from 'react-hook-form';
+import type { UseFormReturn } from 'react-hook-form';
 
-import { Button } from '@/components/ui/button';
-import { DialogFooter } from '@/components/ui/dialog';
 import { Field } from '@/components/ui/field';
-import { FormRow, FormStack } from '@/components/ui/form-layout';
+import { FormRow } from '@/components/ui/form-layout';
 import { Input, Select } from '@/components/ui/input';
-import { applyApiFieldErrors } from '@/lib/form-errors';
 import { t } from '@/locales';
 import { VEHICLE_TYPES } from '@/types/api';
 
-import { vehicleInputSchema, type VehicleFormValues, type VehicleInput } from '../api/create-vehicle';
+import type { VehicleFormValues, VehicleInput } from '../api/create-vehicle';
 
-const FIELDS = ['plate_number', 'type', 'capacity_kg'] as const;
+/** The server's field errors these fields show. */
+export const VEHICLE_FIELDS = ['plate_number', 'type', 'capacity_kg'] as const;
 
-type VehicleFormProps = {
-  defaultValues: Partial<VehicleFormValues>;
-  submitLabel: string;
-  isPending: boolean;
-  /** Rejects with the API error to map onto the fields. */
-  onSubmit: (values: VehicleInput) => Promise<void>;
-  onCancel: () => void;
-};
-
-export function VehicleForm({ defaultValues, submitLabel, isPending, onSubmit, onCancel }: VehicleFormProps) {
+/** The fields of the create and edit vehicle dialogs (see `FormDialog`). */
+export function VehicleFields({ form }: { form: UseFormReturn<VehicleFormValues, unknown, VehicleInput> }) {
   const labels = t.vehicles.form;
   const {
     register,
-    handleSubmit,
-    setError,
     formState: { errors },
-  } = useForm<VehicleFormValues, unknown, VehicleInput>({
-    resolver: zodResolver(vehicleInputSchema),
-    defaultValues,
-  });
-
-  const submit = handleSubmit(async (values) => {
-    try {
-      await onSubmit(values);
-    } catch (error) {
-      applyApiFieldErrors(error, setError, FIELDS);
-    }
-  });
+  } = form;
 
   return (
-    <FormStack onSubmit={(event) => void submit(event)}>
+    <>
       <Field label={labels.plate} hint={labels.plateHint} error={errors.plate_number?.message}>
         <Input
           autoComplete="off"
           autoCapitalize="characters"
           spellCheck={false}
           style={{ textTransform: 'uppercase' }}
-          autoFocus
           {...register('plate_number')}
         />
       </Field>
@@ -69,14 +44,6 @@ export function VehicleForm({ defaultValues, submitLabel, isPending, onSubmit, o
           <Input type="number" inputMode="numeric" min={1} max={100000} step={1} {...register('capacity_kg', { valueAsNumber: true })} />
         </Field>
       </FormRow>
-      <DialogFooter>
-        <Button variant="secondary" onClick={onCancel}>
-          {t.common.cancel}
-        </Button>
-        <Button type="submit" isLoading={isPending}>
-          {submitLabel}
-        </Button>
-      </DialogFooter>
-    </FormStack>
+    </>
   );
 }

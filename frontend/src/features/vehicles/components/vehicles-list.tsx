@@ -5,6 +5,7 @@ import { Badge, StatusBadge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import { ConfirmDialog, Dialog } from '@/components/ui/dialog';
 import { EmptyState } from '@/components/ui/empty-state';
+import { DialogForm } from '@/components/ui/form-dialog';
 import { TruckIcon } from '@/components/ui/icons';
 import { PaginatedTable } from '@/components/ui/paginated-table';
 import { RowActions } from '@/components/ui/row-actions';
@@ -13,12 +14,13 @@ import { formatDate, formatNumber } from '@/lib/format';
 import { t } from '@/locales';
 import type { Vehicle } from '@/types/api';
 
+import { vehicleInputSchema } from '../api/create-vehicle';
 import { useDeactivateVehicle } from '../api/deactivate-vehicle';
-import { useVehicles } from '../api/get-vehicles';
+import { useVehicles } from '../api/list-vehicles';
 import { useUpdateVehicle, vehicleChanges } from '../api/update-vehicle';
 
 import { CreateVehicle } from './create-vehicle';
-import { VehicleForm } from './vehicle-form';
+import { VEHICLE_FIELDS, VehicleFields } from './vehicle-form';
 
 export function VehiclesList() {
   const vehicles = useVehicles();
@@ -78,24 +80,22 @@ export function VehiclesList() {
         title={editing ? labels.form.editTitle(editing.plate_number) : ''}
       >
         {editing && (
-          <VehicleForm
-            defaultValues={{
-              plate_number: editing.plate_number,
-              type: editing.type,
-              capacity_kg: editing.capacity_kg,
-            }}
-            submitLabel={t.common.save}
-            isPending={updateVehicle.isPending}
-            onCancel={() => setEditing(null)}
-            onSubmit={async (values) => {
+          <DialogForm
+            onClose={() => setEditing(null)}
+            schema={vehicleInputSchema}
+            defaultValues={{ plate_number: editing.plate_number, type: editing.type, capacity_kg: editing.capacity_kg }}
+            serverFields={VEHICLE_FIELDS}
+            submit={async (values) => {
               const changes = vehicleChanges(editing, values);
-              if (Object.keys(changes).length > 0) {
-                await updateVehicle.mutateAsync({ vehicleId: editing.id, data: changes });
-                toast.success(labels.updated(values.plate_number));
-              }
-              setEditing(null);
+              if (Object.keys(changes).length === 0) return false;
+              await updateVehicle.mutateAsync({ vehicleId: editing.id, data: changes });
+              return true;
             }}
-          />
+            successMessage={(changed, values) => (changed ? labels.updated(values.plate_number) : null)}
+            submitLabel={t.common.save}
+          >
+            {(form) => <VehicleFields form={form} />}
+          </DialogForm>
         )}
       </Dialog>
 

@@ -5,6 +5,7 @@ import type { ApiClient } from '@/lib/api-client';
 import { useApiClient } from '@/lib/api-provider';
 import { t } from '@/locales';
 import type { PutTrackingSettingsRequest, TrackingSettings } from '@/types/api';
+import { API_LIMITS } from '@/types/api-limits';
 
 import { trackingSettingsQueryKey } from './get-tracking-settings';
 
@@ -14,8 +15,8 @@ export const trackingSettingsInputSchema = z.object({
   link_expiry_days: z.coerce
     .number<string | number>({ error: t.validation.number })
     .int(t.validation.expiryRange)
-    .min(1, t.validation.expiryRange)
-    .max(90, t.validation.expiryRange),
+    .min(API_LIMITS.PutTrackingSettingsRequest.link_expiry_days.minimum, t.validation.expiryRange)
+    .max(API_LIMITS.PutTrackingSettingsRequest.link_expiry_days.maximum, t.validation.expiryRange),
 });
 export type TrackingSettingsFormValues = z.input<typeof trackingSettingsInputSchema>;
 

@@ -5,6 +5,7 @@ import type { ApiClient } from '@/lib/api-client';
 import { useApiClient } from '@/lib/api-provider';
 import { t } from '@/locales';
 import { EVENT_TYPES, type PutWebhookSettingsRequest, type PutWebhookSettingsResponse, type WebhookSettings } from '@/types/api';
+import { API_LIMITS } from '@/types/api-limits';
 
 import { webhookSettingsQueryKey } from './get-webhook-settings';
 
@@ -30,13 +31,15 @@ export function isValidWebhookSecret(raw: string): boolean {
  * URL without credentials (https outside development; the server decides), a
  * URL while enabled, at least one event type.
  */
+const URL_MAX = API_LIMITS.PutWebhookSettingsRequest.url.maxLength;
+
 export const webhookSettingsInputSchema = z
   .object({
     enabled: z.boolean(),
     url: z
       .string()
       .trim()
-      .max(2048, t.validation.tooLong(2048))
+      .max(URL_MAX, t.validation.tooLong(URL_MAX))
       .refine((value) => value === '' || /^https?:\/\/[^\s/?#@]+([/?#]\S*)?$/i.test(value), t.validation.webhookUrl),
     secret: z
       .string()

@@ -1,6 +1,3 @@
-import { zodResolver } from '@hookform/resolvers/zod';
-import { useForm } from 'react-hook-form';
-import { toast } from 'sonner';
 
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
@@ -9,7 +6,7 @@ import { Field } from '@/components/ui/field';
 import { FormStack } from '@/components/ui/form-layout';
 import { Checkbox, Input } from '@/components/ui/input';
 import { SkeletonLines } from '@/components/ui/skeleton';
-import { applyApiFieldErrors } from '@/lib/form-errors';
+import { useApiForm } from '@/lib/use-api-form';
 import { t } from '@/locales';
 import type { TrackingSettings } from '@/types/api';
 
@@ -36,26 +33,23 @@ export function TrackingSettingsCard() {
 function TrackingSettingsForm({ settings }: { settings: TrackingSettings }) {
   const labels = t.webhooks.tracking;
   const put = usePutTrackingSettings();
+  const { form, onSubmit } = useApiForm<TrackingSettingsFormValues, TrackingSettings, TrackingSettings>({
+    schema: trackingSettingsInputSchema,
+    defaultValues: settings,
+    serverFields: ['show_pod_photo', 'link_expiry_days'],
+    submit: (data) => put.mutateAsync(data),
+    successMessage: () => labels.saved,
+    // The saved settings become the form's new starting point (Save is disabled until a change).
+    onSuccess: (saved) => {
+      form.reset(saved);
+    },
+  });
   const {
     register,
-    handleSubmit,
-    setError,
-    reset,
     formState: { errors, isDirty },
-  } = useForm<TrackingSettingsFormValues, unknown, TrackingSettings>({
-    resolver: zodResolver(trackingSettingsInputSchema),
-    defaultValues: settings,
-  });
-  const submit = handleSubmit(async (data) => {
-    try {
-      reset(await put.mutateAsync(data));
-      toast.success(labels.saved);
-    } catch (error) {
-      applyApiFieldErrors(error, setError, ['show_pod_photo', 'link_expiry_days']);
-    }
-  });
+  } = form;
   return (
-    <FormStack onSubmit={(event) => void submit(event)}>
+    <FormStack onSubmit={onSubmit}>
       <Checkbox label={labels.showPhoto} {...register('show_pod_photo')} />
       <Field label={labels.expiry} hint={labels.expiryHint} error={errors.link_expiry_days?.message}>
         <Input type="number" min={1} max={90} step={1} inputMode="numeric" {...register('link_expiry_days')} />

@@ -15,7 +15,7 @@ import { formatDateTime, formatNumber } from '@/lib/format';
 import { t } from '@/locales';
 import type { WebhookDelivery } from '@/types/api';
 
-import { DELIVERY_OUTCOMES, useWebhookDeliveries, type DeliveryOutcome } from '../api/get-webhook-deliveries';
+import { DELIVERY_OUTCOMES, useWebhookDeliveries, type DeliveryOutcome } from '../api/list-webhook-deliveries';
 import { useReplayWebhookDelivery } from '../api/replay-webhook-delivery';
 import { useReplayWebhookDlq } from '../api/replay-webhook-dlq';
 

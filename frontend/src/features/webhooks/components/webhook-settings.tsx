@@ -1,7 +1,5 @@
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
-import { useForm } from 'react-hook-form';
-import { toast } from 'sonner';
+import { useWatch } from 'react-hook-form';
 
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
@@ -13,16 +11,15 @@ import { FormStack } from '@/components/ui/form-layout';
 import { Checkbox, Input } from '@/components/ui/input';
 import { SkeletonLines } from '@/components/ui/skeleton';
 import { formatDateTime } from '@/lib/format';
-import { applyApiFieldErrors } from '@/lib/form-errors';
+import { useApiForm } from '@/lib/use-api-form';
 import { t } from '@/locales';
-import type { PutWebhookSettingsRequest, WebhookSettings } from '@/types/api';
+import type { WebhookSettings } from '@/types/api';
 
 import { useWebhookSettings } from '../api/get-webhook-settings';
 import {
   usePutWebhookSettings,
   WEBHOOK_EVENT_TYPES,
   webhookSettingsInputSchema,
-  type WebhookSettingsFormValues,
 } from '../api/put-webhook-settings';
 
 import styles from '@/components/ui/log-view.module.css';
@@ -48,15 +45,8 @@ function WebhookSettingsForm({ settings }: { settings: WebhookSettings | null })
   const put = usePutWebhookSettings();
   const [generated, setGenerated] = useState<string | null>(null);
   const allEvents = !settings || settings.events.includes('*');
-  const {
-    register,
-    handleSubmit,
-    setError,
-    resetField,
-    watch,
-    formState: { errors, isDirty },
-  } = useForm<WebhookSettingsFormValues, unknown, PutWebhookSettingsRequest>({
-    resolver: zodResolver(webhookSettingsInputSchema),
+  const { form, onSubmit } = useApiForm({
+    schema: webhookSettingsInputSchema,
     defaultValues: {
       enabled: settings?.enabled ?? false,
       url: settings?.url ?? '',
@@ -64,21 +54,23 @@ function WebhookSettingsForm({ settings }: { settings: WebhookSettings | null })
       all_events: allEvents,
       events: allEvents ? [] : settings.events,
     },
-  });
-
-  const submit = handleSubmit(async (data) => {
-    try {
-      const saved = await put.mutateAsync(data);
+    serverFields: ['url', 'secret', 'events'],
+    submit: (data) => put.mutateAsync(data),
+    successMessage: () => labels.saved,
+    onSuccess: (saved) => {
       setGenerated(saved.generated_secret ?? null);
-      resetField('secret');
-      toast.success(labels.saved);
-    } catch (error) {
-      applyApiFieldErrors(error, setError, ['url', 'secret', 'events']);
-    }
+      form.resetField('secret');
+    },
   });
+  const {
+    register,
+    control,
+    formState: { errors, isDirty },
+  } = form;
+  const allEventsChecked = useWatch({ control, name: 'all_events' });
 
   return (
-    <FormStack onSubmit={(event) => void submit(event)}>
+    <FormStack onSubmit={onSubmit}>
       {settings?.disabled_reason && (
         <p role="alert" className={styles.alert}>
           {labels.disabled(settings.disabled_reason)}
@@ -103,7 +95,7 @@ function WebhookSettingsForm({ settings }: { settings: WebhookSettings | null })
         <legend>{labels.events}</legend>
         <Checkbox label={labels.allEvents} {...register('all_events')} />
         {/* Hidden rather than disabled: disabled inputs drop out of the form's values. */}
-        <div className={styles.eventGrid} hidden={watch('all_events')}>
+        <div className={styles.eventGrid} hidden={allEventsChecked}>
           {WEBHOOK_EVENT_TYPES.map((type) => (
             <Checkbox key={type} value={type} label={<code>{type}</code>} {...register('events')} />
           ))}

@@ -4,7 +4,7 @@ import { useParams } from 'react-router';
 import { OrderExceptions } from '@/features/exceptions/components/order-exceptions';
 import { useInvalidateOrder } from '@/features/orders/api/get-order';
 import { OrderDetail } from '@/features/orders/components/order-detail';
-import { useRoutes } from '@/features/routes/api/get-routes';
+import { useRoutes } from '@/features/routes/api/list-routes';
 import { formatDay, todayIsoDate } from '@/lib/datetime';
 import { flattenPages } from '@/lib/pagination';
 import { locale, t } from '@/locales';

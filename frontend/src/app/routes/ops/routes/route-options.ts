@@ -1,9 +1,9 @@
 import { useMemo } from 'react';
 
-import { useDrivers } from '@/features/drivers/api/get-drivers';
-import { useOrders } from '@/features/orders/api/get-orders';
+import { useDrivers } from '@/features/drivers/api/list-drivers';
+import { useOrders } from '@/features/orders/api/list-orders';
 import type { Option } from '@/features/routes/components/create-route';
-import { useVehicles } from '@/features/vehicles/api/get-vehicles';
+import { useVehicles } from '@/features/vehicles/api/list-vehicles';
 import { flattenPages } from '@/lib/pagination';
 import { t } from '@/locales';
 

@@ -14,7 +14,7 @@ export type ExceptionFilters = {
 };
 
 /** Newest first. Filtered pages may be short and still have a next page. */
-export const getExceptions = (
+export const listExceptions = (
   api: ApiClient,
   filters: ExceptionFilters = {},
   params: PageParams = {},
@@ -25,15 +25,15 @@ export const getExceptions = (
     signal,
   });
 
-export const getExceptionsQueryOptions = (api: ApiClient, filters: ExceptionFilters = {}) =>
+export const listExceptionsQueryOptions = (api: ApiClient, filters: ExceptionFilters = {}) =>
   infiniteQueryOptions({
     queryKey: [...exceptionsQueryKey(api), 'list', filters] as const,
-    queryFn: ({ pageParam, signal }) => getExceptions(api, filters, { cursor: pageParam }, signal),
+    queryFn: ({ pageParam, signal }) => listExceptions(api, filters, { cursor: pageParam }, signal),
     initialPageParam: null as string | null,
     getNextPageParam: nextCursor,
   });
 
 export const useExceptions = (filters: ExceptionFilters = {}) => {
   const api = useApiClient();
-  return useInfiniteQuery(getExceptionsQueryOptions(api, filters));
+  return useInfiniteQuery(listExceptionsQueryOptions(api, filters));
 };

@@ -2,28 +2,27 @@ import { queryOptions, useQuery } from '@tanstack/react-query';
 
 import type { ApiClient } from '@/lib/api-client';
 import { useApiClient } from '@/lib/api-provider';
-import { cachedInitialData, writeCache } from '@/lib/offline-cache';
+import { offlineQuery } from '@/lib/offline-cache';
 import type { Page, Route } from '@/types/api';
 
 export const driverQueryKey = (api: ApiClient) => [api.realm, 'driver'] as const;
 export const driverRoutesTodayQueryKey = (api: ApiClient) => [...driverQueryKey(api), 'routes', 'today'] as const;
 
 /** The driver's routes dated today (UTC), not cancelled. */
-export const getDriverRoutesToday = async (api: ApiClient, signal?: AbortSignal): Promise<Route[]> => {
+export const listDriverRoutesToday = async (api: ApiClient, signal?: AbortSignal): Promise<Route[]> => {
   const page = await api.get<Page<Route>>('/api/driver/routes/today', { signal });
-  writeCache('driver.routes.today', page.items);
   return page.items;
 };
 
-export const getDriverRoutesTodayQueryOptions = (api: ApiClient) =>
+export const listDriverRoutesTodayQueryOptions = (api: ApiClient) =>
   queryOptions({
     queryKey: driverRoutesTodayQueryKey(api),
-    queryFn: ({ signal }) => getDriverRoutesToday(api, signal),
-    ...cachedInitialData<Route[]>('driver.routes.today'),
+    queryFn: ({ signal }) => listDriverRoutesToday(api, signal),
+    ...offlineQuery,
     refetchInterval: 60_000,
   });
 
 export const useDriverRoutesToday = () => {
   const api = useApiClient();
-  return useQuery(getDriverRoutesTodayQueryOptions(api));
+  return useQuery(listDriverRoutesTodayQueryOptions(api));
 };

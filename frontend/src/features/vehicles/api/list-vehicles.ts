@@ -7,21 +7,21 @@ import type { Page, PageParams, Vehicle } from '@/types/api';
 
 export const vehiclesQueryKey = (api: ApiClient) => [api.realm, 'vehicles'] as const;
 
-export const getVehicles = (api: ApiClient, params: PageParams = {}, signal?: AbortSignal): Promise<Page<Vehicle>> =>
+export const listVehicles = (api: ApiClient, params: PageParams = {}, signal?: AbortSignal): Promise<Page<Vehicle>> =>
   api.get<Page<Vehicle>>('/api/ops/vehicles', {
     query: { cursor: params.cursor, limit: params.limit ?? PAGE_SIZE },
     signal,
   });
 
-export const getVehiclesQueryOptions = (api: ApiClient) =>
+export const listVehiclesQueryOptions = (api: ApiClient) =>
   infiniteQueryOptions({
     queryKey: [...vehiclesQueryKey(api), 'list'] as const,
-    queryFn: ({ pageParam, signal }) => getVehicles(api, { cursor: pageParam }, signal),
+    queryFn: ({ pageParam, signal }) => listVehicles(api, { cursor: pageParam }, signal),
     initialPageParam: null as string | null,
     getNextPageParam: nextCursor,
   });
 
 export const useVehicles = () => {
   const api = useApiClient();
-  return useInfiniteQuery(getVehiclesQueryOptions(api));
+  return useInfiniteQuery(listVehiclesQueryOptions(api));
 };

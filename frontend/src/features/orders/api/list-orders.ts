@@ -19,7 +19,7 @@ export type OrderFilters = {
 };
 
 /** Newest first. Filtered pages may be short, even empty, and still have a next page. */
-export const getOrders = (
+export const listOrders = (
   api: ApiClient,
   filters: OrderFilters = {},
   params: PageParams = {},
@@ -30,15 +30,15 @@ export const getOrders = (
     signal,
   });
 
-export const getOrdersQueryOptions = (api: ApiClient, filters: OrderFilters = {}) =>
+export const listOrdersQueryOptions = (api: ApiClient, filters: OrderFilters = {}) =>
   infiniteQueryOptions({
     queryKey: [...ordersQueryKey(api), 'list', filters] as const,
-    queryFn: ({ pageParam, signal }) => getOrders(api, filters, { cursor: pageParam }, signal),
+    queryFn: ({ pageParam, signal }) => listOrders(api, filters, { cursor: pageParam }, signal),
     initialPageParam: null as string | null,
     getNextPageParam: nextCursor,
   });
 
 export const useOrders = (filters: OrderFilters = {}) => {
   const api = useApiClient();
-  return useInfiniteQuery(getOrdersQueryOptions(api, filters));
+  return useInfiniteQuery(listOrdersQueryOptions(api, filters));
 };

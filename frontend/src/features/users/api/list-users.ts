@@ -7,21 +7,21 @@ import type { Page, PageParams, User } from '@/types/api';
 
 export const usersQueryKey = (api: ApiClient) => [api.realm, 'users'] as const;
 
-export const getUsers = (api: ApiClient, params: PageParams = {}, signal?: AbortSignal): Promise<Page<User>> =>
+export const listUsers = (api: ApiClient, params: PageParams = {}, signal?: AbortSignal): Promise<Page<User>> =>
   api.get<Page<User>>('/api/ops/users', {
     query: { cursor: params.cursor, limit: params.limit ?? PAGE_SIZE },
     signal,
   });
 
-export const getUsersQueryOptions = (api: ApiClient) =>
+export const listUsersQueryOptions = (api: ApiClient) =>
   infiniteQueryOptions({
     queryKey: [...usersQueryKey(api), 'list'] as const,
-    queryFn: ({ pageParam, signal }) => getUsers(api, { cursor: pageParam }, signal),
+    queryFn: ({ pageParam, signal }) => listUsers(api, { cursor: pageParam }, signal),
     initialPageParam: null as string | null,
     getNextPageParam: nextCursor,
   });
 
 export const useUsers = () => {
   const api = useApiClient();
-  return useInfiniteQuery(getUsersQueryOptions(api));
+  return useInfiniteQuery(listUsersQueryOptions(api));
 };

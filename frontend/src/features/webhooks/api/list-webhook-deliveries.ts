@@ -12,21 +12,21 @@ export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
 export type DeliveryFilters = { outcome?: DeliveryOutcome | undefined; event_id?: string | undefined };
 
 /** Every delivery attempt, newest first. */
-export const getWebhookDeliveries = (api: ApiClient, filters: DeliveryFilters, params: PageParams = {}, signal?: AbortSignal) =>
+export const listWebhookDeliveries = (api: ApiClient, filters: DeliveryFilters, params: PageParams = {}, signal?: AbortSignal) =>
   api.get<Page<WebhookDelivery>>('/api/ops/webhooks/deliveries', {
     query: { ...filters, cursor: params.cursor, limit: params.limit ?? PAGE_SIZE },
     signal,
   });
 
-export const getWebhookDeliveriesQueryOptions = (api: ApiClient, filters: DeliveryFilters) =>
+export const listWebhookDeliveriesQueryOptions = (api: ApiClient, filters: DeliveryFilters) =>
   infiniteQueryOptions({
     queryKey: [...webhooksQueryKey(api), 'deliveries', filters] as const,
-    queryFn: ({ pageParam, signal }) => getWebhookDeliveries(api, filters, { cursor: pageParam }, signal),
+    queryFn: ({ pageParam, signal }) => listWebhookDeliveries(api, filters, { cursor: pageParam }, signal),
     initialPageParam: null as string | null,
     getNextPageParam: nextCursor,
   });
 
 export const useWebhookDeliveries = (filters: DeliveryFilters) => {
   const api = useApiClient();
-  return useInfiniteQuery(getWebhookDeliveriesQueryOptions(api, filters));
+  return useInfiniteQuery(listWebhookDeliveriesQueryOptions(api, filters));
 };

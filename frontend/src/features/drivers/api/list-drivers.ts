@@ -7,21 +7,21 @@ import type { Driver, Page, PageParams } from '@/types/api';
 
 export const driversQueryKey = (api: ApiClient) => [api.realm, 'drivers'] as const;
 
-export const getDrivers = (api: ApiClient, params: PageParams = {}, signal?: AbortSignal): Promise<Page<Driver>> =>
+export const listDrivers = (api: ApiClient, params: PageParams = {}, signal?: AbortSignal): Promise<Page<Driver>> =>
   api.get<Page<Driver>>('/api/ops/drivers', {
     query: { cursor: params.cursor, limit: params.limit ?? PAGE_SIZE },
     signal,
   });
 
-export const getDriversQueryOptions = (api: ApiClient) =>
+export const listDriversQueryOptions = (api: ApiClient) =>
   infiniteQueryOptions({
     queryKey: [...driversQueryKey(api), 'list'] as const,
-    queryFn: ({ pageParam, signal }) => getDrivers(api, { cursor: pageParam }, signal),
+    queryFn: ({ pageParam, signal }) => listDrivers(api, { cursor: pageParam }, signal),
     initialPageParam: null as string | null,
     getNextPageParam: nextCursor,
   });
 
 export const useDrivers = () => {
   const api = useApiClient();
-  return useInfiniteQuery(getDriversQueryOptions(api));
+  return useInfiniteQuery(listDriversQueryOptions(api));
 };

@@ -9,7 +9,7 @@ export const routesQueryKey = (api: ApiClient) => [api.realm, 'routes'] as const
 
 export type RouteFilters = { date?: string; date_from?: string; date_to?: string; status?: RouteStatus; driver_id?: string };
 
-export const getRoutes = (
+export const listRoutes = (
   api: ApiClient,
   filters: RouteFilters,
   params: PageParams = {},
@@ -20,15 +20,15 @@ export const getRoutes = (
     signal,
   });
 
-export const getRoutesQueryOptions = (api: ApiClient, filters: RouteFilters) =>
+export const listRoutesQueryOptions = (api: ApiClient, filters: RouteFilters) =>
   infiniteQueryOptions({
     queryKey: [...routesQueryKey(api), 'list', filters] as const,
-    queryFn: ({ pageParam, signal }) => getRoutes(api, filters, { cursor: pageParam }, signal),
+    queryFn: ({ pageParam, signal }) => listRoutes(api, filters, { cursor: pageParam }, signal),
     initialPageParam: null as string | null,
     getNextPageParam: nextCursor,
   });
 
 export const useRoutes = (filters: RouteFilters) => {
   const api = useApiClient();
-  return useInfiniteQuery(getRoutesQueryOptions(api, filters));
+  return useInfiniteQuery(listRoutesQueryOptions(api, filters));
 };

@@ -11,21 +11,21 @@ export type EventFilters = { type?: string | undefined; status?: (typeof EVENT_S
 export const eventsQueryKey = (api: ApiClient) => [api.realm, 'events'] as const;
 
 /** The event log (outbox), newest first. */
-export const getEvents = (api: ApiClient, filters: EventFilters, params: PageParams = {}, signal?: AbortSignal) =>
+export const listEvents = (api: ApiClient, filters: EventFilters, params: PageParams = {}, signal?: AbortSignal) =>
   api.get<Page<EventLogEntry>>('/api/ops/events', {
     query: { ...filters, cursor: params.cursor, limit: params.limit ?? PAGE_SIZE },
     signal,
   });
 
-export const getEventsQueryOptions = (api: ApiClient, filters: EventFilters) =>
+export const listEventsQueryOptions = (api: ApiClient, filters: EventFilters) =>
   infiniteQueryOptions({
     queryKey: [...eventsQueryKey(api), 'list', filters] as const,
-    queryFn: ({ pageParam, signal }) => getEvents(api, filters, { cursor: pageParam }, signal),
+    queryFn: ({ pageParam, signal }) => listEvents(api, filters, { cursor: pageParam }, signal),
     initialPageParam: null as string | null,
     getNextPageParam: nextCursor,
   });
 
 export const useEvents = (filters: EventFilters) => {
   const api = useApiClient();
-  return useInfiniteQuery(getEventsQueryOptions(api, filters));
+  return useInfiniteQuery(listEventsQueryOptions(api, filters));
 };

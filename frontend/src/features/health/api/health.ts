@@ -5,17 +5,17 @@ import { useApiClient } from '@/lib/api-provider';
 import type { HealthResponse } from '@/types/api';
 
 /** 200 when every dependency answers, 503 (same body) naming the ones that do not. */
-export const getHealth = (api: ApiClient, signal?: AbortSignal): Promise<HealthResponse> =>
+export const health = (api: ApiClient, signal?: AbortSignal): Promise<HealthResponse> =>
   api.get<HealthResponse>('/api/health', { signal, auth: false, acceptStatus: [503] });
 
-export const getHealthQueryOptions = (api: ApiClient) =>
+export const healthQueryOptions = (api: ApiClient) =>
   queryOptions({
     queryKey: [api.realm, 'health'] as const,
-    queryFn: ({ signal }) => getHealth(api, signal),
+    queryFn: ({ signal }) => health(api, signal),
     refetchInterval: 60_000,
   });
 
 export const useHealth = () => {
   const api = useApiClient();
-  return useQuery(getHealthQueryOptions(api));
+  return useQuery(healthQueryOptions(api));
 };
