@@ -168,6 +168,104 @@ fn key_schema(v: &Value) -> Result<Vec<KeySchemaElement>> {
         .collect()
 }
 
+/// The table's global secondary indexes as its properties `p` in template.yaml declare them:
+/// keys and projection (`ALL`, `KEYS_ONLY`, or `INCLUDE` with its `NonKeyAttributes`).
+pub fn global_secondary_indexes(p: &Value) -> Result<Vec<GlobalSecondaryIndex>> {
+    p.get("GlobalSecondaryIndexes")
+        .and_then(Value::as_sequence)
+        .into_iter()
+        .flatten()
+        .map(|g| {
+            let name = s(g, &["IndexName"]).ok_or_else(|| anyhow!("GSI without IndexName"))?;
+            let projection = g
+                .get("Projection")
+                .ok_or_else(|| anyhow!("GSI {name} has no Projection"))?;
+            let non_key: Option<Vec<String>> = projection
+                .get("NonKeyAttributes")
+                .map(|v| {
+                    v.as_sequence()
+                        .ok_or_else(|| anyhow!("GSI {name}: NonKeyAttributes is not a list"))?
+                        .iter()
+                        .map(|a| {
+                            a.as_str().map(str::to_string).ok_or_else(|| {
+                                anyhow!("GSI {name}: NonKeyAttributes holds a non-string")
+                            })
+                        })
+                        .collect()
+                })
+                .transpose()?;
+            let projection_type = match s(projection, &["ProjectionType"]).as_deref() {
+                Some("ALL") => ProjectionType::All,
+                Some("KEYS_ONLY") => ProjectionType::KeysOnly,
+                Some("INCLUDE") if non_key.as_ref().is_some_and(|a| !a.is_empty()) => {
+                    ProjectionType::Include
+                }
+                Some("INCLUDE") => {
+                    return Err(anyhow!("GSI {name}: INCLUDE without NonKeyAttributes"));
+                }
+                other => return Err(anyhow!("GSI {name}: bad ProjectionType {other:?}")),
+            };
+            if non_key.is_some() && projection_type != ProjectionType::Include {
+                return Err(anyhow!("GSI {name}: NonKeyAttributes only go with INCLUDE"));
+            }
+            Ok(GlobalSecondaryIndex::builder()
+                .index_name(name)
+                .set_key_schema(Some(key_schema(
+                    g.get("KeySchema")
+                        .ok_or_else(|| anyhow!("GSI without KeySchema"))?,
+                )?))
+                .projection(
+                    Projection::builder()
+                        .projection_type(projection_type)
+                        .set_non_key_attributes(non_key)
+                        .build(),
+                )
+                .build()?)
+        })
+        .collect()
+}
+
+/// An existing table keeps its indexes (as CloudFormation would not: it rebuilds an index
+/// whose projection changed); say so when they project otherwise than the template.
+async fn warn_on_other_projections(
+    ddb: &aws_sdk_dynamodb::Client,
+    name: &str,
+    wanted: &[GlobalSecondaryIndex],
+) -> Result<()> {
+    let out = ddb
+        .describe_table()
+        .table_name(name)
+        .send()
+        .await
+        .map_err(|e| anyhow!("DescribeTable {name}: {e:?}"))?;
+    let existing = out
+        .table()
+        .map(|t| t.global_secondary_indexes())
+        .unwrap_or_default();
+    let sorted = |p: Option<&Projection>| {
+        let mut attrs = p
+            .map(|p| p.non_key_attributes().to_vec())
+            .unwrap_or_default();
+        attrs.sort();
+        (p.and_then(|p| p.projection_type().cloned()), attrs)
+    };
+    for w in wanted {
+        let have = existing
+            .iter()
+            .find(|g| g.index_name() == Some(w.index_name()));
+        let same = have.is_some_and(|g| sorted(g.projection()) == sorted(w.projection()));
+        if !same {
+            tracing::warn!(
+                table = name,
+                index = w.index_name(),
+                "the existing table's index is missing or projects otherwise than \
+                 template.yaml: delete the table to have it created anew"
+            );
+        }
+    }
+    Ok(())
+}
+
 pub async fn create_table(
     ddb: &aws_sdk_dynamodb::Client,
     template: &Template,
@@ -203,26 +301,9 @@ pub async fn create_table(
             p.get("KeySchema")
                 .ok_or_else(|| anyhow!("Table has no KeySchema"))?,
         )?));
-    for g in p
-        .get("GlobalSecondaryIndexes")
-        .and_then(Value::as_sequence)
-        .into_iter()
-        .flatten()
-    {
-        let projection = match s(g, &["Projection", "ProjectionType"]).as_deref() {
-            Some("KEYS_ONLY") => ProjectionType::KeysOnly,
-            _ => ProjectionType::All,
-        };
-        req = req.global_secondary_indexes(
-            GlobalSecondaryIndex::builder()
-                .index_name(s(g, &["IndexName"]).unwrap_or_default())
-                .set_key_schema(Some(key_schema(
-                    g.get("KeySchema")
-                        .ok_or_else(|| anyhow!("GSI without KeySchema"))?,
-                )?))
-                .projection(Projection::builder().projection_type(projection).build())
-                .build()?,
-        );
+    let indexes = global_secondary_indexes(p)?;
+    if !indexes.is_empty() {
+        req = req.set_global_secondary_indexes(Some(indexes.clone()));
     }
     if let Some(view) = s(p, &["StreamSpecification", "StreamViewType"]) {
         req = req.stream_specification(
@@ -235,7 +316,8 @@ pub async fn create_table(
     match req.send().await {
         Ok(_) => tracing::info!(table = name, "table created"),
         Err(e) if format!("{e:?}").contains("ResourceInUseException") => {
-            tracing::info!(table = name, "table exists")
+            tracing::info!(table = name, "table exists");
+            warn_on_other_projections(ddb, name, &indexes).await?;
         }
         Err(e) => return Err(anyhow!("CreateTable {name}: {e:?}")),
     }

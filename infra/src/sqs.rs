@@ -1,6 +1,7 @@
 //! Plays Lambda's SQS event source: several pollers at once ([`POLLERS`], as Lambda starts
-//! with five), each long-polling the queue (`WaitTimeSeconds`) and handing what one receive
-//! brought (up to 10 messages) to the function as the SQS event Lambda sends (with
+//! with five), each long-polling the queue (`WaitTimeSeconds`; one receive under way at a
+//! time, see `receiving`) and handing what one receive brought (up to 10 messages) to the
+//! function as the SQS event Lambda sends (with
 //! ApproximateReceiveCount), then deleting the messages it did not report as failed (one
 //! DeleteMessageBatch) and polling again at once. The failed ones come back when their
 //! visibility timeout ends (the function may have changed it to back off). The queue's own
@@ -25,6 +26,9 @@ pub struct SqsPoller {
     timeout: std::time::Duration,
     pollers: usize,
     wait_secs: i32,
+    /// One receive at a time: the stand-in (moto) does not make a receive atomic, so two at
+    /// once can both take the same message. The batches are still handled concurrently.
+    receiving: tokio::sync::Mutex<()>,
 }
 
 /// Lambda's timeout when the template's Globals set none.
@@ -98,6 +102,7 @@ impl SqsPoller {
             timeout: std::time::Duration::from_secs(DEFAULT_TIMEOUT_SECS),
             pollers: POLLERS,
             wait_secs: WAIT_SECS,
+            receiving: tokio::sync::Mutex::new(()),
         })
     }
 
@@ -176,9 +181,7 @@ impl SqsPoller {
                 return;
             }
             let received = tokio::select! {
-                r = self.sqs.receive_message().queue_url(&self.queue_url).max_number_of_messages(10).wait_time_seconds(self.wait_secs)
-                    .message_system_attribute_names(MessageSystemAttributeName::All)
-                    .message_attribute_names("All").send() => r,
+                r = self.receive() => r,
                 // Stopped (or no one can stop it any more): as before, the poller ends.
                 _ = shutdown.changed() => return,
             };
@@ -218,6 +221,25 @@ impl SqsPoller {
             };
             self.delete_done(&messages, &failed).await;
         }
+    }
+
+    /// One long poll (see `receiving`).
+    async fn receive(
+        &self,
+    ) -> Result<
+        aws_sdk_sqs::operation::receive_message::ReceiveMessageOutput,
+        aws_sdk_sqs::error::SdkError<aws_sdk_sqs::operation::receive_message::ReceiveMessageError>,
+    > {
+        let _one = self.receiving.lock().await;
+        self.sqs
+            .receive_message()
+            .queue_url(&self.queue_url)
+            .max_number_of_messages(10)
+            .wait_time_seconds(self.wait_secs)
+            .message_system_attribute_names(MessageSystemAttributeName::All)
+            .message_attribute_names("All")
+            .send()
+            .await
     }
 
     /// Deletes the batch's messages not reported failed, in one call.

@@ -714,11 +714,45 @@ async fn one_order_life_counted() {
     }
 
     // ---- what stays stored: every item of this tenant, with its copies in the two indexes
-    // (projection ALL). Size as DynamoDB counts it: attribute names + values (approximated by
-    // the length of their JSON form), plus 100 bytes of index overhead per index copy.
+    // (what each index projects, as the table describes it: keys and the INCLUDE list).
+    // Size as DynamoDB counts it: attribute names + values (approximated by the length of
+    // their JSON form), plus 100 bytes of index overhead per index copy.
     let (mut table_bytes, mut index_bytes, mut items) = (0usize, 0usize, 0usize);
     {
         let ddb = aws_sdk_dynamodb::Client::new(&sdk);
+        let described = ddb
+            .describe_table()
+            .table_name(&h.state.deps.config.table_name)
+            .send()
+            .await
+            .unwrap();
+        // Per index: its partition-key attribute and the attributes a copy holds (None: all).
+        let projections: Vec<(String, Option<Vec<String>>)> = described
+            .table()
+            .unwrap()
+            .global_secondary_indexes()
+            .iter()
+            .map(|g| {
+                let keys: Vec<String> = g
+                    .key_schema()
+                    .iter()
+                    .map(|k| k.attribute_name().to_string())
+                    .collect();
+                let p = g.projection().unwrap();
+                let attrs = match p.projection_type() {
+                    Some(aws_sdk_dynamodb::types::ProjectionType::All) => None,
+                    _ => Some(
+                        ["PK", "SK"]
+                            .iter()
+                            .map(|k| k.to_string())
+                            .chain(keys.iter().cloned())
+                            .chain(p.non_key_attributes().iter().cloned())
+                            .collect(),
+                    ),
+                };
+                (keys[0].clone(), attrs)
+            })
+            .collect();
         let mut start = None;
         loop {
             let page = ddb
@@ -734,19 +768,27 @@ async fn one_order_life_counted() {
                 .await
                 .unwrap();
             for item in page.items() {
-                let size: usize = item
-                    .iter()
-                    .map(|(k, v)| {
-                        k.len()
-                            + serde_json::to_string(&serde_dynamo::AttributeValue::from(v.clone()))
+                let size_of = |keep: &dyn Fn(&str) -> bool| -> usize {
+                    item.iter()
+                        .filter(|(k, _)| keep(k))
+                        .map(|(k, v)| {
+                            k.len()
+                                + serde_json::to_string(&serde_dynamo::AttributeValue::from(
+                                    v.clone(),
+                                ))
                                 .map_or(0, |j| j.len())
-                    })
-                    .sum();
+                        })
+                        .sum()
+                };
                 items += 1;
-                table_bytes += size;
-                for gsi in ["GSI1PK", "GSI2PK"] {
-                    if item.contains_key(gsi) {
-                        index_bytes += size + 100;
+                table_bytes += size_of(&|_| true);
+                for (partition, attrs) in &projections {
+                    if item.contains_key(partition) {
+                        index_bytes += 100
+                            + match attrs {
+                                None => size_of(&|_| true),
+                                Some(a) => size_of(&|k| a.iter().any(|x| x == k)),
+                            };
                     }
                 }
             }

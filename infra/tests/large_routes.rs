@@ -72,12 +72,16 @@ async fn event_counts(tenant_id: &str) -> HashMap<(String, String), usize> {
             .table_name(std::env::var("TABLE_NAME").unwrap())
             .index_name(cargoflow_store::keys::GSI1)
             .key_condition_expression("GSI1PK = :pk")
-            .expression_attribute_values(":pk", aws_sdk_dynamodb::types::AttributeValue::S(pk.clone()))
+            .expression_attribute_values(
+                ":pk",
+                aws_sdk_dynamodb::types::AttributeValue::S(pk.clone()),
+            )
             .set_exclusive_start_key(start)
             .send()
             .await
             .unwrap();
-        for item in out.items.unwrap_or_default() {
+        let table = std::env::var("TABLE_NAME").unwrap();
+        for item in common::items_of(&client, &table, out.items.unwrap_or_default()).await {
             let v: Value = serde_dynamo::from_item(item).unwrap();
             let payload: Value = match &v["payload"] {
                 Value::String(s) => serde_json::from_str(s).unwrap_or(Value::Null),
@@ -142,38 +146,84 @@ async fn a_route_of_300_orders_lives_its_whole_day() {
     let (_, detail) = t.get(&format!("/api/ops/routes/{rid}")).await;
     let orders = detail["orders"].as_array().unwrap();
     assert_eq!(orders.len(), N);
-    assert!(orders.iter().all(|o| o["status"] == "ASSIGNED" && o["route_id"] == rid.as_str()));
+    assert!(
+        orders
+            .iter()
+            .all(|o| o["status"] == "ASSIGNED" && o["route_id"] == rid.as_str())
+    );
     let events = event_counts(&t.tenant_id).await;
     for id in &ids {
-        assert_eq!(events.get(&("order.assigned".into(), id.clone())), Some(&1), "{id}");
+        assert_eq!(
+            events.get(&("order.assigned".into(), id.clone())),
+            Some(&1),
+            "{id}"
+        );
     }
 
     // Remove one, add it back, reorder as given, optimise.
     let (s, r) = timed(&mut timings, "remove_order", async {
-        send(t.http.delete(url(&format!("/api/ops/routes/{rid}/orders/{}", ids[0]))).bearer_auth(&t.access)).await
+        send(
+            t.http
+                .delete(url(&format!("/api/ops/routes/{rid}/orders/{}", ids[0])))
+                .bearer_auth(&t.access),
+        )
+        .await
     })
     .await;
     assert_eq!(s, 200, "{r}");
     assert_eq!(r["order_ids"].as_array().unwrap().len(), N - 1);
-    let (s, r) = timed(&mut timings, "add_order", t.post(&format!("/api/ops/routes/{rid}/orders"), json!({"order_ids": [ids[0]]}))).await;
+    let (s, r) = timed(
+        &mut timings,
+        "add_order",
+        t.post(
+            &format!("/api/ops/routes/{rid}/orders"),
+            json!({"order_ids": [ids[0]]}),
+        ),
+    )
+    .await;
     assert_eq!(s, 200, "{r}");
     assert_eq!(r["order_ids"].as_array().unwrap().len(), N);
-    let order: Vec<Value> = r["stops"].as_array().unwrap().iter().map(|s| s["stop_id"].clone()).collect();
-    let (s, r) = timed(&mut timings, "reorder", t.post(&format!("/api/ops/routes/{rid}/reorder"), json!({"stop_order": order}))).await;
+    let order: Vec<Value> = r["stops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["stop_id"].clone())
+        .collect();
+    let (s, r) = timed(
+        &mut timings,
+        "reorder",
+        t.post(
+            &format!("/api/ops/routes/{rid}/reorder"),
+            json!({"stop_order": order}),
+        ),
+    )
+    .await;
     assert_eq!(s, 200, "{r}");
-    let (s, r) = timed(&mut timings, "optimise", t.post(&format!("/api/ops/routes/{rid}/optimize"), json!({}))).await;
+    let (s, r) = timed(
+        &mut timings,
+        "optimise",
+        t.post(&format!("/api/ops/routes/{rid}/optimize"), json!({})),
+    )
+    .await;
     assert_eq!(s, 200, "{r}");
     assert_eq!(r["stops"].as_array().unwrap().len(), 2 * N);
 
     // Reassign one order to a second route and check both sides.
     let (s, small) = t
-        .post("/api/ops/routes", json!({"route_date": today(), "driver_id": driver2, "vehicle_id": v2, "order_ids": []}))
+        .post(
+            "/api/ops/routes",
+            json!({"route_date": today(), "driver_id": driver2, "vehicle_id": v2, "order_ids": []}),
+        )
         .await;
     assert_eq!(s, 201, "{small}");
-    let (s, moved) = timed(&mut timings, "reassign", t.post(
-        &format!("/api/ops/orders/{}/reassign", ids[1]),
-        json!({"target_route_id": small["id"]}),
-    ))
+    let (s, moved) = timed(
+        &mut timings,
+        "reassign",
+        t.post(
+            &format!("/api/ops/orders/{}/reassign", ids[1]),
+            json!({"target_route_id": small["id"]}),
+        ),
+    )
     .await;
     assert_eq!(s, 200, "{moved}");
     assert_eq!(moved["route_id"], small["id"]);
@@ -182,20 +232,36 @@ async fn a_route_of_300_orders_lives_its_whole_day() {
 
     // The driver's day: start, then moves; ops cancel most orders; the last final order
     // completes the route.
-    let dt = login(&t.http, &email, "DriverPass123!").await.1["access_token"].as_str().unwrap().to_string();
+    let dt = login(&t.http, &email, "DriverPass123!").await.1["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let drv = |m: reqwest::Method, p: String, b: Value| {
         let (http, dt) = (&t.http, &dt);
         async move { send(http.request(m, url(&p)).bearer_auth(dt).json(&b)).await }
     };
-    let (s, r) = timed(&mut timings, "start_route", drv(reqwest::Method::POST, format!("/api/driver/routes/{rid}/start"), json!({}))).await;
+    let (s, r) = timed(
+        &mut timings,
+        "start_route",
+        drv(
+            reqwest::Method::POST,
+            format!("/api/driver/routes/{rid}/start"),
+            json!({}),
+        ),
+    )
+    .await;
     assert_eq!(s, 200, "{r}");
     let mine: Vec<&String> = ids.iter().filter(|id| *id != &ids[1]).collect();
     for (k, to) in ["PICKED_UP", "IN_TRANSIT"].iter().enumerate() {
-        let (s, r) = timed(&mut timings, &format!("driver_move_{k}"), drv(
-            reqwest::Method::POST,
-            format!("/api/driver/orders/{}/status", mine[0]),
-            json!({"to_status": to}),
-        ))
+        let (s, r) = timed(
+            &mut timings,
+            &format!("driver_move_{k}"),
+            drv(
+                reqwest::Method::POST,
+                format!("/api/driver/orders/{}/status", mine[0]),
+                json!({"to_status": to}),
+            ),
+        )
         .await;
         assert_eq!(s, 200, "{r}");
     }
@@ -204,30 +270,50 @@ async fn a_route_of_300_orders_lives_its_whole_day() {
         .map(|id| {
             let t = &t;
             async move {
-                t.post(&format!("/api/ops/orders/{id}/cancel"), json!({"reason": "customer away"}))
-                    .await
+                t.post(
+                    &format!("/api/ops/orders/{id}/cancel"),
+                    json!({"reason": "customer away"}),
+                )
+                .await
             }
         })
-        .buffer_unordered(3)
+        .buffer_unordered(2)
         .collect()
         .await;
     for (s, r) in &results {
         assert_eq!(*s, 200, "{r}");
     }
-    timings.insert("cancel_298_orders_total".into(), json!(cancel_start.elapsed().as_millis() as u64));
+    timings.insert(
+        "cancel_298_orders_total".into(),
+        json!(cancel_start.elapsed().as_millis() as u64),
+    );
     let (_, still) = t.get(&format!("/api/ops/routes/{rid}")).await;
-    assert_eq!(still["status"], "IN_PROGRESS", "one order is still on board");
-    let (s, r) = timed(&mut timings, "last_move_completes", drv(
-        reqwest::Method::POST,
-        format!("/api/driver/orders/{}/status", mine[0]),
-        json!({"to_status": "FAILED", "metadata": {"reason": "nobody home"}}),
-    ))
+    assert_eq!(
+        still["status"], "IN_PROGRESS",
+        "one order is still on board"
+    );
+    let (s, r) = timed(
+        &mut timings,
+        "last_move_completes",
+        drv(
+            reqwest::Method::POST,
+            format!("/api/driver/orders/{}/status", mine[0]),
+            json!({"to_status": "FAILED", "metadata": {"reason": "nobody home"}}),
+        ),
+    )
     .await;
     assert_eq!(s, 200, "{r}");
     let (_, done) = t.get(&format!("/api/ops/routes/{rid}")).await;
     assert_eq!(done["status"], "COMPLETED", "{}", done["status"]);
     let events = event_counts(&t.tenant_id).await;
-    assert_eq!(events.iter().filter(|((k, _), _)| k == "route.completed").map(|(_, n)| n).sum::<usize>(), 1);
+    assert_eq!(
+        events
+            .iter()
+            .filter(|((k, _), _)| k == "route.completed")
+            .map(|(_, n)| n)
+            .sum::<usize>(),
+        1
+    );
     report("large-routes", &timings);
 }
 
@@ -244,16 +330,33 @@ async fn two_routes_race_for_the_same_300_orders() {
         t.post("/api/ops/routes", body(&d1, &v1)),
         t.post("/api/ops/routes", body(&d2, &v2)),
     );
-    assert!([201, 409].contains(&s1) && [201, 409].contains(&s2), "{s1} {r1} / {s2} {r2}");
-    assert!(!(s1 == 201 && s2 == 201), "both routes took the same orders");
-    let winner = [(s1, &r1), (s2, &r2)].into_iter().find(|(s, _)| *s == 201).map(|(_, r)| r["id"].as_str().unwrap().to_string());
+    assert!(
+        [201, 409].contains(&s1) && [201, 409].contains(&s2),
+        "{s1} {r1} / {s2} {r2}"
+    );
+    assert!(
+        !(s1 == 201 && s2 == 201),
+        "both routes took the same orders"
+    );
+    let winner = [(s1, &r1), (s2, &r2)]
+        .into_iter()
+        .find(|(s, _)| *s == 201)
+        .map(|(_, r)| r["id"].as_str().unwrap().to_string());
     // Every order is on at most one route, and exactly where the winner's route says.
     let (_, listed) = t.get("/api/ops/routes").await;
     let routes = listed["items"].as_array().unwrap();
     let mut on_routes: HashMap<String, String> = HashMap::new();
     for r in routes {
         for id in r["order_ids"].as_array().unwrap() {
-            assert!(on_routes.insert(id.as_str().unwrap().into(), r["id"].as_str().unwrap().into()).is_none(), "{id} is on two routes");
+            assert!(
+                on_routes
+                    .insert(
+                        id.as_str().unwrap().into(),
+                        r["id"].as_str().unwrap().into()
+                    )
+                    .is_none(),
+                "{id} is on two routes"
+            );
         }
     }
     for id in &ids {
@@ -280,7 +383,10 @@ async fn a_crash_in_the_middle_of_a_large_assignment_is_finished_by_the_retry() 
     let v = vehicle(&t).await;
     let ids = create_orders(&t, N / 2, "CRASH").await;
     let (s, route) = t
-        .post("/api/ops/routes", json!({"route_date": today(), "driver_id": driver, "vehicle_id": v, "order_ids": []}))
+        .post(
+            "/api/ops/routes",
+            json!({"route_date": today(), "driver_id": driver, "vehicle_id": v, "order_ids": []}),
+        )
         .await;
     assert_eq!(s, 201, "{route}");
     let rid = route["id"].as_str().unwrap().to_string();
@@ -297,37 +403,66 @@ async fn a_crash_in_the_middle_of_a_large_assignment_is_finished_by_the_retry() 
             .then(|| "DynamoDB is unavailable (injected)".to_string())
     });
     let sdk = aws_config::load_from_env().await;
-    let deps = Deps::with_interceptors(AppConfig::from_env().unwrap(), sdk, vec![injector.shared()]).unwrap();
+    let deps =
+        Deps::with_interceptors(AppConfig::from_env().unwrap(), sdk, vec![injector.shared()])
+            .unwrap();
     let host = host_with(Arc::new(deps));
     let auth = format!("Bearer {}", t.access);
     let body = json!({"order_ids": ids}).to_string();
     let path = format!("/api/ops/routes/{rid}/orders");
-    let headers = [("authorization", auth.as_str()), ("content-type", "application/json")];
+    let headers = [
+        ("authorization", auth.as_str()),
+        ("content-type", "application/json"),
+    ];
     let (s, _, b) = invoke_route(&host, http::Method::POST, &path, &headers, body.as_bytes()).await;
     assert!(s >= 500, "the crash answers 5xx: {s} {b}");
 
     // Half applied: the route records the change; some orders are ASSIGNED, the rest still
     // CREATED (held), none is shown as final.
     let (_, mid) = t.get(&format!("/api/ops/routes/{rid}")).await;
-    assert!(mid.get("applying").is_some(), "the route shows the change is being applied: {}", mid["status"]);
-    let assigned = mid["orders"].as_array().unwrap().iter().filter(|o| o["status"] == "ASSIGNED").count();
+    assert!(
+        mid.get("applying").is_some(),
+        "the route shows the change is being applied: {}",
+        mid["status"]
+    );
+    let assigned = mid["orders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["status"] == "ASSIGNED")
+        .count();
     assert_eq!(assigned, 66, "two chunks of 33 landed before the crash");
 
     // The retry (same request) finishes the change and changes nothing twice.
     armed.store(false, Ordering::SeqCst);
-    let (s, _, done) = invoke_route(&host, http::Method::POST, &path, &headers, body.as_bytes()).await;
+    let (s, _, done) =
+        invoke_route(&host, http::Method::POST, &path, &headers, body.as_bytes()).await;
     assert_eq!(s, 200, "{done}");
     assert!(done.get("applying").is_none());
     assert_eq!(done["order_ids"].as_array().unwrap().len(), N / 2);
     let (_, detail) = t.get(&format!("/api/ops/routes/{rid}")).await;
-    assert!(detail["orders"].as_array().unwrap().iter().all(|o| o["status"] == "ASSIGNED" && o["route_id"] == rid.as_str()));
+    assert!(
+        detail["orders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|o| o["status"] == "ASSIGNED" && o["route_id"] == rid.as_str())
+    );
     let events = event_counts(&t.tenant_id).await;
-    let once: HashSet<&String> = ids.iter().filter(|id| events.get(&("order.assigned".to_string(), (*id).clone())) == Some(&1)).collect();
+    let once: HashSet<&String> = ids
+        .iter()
+        .filter(|id| events.get(&("order.assigned".to_string(), (*id).clone())) == Some(&1))
+        .collect();
     assert_eq!(once.len(), N / 2, "exactly one order.assigned per order");
     // Every order's history has exactly one ASSIGNED row.
     for id in ids.iter().take(40).chain(ids.iter().skip(60).take(20)) {
         let (_, o) = t.get(&format!("/api/ops/orders/{id}")).await;
-        let rows = o["history"].as_array().unwrap().iter().filter(|h| h["to_status"] == "ASSIGNED").count();
+        let rows = o["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|h| h["to_status"] == "ASSIGNED")
+            .count();
         assert_eq!(rows, 1, "{id}");
     }
 }
@@ -339,19 +474,36 @@ async fn concurrent_driver_moves_on_one_large_route_all_land() {
     let v = vehicle(&t).await;
     let ids = create_orders(&t, N / 2, "CONC").await;
     let (s, route) = t
-        .post("/api/ops/routes", json!({"route_date": today(), "driver_id": driver, "vehicle_id": v, "order_ids": ids}))
+        .post(
+            "/api/ops/routes",
+            json!({"route_date": today(), "driver_id": driver, "vehicle_id": v, "order_ids": ids}),
+        )
         .await;
     assert_eq!(s, 201, "{route}");
     let rid = route["id"].as_str().unwrap().to_string();
-    let dt = login(&t.http, &email, "DriverPass123!").await.1["access_token"].as_str().unwrap().to_string();
-    let (s, _) = send(t.http.post(url(&format!("/api/driver/routes/{rid}/start"))).bearer_auth(&dt).json(&json!({}))).await;
+    let dt = login(&t.http, &email, "DriverPass123!").await.1["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (s, _) = send(
+        t.http
+            .post(url(&format!("/api/driver/routes/{rid}/start")))
+            .bearer_auth(&dt)
+            .json(&json!({})),
+    )
+    .await;
     assert_eq!(s, 200);
     let picked: Vec<&String> = ids.iter().take(12).collect();
     let results: Vec<(u16, Value)> = futures::stream::iter(picked.iter())
         .map(|id| {
             let (http, dt) = (&t.http, &dt);
             async move {
-                send(http.post(url(&format!("/api/driver/orders/{id}/status"))).bearer_auth(dt).json(&json!({"to_status": "PICKED_UP"}))).await
+                send(
+                    http.post(url(&format!("/api/driver/orders/{id}/status")))
+                        .bearer_auth(dt)
+                        .json(&json!({"to_status": "PICKED_UP"})),
+                )
+                .await
             }
         })
         .buffer_unordered(6)
@@ -363,10 +515,16 @@ async fn concurrent_driver_moves_on_one_large_route_all_land() {
     let (_, after) = t.get(&format!("/api/ops/routes/{rid}")).await;
     let stops = after["stops"].as_array().unwrap();
     for id in &picked {
-        let pickup = stops.iter().find(|s| s["order_id"] == id.as_str() && s["type"] == "PICKUP").unwrap();
+        let pickup = stops
+            .iter()
+            .find(|s| s["order_id"] == id.as_str() && s["type"] == "PICKUP")
+            .unwrap();
         assert_eq!(pickup["status"], "COMPLETED", "{id}");
     }
     let completed = stops.iter().filter(|s| s["status"] == "COMPLETED").count();
     assert_eq!(completed, picked.len(), "no other stop moved");
-    assert_eq!(after["version"].as_u64().unwrap(), route["version"].as_u64().unwrap() + 1 + picked.len() as u64);
+    assert_eq!(
+        after["version"].as_u64().unwrap(),
+        route["version"].as_u64().unwrap() + 1 + picked.len() as u64
+    );
 }

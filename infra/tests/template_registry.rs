@@ -216,3 +216,29 @@ fn only_the_token_issuers_can_read_the_signing_key() {
         .collect();
     assert_eq!(readers, issuers);
 }
+
+#[test]
+fn index_projections_are_what_the_listings_filter_on() {
+    let template = Template::load(&common::template_path()).unwrap();
+    let indexes =
+        cargoflow_infra::resources::global_secondary_indexes(template.properties("Table").unwrap())
+            .unwrap();
+    let projected = |name: &str| -> BTreeSet<String> {
+        let g = indexes
+            .iter()
+            .find(|g| g.index_name() == name)
+            .unwrap_or_else(|| panic!("template.yaml has no index {name}"));
+        let p = g.projection().unwrap();
+        assert_eq!(
+            p.projection_type(),
+            Some(&aws_sdk_dynamodb::types::ProjectionType::Include),
+            "{name} projects keys and a few attributes, never ALL"
+        );
+        p.non_key_attributes().iter().cloned().collect()
+    };
+    let expected = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
+    use cargoflow_store::keys;
+    assert_eq!(projected(keys::GSI1), expected(keys::GSI1_PROJECTED));
+    assert_eq!(projected(keys::GSI2), expected(keys::GSI2_PROJECTED));
+    assert_eq!(indexes.len(), 2, "every index is checked here");
+}

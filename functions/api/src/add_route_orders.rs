@@ -3,9 +3,7 @@
 use std::sync::Arc;
 
 use cargoflow_domain::*;
-use cargoflow_http::{
-    ApiError, Body, Request, Response, authenticate, ok, parse_json, path_id,
-};
+use cargoflow_http::{ApiError, Body, Request, Response, authenticate, ok, parse_json, path_id};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -42,7 +40,10 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     }
     let tenant = &caller.tenant_id;
     let route = crate::dispatch::load_route(&deps, tenant, &id).await?;
-    let new = ids.iter().filter(|id| !route.order_ids.contains(id)).count();
+    let new = ids
+        .iter()
+        .filter(|id| !route.order_ids.contains(id))
+        .count();
     if route.order_ids.len() + new > MAX_ORDERS_PER_ROUTE {
         return Err(ApiError::field(
             "order_ids",

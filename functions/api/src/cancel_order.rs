@@ -37,6 +37,7 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     req.metadata = serde_json::json!({ "reason": reason });
     req.reason = Some(reason);
     let tenant = &caller.tenant_id;
-    let order = crate::dispatch::ops_move(&deps, tenant, &id, req, Actor::ops(&caller.user_id)).await?;
+    let order =
+        crate::dispatch::ops_move(&deps, tenant, &id, req, Actor::ops(&caller.user_id)).await?;
     ok(&order)
 }

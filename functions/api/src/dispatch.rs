@@ -176,7 +176,7 @@ pub fn commit_error(e: CommitError) -> ApiError {
 
 /// How often a move is decided again when only its route changed meanwhile (another order's
 /// move on the same route): the order's own guard still decides who wins a race on the order.
-const ROUTE_RETRIES: usize = 10;
+const ROUTE_RETRIES: usize = 20;
 
 /// An order's move by `actor`, on the order (and its route) as read: decided, applied, and
 /// answered with the order as it is now. When only the route moved on meanwhile (the driver's
@@ -220,8 +220,10 @@ pub async fn move_order(
         let route_only = labels.iter().all(|l| l.starts_with("route:"));
         match latest {
             Some(l) if route_only && attempt < ROUTE_RETRIES && l.version == order.version => {
-                // A short, growing, jittered pause so that racing moves interleave.
-                let pause = rand::random_range(5..25) * attempt as u64;
+                // A jittered, exponentially growing pause (capped) so that racing moves
+                // interleave instead of colliding again.
+                let cap = (10u64 << attempt.min(5)).min(320);
+                let pause = rand::random_range(cap / 4..=cap);
                 tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
                 let route = match &l.route_id {
                     Some(r) => Some(load_route(deps, tenant, r).await?),
@@ -266,7 +268,11 @@ pub async fn ops_move(
     req: MoveRequest,
     actor: Actor,
 ) -> Result<Order, ApiError> {
-    let order = deps.store.get_order(tenant, id).await.not_found_as("order")?;
+    let order = deps
+        .store
+        .get_order(tenant, id)
+        .await
+        .not_found_as("order")?;
     let route = match &order.route_id {
         Some(r) => match deps.store.get_route(tenant, r).await.optional()? {
             Some(route) => Some(settle(deps, tenant, route).await?),
@@ -338,7 +344,7 @@ pub async fn move_exception(
     };
     let event = events::exception_event(event_type, &next, now);
     deps.store
-        .update_exception(tenant, &next, current.version, &event)
+        .update_exception(tenant, &next, &current, &event)
         .await
         .map_err(|e| write_error(e, None))?;
     Ok(next)

@@ -4,7 +4,9 @@
 use std::sync::Arc;
 
 use cargoflow_domain::*;
-use cargoflow_http::{ApiError, Body, NotFoundAs, Optional, Request, Response, authenticate, ok, path_id};
+use cargoflow_http::{
+    ApiError, Body, NotFoundAs, Optional, Request, Response, authenticate, ok, path_id,
+};
 use serde::Serialize;
 use utoipa::ToSchema;
 

@@ -84,6 +84,7 @@ pub mod ack_exception;
 pub mod cancel_order;
 pub mod create_exception;
 pub mod create_order;
+pub mod get_dashboard;
 pub mod get_import;
 pub mod get_order;
 pub mod import_files;

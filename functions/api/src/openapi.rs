@@ -42,6 +42,7 @@ use utoipa::{Modify, OpenApi};
         crate::deactivate_vehicle::handle,
         crate::create_order::handle,
         crate::list_orders::handle,
+        crate::get_dashboard::handle,
         crate::get_order::handle,
         crate::update_order::handle,
         crate::cancel_order::handle,
@@ -394,5 +395,126 @@ mod tests {
             pod::RECEIVER_NAME_MAX,
         );
         expect(&["CreatePodRequest.notes"], "maxLength", pod::NOTES_MAX);
+    }
+}
+
+#[cfg(test)]
+mod documented_answers {
+    use serde_json::Value;
+
+    fn doc() -> Value {
+        serde_json::from_str(&super::document_json()).unwrap()
+    }
+
+    /// Every operation as (method, path, operation).
+    fn operations(doc: &Value) -> Vec<(String, String, Value)> {
+        let mut out = Vec::new();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                out.push((method.clone(), path.clone(), op.clone()));
+            }
+        }
+        out
+    }
+
+    /// A response, its `$ref` to a shared response followed.
+    fn resolve<'a>(doc: &'a Value, response: &'a Value) -> &'a Value {
+        match response["$ref"].as_str() {
+            Some(r) => {
+                let name = r.strip_prefix("#/components/responses/").unwrap();
+                &doc["components"]["responses"][name]
+            }
+            None => response,
+        }
+    }
+
+    #[test]
+    fn every_error_answer_is_the_error_body_as_json() {
+        let doc = doc();
+        for (method, path, op) in operations(&doc) {
+            for (status, response) in op["responses"].as_object().unwrap() {
+                if status.as_str() < "400" {
+                    continue;
+                }
+                let content = resolve(&doc, response)["content"].as_object();
+                let types: Vec<&String> = content.map(|c| c.keys().collect()).unwrap_or_default();
+                assert_eq!(types, ["application/json"], "{method} {path} {status}");
+                assert_eq!(
+                    content.unwrap()["application/json"]["schema"]["$ref"],
+                    "#/components/schemas/ErrorBody",
+                    "{method} {path} {status}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_operation_lists_the_answers_every_request_can_get() {
+        let doc = doc();
+        for (method, path, op) in operations(&doc) {
+            let has = |status: &str| op["responses"].get(status).is_some();
+            let secured = op["security"].as_array().is_some_and(|s| {
+                s.iter()
+                    .any(|r| r.as_object().is_some_and(|o| !o.is_empty()))
+            });
+            let params = op["parameters"].as_array().cloned().unwrap_or_default();
+            let in_place = |place: &str| params.iter().any(|p| p["in"] == place);
+            assert!(has("500") && has("403"), "{method} {path}: 403 and 500");
+            if secured {
+                assert!(has("401"), "{method} {path} takes a token: 401");
+            }
+            if in_place("path") {
+                assert!(has("404"), "{method} {path} names a resource: 404");
+            }
+            if in_place("query") || op.get("requestBody").is_some() {
+                assert!(has("400"), "{method} {path} reads input: 400");
+            }
+            if op["requestBody"]["content"]
+                .get("application/json")
+                .is_some()
+            {
+                assert!(has("413") && has("415"), "{method} {path} reads JSON");
+            }
+        }
+    }
+
+    /// The registry's idempotent functions are found in the document by their operation ids
+    /// (one name through the stack) and document the layer's header and answers.
+    #[test]
+    fn idempotent_functions_document_the_key_and_its_answers() {
+        let doc = doc();
+        let ops = operations(&doc);
+        for name in crate::registry::idempotent_functions() {
+            let id = name.replace('-', "_");
+            let (method, path, op) = ops
+                .iter()
+                .find(|(_, _, op)| op["operationId"] == id.as_str())
+                .unwrap_or_else(|| panic!("{name} is an operation of the document"));
+            let key = op["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|p| p["in"] == "header" && p["name"] == "Idempotency-Key");
+            assert!(key, "{method} {path} takes Idempotency-Key");
+            for status in ["400", "409", "422"] {
+                assert!(
+                    op["responses"].get(status).is_some(),
+                    "{method} {path} documents {status}"
+                );
+            }
+        }
+    }
+
+    /// docs/openapi.json (what the web apps' types and form limits are generated from) is the
+    /// document the code serves.
+    #[test]
+    fn docs_openapi_json_is_current() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/openapi.json");
+        let committed: Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        assert!(
+            committed == doc(),
+            "docs/openapi.json is stale: run `make openapi`, then `npm run gen:api` in frontend/"
+        );
     }
 }

@@ -80,6 +80,7 @@ pub fn http_functions() -> Vec<(&'static str, HttpFn)> {
         http_idempotent!("deactivate-vehicle", deactivate_vehicle),
         http_idempotent!("create-order", create_order),
         http!("list-orders", list_orders),
+        http!("get-dashboard", get_dashboard),
         http!("get-order", get_order),
         http!("update-order", update_order),
         http_idempotent!("cancel-order", cancel_order),

@@ -85,7 +85,8 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     } = crate::driver_scope::driver_order(&deps, &req).await?;
     let stop = match &body.stop_id {
         Some(raw) => Some(
-            StopId::parse(raw).ok_or_else(|| ApiError::field("stop_id", "is not a stop of this order"))?,
+            StopId::parse(raw)
+                .ok_or_else(|| ApiError::field("stop_id", "is not a stop of this order"))?,
         ),
         None => None,
     };

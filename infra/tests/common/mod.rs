@@ -399,12 +399,13 @@ pub async fn stored_events(tenant_id: &str) -> Vec<Value> {
     stored_events_in(&std::env::var("TABLE_NAME").unwrap(), tenant_id).await
 }
 
-/// [`stored_events`] of a table of the test's own.
+/// [`stored_events`] of a table of the test's own (the first page of the index).
 pub async fn stored_events_in(table: &str, tenant_id: &str) -> Vec<Value> {
     let sdk = aws_config::load_from_env().await;
+    let ddb = aws_sdk_dynamodb::Client::new(&sdk);
     let pk =
         cargoflow_store::keys::gsi1_events(&cargoflow_domain::TenantId::from_stored(tenant_id));
-    let out = aws_sdk_dynamodb::Client::new(&sdk)
+    let out = ddb
         .query()
         .table_name(table)
         .index_name(cargoflow_store::keys::GSI1)
@@ -413,10 +414,67 @@ pub async fn stored_events_in(table: &str, tenant_id: &str) -> Vec<Value> {
         .send()
         .await
         .unwrap();
-    out.items
-        .unwrap_or_default()
+    items_of(&ddb, table, out.items.unwrap_or_default())
+        .await
         .into_iter()
         .map(|i| serde_dynamo::from_item::<_, Value>(i).unwrap())
+        .collect()
+}
+
+type Item = std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>;
+
+/// The table's items behind index entries (the indexes project keys and a few attributes
+/// only), in the entries' order; entries whose item is gone are left out.
+pub async fn items_of(
+    ddb: &aws_sdk_dynamodb::Client,
+    table: &str,
+    entries: Vec<Item>,
+) -> Vec<Item> {
+    let key = |i: &Item| -> Item {
+        ["PK", "SK"]
+            .into_iter()
+            .map(|k| (k.to_string(), i[k].clone()))
+            .collect()
+    };
+    let mut found = Vec::new();
+    for chunk in entries.chunks(100) {
+        let mut pending: Vec<Item> = chunk.iter().map(key).collect();
+        for _ in 0..10 {
+            if pending.is_empty() {
+                break;
+            }
+            let out = ddb
+                .batch_get_item()
+                .request_items(
+                    table,
+                    aws_sdk_dynamodb::types::KeysAndAttributes::builder()
+                        .set_keys(Some(std::mem::take(&mut pending)))
+                        .consistent_read(true)
+                        .build()
+                        .unwrap(),
+                )
+                .send()
+                .await
+                .unwrap();
+            found.extend(
+                out.responses
+                    .and_then(|mut r| r.remove(table))
+                    .unwrap_or_default(),
+            );
+            pending = out
+                .unprocessed_keys
+                .and_then(|mut u| u.remove(table))
+                .map(|k| k.keys)
+                .unwrap_or_default();
+        }
+        assert!(pending.is_empty(), "BatchGetItem left keys unprocessed");
+    }
+    let id = |i: &Item| format!("{:?}/{:?}", i["PK"], i["SK"]);
+    let mut by_key: std::collections::HashMap<String, Item> =
+        found.into_iter().map(|f| (id(&f), f)).collect();
+    entries
+        .iter()
+        .filter_map(|e| by_key.remove(&id(e)))
         .collect()
 }
 

@@ -58,6 +58,19 @@ def props(template, logical_id):
     return r.get("Properties", {})
 
 
+def projection(gsi):
+    """An index's projection as template.yaml declares it (INCLUDE with its NonKeyAttributes)."""
+    p = gsi.get("Projection")
+    if not p or p.get("ProjectionType") not in ("ALL", "KEYS_ONLY", "INCLUDE"):
+        sys.exit(f"index {gsi.get('IndexName')}: bad Projection {p!r}")
+    out = {"ProjectionType": p["ProjectionType"]}
+    if p["ProjectionType"] == "INCLUDE":
+        if not p.get("NonKeyAttributes"):
+            sys.exit(f"index {gsi.get('IndexName')}: INCLUDE without NonKeyAttributes")
+        out["NonKeyAttributes"] = list(p["NonKeyAttributes"])
+    return out
+
+
 def create_table(template):
     p = props(template, "Table")
     ddb = client("dynamodb")
@@ -68,7 +81,7 @@ def create_table(template):
         "KeySchema": p["KeySchema"],
     }
     gsis = [{"IndexName": g["IndexName"], "KeySchema": g["KeySchema"],
-             "Projection": {"ProjectionType": g.get("Projection", {}).get("ProjectionType", "ALL")}}
+             "Projection": projection(g)}
             for g in p.get("GlobalSecondaryIndexes", [])]
     if gsis:
         args["GlobalSecondaryIndexes"] = gsis

@@ -16,6 +16,7 @@ pub mod pod;
 pub mod roles;
 pub mod routes;
 pub mod status_machine;
+pub mod tally;
 pub mod time_util;
 pub mod tracking;
 pub mod validation;

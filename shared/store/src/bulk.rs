@@ -10,9 +10,10 @@
 //! 2. **Commit**: the route (new or at its version), the crew checks, the driver-day marker and
 //!    the route's event, in one transaction. The route records the change (`applying`), so a
 //!    reader sees it is still being applied. This is the moment the change is decided.
-//! 3. **Apply**: the order moves (order, history row, event) in transactions of 33 orders, each
-//!    order written only while this change holds it (which also clears the hold): a retried
-//!    chunk cannot apply an order twice.
+//! 3. **Apply**: the order moves (order, history row, event) in transactions of up to 33
+//!    orders with the dashboard counters they move (one update per creation day: crate::stats),
+//!    each order written only while this change holds it (which also clears the hold): a
+//!    retried chunk cannot apply an order twice.
 //! 4. **Finish**: the route drops its record (and any order the change lost: one whose hold
 //!    lapsed and that someone else changed).
 //!
@@ -21,6 +22,7 @@
 
 use aws_sdk_dynamodb::types::TransactWriteItem;
 use cargoflow_domain::dispatch::{self, OrderMove, OrderWrite};
+use cargoflow_domain::tally;
 use cargoflow_domain::*;
 
 use crate::keys;
@@ -33,8 +35,47 @@ use crate::{Store, StoreError};
 /// crashed after its commit is resumed by the next writer of its route within it.
 pub const HOLD_SECS: i64 = 600;
 const HOLD_CHUNK: usize = 100;
-/// Orders per apply transaction (3 items each).
+/// Orders per apply transaction at most (3 items each, and the counters they move).
 const MOVE_CHUNK: usize = 33;
+
+/// The moves cut into apply transactions: as many as fit [`MOVE_CHUNK`] and, with one counter
+/// update per creation day among them, DynamoDB's 100 items.
+fn move_chunks(moves: &[OrderMove]) -> Vec<&[OrderMove]> {
+    let days: Vec<time::Date> = moves
+        .iter()
+        .map(|m| tally::order_day(m.write.order.created_at))
+        .collect();
+    chunk_lengths(&days)
+        .into_iter()
+        .scan(0, |start, len| {
+            let chunk = &moves[*start..*start + len];
+            *start += len;
+            Some(chunk)
+        })
+        .collect()
+}
+
+/// [`move_chunks`]' lengths, from each move's creation day.
+fn chunk_lengths(days: &[time::Date]) -> Vec<usize> {
+    let mut lengths = Vec::new();
+    let mut start = 0;
+    while start < days.len() {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut end = start;
+        while end < days.len() && end - start < MOVE_CHUNK {
+            let new_day = !seen.contains(&days[end]);
+            let items = 3 * (end - start + 1) + seen.len() + usize::from(new_day);
+            if items > crate::unit_of_work::MAX_ITEMS {
+                break;
+            }
+            seen.insert(days[end]);
+            end += 1;
+        }
+        lengths.push(end - start);
+        start = end;
+    }
+    lengths
+}
 
 fn record(route: &Route) -> Result<&Applying, CommitError> {
     route.applying.as_ref().ok_or_else(|| {
@@ -123,15 +164,15 @@ impl Store {
         change: &str,
     ) -> Result<Vec<OrderId>, CommitError> {
         let mut lost = Vec::new();
-        for chunk in moves.chunks(MOVE_CHUNK) {
+        for chunk in move_chunks(moves) {
             let items = self.move_items(tenant, chunk, change)?;
-            match self.transact(items).await {
+            match self.transact_contended(items).await {
                 Ok(()) => {}
                 Err(TxError::Cancelled(_)) => {
                     // One order of the chunk is no longer held: move the others one by one.
                     for m in chunk {
                         let items = self.move_items(tenant, std::slice::from_ref(m), change)?;
-                        match self.transact(items).await {
+                        match self.transact_contended(items).await {
                             Ok(()) => {}
                             Err(TxError::Cancelled(_)) => lost.push(m.write.order.id.clone()),
                             Err(TxError::Store(e)) => return Err(CommitError::Store(e)),
@@ -150,11 +191,16 @@ impl Store {
         moves: &[OrderMove],
         change: &str,
     ) -> Result<Vec<TransactWriteItem>, StoreError> {
-        let mut items = Vec::with_capacity(moves.len() * 3);
+        let mut items = Vec::with_capacity(moves.len() * 3 + 1);
+        let mut counted = tally::Tally::new();
         for m in moves {
             items.push(self.held_order_tx(tenant, &m.write, change)?);
             items.push(self.history_tx(tenant, &m.history)?);
             items.push(self.event_tx(tenant, &m.event)?);
+            counted.order_moved(&m.write.order, m.write.expected_status);
+        }
+        if let Some(first) = moves.first() {
+            items.extend(self.tally_tx(tenant, &counted, first.write.order.id.as_str())?);
         }
         Ok(items)
     }
@@ -202,7 +248,9 @@ pub async fn apply(
         .map(|w| &w.route)
         .find(|r| r.applying.is_some())
         .ok_or_else(|| {
-            CommitError::Store(StoreError::Corrupt("a bulk change without its record".into()))
+            CommitError::Store(StoreError::Corrupt(
+                "a bulk change without its record".into(),
+            ))
         })?;
     let id = record(route)?.change_id.clone();
     let mut moves: Vec<&OrderMove> = change.moves.iter().collect();
@@ -294,4 +342,37 @@ pub async fn resume(
     }
     tracing::warn!(route_id = %route.id, change = %applying.change_id, left = moves.len(), lost = lost.len(), "resuming a bulk change");
     store.finish(tenant, &route, &moves, lost, &ctx).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn apply_chunks_fit_one_transaction_with_their_counters() {
+        let day =
+            |i: usize| time::macros::date!(2026 - 11 - 01) + time::Duration::days((i % 40) as i64);
+        // One creation day: 33 orders (99 items) and one counter update.
+        let same: Vec<time::Date> = (0..300).map(|_| day(0)).collect();
+        let lengths = chunk_lengths(&same);
+        assert_eq!(lengths.iter().sum::<usize>(), 300);
+        assert!(
+            lengths[..lengths.len() - 1]
+                .iter()
+                .all(|&l| l == MOVE_CHUNK)
+        );
+        // Every order of another day: 25 orders (75 items) and 25 counter updates.
+        let spread: Vec<time::Date> = (0..300).map(day).collect();
+        let lengths = chunk_lengths(&spread);
+        assert_eq!(lengths.iter().sum::<usize>(), 300);
+        assert_eq!(lengths[0], 25);
+        let mut start = 0;
+        for len in lengths {
+            let days: std::collections::BTreeSet<_> = spread[start..start + len].iter().collect();
+            assert!(3 * len + days.len() <= crate::unit_of_work::MAX_ITEMS);
+            assert!(len > 0);
+            start += len;
+        }
+        assert!(chunk_lengths(&[]).is_empty());
+    }
 }

@@ -89,7 +89,10 @@ impl Store {
             .await
             .map_err(|e| StoreError::backend("Query", e))?;
         let mut out = Vec::new();
-        for item in page.items.unwrap_or_default() {
+        for item in self
+            .hydrate(keys::GSI2, page.items.unwrap_or_default())
+            .await?
+        {
             out.push(serde_dynamo::from_item(item)?);
         }
         Ok((out, page.last_evaluated_key.map(ShardCursor)))

@@ -18,6 +18,43 @@ pub const GSI2PK: &str = "GSI2PK";
 pub const GSI2SK: &str = "GSI2SK";
 pub const TTL: &str = "ttl";
 
+/// The non-key attributes GSI1 projects besides the keys (`ProjectionType: INCLUDE` in
+/// template.yaml, which must list exactly these): only what the listings' filters read
+/// (orders: route, driver, search; exceptions: type; deliveries: event, outcome; events:
+/// type, status; routes: status). Never the large maps (`order`, `route`, `payload`): a
+/// listing reads its page's full items from the table ([`crate::Store`] hydrates them), so an
+/// item's write reaches an index only when its keys or one of these attributes change.
+pub const GSI1_PROJECTED: &[&str] = &[
+    "status",
+    "route_id",
+    "driver_id",
+    "search_text",
+    "exception_type",
+    "event_id",
+    "outcome",
+    "event_type",
+];
+
+/// The non-key attributes GSI2 projects (see [`GSI1_PROJECTED`]): orders in a status
+/// (route, driver, search), exceptions in a status (type), a driver's routes (status); the
+/// outbox shards need none.
+pub const GSI2_PROJECTED: &[&str] = &[
+    "status",
+    "route_id",
+    "driver_id",
+    "search_text",
+    "exception_type",
+];
+
+/// The partition-key attribute of an index (`GSI1` -> `GSI1PK`), None for another name.
+pub fn index_pk_attr(index: &str) -> Option<&'static str> {
+    match index {
+        GSI1 => Some(GSI1PK),
+        GSI2 => Some(GSI2PK),
+        _ => None,
+    }
+}
+
 /// A primary key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Key {
@@ -38,6 +75,13 @@ pub fn tenant_pk(tenant: &TenantId) -> String {
 
 pub fn tenant(tenant: &TenantId) -> Key {
     Key::new(tenant_pk(tenant), "TENANT")
+}
+
+/// The tenant whose item has this key (the inverse of [`tenant`]), None for any other key.
+pub fn tenant_of(pk: &str, sk: &str) -> Option<TenantId> {
+    let id = pk.strip_prefix("TENANT#")?;
+    (sk == "TENANT" && !id.is_empty() && !id.contains('#'))
+        .then(|| TenantId::from_stored(id.to_string()))
 }
 
 /// GSI1: every tenant (the scheduled jobs walk them).
@@ -325,6 +369,37 @@ pub fn gsi2_outbox_failed_shard(shard: u32) -> String {
     format!("OUTBOX#FAILED#{shard}")
 }
 
+/// The ops dashboard's counters (crate::stats): each spread over [`STATS_SHARDS`] items of one
+/// partition, so that concurrent transactions (an import's rows, drivers' moves) rarely meet
+/// on one item; a transaction updates one shard of each counter it touches, and a reader
+/// sums the partition (one Query).
+pub const STATS_SHARDS: u32 = 8;
+
+/// The partition of a tenant's counts of orders created on `date` (YYYY-MM-DD), by status.
+pub fn day_stats_pk(tenant: &TenantId, date: &str) -> String {
+    format!("TENANT#{tenant}#STATS#DAY#{date}")
+}
+
+pub fn day_stats(tenant: &TenantId, date: &str, shard: u32) -> Key {
+    Key::new(day_stats_pk(tenant, date), format!("SHARD#{shard}"))
+}
+
+/// The partition of a tenant's counts of OPEN exceptions, by type (tenant-wide).
+pub fn exception_stats_pk(tenant: &TenantId) -> String {
+    format!("TENANT#{tenant}#STATS#EXCEPTIONS")
+}
+
+pub fn exception_stats(tenant: &TenantId, shard: u32) -> Key {
+    Key::new(exception_stats_pk(tenant), format!("SHARD#{shard}"))
+}
+
+/// The counter shard a transaction writes, from an id it carries (stable: a hash of it).
+pub fn stats_shard(seed: &str) -> u32 {
+    seed.bytes()
+        .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)))
+        % STATS_SHARDS
+}
+
 /// A scheduled job's state between runs (outside every tenant's partitions: the job's own).
 pub fn job_state(job: &str) -> Key {
     Key::new(format!("JOB#{job}"), "STATE")
@@ -360,6 +435,34 @@ mod tests {
                 sk: "TENANT".into()
             }
         );
+    }
+
+    #[test]
+    fn tenant_of_key() {
+        let k = tenant(&t());
+        assert_eq!(tenant_of(&k.pk, &k.sk), Some(t()));
+        let u = user(&t(), &UserId::from_stored("01JD3Q6Z8X4M2N7P5R9S1T3V5X"));
+        assert_eq!(tenant_of(&u.pk, &u.sk), None);
+        let o = order(&t(), &OrderId::from_stored("01JD3Q6Z8X4M2N7P5R9S1T3V5Y"));
+        assert_eq!(tenant_of(&o.pk, "TENANT"), None);
+        assert_eq!(tenant_of("TENANT#", "TENANT"), None);
+    }
+
+    #[test]
+    fn index_partition_attributes() {
+        assert_eq!(index_pk_attr(GSI1), Some(GSI1PK));
+        assert_eq!(index_pk_attr(GSI2), Some(GSI2PK));
+        assert_eq!(index_pk_attr("GSI3"), None);
+        // Small top-level attributes only, each once.
+        for list in [GSI1_PROJECTED, GSI2_PROJECTED] {
+            let mut sorted = list.to_vec();
+            sorted.sort_unstable();
+            sorted.dedup();
+            assert_eq!(sorted.len(), list.len());
+            for big in ["order", "route", "payload", "exception", "delivery"] {
+                assert!(!list.contains(&big), "{big} must not be projected");
+            }
+        }
     }
 
     #[test]
@@ -655,6 +758,33 @@ mod tests {
     }
 
     #[test]
+    fn stats_keys() {
+        let k = day_stats(&t(), "2026-11-20", 3);
+        assert_eq!(
+            (k.pk.as_str(), k.sk.as_str()),
+            (
+                "TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#STATS#DAY#2026-11-20",
+                "SHARD#3"
+            )
+        );
+        assert_eq!(k.pk, day_stats_pk(&t(), "2026-11-20"));
+        let e = exception_stats(&t(), 0);
+        assert_eq!(
+            (e.pk.as_str(), e.sk.as_str()),
+            ("TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#STATS#EXCEPTIONS", "SHARD#0")
+        );
+        assert_eq!(e.pk, exception_stats_pk(&t()));
+        // Days and the exception counters never share a partition.
+        assert_ne!(day_stats_pk(&t(), "EXCEPTIONS"), exception_stats_pk(&t()));
+        let id = "01JD3Q6Z8X4M2N7P5R9S1T3V60";
+        assert_eq!(stats_shard(id), stats_shard(id), "stable per id");
+        let shards: std::collections::HashSet<u32> = (0..200)
+            .map(|_| stats_shard(OrderId::generate().as_str()))
+            .collect();
+        assert_eq!(shards.len(), STATS_SHARDS as usize, "ids spread over every shard");
+    }
+
+    #[test]
     fn import_keys() {
         let k = import_job(&t(), "J1");
         assert_eq!(
@@ -693,6 +823,8 @@ mod tests {
             driver_day_marker(&tid, &DriverId::generate(), "2026-11-23"),
             import_job(&tid, "J"),
             import_chunk(&tid, "J", 0),
+            day_stats(&tid, "2026-11-20", 0),
+            exception_stats(&tid, 0),
         ] {
             assert!(k.pk.starts_with(&format!("TENANT#{tid}")), "{k:?}");
         }

@@ -24,6 +24,7 @@ pub mod order_items;
 pub mod orders;
 pub mod outbox;
 pub mod sessions;
+pub mod stats;
 pub mod store;
 pub mod tenancy;
 pub mod throttle;

@@ -7,7 +7,7 @@ use cargoflow_domain::*;
 use time::OffsetDateTime;
 
 use crate::order_items::{EventItem, ExceptionItem, HistoryItem, OrderItem};
-use crate::store::{Listing, TxError, key_map, n, s, start_key};
+use crate::store::{Listing, TxError, attr_s, key_map, n, s, start_key};
 use crate::tenancy::map_unique;
 use crate::{Page, Store, StoreError, keys};
 
@@ -157,7 +157,8 @@ impl Store {
         Ok(TransactWriteItem::builder().condition_check(c).build())
     }
 
-    /// Creates an order with its reference marker, its first history row and its event.
+    /// Creates an order with its reference marker, its first history row, its event and its
+    /// count on the dashboard (crate::stats).
     pub async fn create_order(
         &self,
         tenant: &TenantId,
@@ -171,7 +172,9 @@ impl Store {
             order.id.as_str(),
             order.created_at,
         );
-        let tx = vec![
+        let mut counted = cargoflow_domain::tally::Tally::new();
+        counted.order_created(order);
+        let mut tx = vec![
             self.put_new(Self::to_item(&OrderItem::new(tenant, order))?)?,
             self.put_new(Self::to_item(&marker)?)?,
             self.history_tx(tenant, history)?,
@@ -185,7 +188,8 @@ impl Store {
                 order.created_at,
             ))?)?,
         ];
-        self.transact(tx)
+        tx.extend(self.tally_tx(tenant, &counted, order.id.as_str())?);
+        self.transact_contended(tx)
             .await
             .map_err(|e| map_unique(e, &[(1, "reference_code")]))
     }
@@ -400,19 +404,23 @@ impl Store {
         e: &OrderException,
         event: &NewEvent,
     ) -> Result<(), OrderWriteError> {
-        let tx = vec![
+        let mut counted = cargoflow_domain::tally::Tally::new();
+        counted.exception_raised(e);
+        let mut tx = vec![
             self.order_exists_tx(tenant, &e.order_id)?,
             self.put_new(Self::to_item(&ExceptionItem::new(tenant, e))?)?,
             self.event_tx(tenant, event)?,
         ];
-        match self.transact(tx).await {
+        tx.extend(self.tally_tx(tenant, &counted, e.id.as_str())?);
+        match self.transact_contended(tx).await {
             Ok(()) => Ok(()),
             Err(TxError::Cancelled(_)) => Err(OrderWriteError::Stale),
             Err(TxError::Store(e)) => Err(e.into()),
         }
     }
 
-    /// Finds an exception by id (GSI1), then reads it consistently from the table.
+    /// Finds an exception's key by its id (GSI1: keys only), then reads it consistently from
+    /// the table.
     pub async fn get_exception(
         &self,
         tenant: &TenantId,
@@ -426,39 +434,47 @@ impl Store {
             .key_condition_expression("GSI1PK = :pk AND GSI1SK = :id")
             .expression_attribute_values(":pk", s(keys::gsi1_exceptions(tenant)))
             .expression_attribute_values(":id", s(id.as_str()))
+            .projection_expression("PK, SK")
             .send()
             .await
             .map_err(|e| StoreError::backend("Query", e))?;
-        let item = out
+        let entry = out
             .items
             .unwrap_or_default()
             .into_iter()
             .next()
             .ok_or(StoreError::NotFound)?;
-        let found: ExceptionItem = serde_dynamo::from_item(item)?;
-        let fresh: ExceptionItem = self
-            .get(&keys::exception(tenant, &found.exception.order_id, id))
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let (Some(pk), Some(sk)) = (attr_s(&entry, keys::PK), attr_s(&entry, keys::SK)) else {
+            return Err(StoreError::Corrupt("a GSI1 entry without PK/SK".into()));
+        };
+        let key = keys::Key {
+            pk: pk.to_string(),
+            sk: sk.to_string(),
+        };
+        let fresh: ExceptionItem = self.get(&key).await?.ok_or(StoreError::NotFound)?;
         Ok(fresh.exception)
     }
 
-    /// Saves an exception's move (guarded by its version) with its event.
+    /// Saves an exception's move from `current` (guarded by its version) with its event and
+    /// the open-exception count it moves.
     pub async fn update_exception(
         &self,
         tenant: &TenantId,
         updated: &OrderException,
-        expected_version: u64,
+        current: &OrderException,
         event: &NewEvent,
     ) -> Result<(), OrderWriteError> {
-        let tx = vec![
+        let mut counted = cargoflow_domain::tally::Tally::new();
+        counted.exception_moved(updated, current.status);
+        let mut tx = vec![
             self.put_versioned(
                 Self::to_item(&ExceptionItem::new(tenant, updated))?,
-                expected_version,
+                current.version,
             )?,
             self.event_tx(tenant, event)?,
         ];
-        match self.transact(tx).await {
+        tx.extend(self.tally_tx(tenant, &counted, updated.id.as_str())?);
+        match self.transact_contended(tx).await {
             Ok(()) => Ok(()),
             Err(TxError::Cancelled(_)) => Err(OrderWriteError::Stale),
             Err(TxError::Store(e)) => Err(e.into()),
@@ -545,8 +561,8 @@ impl Store {
         Ok(out)
     }
 
-    /// Raises the order's one DELAY exception: the delay flag (only if absent), the exception
-    /// and its event in one transaction. `Ok(false)` when the order already has one.
+    /// Raises the order's one DELAY exception: the delay flag (only if absent), the exception,
+    /// its event and its count in one transaction. `Ok(false)` when the order already has one.
     pub async fn raise_delay(
         &self,
         tenant: &TenantId,
@@ -559,12 +575,15 @@ impl Store {
             e.id.as_str(),
             e.created_at,
         );
-        let tx = vec![
+        let mut counted = cargoflow_domain::tally::Tally::new();
+        counted.exception_raised(e);
+        let mut tx = vec![
             self.put_new(Self::to_item(&flag)?)?,
             self.put_new(Self::to_item(&ExceptionItem::new(tenant, e))?)?,
             self.event_tx(tenant, event)?,
         ];
-        match self.transact(tx).await {
+        tx.extend(self.tally_tx(tenant, &counted, e.id.as_str())?);
+        match self.transact_contended(tx).await {
             Ok(()) => Ok(true),
             Err(TxError::Cancelled(codes))
                 if codes.first().map(String::as_str) == Some("ConditionalCheckFailed") =>

@@ -114,7 +114,10 @@ impl Store {
                 .send()
                 .await
                 .map_err(|e| StoreError::backend("Query", e))?;
-            for item in page.items.unwrap_or_default() {
+            for item in self
+                .hydrate(keys::GSI2, page.items.unwrap_or_default())
+                .await?
+            {
                 out.push(serde_dynamo::from_item(item)?);
             }
         }

@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{
+    AttributeValue, Delete, KeysAndAttributes, Put, TransactWriteItem, Update,
+};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -95,6 +97,16 @@ pub(crate) fn s(v: impl Into<String>) -> AttributeValue {
 pub(crate) fn n(v: impl ToString) -> AttributeValue {
     AttributeValue::N(v.to_string())
 }
+
+/// A string attribute of an item, if it has one.
+pub(crate) fn attr_s<'a>(item: &'a Item, name: &str) -> Option<&'a str> {
+    item.get(name)
+        .and_then(|v| v.as_s().ok())
+        .map(String::as_str)
+}
+
+/// How many times [`Store::batch_get`] asks again for keys DynamoDB left unprocessed.
+pub(crate) const BATCH_GET_RETRIES: u32 = 6;
 
 impl Store {
     pub fn new(client: Client, table: impl Into<String>) -> Self {
@@ -209,12 +221,10 @@ impl Store {
         self.list_page(listing, start, limit).await
     }
 
-    /// One TransactWriteItems. A cancellation caused only by another transaction touching the
-    /// same items (`TransactionConflict`, no failed condition) is retried once; what remains is
-    /// reported with its per-item reasons.
     /// Every item of one partition (`key_attr = value`, on the table or an index), page after
-    /// page, at most `max`. For the jobs and fan-outs that need a whole partition; listings
-    /// for people page with a cursor ([`Self::list_page`]).
+    /// page, at most `max`; an index's entries hydrated ([`Self::hydrate`]). For the jobs and
+    /// fan-outs that need a whole partition; listings for people page with a cursor
+    /// ([`Self::list_page`]).
     pub(crate) async fn query_all(
         &self,
         index: Option<&str>,
@@ -224,7 +234,7 @@ impl Store {
     ) -> Result<Vec<Item>, StoreError> {
         let mut out = Vec::new();
         let mut start = None;
-        loop {
+        'pages: loop {
             let page = self
                 .client
                 .query()
@@ -239,19 +249,122 @@ impl Store {
                 .map_err(|e| StoreError::backend("Query", e))?;
             for item in page.items.unwrap_or_default() {
                 if out.len() == max {
-                    return Ok(out);
+                    break 'pages;
                 }
                 out.push(item);
             }
             start = page.last_evaluated_key;
             if start.is_none() {
-                return Ok(out);
+                break;
             }
+        }
+        match index {
+            Some(index) => self.hydrate(index, out).await,
+            None => Ok(out),
         }
     }
 
+    /// The items at `keys` (PK/SK maps), read consistently with BatchGetItem, 100 keys a
+    /// request; unprocessed keys are retried with a growing pause, [`BATCH_GET_RETRIES`]
+    /// times at most. Items that do not exist are absent; the order is not kept.
+    pub(crate) async fn batch_get(&self, keys: Vec<Item>) -> Result<Vec<Item>, StoreError> {
+        let mut found = Vec::with_capacity(keys.len());
+        for chunk in keys.chunks(100) {
+            let mut pending = chunk.to_vec();
+            let mut retries = 0;
+            while !pending.is_empty() {
+                if retries > 0 {
+                    if retries > BATCH_GET_RETRIES {
+                        return Err(StoreError::Backend {
+                            operation: "BatchGetItem",
+                            message: "unprocessed keys remain".into(),
+                        });
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(20 << retries)).await;
+                }
+                retries += 1;
+                let request = KeysAndAttributes::builder()
+                    .set_keys(Some(std::mem::take(&mut pending)))
+                    .consistent_read(true)
+                    .build()
+                    .map_err(|e| StoreError::backend("build KeysAndAttributes", e))?;
+                let out = self
+                    .client
+                    .batch_get_item()
+                    .request_items(&self.table, request)
+                    .send()
+                    .await
+                    .map_err(|e| StoreError::backend("BatchGetItem", e))?;
+                found.extend(
+                    out.responses
+                        .and_then(|mut r| r.remove(&self.table))
+                        .unwrap_or_default(),
+                );
+                pending = out
+                    .unprocessed_keys
+                    .and_then(|mut u| u.remove(&self.table))
+                    .map(|k| k.keys)
+                    .unwrap_or_default();
+            }
+        }
+        Ok(found)
+    }
+
+    /// The full items behind `entries` of `index`, in the entries' order. GSI1 and GSI2
+    /// project only the keys and the few small attributes the listings filter on
+    /// ([`keys::GSI1_PROJECTED`], [`keys::GSI2_PROJECTED`]), so every read of an index comes
+    /// through here: one consistent BatchGetItem per 100 entries ([`Self::batch_get`]). An
+    /// entry whose item was deleted, or left the index partition it was found in (another
+    /// status, published, ...), between the two reads is skipped, as is a repeated entry.
+    pub(crate) async fn hydrate(
+        &self,
+        index: &str,
+        entries: Vec<Item>,
+    ) -> Result<Vec<Item>, StoreError> {
+        let part_attr = keys::index_pk_attr(index).ok_or_else(|| StoreError::Backend {
+            operation: "Query",
+            message: format!("no such index: {index}"),
+        })?;
+        if entries.is_empty() {
+            return Ok(entries);
+        }
+        let mut wanted = Vec::with_capacity(entries.len());
+        let mut seen = std::collections::HashSet::with_capacity(entries.len());
+        let mut order = Vec::with_capacity(entries.len());
+        for entry in &entries {
+            let (Some(pk), Some(sk)) = (attr_s(entry, keys::PK), attr_s(entry, keys::SK)) else {
+                return Err(StoreError::Corrupt(format!(
+                    "an {index} entry without PK/SK"
+                )));
+            };
+            let key = (pk.to_string(), sk.to_string());
+            if seen.insert(key.clone()) {
+                wanted.push(key_map(&Key {
+                    pk: key.0.clone(),
+                    sk: key.1.clone(),
+                }));
+            }
+            order.push((key, attr_s(entry, part_attr).map(str::to_string)));
+        }
+        let mut found: HashMap<(String, String), Item> = HashMap::with_capacity(wanted.len());
+        for item in self.batch_get(wanted).await? {
+            if let (Some(pk), Some(sk)) = (attr_s(&item, keys::PK), attr_s(&item, keys::SK)) {
+                found.insert((pk.to_string(), sk.to_string()), item);
+            }
+        }
+        Ok(order
+            .into_iter()
+            .filter_map(|(key, part)| {
+                found
+                    .remove(&key)
+                    .filter(|item| attr_s(item, part_attr) == part.as_deref())
+            })
+            .collect())
+    }
+
     /// Runs a listing until `limit` items (after filters) or five DynamoDB pages, whichever
-    /// first; the cursor continues where it stopped.
+    /// first; the cursor continues where it stopped. A listing of an index reads the page's
+    /// full items from the table afterwards ([`Self::hydrate`]; one BatchGetItem per 100).
     pub(crate) async fn list_page<T: DeserializeOwned>(
         &self,
         listing: Listing,
@@ -259,7 +372,7 @@ impl Store {
         limit: i32,
     ) -> Result<Page<T>, StoreError> {
         let from_cursor = start.is_some();
-        let mut items = Vec::new();
+        let mut items: Vec<Item> = Vec::new();
         let mut pages = 0;
         loop {
             let mut q = self
@@ -284,21 +397,28 @@ impl Store {
                 .send()
                 .await
                 .map_err(|e| crate::error::query_failed(e, from_cursor))?;
-            for item in out.items.unwrap_or_default() {
-                items.push(serde_dynamo::from_item(item)?);
-            }
+            items.extend(out.items.unwrap_or_default());
             pages += 1;
             start = out.last_evaluated_key;
             if start.is_none() || items.len() as i32 >= limit || pages >= 5 {
                 break;
             }
         }
+        if let Some(index) = listing.index {
+            items = self.hydrate(index, items).await?;
+        }
         Ok(Page {
-            items,
+            items: items
+                .into_iter()
+                .map(serde_dynamo::from_item)
+                .collect::<Result<_, _>>()?,
             next_cursor: start.as_ref().and_then(cursor::encode),
         })
     }
 
+    /// One TransactWriteItems. A cancellation caused only by another transaction touching the
+    /// same items (`TransactionConflict`, no failed condition) is retried once; what remains is
+    /// reported with its per-item reasons.
     pub(crate) async fn transact(&self, items: Vec<TransactWriteItem>) -> Result<(), TxError> {
         let mut attempt = 0;
         loop {

@@ -375,14 +375,17 @@ impl Store {
                 .index_name(keys::GSI1)
                 .key_condition_expression("GSI1PK = :pk")
                 .expression_attribute_values(":pk", s(keys::GSI1_TENANTS))
-                .projection_expression("id")
+                // The tenant's id is in its key (GSI1 projects no `id`).
+                .projection_expression("PK, SK")
                 .set_exclusive_start_key(start)
                 .send()
                 .await
                 .map_err(|e| StoreError::backend("Query", e))?;
             for item in page.items.unwrap_or_default() {
-                if let Some(id) = item.get("id").and_then(|v| v.as_s().ok()) {
-                    out.push(TenantId::from_stored(id.clone()));
+                let pk = item.get(keys::PK).and_then(|v| v.as_s().ok());
+                let sk = item.get(keys::SK).and_then(|v| v.as_s().ok());
+                if let Some(t) = pk.zip(sk).and_then(|(pk, sk)| keys::tenant_of(pk, sk)) {
+                    out.push(t);
                 }
             }
             start = page.last_evaluated_key;

@@ -1,7 +1,9 @@
 //! A unit of work: the items of one TransactWriteItems, each labelled, so that when DynamoDB
 //! cancels the transaction the caller learns which guard failed (an order that moved on, a
 //! driver already booked that day, a deactivated vehicle, ...). Route changes, which touch a
-//! route, its orders, their history and events at once, are built with it.
+//! route, its orders, their history and events at once, are built with it. The dashboard
+//! counters the writes move ([`cargoflow_domain::tally`]) are added at commit, one update per
+//! counter (crate::stats).
 
 use aws_sdk_dynamodb::types::{ConditionCheck, TransactWriteItem};
 use cargoflow_domain::*;
@@ -20,6 +22,8 @@ pub struct UnitOfWork<'a> {
     tenant: TenantId,
     items: Vec<TransactWriteItem>,
     labels: Vec<String>,
+    /// What the order and exception writes do to the dashboard counters.
+    tally: cargoflow_domain::tally::Tally,
 }
 
 #[derive(Debug)]
@@ -43,11 +47,13 @@ impl<'a> UnitOfWork<'a> {
             tenant: tenant.clone(),
             items: Vec::new(),
             labels: Vec::new(),
+            tally: Default::default(),
         }
     }
 
+    /// The items the commit sends (the counter updates included).
     pub fn len(&self) -> usize {
-        self.items.len()
+        self.items.len() + self.tally.items()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -70,6 +76,7 @@ impl<'a> UnitOfWork<'a> {
             self.store
                 .order_guarded_tx(&self.tenant, order, expected_version, expected_status)?;
         self.push(format!("order:{}", order.id), item);
+        self.tally.order_moved(order, expected_status);
         Ok(())
     }
 
@@ -90,6 +97,7 @@ impl<'a> UnitOfWork<'a> {
             Some(driver),
         )?;
         self.push(format!("order:{}", order.id), item);
+        self.tally.order_moved(order, expected_status);
         Ok(())
     }
 
@@ -114,6 +122,7 @@ impl<'a> UnitOfWork<'a> {
                 e,
             ))?)?;
         self.push(format!("exception:{}", e.id), item);
+        self.tally.exception_raised(e);
         Ok(())
     }
 
@@ -172,7 +181,12 @@ impl<'a> UnitOfWork<'a> {
         Ok(())
     }
 
-    pub(crate) fn check_active(&mut self, label: &str, key: Key, version: u64) -> Result<(), StoreError> {
+    pub(crate) fn check_active(
+        &mut self,
+        label: &str,
+        key: Key,
+        version: u64,
+    ) -> Result<(), StoreError> {
         let c = ConditionCheck::builder()
             .table_name(self.store.table())
             .set_key(Some(key_map(&key)))
@@ -249,16 +263,12 @@ impl<'a> UnitOfWork<'a> {
         }
         for c in &change.checks {
             match c {
-                dispatch::Check::DriverActive { id, version } => self.check_active(
-                    "driver",
-                    keys::driver(&self.tenant, id),
-                    *version,
-                )?,
-                dispatch::Check::VehicleActive { id, version } => self.check_active(
-                    "vehicle",
-                    keys::vehicle(&self.tenant, id),
-                    *version,
-                )?,
+                dispatch::Check::DriverActive { id, version } => {
+                    self.check_active("driver", keys::driver(&self.tenant, id), *version)?
+                }
+                dispatch::Check::VehicleActive { id, version } => {
+                    self.check_active("vehicle", keys::vehicle(&self.tenant, id), *version)?
+                }
                 dispatch::Check::OrderExists { id } => self.order_exists(id)?,
             }
         }
@@ -290,14 +300,22 @@ impl<'a> UnitOfWork<'a> {
         uow.commit().await
     }
 
-    pub async fn commit(self) -> Result<(), CommitError> {
-        if self.items.len() > MAX_ITEMS {
-            return Err(CommitError::TooLarge(self.items.len()));
+    pub async fn commit(mut self) -> Result<(), CommitError> {
+        if self.len() > MAX_ITEMS {
+            return Err(CommitError::TooLarge(self.len()));
         }
         if self.items.is_empty() {
             return Ok(());
         }
-        match self.store.transact(self.items).await {
+        // The counters' shard, from the first item's id (an order's, most often).
+        let seed = self.labels[0]
+            .split_once(':')
+            .map_or(self.labels[0].as_str(), |(_, id)| id)
+            .to_string();
+        for item in self.store.tally_tx(&self.tenant, &self.tally, &seed)? {
+            self.push("stats".into(), item);
+        }
+        match self.store.transact_contended(self.items).await {
             Ok(()) => Ok(()),
             Err(TxError::Cancelled(codes)) => {
                 let failed: Vec<String> = codes
@@ -346,49 +364,15 @@ impl Store {
         tenant: &TenantId,
         ids: &[OrderId],
     ) -> Result<Vec<OrderItem>, StoreError> {
-        use aws_sdk_dynamodb::types::KeysAndAttributes;
-        let mut found = Vec::new();
-        for chunk in ids.chunks(100) {
-            let mut pending: Vec<_> = chunk
-                .iter()
-                .map(|id| key_map(&keys::order(tenant, id)))
-                .collect();
-            let mut attempts = 0;
-            while !pending.is_empty() {
-                let ka = KeysAndAttributes::builder()
-                    .set_keys(Some(pending.clone()))
-                    .consistent_read(true)
-                    .build()
-                    .map_err(|e| StoreError::backend("build KeysAndAttributes", e))?;
-                let out = self
-                    .client
-                    .batch_get_item()
-                    .request_items(&self.table, ka)
-                    .send()
-                    .await
-                    .map_err(|e| StoreError::backend("BatchGetItem", e))?;
-                for item in out
-                    .responses
-                    .and_then(|mut r| r.remove(&self.table))
-                    .unwrap_or_default()
-                {
-                    found.push(serde_dynamo::from_item::<_, OrderItem>(item)?);
-                }
-                pending = out
-                    .unprocessed_keys
-                    .and_then(|mut u| u.remove(&self.table))
-                    .map(|k| k.keys)
-                    .unwrap_or_default();
-                attempts += 1;
-                if attempts > 5 && !pending.is_empty() {
-                    return Err(StoreError::Backend {
-                        operation: "BatchGetItem",
-                        message: "unprocessed keys remain".into(),
-                    });
-                }
-            }
-        }
-        Ok(found)
+        let keys = ids
+            .iter()
+            .map(|id| key_map(&keys::order(tenant, id)))
+            .collect();
+        self.batch_get(keys)
+            .await?
+            .into_iter()
+            .map(|item| Ok(serde_dynamo::from_item::<_, OrderItem>(item)?))
+            .collect()
     }
 
     /// Routes by date range (GSI1) or one driver's (GSI2), date order; status filtered.

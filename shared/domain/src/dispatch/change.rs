@@ -151,7 +151,8 @@ pub struct Change {
 pub const MAX_TRANSACTION_ITEMS: usize = 100;
 
 impl Change {
-    /// The number of items the change writes or checks.
+    /// The number of items the change writes or checks (the dashboard counters it updates
+    /// included: [`crate::tally`]).
     pub fn items(&self) -> usize {
         self.moves.len() * 3
             + self.routes.len()
@@ -160,6 +161,7 @@ impl Change {
             + usize::from(self.pod.is_some())
             + self.markers.len()
             + self.checks.len()
+            + self.tally().items()
     }
 
     pub fn is_empty(&self) -> bool {

@@ -75,7 +75,10 @@ pub fn move_order(
     if let Some(stop) = &req.stop
         && !order.stops.iter().any(|s| &s.id == stop)
     {
-        return Err(DispatchError::field("stop_id", "is not a stop of this order"));
+        return Err(DispatchError::field(
+            "stop_id",
+            "is not a stop of this order",
+        ));
     }
     match (req.to, &req.pod) {
         (OrderStatus::Delivered, None) => {
@@ -109,9 +112,9 @@ pub fn move_order(
     {
         let (next_route, event_type) = follow_on_route(route, &next, ctx);
         super::plan::sync_order_etas(&mut next, &next_route);
-        change
-            .events
-            .push(events::route_event(event_type, &next_route, now));
+        if let Some(t) = event_type {
+            change.events.push(events::route_event(t, &next_route, now));
+        }
         change.routes.push(RouteWrite {
             route: next_route,
             expected_version: Some(route.version),
@@ -134,12 +137,7 @@ pub fn move_order(
         req.reason.as_deref(),
     );
     if req.to == OrderStatus::Failed {
-        let exception = new_exception(
-            &next,
-            ExceptionType::FailedAttempt,
-            req.reason.clone(),
-            ctx,
-        );
+        let exception = new_exception(&next, ExceptionType::FailedAttempt, req.reason.clone(), ctx);
         change.events.push(events::exception_event(
             EventType::ExceptionCreated,
             &exception,
@@ -199,18 +197,22 @@ pub fn apply_stop_effects(
 
 /// The route's side of an order's move: its copy of the order's stops follows their status; a
 /// cancelled order's pending stops leave the plan; a final order counts towards completion;
-/// the route completes when all its orders are final, otherwise its ETAs are re-planned.
-pub fn follow_on_route(route: &Route, moved: &Order, ctx: &Ctx) -> (Route, EventType) {
+/// the route completes when all its orders are final, otherwise its ETAs are re-planned. The
+/// route's event: `route.completed` when it completes, `route.updated` when its plan lost
+/// stops (a cancellation), none for a stop the driver worked (the order's own event tells it).
+pub fn follow_on_route(route: &Route, moved: &Order, ctx: &Ctx) -> (Route, Option<EventType>) {
     let mut next = route.clone();
     for rs in next.stops.iter_mut().filter(|rs| rs.order_id == moved.id) {
         if let Some(s) = moved.stops.iter().find(|s| s.id == rs.stop_id) {
             rs.status = s.status;
         }
     }
+    let planned = next.stops.len();
     if moved.status == OrderStatus::Cancelled {
         next.stops
             .retain(|s| s.order_id != moved.id || s.status != StopStatus::Pending);
     }
+    let plan_changed = next.stops.len() != planned;
     if moved.status.is_terminal() && !next.finished_order_ids.contains(&moved.id) {
         next.finished_order_ids.push(moved.id.clone());
     }
@@ -223,10 +225,10 @@ pub fn follow_on_route(route: &Route, moved: &Order, ctx: &Ctx) -> (Route, Event
     if all_final {
         next.status = RouteStatus::Completed;
         next.end_time = Some(ctx.now);
-        (next, EventType::RouteCompleted)
+        (next, Some(EventType::RouteCompleted))
     } else {
         replan(&mut next, &ctx.settings, false, None, ctx.now);
-        (next, EventType::RouteUpdated)
+        (next, plan_changed.then_some(EventType::RouteUpdated))
     }
 }
 

@@ -135,7 +135,9 @@ fn add_to_route(
     if count > MAX_ORDERS_PER_ROUTE {
         return Err(DispatchError::Conflict {
             code: "route_full",
-            message: format!("A route holds at most {MAX_ORDERS_PER_ROUTE} orders; this change would make {count}."),
+            message: format!(
+                "A route holds at most {MAX_ORDERS_PER_ROUTE} orders; this change would make {count}."
+            ),
             details: Some(json!({ "max_orders": MAX_ORDERS_PER_ROUTE, "orders": count })),
         });
     }
@@ -159,7 +161,13 @@ fn add_to_route(
     }
     route.total_weight_kg = round_kg(total);
     route.updated_at = ctx.now;
-    replan(route, &ctx.settings, optimize || route.optimized, None, ctx.now);
+    replan(
+        route,
+        &ctx.settings,
+        optimize || route.optimized,
+        None,
+        ctx.now,
+    );
     Ok(())
 }
 
@@ -334,7 +342,11 @@ fn mark_bulk(mut change: Change, kind: BulkKind, reason: Option<&str>, ctx: &Ctx
     let applying = Applying {
         change_id: ulid::Ulid::new().to_string(),
         kind,
-        order_ids: change.moves.iter().map(|m| m.write.order.id.clone()).collect(),
+        order_ids: change
+            .moves
+            .iter()
+            .map(|m| m.write.order.id.clone())
+            .collect(),
         actor_type: ctx.actor.actor_type,
         actor_user_id: ctx.actor.user.clone(),
         reason: reason.map(str::to_string),
@@ -348,7 +360,12 @@ fn mark_bulk(mut change: Change, kind: BulkKind, reason: Option<&str>, ctx: &Ctx
 
 /// One order of a bulk change, decided again from the order as it is now (resuming a bulk
 /// change after a crash): None when the order is no longer in the state the change expects.
-pub fn resume_move(order: &Order, route: &Route, applying: &Applying, ctx: &Ctx) -> Option<OrderMove> {
+pub fn resume_move(
+    order: &Order,
+    route: &Route,
+    applying: &Applying,
+    ctx: &Ctx,
+) -> Option<OrderMove> {
     match applying.kind {
         BulkKind::Assign if order.status == OrderStatus::Created => {
             Some(assign_move(order, route, ctx))
@@ -601,7 +618,10 @@ pub fn reorder_route(
             .iter()
             .find(|s| s.stop_id.as_str() == raw)
             .ok_or_else(|| {
-                DispatchError::field(format!("stop_order[{i}]"), "is not a pending stop of this route")
+                DispatchError::field(
+                    format!("stop_order[{i}]"),
+                    "is not a pending stop of this route",
+                )
             })?;
         if !seen.insert(raw.as_str()) {
             return Err(DispatchError::field(

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router';
 
 import { Badge } from '@/components/ui/badge';
@@ -11,9 +11,9 @@ import { PageHeader } from '@/components/ui/page-header';
 import { Skeleton, SkeletonLines } from '@/components/ui/skeleton';
 import { paths } from '@/config/paths';
 import { useSession } from '@/features/auth/components/session';
+import { DASHBOARD_REFRESH_MS, useGetDashboard } from '@/features/dashboard/api/get-dashboard';
 import { listExceptions } from '@/features/exceptions/api/list-exceptions';
 import { HealthCard } from '@/features/health/components/health-card';
-import { listOrders } from '@/features/orders/api/list-orders';
 import { OrderStatusBadge } from '@/features/orders/components/order-status-badge';
 import { listRoutes } from '@/features/routes/api/list-routes';
 import { useRouteLive } from '@/features/routes/api/use-route-live';
@@ -22,11 +22,11 @@ import { useApiClient } from '@/lib/api-provider';
 import { todayIsoDate } from '@/lib/datetime';
 import { formatDateTime, formatNumber } from '@/lib/format';
 import { t } from '@/locales';
-import { ORDER_STATUSES, type Order, type OrderException, type OrderStatus, type Route } from '@/types/api';
+import { ORDER_STATUSES, type Route } from '@/types/api';
 
 import styles from './dashboard.module.css';
 
-/** Follows pages up to `max` items (the dashboard counts, it does not page). */
+/** Follows pages up to `max` items (the day's routes: one per driver at most). */
 async function collect<T>(fetchPage: (cursor: string | null) => Promise<{ items: T[]; next_cursor?: string | null }>, max = 500) {
   const items: T[] = [];
   let cursor: string | null = null;
@@ -38,7 +38,9 @@ async function collect<T>(fetchPage: (cursor: string | null) => Promise<{ items:
   return { items, truncated: Boolean(cursor) };
 }
 
-const REFRESH_MS = 30_000;
+const REFRESH_MS = DASHBOARD_REFRESH_MS;
+/** Open exceptions listed on the dashboard (the counts come from the server). */
+const EXCEPTIONS_SHOWN = 8;
 
 export default function DashboardRoute() {
   const { tenant } = useSession();
@@ -46,31 +48,24 @@ export default function DashboardRoute() {
   const today = todayIsoDate();
   const labels = t.dashboard;
 
-  const orders = useQuery({
-    queryKey: [api.realm, 'orders', 'dashboard', today],
-    queryFn: ({ signal }) => collect<Order>((cursor) => listOrders(api, { created_from: today }, { cursor, limit: 100 }, signal)),
-    refetchInterval: REFRESH_MS,
-  });
+  // The counts: kept by the server as orders, routes and exceptions change.
+  const counts = useGetDashboard(today);
   const routes = useQuery({
     queryKey: [api.realm, 'routes', 'dashboard', today],
     queryFn: ({ signal }) => collect<Route>((cursor) => listRoutes(api, { date: today }, { cursor, limit: 100 }, signal)),
     refetchInterval: REFRESH_MS,
   });
+  // The newest open exceptions, for the list (their number comes with the counts).
   const exceptions = useQuery({
     queryKey: [api.realm, 'exceptions', 'dashboard'],
-    queryFn: ({ signal }) =>
-      collect<OrderException>((cursor) => listExceptions(api, { status: 'OPEN' }, { cursor, limit: 100 }, signal), 200),
+    queryFn: ({ signal }) => listExceptions(api, { status: 'OPEN' }, { limit: EXCEPTIONS_SHOWN }, signal),
     refetchInterval: REFRESH_MS,
   });
 
-  const byStatus = useMemo(() => {
-    const counts = Object.fromEntries(ORDER_STATUSES.map((status) => [status, 0])) as Record<OrderStatus, number>;
-    for (const order of orders.data?.items ?? []) counts[order.status] += 1;
-    return counts;
-  }, [orders.data]);
+  const orderCount = (status: (typeof ORDER_STATUSES)[number]) => counts.data?.orders.by_status[status] ?? 0;
+  const ordersTotal = counts.data?.orders.total ?? 0;
   const activeRoutes = (routes.data?.items ?? []).filter((route) => route.status === 'IN_PROGRESS');
   const openExceptions = exceptions.data?.items ?? [];
-  const delays = openExceptions.filter((exception) => exception.type === 'DELAY');
 
   const metric = (label: string, value: number | undefined, hint: string, loading: boolean, to?: string) => (
     <Card>
@@ -84,29 +79,35 @@ export default function DashboardRoute() {
     <>
       <PageHeader title={labels.title} description={labels.subtitle(tenant.name)} />
       <div className={styles.metrics}>
-        {metric(labels.metrics.ordersToday, orders.data?.items.length, labels.metrics.ordersHint, orders.isPending, paths.ops.orders)}
-        {metric(labels.metrics.activeRoutes, activeRoutes.length, labels.metrics.routesHint(routes.data?.items.length ?? 0), routes.isPending, paths.ops.routes)}
-        {metric(labels.metrics.openExceptions, openExceptions.length, labels.metrics.exceptionsHint, exceptions.isPending, `${paths.ops.exceptions}?status=OPEN`)}
-        {metric(labels.metrics.delayed, delays.length, labels.metrics.delayedHint, exceptions.isPending, `${paths.ops.exceptions}?status=OPEN&type=DELAY`)}
+        {metric(labels.metrics.ordersToday, counts.data?.orders.total, labels.metrics.ordersHint, counts.isPending, paths.ops.orders)}
+        {metric(
+          labels.metrics.activeRoutes,
+          counts.data?.routes.by_status['IN_PROGRESS'],
+          labels.metrics.routesHint(counts.data?.routes.total ?? 0),
+          counts.isPending,
+          paths.ops.routes,
+        )}
+        {metric(labels.metrics.openExceptions, counts.data?.exceptions.open, labels.metrics.exceptionsHint, counts.isPending, `${paths.ops.exceptions}?status=OPEN`)}
+        {metric(labels.metrics.delayed, counts.data?.exceptions.open_delay, labels.metrics.delayedHint, counts.isPending, `${paths.ops.exceptions}?status=OPEN&type=DELAY`)}
       </div>
 
       <div className={styles.panels}>
         <Card title={labels.byStatus}>
-          {orders.isPending ? (
+          {counts.isPending ? (
             <SkeletonLines lines={4} />
-          ) : orders.data === undefined ? (
-            <ErrorState error={orders.error} onRetry={() => void orders.refetch()} headingLevel="h3" />
+          ) : counts.data === undefined ? (
+            <ErrorState error={counts.error} onRetry={() => void counts.refetch()} headingLevel="h3" />
           ) : (
             <ul className={styles.statusList}>
               {ORDER_STATUSES.map((status) => (
                 <li key={status}>
-                  <Link to={`${paths.ops.orders}?status=${status}`} aria-label={labels.statusLink(t.orderStatuses[status], byStatus[status])}>
+                  <Link to={`${paths.ops.orders}?status=${status}`} aria-label={labels.statusLink(t.orderStatuses[status], orderCount(status))}>
                     <OrderStatusBadge status={status} />
                   </Link>
                   <span className={styles.statusBar} aria-hidden="true">
-                    <span style={{ width: `${orders.data.items.length ? (byStatus[status] / orders.data.items.length) * 100 : 0}%` }} />
+                    <span style={{ width: `${ordersTotal ? (orderCount(status) / ordersTotal) * 100 : 0}%` }} />
                   </span>
-                  <strong>{formatNumber(byStatus[status])}</strong>
+                  <strong>{formatNumber(orderCount(status))}</strong>
                 </li>
               ))}
             </ul>
@@ -146,7 +147,7 @@ export default function DashboardRoute() {
             <EmptyState headingLevel="h3" title={labels.noExceptions} />
           ) : (
             <ul className={styles.routeList}>
-              {openExceptions.slice(0, 8).map((exception) => (
+              {openExceptions.slice(0, EXCEPTIONS_SHOWN).map((exception) => (
                 <li key={exception.id} className={styles.routeHead}>
                   <Link to={paths.ops.order(exception.order_id)}>{t.exceptionTypes[exception.type]}</Link>
                   <span className={styles.metricHint}>{formatDateTime(exception.created_at)}</span>
