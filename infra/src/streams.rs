@@ -308,10 +308,14 @@ impl StreamPoller {
             if shard.open || !this.config.from_latest {
                 // Parents first: a child waits for its parent (read from its start).
                 if shards.may_start(&shard) {
-                    if let Some(it) = this.iterator(&arn, &shard.id, first_kind.clone()).await? {
-                        start.push((shard.id.clone(), it));
+                    match this.iterator(&arn, &shard.id, first_kind.clone()).await? {
+                        Some(it) => {
+                            start.push((shard.id.clone(), it));
+                            shards.started(&shard.id);
+                        }
+                        // Nothing to read in it.
+                        None => shards.finished(&shard.id),
                     }
-                    shards.started(&shard.id);
                 } else {
                     shards.waiting(shard);
                     continue;
@@ -457,6 +461,9 @@ impl ShardTable {
     }
 }
 
+/// Failed iterator renewals in a row after which a shard is left.
+const MAX_RENEWALS: u32 = 20;
+
 /// Reads one shard from its iterator to its end (or until shutdown), batch after batch.
 struct ShardReader {
     poller: Arc<StreamPoller>,
@@ -473,6 +480,7 @@ impl ShardReader {
         let p = self.poller.clone();
         let mut last_sequence: Option<String> = None;
         let mut iterator = iterator;
+        let mut failures = 0;
         loop {
             if *self.shutdown.borrow() {
                 return;
@@ -483,7 +491,14 @@ impl ShardReader {
                     Some(Some(it)) => it,
                     // The shard has nothing more to read.
                     Some(None) => break,
+                    // Gone (trimmed) or the stream unreachable for long: left, as Lambda
+                    // leaves a shard it cannot read.
+                    None if failures >= MAX_RENEWALS => {
+                        tracing::error!(shard = %self.shard, "stream poller: shard left unread");
+                        break;
+                    }
                     None => {
+                        failures += 1;
                         if !self.pause().await {
                             return;
                         }
@@ -500,6 +515,7 @@ impl ShardReader {
                 .await
             {
                 Ok(out) => {
+                    failures = 0;
                     let records = out.records().to_vec();
                     let next = out.next_shard_iterator().map(str::to_string);
                     let idle = records.is_empty();

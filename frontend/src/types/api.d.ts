@@ -260,6 +260,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/ops/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_dashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/ops/drivers": {
         parameters: {
             query?: never;
@@ -885,6 +901,27 @@ export interface components {
             order_ids: string[];
             optimize?: boolean;
         };
+        /**
+         * @description A change too large for one transaction, decided and committed on the route, whose order
+         *     writes are still being applied (in idempotent chunks). While it is set the route takes no
+         *     other change; any writer that finds it finishes it first.
+         */
+        Applying: {
+            change_id: string;
+            kind: components["schemas"]["BulkKind"];
+            /** @description The orders the change moves. */
+            order_ids: components["schemas"]["OrderId"][];
+            actor_type: components["schemas"]["ActorType"];
+            actor_user_id?: null | components["schemas"]["UserId"];
+            reason?: string | null;
+            /** Format: date-time */
+            started_at: string;
+        };
+        /**
+         * @description What a bulk change does to each of its orders.
+         * @enum {string}
+         */
+        BulkKind: "ASSIGN" | "UNASSIGN";
         CancelOrderRequest: {
             /** @example Customer cancelled */
             reason: string;
@@ -980,6 +1017,51 @@ export interface components {
              */
             capacity_kg: number;
             is_active?: boolean | null;
+        };
+        Dashboard: {
+            /** @description The day counted (YYYY-MM-DD, UTC). */
+            date: string;
+            orders: components["schemas"]["DashboardOrders"];
+            routes: components["schemas"]["DashboardRoutes"];
+            exceptions: components["schemas"]["DashboardExceptions"];
+        };
+        DashboardExceptions: {
+            /**
+             * Format: int64
+             * @description OPEN exceptions of the tenant (whatever day they were raised).
+             */
+            open: number;
+            /**
+             * Format: int64
+             * @description Of those, DELAY ones.
+             */
+            open_delay: number;
+            /** @description Every exception type (DELAY, FAILED_ATTEMPT, ...), zeros included. */
+            open_by_type: {
+                [key: string]: number;
+            };
+        };
+        DashboardOrders: {
+            /**
+             * Format: int64
+             * @description Orders created that day (UTC), in all statuses.
+             */
+            total: number;
+            /** @description Every order status (CREATED, ASSIGNED, ...), zeros included. */
+            by_status: {
+                [key: string]: number;
+            };
+        };
+        DashboardRoutes: {
+            /**
+             * Format: int64
+             * @description Routes planned for that day, in all statuses.
+             */
+            total: number;
+            /** @description Every route status (PLANNED, IN_PROGRESS, COMPLETED, CANCELLED), zeros included. */
+            by_status: {
+                [key: string]: number;
+            };
         };
         DeliveryPage: {
             items: components["schemas"]["DeliveryView"][];
@@ -1438,8 +1520,12 @@ export interface components {
             route_date: string;
             driver_id: components["schemas"]["DriverId"];
             vehicle_id: components["schemas"]["VehicleId"];
+            vehicle_type?: null | components["schemas"]["VehicleType"];
             status: components["schemas"]["RouteStatus"];
             order_ids: components["schemas"]["OrderId"][];
+            /** @description The route's orders that reached a final status (the route completes when all have). */
+            finished_order_ids?: components["schemas"]["OrderId"][];
+            applying?: null | components["schemas"]["Applying"];
             /** @description The driving order. */
             stops: components["schemas"]["RouteStop"][];
             /** Format: double */
@@ -1507,6 +1593,7 @@ export interface components {
             status: components["schemas"]["StopStatus"];
             /** Format: date-time */
             scheduled_eta?: string | null;
+            window?: null | components["schemas"]["TimeWindow"];
         };
         ScanRequest: {
             /** @example CF-10021 */
@@ -1776,7 +1863,91 @@ export interface components {
             end: string;
         };
     };
-    responses: never;
+    responses: {
+        /** @description The request cannot be read or a field is invalid (malformed JSON, a wrong shape, a bad query parameter or Idempotency-Key); `error.fields` names each field */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description The caller may not do this (role, token kind); also any request that did not come through the API's CloudFront distribution */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description This Idempotency-Key was used with a different request */
+        IdempotencyKeyReused: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description Unexpected error; the message is opaque, quote the request id */
+        InternalError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description Nothing with this id for this caller (other tenants' ids and malformed ids alike) */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description The body is larger than this endpoint accepts */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description A request with this Idempotency-Key is still running; retry shortly */
+        RequestInProgress: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description No bearer token, or one that is expired, revoked or not valid (WWW-Authenticate: Bearer) */
+        Unauthorized: {
+            headers: {
+                /** @description `Bearer` */
+                "WWW-Authenticate"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description The body is not application/json */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+    };
     parameters: never;
     requestBodies: never;
     headers: never;
@@ -1802,6 +1973,8 @@ export interface operations {
                     "application/json": components["schemas"]["JwksResponse"];
                 };
             };
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
         };
     };
     login: {
@@ -1844,6 +2017,9 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             /** @description Too many failed attempts for this account from this address, or from this address; see Retry-After */
             429: {
                 headers: {
@@ -1853,6 +2029,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            500: components["responses"]["InternalError"];
         };
     };
     logout: {
@@ -1880,6 +2057,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
         };
     };
     get_me: {
@@ -1909,6 +2088,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
         };
     };
     refresh_token: {
@@ -1951,6 +2132,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
         };
     };
     register: {
@@ -1984,6 +2169,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            403: components["responses"]["Forbidden"];
             /** @description Slug already taken (slugs are public) */
             409: {
                 headers: {
@@ -1993,6 +2179,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             /** @description Too many registrations from this address; see Retry-After */
             429: {
                 headers: {
@@ -2002,6 +2190,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            500: components["responses"]["InternalError"];
         };
     };
     register_confirm: {
@@ -2035,6 +2224,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            403: components["responses"]["Forbidden"];
             /** @description The slug or email was taken meanwhile */
             409: {
                 headers: {
@@ -2044,6 +2234,9 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
         };
     };
     get_driver_me: {
@@ -2082,6 +2275,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            500: components["responses"]["InternalError"];
         };
     };
     create_pod: {
@@ -2120,6 +2314,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description Not one of this driver's orders */
             404: {
                 headers: {
@@ -2147,6 +2343,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
             /** @description Too many requests from this driver */
             429: {
                 headers: {
@@ -2156,6 +2354,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            500: components["responses"]["InternalError"];
         };
     };
     create_pod_uploads: {
@@ -2191,6 +2390,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description Not one of this driver's orders */
             404: {
                 headers: {
@@ -2209,6 +2410,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             /** @description Too many requests from this driver */
             429: {
                 headers: {
@@ -2218,6 +2421,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            500: components["responses"]["InternalError"];
         };
     };
     update_order_status: {
@@ -2255,6 +2459,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description Not one of this driver's orders */
             404: {
                 headers: {
@@ -2273,6 +2479,9 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
             /** @description Too many updates from this driver (Retry-After) */
             429: {
                 headers: {
@@ -2282,6 +2491,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            500: components["responses"]["InternalError"];
         };
     };
     list_driver_routes_today: {
@@ -2302,6 +2512,7 @@ export interface operations {
                     "application/json": components["schemas"]["RoutePage"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
             /** @description Not a driver token */
             403: {
                 headers: {
@@ -2311,6 +2522,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            500: components["responses"]["InternalError"];
         };
     };
     get_driver_route: {
@@ -2333,6 +2545,8 @@ export interface operations {
                     "application/json": components["schemas"]["RouteDetailResponse"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description Not one of this driver's routes */
             404: {
                 headers: {
@@ -2342,12 +2556,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            500: components["responses"]["InternalError"];
         };
     };
     start_route: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Repeat-safe: the same key and body replay the first response */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2364,6 +2582,9 @@ export interface operations {
                     "application/json": components["schemas"]["Route"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description Not one of this driver's routes */
             404: {
                 headers: {
@@ -2382,6 +2603,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            422: components["responses"]["IdempotencyKeyReused"];
+            500: components["responses"]["InternalError"];
         };
     };
     scan_order: {
@@ -2415,6 +2638,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description No order of this driver's routes has that code */
             404: {
                 headers: {
@@ -2424,6 +2649,9 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
         };
     };
     health: {
@@ -2444,6 +2672,8 @@ export interface operations {
                     "application/json": components["schemas"]["HealthResponse"];
                 };
             };
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
             /** @description A dependency does not answer */
             503: {
                 headers: {
@@ -2453,6 +2683,41 @@ export interface operations {
                     "application/json": components["schemas"]["HealthResponse"];
                 };
             };
+        };
+    };
+    get_dashboard: {
+        parameters: {
+            query?: {
+                /** @description YYYY-MM-DD (UTC); default today */
+                date?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The day's counts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dashboard"];
+                };
+            };
+            /** @description Invalid date */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
         };
     };
     list_drivers: {
@@ -2477,12 +2742,19 @@ export interface operations {
                     "application/json": components["schemas"]["DriverPage"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
         };
     };
     create_driver: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Repeat-safe: the same key and body replay the first response */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2510,6 +2782,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description Email taken */
             409: {
                 headers: {
@@ -2519,6 +2793,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            500: components["responses"]["InternalError"];
         };
     };
     get_driver: {
@@ -2541,6 +2819,8 @@ export interface operations {
                     "application/json": components["schemas"]["Driver"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description No such driver in this tenant */
             404: {
                 headers: {
@@ -2550,6 +2830,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            500: components["responses"]["InternalError"];
         };
     };
     update_driver: {
@@ -2585,6 +2866,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description No such driver in this tenant */
             404: {
                 headers: {
@@ -2603,12 +2886,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
         };
     };
     deactivate_driver: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Repeat-safe: the same key and body replay the first response */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2625,6 +2914,9 @@ export interface operations {
                     "application/json": components["schemas"]["Driver"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description No such driver in this tenant */
             404: {
                 headers: {
@@ -2634,6 +2926,9 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            409: components["responses"]["RequestInProgress"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            500: components["responses"]["InternalError"];
         };
     };
     list_events: {
@@ -2660,6 +2955,10 @@ export interface operations {
                     "application/json": components["schemas"]["EventPage"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
         };
     };
     retry_event: {
@@ -2682,6 +2981,7 @@ export interface operations {
                     "application/json": components["schemas"]["EventLogEntry"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
             /** @description Not an OPS_ADMIN */
             403: {
                 headers: {
@@ -2709,6 +3009,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            500: components["responses"]["InternalError"];
         };
     };
     list_exceptions: {
@@ -2736,12 +3037,19 @@ export interface operations {
                     "application/json": components["schemas"]["ExceptionPage"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
         };
     };
     ack_exception: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Repeat-safe: the same key and body replay the first response */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2762,6 +3070,9 @@ export interface operations {
                     "application/json": components["schemas"]["OrderException"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description No such exception in this tenant */
             404: {
                 headers: {
@@ -2780,12 +3091,19 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            500: components["responses"]["InternalError"];
         };
     };
     resolve_exception: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Repeat-safe: the same key and body replay the first response */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2815,6 +3133,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description No such exception in this tenant */
             404: {
                 headers: {
@@ -2833,6 +3153,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            500: components["responses"]["InternalError"];
         };
     };
     list_imports: {
@@ -2865,6 +3189,9 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
         };
     };
     get_import: {
@@ -2887,6 +3214,8 @@ export interface operations {
                     "application/json": components["schemas"]["ImportJobView"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description No such job in this tenant */
             404: {
                 headers: {
@@ -2896,6 +3225,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            500: components["responses"]["InternalError"];
             /** @description The store or the file bucket failed */
             503: {
                 headers: {
@@ -2947,6 +3277,9 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
         };
     };
     create_order: {
@@ -2983,6 +3316,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description reference_code already used in this tenant */
             409: {
                 headers: {
@@ -2992,6 +3327,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             /** @description Idempotency-Key reused with another body */
             422: {
                 headers: {
@@ -3001,6 +3338,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            500: components["responses"]["InternalError"];
         };
     };
     import_orders: {
@@ -3038,6 +3376,9 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["RequestInProgress"];
             /** @description Larger than 5 MB */
             413: {
                 headers: {
@@ -3056,6 +3397,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            422: components["responses"]["IdempotencyKeyReused"];
+            500: components["responses"]["InternalError"];
             /** @description The file or the job could not be stored or queued; nothing will be imported (retry with the same Idempotency-Key) */
             503: {
                 headers: {
@@ -3087,6 +3430,8 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDetailResponse"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description No such order in this tenant */
             404: {
                 headers: {
@@ -3096,6 +3441,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            500: components["responses"]["InternalError"];
         };
     };
     update_order: {
@@ -3131,6 +3477,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description No such order in this tenant */
             404: {
                 headers: {
@@ -3149,6 +3497,9 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
         };
     };
     cancel_order: {
@@ -3177,6 +3528,9 @@ export interface operations {
                     "application/json": components["schemas"]["Order"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description No such order in this tenant */
             404: {
                 headers: {
@@ -3195,6 +3549,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            500: components["responses"]["InternalError"];
         };
     };
     create_exception: {
@@ -3232,6 +3590,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description No such order in this tenant */
             404: {
                 headers: {
@@ -3241,6 +3601,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            409: components["responses"]["RequestInProgress"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            500: components["responses"]["InternalError"];
         };
     };
     get_pod: {
@@ -3263,6 +3628,8 @@ export interface operations {
                     "application/json": components["schemas"]["PodResponse"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description No such order in this tenant, or no POD yet */
             404: {
                 headers: {
@@ -3272,6 +3639,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            500: components["responses"]["InternalError"];
         };
     };
     reassign_order: {
@@ -3309,6 +3677,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description Order or route not found in this tenant */
             404: {
                 headers: {
@@ -3327,6 +3697,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            500: components["responses"]["InternalError"];
         };
     };
     revoke_tracking_link: {
@@ -3347,6 +3721,8 @@ export interface operations {
                 };
                 content?: never;
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description No such order in this tenant */
             404: {
                 headers: {
@@ -3365,6 +3741,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            500: components["responses"]["InternalError"];
         };
     };
     rotate_tracking_link: {
@@ -3387,6 +3764,8 @@ export interface operations {
                     "application/json": components["schemas"]["TrackingLinkResponse"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description No such order in this tenant */
             404: {
                 headers: {
@@ -3405,6 +3784,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            500: components["responses"]["InternalError"];
         };
     };
     list_routes: {
@@ -3444,6 +3824,9 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
         };
     };
     create_route: {
@@ -3479,6 +3862,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description Driver, vehicle or an order not found in this tenant */
             404: {
                 headers: {
@@ -3497,6 +3882,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            500: components["responses"]["InternalError"];
         };
     };
     get_route: {
@@ -3519,6 +3908,8 @@ export interface operations {
                     "application/json": components["schemas"]["RouteDetailResponse"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description No such route in this tenant */
             404: {
                 headers: {
@@ -3528,6 +3919,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            500: components["responses"]["InternalError"];
         };
     };
     cancel_route: {
@@ -3556,6 +3948,9 @@ export interface operations {
                     "application/json": components["schemas"]["Route"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description No such route in this tenant */
             404: {
                 headers: {
@@ -3574,6 +3969,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            500: components["responses"]["InternalError"];
         };
     };
     optimize_route: {
@@ -3596,6 +3995,8 @@ export interface operations {
                     "application/json": components["schemas"]["Route"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description No such route in this tenant */
             404: {
                 headers: {
@@ -3614,6 +4015,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            500: components["responses"]["InternalError"];
         };
     };
     add_route_orders: {
@@ -3642,6 +4044,9 @@ export interface operations {
                     "application/json": components["schemas"]["Route"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description Route or order not found in this tenant */
             404: {
                 headers: {
@@ -3660,6 +4065,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            500: components["responses"]["InternalError"];
         };
     };
     remove_route_order: {
@@ -3683,6 +4092,8 @@ export interface operations {
                     "application/json": components["schemas"]["Route"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description Route not found, or the order is not on it */
             404: {
                 headers: {
@@ -3701,6 +4112,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            500: components["responses"]["InternalError"];
         };
     };
     reorder_route: {
@@ -3736,6 +4148,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description No such route in this tenant */
             404: {
                 headers: {
@@ -3754,6 +4168,9 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
         };
     };
     get_tracking_settings: {
@@ -3774,6 +4191,9 @@ export interface operations {
                     "application/json": components["schemas"]["TrackingSettings"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
         };
     };
     put_tracking_settings: {
@@ -3807,6 +4227,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
             /** @description Not an OPS_ADMIN */
             403: {
                 headers: {
@@ -3816,6 +4237,9 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
         };
     };
     get_webhook_settings: {
@@ -3836,6 +4260,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookSettingsView"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
             /** @description Not an OPS_ADMIN */
             403: {
                 headers: {
@@ -3854,6 +4279,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            500: components["responses"]["InternalError"];
         };
     };
     put_webhook_settings: {
@@ -3887,6 +4313,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
             /** @description Not an OPS_ADMIN */
             403: {
                 headers: {
@@ -3896,6 +4323,9 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
         };
     };
     list_users: {
@@ -3921,6 +4351,8 @@ export interface operations {
                     "application/json": components["schemas"]["UserPage"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             /** @description Not an OPS_ADMIN */
             403: {
                 headers: {
@@ -3930,12 +4362,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            500: components["responses"]["InternalError"];
         };
     };
     create_user: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Repeat-safe: the same key and body replay the first response */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3963,6 +4399,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
             /** @description Not an OPS_ADMIN */
             403: {
                 headers: {
@@ -3981,6 +4418,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            500: components["responses"]["InternalError"];
         };
     };
     update_user: {
@@ -4016,6 +4457,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description No such user in this tenant */
             404: {
                 headers: {
@@ -4034,12 +4477,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
         };
     };
     deactivate_user: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Repeat-safe: the same key and body replay the first response */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -4056,6 +4505,9 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description No such user in this tenant */
             404: {
                 headers: {
@@ -4074,6 +4526,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            422: components["responses"]["IdempotencyKeyReused"];
+            500: components["responses"]["InternalError"];
         };
     };
     list_vehicles: {
@@ -4098,12 +4552,19 @@ export interface operations {
                     "application/json": components["schemas"]["VehiclePage"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
         };
     };
     create_vehicle: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Repeat-safe: the same key and body replay the first response */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4131,6 +4592,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description Plate already registered */
             409: {
                 headers: {
@@ -4140,6 +4603,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            500: components["responses"]["InternalError"];
         };
     };
     get_vehicle: {
@@ -4162,6 +4629,8 @@ export interface operations {
                     "application/json": components["schemas"]["Vehicle"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description No such vehicle in this tenant */
             404: {
                 headers: {
@@ -4171,6 +4640,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            500: components["responses"]["InternalError"];
         };
     };
     update_vehicle: {
@@ -4206,6 +4676,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description No such vehicle in this tenant */
             404: {
                 headers: {
@@ -4224,12 +4696,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
         };
     };
     deactivate_vehicle: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Repeat-safe: the same key and body replay the first response */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -4246,6 +4724,9 @@ export interface operations {
                     "application/json": components["schemas"]["Vehicle"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description No such vehicle in this tenant */
             404: {
                 headers: {
@@ -4255,6 +4736,9 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            409: components["responses"]["RequestInProgress"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            500: components["responses"]["InternalError"];
         };
     };
     list_webhook_deliveries: {
@@ -4281,6 +4765,10 @@ export interface operations {
                     "application/json": components["schemas"]["DeliveryPage"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
         };
     };
     replay_webhook_delivery: {
@@ -4303,6 +4791,8 @@ export interface operations {
                     "application/json": components["schemas"]["ReplayResponse"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description No such delivery in this tenant */
             404: {
                 headers: {
@@ -4312,6 +4802,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            500: components["responses"]["InternalError"];
         };
     };
     replay_webhook_dlq: {
@@ -4332,6 +4823,7 @@ export interface operations {
                     "application/json": components["schemas"]["DlqReplayResponse"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
             /** @description Not an OPS_ADMIN */
             403: {
                 headers: {
@@ -4341,6 +4833,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            500: components["responses"]["InternalError"];
         };
     };
     get_tracking: {
@@ -4374,6 +4867,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            403: components["responses"]["Forbidden"];
             /** @description Unknown, revoked or expired tracking link */
             404: {
                 headers: {
@@ -4392,6 +4886,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            500: components["responses"]["InternalError"];
         };
     };
 }

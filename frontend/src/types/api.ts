@@ -62,6 +62,9 @@ export type UpdateVehicleRequest = Schemas['UpdateVehicleRequest'];
 
 export type HealthResponse = Schemas['HealthResponse'];
 
+/** The ops dashboard's counts of one day (orders by status, routes by status, open exceptions). */
+export type Dashboard = Schemas['Dashboard'];
+
 // ---------------------------------------------------------------- orders
 
 export type OrderStatus = Schemas['OrderStatus'];

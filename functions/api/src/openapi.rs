@@ -222,6 +222,36 @@ fn common_statuses(op: &Operation) -> Vec<&'static str> {
     statuses
 }
 
+/// The `Idempotency-Key` header of an operation behind the idempotency layer, as
+/// idempotency.rs accepts it (a handler's own description of it is kept).
+fn idempotency_key(op: &mut Operation) {
+    let params = op.parameters.get_or_insert_with(Vec::new);
+    let described = params
+        .iter()
+        .position(|p| p.name.eq_ignore_ascii_case("idempotency-key"))
+        .map(|i| params.remove(i))
+        .and_then(|p| p.description);
+    params.push(
+        ParameterBuilder::new()
+            .name("Idempotency-Key")
+            .parameter_in(ParameterIn::Header)
+            .required(Required::False)
+            .description(Some(described.unwrap_or_else(|| {
+                "Repeat-safe: the same key and body replay the first response (kept 24 hours)"
+                    .to_string()
+            })))
+            .schema(Some(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .min_length(Some(1))
+                    .max_length(Some(255))
+                    .pattern(Some("^[!-~]+$"))
+                    .description(Some("1 to 255 visible ASCII characters")),
+            ))
+            .build(),
+    );
+}
+
 impl Modify for CommonResponses {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
@@ -262,23 +292,18 @@ impl Modify for CommonResponses {
                     .unwrap_or_default()
                     .replace('_', "-");
                 if crate::registry::is_idempotent(&name) {
-                    let params = op.parameters.get_or_insert_with(Vec::new);
-                    if !params
-                        .iter()
-                        .any(|p| p.name.eq_ignore_ascii_case("idempotency-key"))
-                    {
-                        params.push(
-                            ParameterBuilder::new()
-                                .name("Idempotency-Key")
-                                .parameter_in(ParameterIn::Header)
-                                .required(Required::False)
-                                .description(Some(
-                                    "Repeat-safe: the same key and body replay the first response",
-                                ))
-                                .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
-                                .build(),
-                        );
-                    }
+                    idempotency_key(op);
+                }
+                if let Some(RefOr::T(throttled)) = op.responses.responses.get_mut("429") {
+                    throttled
+                        .headers
+                        .entry("Retry-After".to_string())
+                        .or_insert_with(|| {
+                            HeaderBuilder::new()
+                                .schema(ObjectBuilder::new().schema_type(Type::Integer))
+                                .description(Some("Seconds to wait before retrying"))
+                                .build()
+                        });
                 }
                 for status in common_statuses(op) {
                     if let Some((_, component, _)) = COMMON.iter().find(|(s, _, _)| *s == status) {
@@ -439,9 +464,15 @@ mod documented_answers {
                 let content = resolve(&doc, response)["content"].as_object();
                 let types: Vec<&String> = content.map(|c| c.keys().collect()).unwrap_or_default();
                 assert_eq!(types, ["application/json"], "{method} {path} {status}");
+                // The health check's 503 carries its report; every other error the ErrorBody.
+                let schema = if op["operationId"] == "health" && status == "503" {
+                    "#/components/schemas/HealthResponse"
+                } else {
+                    "#/components/schemas/ErrorBody"
+                };
                 assert_eq!(
                     content.unwrap()["application/json"]["schema"]["$ref"],
-                    "#/components/schemas/ErrorBody",
+                    schema,
                     "{method} {path} {status}"
                 );
             }

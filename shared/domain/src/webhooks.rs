@@ -722,13 +722,15 @@ mod tests {
         use DeliveryOutcome as O;
         // The default schedule's shape: 4 attempts, the 2nd right away, then 5 s, then 300 s.
         let schedule = [0, 0, 5, 300];
-        let cases: &[(
+        // (status, Retry-After, attempt) -> verdict, recorded outcome.
+        type Case = (
             Option<u16>,
             Option<u64>,
             u32,
             AttemptVerdict,
             DeliveryOutcome,
-        )] = &[
+        );
+        let cases: &[Case] = &[
             (Some(200), None, 1, Delivered, O::Delivered),
             (Some(204), None, 4, Delivered, O::Delivered),
             (Some(410), None, 1, Gone, O::Disabled),

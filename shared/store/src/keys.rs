@@ -771,7 +771,10 @@ mod tests {
         let e = exception_stats(&t(), 0);
         assert_eq!(
             (e.pk.as_str(), e.sk.as_str()),
-            ("TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#STATS#EXCEPTIONS", "SHARD#0")
+            (
+                "TENANT#01JD3Q6Z8X4M2N7P5R9S1T3V5W#STATS#EXCEPTIONS",
+                "SHARD#0"
+            )
         );
         assert_eq!(e.pk, exception_stats_pk(&t()));
         // Days and the exception counters never share a partition.
@@ -781,7 +784,11 @@ mod tests {
         let shards: std::collections::HashSet<u32> = (0..200)
             .map(|_| stats_shard(OrderId::generate().as_str()))
             .collect();
-        assert_eq!(shards.len(), STATS_SHARDS as usize, "ids spread over every shard");
+        assert_eq!(
+            shards.len(),
+            STATS_SHARDS as usize,
+            "ids spread over every shard"
+        );
     }
 
     #[test]
