@@ -2023,6 +2023,8 @@ export interface operations {
             /** @description Too many failed attempts for this account from this address, or from this address; see Retry-After */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2184,6 +2186,8 @@ export interface operations {
             /** @description Too many registrations from this address; see Retry-After */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2282,7 +2286,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                "Idempotency-Key"?: string | null;
+                /** @description Repeat-safe: the same key and body replay the first response (kept 24 hours) */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -2348,6 +2353,8 @@ export interface operations {
             /** @description Too many requests from this driver */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2415,6 +2422,8 @@ export interface operations {
             /** @description Too many requests from this driver */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2428,7 +2437,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                "Idempotency-Key"?: string | null;
+                /** @description Repeat-safe: the same key and body replay the first response (kept 24 hours) */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -2485,6 +2495,8 @@ export interface operations {
             /** @description Too many updates from this driver (Retry-After) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2563,7 +2575,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Repeat-safe: the same key and body replay the first response */
+                /** @description Repeat-safe: the same key and body replay the first response (kept 24 hours) */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -2752,7 +2764,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Repeat-safe: the same key and body replay the first response */
+                /** @description Repeat-safe: the same key and body replay the first response (kept 24 hours) */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -2895,7 +2907,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Repeat-safe: the same key and body replay the first response */
+                /** @description Repeat-safe: the same key and body replay the first response (kept 24 hours) */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -3047,7 +3059,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Repeat-safe: the same key and body replay the first response */
+                /** @description Repeat-safe: the same key and body replay the first response (kept 24 hours) */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -3101,7 +3113,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Repeat-safe: the same key and body replay the first response */
+                /** @description Repeat-safe: the same key and body replay the first response (kept 24 hours) */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -3287,7 +3299,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Repeat-safe: the same key and body replay the first response */
-                "Idempotency-Key"?: string | null;
+                "Idempotency-Key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -3346,7 +3358,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Repeat-safe: the same key and file answer the same job */
-                "Idempotency-Key"?: string | null;
+                "Idempotency-Key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -3506,7 +3518,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                "Idempotency-Key"?: string | null;
+                /** @description Repeat-safe: the same key and body replay the first response (kept 24 hours) */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -3559,7 +3572,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                "Idempotency-Key"?: string | null;
+                /** @description Repeat-safe: the same key and body replay the first response (kept 24 hours) */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -3646,7 +3660,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                "Idempotency-Key"?: string | null;
+                /** @description Repeat-safe: the same key and body replay the first response (kept 24 hours) */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -3833,7 +3848,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                "Idempotency-Key"?: string | null;
+                /** @description Repeat-safe: the same key and body replay the first response (kept 24 hours) */
+                "Idempotency-Key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -3926,7 +3942,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                "Idempotency-Key"?: string | null;
+                /** @description Repeat-safe: the same key and body replay the first response (kept 24 hours) */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -4022,7 +4039,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                "Idempotency-Key"?: string | null;
+                /** @description Repeat-safe: the same key and body replay the first response (kept 24 hours) */
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -4369,7 +4387,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Repeat-safe: the same key and body replay the first response */
+                /** @description Repeat-safe: the same key and body replay the first response (kept 24 hours) */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -4486,7 +4504,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Repeat-safe: the same key and body replay the first response */
+                /** @description Repeat-safe: the same key and body replay the first response (kept 24 hours) */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -4562,7 +4580,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Repeat-safe: the same key and body replay the first response */
+                /** @description Repeat-safe: the same key and body replay the first response (kept 24 hours) */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -4705,7 +4723,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Repeat-safe: the same key and body replay the first response */
+                /** @description Repeat-safe: the same key and body replay the first response (kept 24 hours) */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -4880,6 +4898,8 @@ export interface operations {
             /** @description Too many requests (Retry-After) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

@@ -181,16 +181,15 @@ fn remove_from_route(route: &mut Route, order: &Order, ctx: &Ctx) {
     replan(route, &ctx.settings, false, None, ctx.now);
 }
 
-/// The move of one CREATED order onto `route` (ASSIGNED, `order.assigned`).
-pub fn assign_move(order: &Order, route: &Route, ctx: &Ctx) -> OrderMove {
-    let mut next = order.clone();
-    next.status = OrderStatus::Assigned;
-    next.route_id = Some(route.id.clone());
-    next.driver_id = Some(route.driver_id.clone());
-    next.updated_at = ctx.now;
-    next.version = order.version + 1;
-    sync_order_etas(&mut next, route);
-    let meta = json!({ "route_id": route.id });
+/// A move of `order` to `next` with its history row and event, guarded by the order.s
+/// version and `expected` status).
+fn status_move(
+    order: &Order,
+    next: Order,
+    event_type: EventType,
+    meta: serde_json::Value,
+    ctx: &Ctx,
+) -> OrderMove {
     OrderMove {
         history: StatusHistoryEntry::new(
             &next,
@@ -201,7 +200,7 @@ pub fn assign_move(order: &Order, route: &Route, ctx: &Ctx) -> OrderMove {
             meta.clone(),
         ),
         event: events::order_moved(
-            EventType::OrderAssigned,
+            event_type,
             &next,
             order.status,
             ctx.actor.actor_type,
@@ -211,10 +210,23 @@ pub fn assign_move(order: &Order, route: &Route, ctx: &Ctx) -> OrderMove {
         write: OrderWrite {
             order: next,
             expected_version: order.version,
-            expected_status: OrderStatus::Created,
+            expected_status: order.status,
             driver: None,
         },
     }
+}
+
+/// The move of one CREATED order onto `route` (ASSIGNED, `order.assigned`).
+pub fn assign_move(order: &Order, route: &Route, ctx: &Ctx) -> OrderMove {
+    let mut next = order.clone();
+    next.status = OrderStatus::Assigned;
+    next.route_id = Some(route.id.clone());
+    next.driver_id = Some(route.driver_id.clone());
+    next.updated_at = ctx.now;
+    next.version = order.version + 1;
+    sync_order_etas(&mut next, route);
+    let meta = json!({ "route_id": route.id });
+    status_move(order, next, EventType::OrderAssigned, meta, ctx)
 }
 
 /// The move of one ASSIGNED order off `route` (back to CREATED, its ETAs cleared).
@@ -229,30 +241,7 @@ pub fn unassign_move(order: &Order, route: &Route, reason: &str, ctx: &Ctx) -> O
     next.updated_at = ctx.now;
     next.version = order.version + 1;
     let meta = json!({ "route_id": route.id, "reason": reason });
-    OrderMove {
-        history: StatusHistoryEntry::new(
-            &next,
-            Some(order.status),
-            ctx.actor.actor_type,
-            ctx.actor.user.clone(),
-            None,
-            meta.clone(),
-        ),
-        event: events::order_moved(
-            EventType::OrderStatusChanged,
-            &next,
-            order.status,
-            ctx.actor.actor_type,
-            ctx.actor.user.as_ref(),
-            meta,
-        ),
-        write: OrderWrite {
-            order: next,
-            expected_version: order.version,
-            expected_status: OrderStatus::Assigned,
-            driver: None,
-        },
-    }
+    status_move(order, next, EventType::OrderStatusChanged, meta, ctx)
 }
 
 /// Puts CREATED orders on a route (`route.version` 0: a new one, which claims the driver's
@@ -500,30 +489,13 @@ pub fn reassign(
     moved.version = order.version + 1;
     let meta = json!({ "from_route_id": source.id, "to_route_id": target.id, "note": note });
     Ok(Change {
-        moves: vec![OrderMove {
-            history: StatusHistoryEntry::new(
-                &moved,
-                Some(order.status),
-                ctx.actor.actor_type,
-                ctx.actor.user.clone(),
-                None,
-                meta.clone(),
-            ),
-            event: events::order_moved(
-                EventType::OrderReassigned,
-                &moved,
-                order.status,
-                ctx.actor.actor_type,
-                ctx.actor.user.as_ref(),
-                meta,
-            ),
-            write: OrderWrite {
-                order: moved,
-                expected_version: order.version,
-                expected_status: OrderStatus::Assigned,
-                driver: None,
-            },
-        }],
+        moves: vec![status_move(
+            order,
+            moved,
+            EventType::OrderReassigned,
+            meta,
+            ctx,
+        )],
         events: vec![
             events::route_event(EventType::RouteUpdated, &new_source, ctx.now),
             events::route_event(EventType::RouteUpdated, &new_target, ctx.now),
