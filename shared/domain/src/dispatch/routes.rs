@@ -181,8 +181,8 @@ fn remove_from_route(route: &mut Route, order: &Order, ctx: &Ctx) {
     replan(route, &ctx.settings, false, None, ctx.now);
 }
 
-/// A move of `order` to `next` with its history row and event, guarded by the order.s
-/// version and `expected` status).
+/// A move of `order` to `next` with its history row and event, guarded by the order's
+/// version and status as read.
 fn status_move(
     order: &Order,
     next: Order,
