@@ -868,6 +868,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/schema": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_openapi"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tracking/{token}": {
         parameters: {
             query?: never;
@@ -2279,6 +2295,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The token's driver or user record is gone */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             500: components["responses"]["InternalError"];
         };
     };
@@ -2362,6 +2387,15 @@ export interface operations {
                 };
             };
             500: components["responses"]["InternalError"];
+            /** @description The file store does not answer; nothing was recorded (retry with the same Idempotency-Key) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     create_pod_uploads: {
@@ -2431,6 +2465,15 @@ export interface operations {
                 };
             };
             500: components["responses"]["InternalError"];
+            /** @description The file store cannot presign uploads now; retry shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     update_order_status: {
@@ -2561,6 +2604,15 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             /** @description Not one of this driver's routes */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A bulk change on the route could not be finished now (another change won); retry */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3654,6 +3706,15 @@ export interface operations {
                 };
             };
             500: components["responses"]["InternalError"];
+            /** @description The file store cannot presign the files' URLs now; retry shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     reassign_order: {
@@ -4854,6 +4915,28 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    get_openapi: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description This OpenAPI 3.1 document (Cache-Control: public, max-age=300) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, unknown>;
+                };
+            };
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     get_tracking: {
         parameters: {
             query?: never;
@@ -4907,6 +4990,15 @@ export interface operations {
                 };
             };
             500: components["responses"]["InternalError"];
+            /** @description The file store cannot presign the delivery photo's URL now; retry shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
 }

@@ -227,6 +227,7 @@ async fn store_file(
         (status = 409, description = "Not in transit, route not started, already has a POD, or a concurrent change", body = cargoflow_http::ErrorBody),
         (status = 413, description = "The multipart form is over 4.5 MB: upload through .../pod/uploads", body = cargoflow_http::ErrorBody),
         (status = 429, description = "Too many requests from this driver", body = cargoflow_http::ErrorBody),
+        (status = 503, description = "The file store does not answer; nothing was recorded (retry with the same Idempotency-Key)", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
     cargoflow_http::authenticate(&req, &deps.auth, Permission::Drive).await?;

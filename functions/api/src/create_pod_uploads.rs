@@ -47,6 +47,7 @@ pub struct CreatePodUploadsResponse {
         (status = 404, description = "Not one of this driver's orders", body = cargoflow_http::ErrorBody),
         (status = 409, description = "The order is not in transit, or its route has not started", body = cargoflow_http::ErrorBody),
         (status = 429, description = "Too many requests from this driver", body = cargoflow_http::ErrorBody),
+        (status = 503, description = "The file store cannot presign uploads now; retry shortly", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
     cargoflow_http::authenticate(&req, &deps.auth, Permission::Drive).await?;

@@ -21,6 +21,7 @@ pub struct DriverMeResponse {
         (status = 200, description = "The calling driver", body = DriverMeResponse),
         (status = 401, description = "Missing or invalid token", body = cargoflow_http::ErrorBody),
         (status = 403, description = "Not a driver token", body = cargoflow_http::ErrorBody),
+        (status = 404, description = "The token's driver or user record is gone", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
     let caller = authenticate(&req, &deps.auth, Permission::Drive).await?;

@@ -11,7 +11,8 @@ use crate::get_route::{RouteDetailResponse, live_orders, progress};
 
 #[utoipa::path(get, path = "/api/driver/routes/{id}", operation_id = "get_driver_route", tag = "driver",
     security(("bearer" = [])), params(("id" = String, Path)),
-    responses((status = 200, description = "The route", body = RouteDetailResponse), (status = 404, description = "Not one of this driver's routes", body = cargoflow_http::ErrorBody)))]
+    responses((status = 200, description = "The route", body = RouteDetailResponse), (status = 404, description = "Not one of this driver's routes", body = cargoflow_http::ErrorBody),
+        (status = 409, description = "A bulk change on the route could not be finished now (another change won); retry", body = cargoflow_http::ErrorBody)))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
     let caller = authenticate(&req, &deps.auth, Permission::Drive).await?;
     let driver = caller

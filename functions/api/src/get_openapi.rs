@@ -6,6 +6,10 @@ use cargoflow_http::{ApiError, Body, Request, Response};
 
 use crate::Deps;
 
+#[utoipa::path(get, path = "/api/schema", operation_id = "get_openapi", tag = "platform",
+    responses(
+        (status = 200, description = "This OpenAPI 3.1 document (Cache-Control: public, max-age=300)", body = Object),
+    ))]
 pub async fn handle(_deps: Arc<Deps>, _req: Request) -> Result<Response<Body>, ApiError> {
     let doc = crate::openapi::document_json();
     Response::builder()

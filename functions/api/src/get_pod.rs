@@ -30,6 +30,7 @@ pub struct PodResponse {
     responses(
         (status = 200, description = "The proof of delivery", body = PodResponse),
         (status = 404, description = "No such order in this tenant, or no POD yet", body = cargoflow_http::ErrorBody),
+        (status = 503, description = "The file store cannot presign the files' URLs now; retry shortly", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
     let caller = authenticate(&req, &deps.auth, Permission::Operate).await?;

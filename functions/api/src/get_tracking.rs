@@ -25,6 +25,7 @@ use crate::driver_scope::rate_limit;
         (status = 304, description = "Unchanged since the ETag sent"),
         (status = 404, description = "Unknown, revoked or expired tracking link", body = cargoflow_http::ErrorBody),
         (status = 429, description = "Too many requests (Retry-After)", body = cargoflow_http::ErrorBody),
+        (status = 503, description = "The file store cannot presign the delivery photo's URL now; retry shortly", body = cargoflow_http::ErrorBody),
     ))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
     const MESSAGE: &str = "Too many tracking requests; wait and retry.";

@@ -18,6 +18,7 @@ use utoipa::{Modify, OpenApi};
     ),
     paths(
         crate::health::handle,
+        crate::get_openapi::handle,
         crate::register::handle,
         crate::register_confirm::handle,
         crate::login::handle,
