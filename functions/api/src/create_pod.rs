@@ -286,7 +286,7 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     let moved = crate::dispatch::move_order(
         &deps,
         tenant,
-        &order,
+        order,
         Some(&scope.route),
         req,
         Actor::driver(&scope.caller.user_id, &scope.driver),
