@@ -40,29 +40,11 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     }
     let tenant = &caller.tenant_id;
     let route = crate::dispatch::load_route(&deps, tenant, &id).await?;
-    let new = ids
-        .iter()
-        .filter(|id| !route.order_ids.contains(id))
-        .count();
-    if route.order_ids.len() + new > MAX_ORDERS_PER_ROUTE {
-        return Err(ApiError::field(
-            "order_ids",
-            format!("a route holds at most {MAX_ORDERS_PER_ROUTE} orders"),
-        ));
-    }
     let crew =
         crate::dispatch::load_crew(&deps, tenant, &route.driver_id, &route.vehicle_id).await?;
     let orders = crate::dispatch::load_orders(&deps, tenant, &ids).await?;
     let ctx = crate::dispatch::ctx(&deps, Actor::ops(&caller.user_id));
     let change = dispatch::assign(&route, &crew, &orders, body.optimize, &ctx)?;
     crate::dispatch::apply(&deps, tenant, &change, &ctx).await?;
-    let saved = match change.route(&route.id) {
-        Some(r) if r.applying.is_some() => {
-            // A bulk change: answer the route as it settled.
-            crate::dispatch::load_route(&deps, tenant, &id).await?
-        }
-        Some(r) => r.clone(),
-        None => route,
-    };
-    ok(&saved)
+    ok(&crate::dispatch::route_after(&deps, tenant, &change, &route).await?)
 }

@@ -39,10 +39,6 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     let ctx = crate::dispatch::ctx(&deps, Actor::ops(&caller.user_id));
     let change = dispatch::cancel_route(&route, &orders, &reason, &ctx)?;
     crate::dispatch::apply(&deps, tenant, &change, &ctx).await?;
-    let mut cancelled = change.routes[0].route.clone();
-    if cancelled.applying.take().is_some() {
-        // A bulk change settled with one more write of the route.
-        cancelled = crate::dispatch::load_route(&deps, tenant, &id).await?;
-    }
+    let cancelled = crate::dispatch::route_after(&deps, tenant, &change, &route).await?;
     ok(&cancelled)
 }

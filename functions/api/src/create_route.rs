@@ -74,12 +74,7 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
     let route = dispatch::new_route(route_date, &crew, start_time, ctx.now);
     let change = dispatch::assign(&route, &crew, &orders, body.optimize, &ctx)?;
     crate::dispatch::apply(&deps, tenant, &change, &ctx).await?;
-    let saved = change.routes[0].route.clone();
-    // A bulk change: answer the route as it settled.
-    let saved = match saved.applying {
-        Some(_) => crate::dispatch::load_route(&deps, tenant, &saved.id).await?,
-        None => saved,
-    };
+    let saved = crate::dispatch::route_after(&deps, tenant, &change, &route).await?;
     tracing::info!(route_id = %saved.id, orders = order_ids.len(), "route created");
     created(&saved)
 }

@@ -109,6 +109,21 @@ pub async fn settle(deps: &Deps, tenant: &TenantId, route: Route) -> Result<Rout
         .map_err(commit_error)
 }
 
+/// Route `route` as `change` left it: its decided state, or, after a bulk change, as it
+/// settled (unchanged when the change did not touch it).
+pub async fn route_after(
+    deps: &Deps,
+    tenant: &TenantId,
+    change: &Change,
+    route: &Route,
+) -> Result<Route, ApiError> {
+    match change.route(&route.id) {
+        Some(r) if r.applying.is_some() => load_route(deps, tenant, &r.id).await,
+        Some(r) => Ok(r.clone()),
+        None => Ok(route.clone()),
+    }
+}
+
 /// Applies a decided change; a failed guard answers 409 (which one in `details.failed`).
 pub async fn apply(
     deps: &Deps,
@@ -119,13 +134,19 @@ pub async fn apply(
     UnitOfWork::apply(&deps.store, tenant, change, ctx)
         .await
         .map_err(commit_error)?;
+    count_moves(change);
+    Ok(())
+}
+
+/// One `OrderTransitions` metric per order move applied.
+fn count_moves(change: &Change) {
     for m in &change.moves {
+        tracing::info!(order_id = %m.write.order.id, from = m.write.expected_status.as_str(), to = m.write.order.status.as_str(), "order status changed");
         cargoflow_http::metrics::count(
             &[("ToStatus", m.write.order.status.as_str())],
             &[("OrderTransitions", 1.0)],
         );
     }
-    Ok(())
 }
 
 /// Maps a failed transaction to the answer the caller needs.
@@ -199,13 +220,8 @@ pub async fn move_order(
         let change = dispatch::move_order(order, route.as_ref(), req.clone(), &ctx)?;
         let labels = match UnitOfWork::apply(&deps.store, tenant, &change, &ctx).await {
             Ok(()) => {
-                let next = change.moves[0].write.order.clone();
-                tracing::info!(order_id = %next.id, from = order.status.as_str(), to = next.status.as_str(), "order status changed");
-                cargoflow_http::metrics::count(
-                    &[("ToStatus", next.status.as_str())],
-                    &[("OrderTransitions", 1.0)],
-                );
-                return Ok(next);
+                count_moves(&change);
+                return Ok(change.moves[0].write.order.clone());
             }
             Err(CommitError::Guards(labels)) => labels,
             Err(e) => return Err(commit_error(e)),
@@ -239,12 +255,8 @@ pub async fn move_order(
                 }
                 state = (l, route);
             }
-            latest if route_only => {
-                return Err(commit_error(CommitError::Guards(labels))).map_err(|e| match latest {
-                    None => ApiError::NotFound("order"),
-                    Some(_) => e,
-                });
-            }
+            None => return Err(ApiError::NotFound("order")),
+            Some(_) if route_only => return Err(commit_error(CommitError::Guards(labels))),
             latest => {
                 return Err(ApiError::Conflict {
                     code: "concurrent_change",

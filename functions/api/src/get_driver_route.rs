@@ -4,15 +4,16 @@
 use std::sync::Arc;
 
 use cargoflow_domain::*;
-use cargoflow_http::{ApiError, Body, Optional, Request, Response, authenticate, ok, path_id};
+use cargoflow_http::{
+    ApiError, Body, NotFoundAs, Optional, Request, Response, authenticate, ok, path_id,
+};
 
 use crate::Deps;
 use crate::get_route::{RouteDetailResponse, live_orders, progress};
 
 #[utoipa::path(get, path = "/api/driver/routes/{id}", operation_id = "get_driver_route", tag = "driver",
     security(("bearer" = [])), params(("id" = String, Path)),
-    responses((status = 200, description = "The route", body = RouteDetailResponse), (status = 404, description = "Not one of this driver's routes", body = cargoflow_http::ErrorBody),
-        (status = 409, description = "A bulk change on the route could not be finished now (another change won); retry", body = cargoflow_http::ErrorBody)))]
+    responses((status = 200, description = "The route", body = RouteDetailResponse), (status = 404, description = "Not one of this driver's routes", body = cargoflow_http::ErrorBody)))]
 pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, ApiError> {
     let caller = authenticate(&req, &deps.auth, Permission::Drive).await?;
     let driver = caller
@@ -21,7 +22,12 @@ pub async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response<Body>, Api
         .ok_or(ApiError::Forbidden("This token has no driver."))?;
     let id = path_id(&req, "id", RouteId::parse, "route")?;
     let tenant = &caller.tenant_id;
-    let route = crate::dispatch::load_route(&deps, tenant, &id).await?;
+    // A read: a route still applying a bulk change shows `applying` (its writers finish it).
+    let route = deps
+        .store
+        .get_route(tenant, &id)
+        .await
+        .not_found_as("route")?;
     if route.driver_id != driver {
         return Err(ApiError::NotFound("route"));
     }

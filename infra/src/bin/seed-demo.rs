@@ -773,12 +773,7 @@ const PNG: &[u8] = &[
 
 /// Delivers with proof of delivery through the POD endpoints (presigned uploads to the bucket,
 /// then the POD).
-async fn deliver(
-    api: &Api,
-    token: Option<&str>,
-    order: &str,
-    receiver: &str,
-) -> Result<()> {
+async fn deliver(api: &Api, token: Option<&str>, order: &str, receiver: &str) -> Result<()> {
     if api.has_route("POST", "/api/driver/orders/{id}/pod") {
         let (status, up) = api
             .call(
@@ -823,7 +818,9 @@ async fn deliver(
             return Ok(());
         }
     }
-    bail!("delivering {order}: the template has no POD endpoint (POST /api/driver/orders/{{id}}/pod)")
+    bail!(
+        "delivering {order}: the template has no POD endpoint (POST /api/driver/orders/{{id}}/pod)"
+    )
 }
 
 // ------------------------------------------------------------------ the pipeline

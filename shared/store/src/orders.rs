@@ -540,27 +540,6 @@ impl Store {
 }
 
 impl Store {
-    /// A tenant's orders that are under way (ASSIGNED, PICKED_UP, IN_TRANSIT), via GSI2.
-    pub async fn active_orders(&self, tenant: &TenantId) -> Result<Vec<Order>, StoreError> {
-        let mut out = Vec::new();
-        for status in [
-            OrderStatus::Assigned,
-            OrderStatus::PickedUp,
-            OrderStatus::InTransit,
-        ] {
-            let partition = keys::gsi2_orders_by_status(tenant, status);
-            for item in self
-                .query_all(Some(keys::GSI2), keys::GSI2PK, &partition, usize::MAX)
-                .await?
-            {
-                out.push(Order::try_from(serde_dynamo::from_item::<_, OrderItem>(
-                    item,
-                )?)?);
-            }
-        }
-        Ok(out)
-    }
-
     /// Raises the order's one DELAY exception: the delay flag (only if absent), the exception,
     /// its event and its count in one transaction. `Ok(false)` when the order already has one.
     pub async fn raise_delay(

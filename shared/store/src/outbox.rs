@@ -93,36 +93,6 @@ impl Store {
             },
         }
     }
-
-    /// PENDING events due at or before `due_by`, across every tenant (all outbox shards).
-    pub async fn due_events(
-        &self,
-        due_by: OffsetDateTime,
-        limit: i32,
-    ) -> Result<Vec<EventItem>, StoreError> {
-        let mut out = Vec::new();
-        for shard in 0..keys::OUTBOX_SHARDS {
-            let page = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name(keys::GSI2)
-                .key_condition_expression("GSI2PK = :pk AND GSI2SK <= :due")
-                .expression_attribute_values(":pk", s(keys::gsi2_outbox_shard(shard)))
-                .expression_attribute_values(":due", s(format!("{}#~", due_key(due_by))))
-                .limit(limit)
-                .send()
-                .await
-                .map_err(|e| StoreError::backend("Query", e))?;
-            for item in self
-                .hydrate(keys::GSI2, page.items.unwrap_or_default())
-                .await?
-            {
-                out.push(serde_dynamo::from_item(item)?);
-            }
-        }
-        Ok(out)
-    }
 }
 
 /// Why [`Store::retry_event`] did not move an event.

@@ -14,15 +14,6 @@ pub struct Settings {
     pub stop_service_secs: i64,
 }
 
-impl Default for Settings {
-    fn default() -> Self {
-        Self {
-            speed_kmh: [20.0, 30.0, 28.0, 25.0],
-            stop_service_secs: 300,
-        }
-    }
-}
-
 impl Settings {
     /// The speed for a vehicle type (a car's for routes stored before routes kept their type).
     pub fn speed(&self, t: Option<VehicleType>) -> f64 {

@@ -8,6 +8,13 @@ use super::*;
 use crate::status_machine;
 use crate::*;
 
+fn settings() -> Settings {
+    Settings {
+        speed_kmh: [20.0, 30.0, 28.0, 25.0],
+        stop_service_secs: 300,
+    }
+}
+
 fn now() -> time::OffsetDateTime {
     time::macros::datetime!(2026-12-03 09:00 UTC)
 }
@@ -57,12 +64,12 @@ fn crew(capacity: i64) -> Crew {
 }
 
 fn ops() -> Ctx {
-    Ctx::new(Settings::default(), Actor::ops(&UserId::generate()), now())
+    Ctx::new(settings(), Actor::ops(&UserId::generate()), now())
 }
 
 fn driver_ctx(c: &Crew) -> Ctx {
     Ctx::new(
-        Settings::default(),
+        settings(),
         Actor::driver(&UserId::generate(), &c.driver.id),
         now(),
     )
@@ -149,7 +156,7 @@ fn every_actor_status_and_route_state() {
                         o.route_id = None;
                     }
                     let ctx = Ctx::new(
-                        Settings::default(),
+                        settings(),
                         Actor {
                             actor_type: actor,
                             user: Some(UserId::generate()),
@@ -208,7 +215,7 @@ fn another_drivers_order_is_not_there() {
     let c = crew(1000);
     let (route, orders) = route_with(1, &c);
     let other = Ctx::new(
-        Settings::default(),
+        settings(),
         Actor::driver(&UserId::generate(), &DriverId::generate()),
         now(),
     );
@@ -490,7 +497,7 @@ fn only_the_routes_driver_starts_it() {
     let c = crew(1000);
     let (route, _) = route_with(1, &c);
     let other = Ctx::new(
-        Settings::default(),
+        settings(),
         Actor::driver(&UserId::generate(), &DriverId::generate()),
         now(),
     );
