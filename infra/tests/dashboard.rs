@@ -197,7 +197,6 @@ async fn deliver(t: &TestTenant, token: &str, order: &str) -> (u16, Value) {
     .await
 }
 
-const CSV_HEADER: &str = "reference_code,customer_name,customer_phone,pickup_address,pickup_city,pickup_lat,pickup_lng,drop_address,drop_city,drop_lat,drop_lng,drop_window_start,drop_window_end,weight_kg,notes\n";
 
 /// Imports `n` orders through the CSV import (the worker writes them); answers their ids.
 async fn import(t: &TestTenant, n: usize, prefix: &str) -> Vec<String> {
@@ -207,17 +206,8 @@ async fn import(t: &TestTenant, n: usize, prefix: &str) -> Vec<String> {
             "{prefix}-{i},Customer {i},+9188888{i:05},Warehouse,Bengaluru,12.97,77.75,Flat {i},Bengaluru,12.9719,77.6412,2030-11-23T09:00:00Z,2030-11-23T12:00:00Z,1.0,\n"
         ));
     }
-    let r = t
-        .http
-        .post(url("/api/ops/orders/import"))
-        .bearer_auth(&t.access)
-        .header("content-type", "text/csv")
-        .body(csv)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status().as_u16(), 202);
-    let job: Value = r.json().await.unwrap();
+    let (status, _, job) = post_csv(t, csv).await;
+    assert_eq!(status, 202, "{job}");
     let done = wait_for_import(&t.http, &t.access, job["id"].as_str().unwrap()).await;
     assert_eq!(done["created"].as_u64(), Some(n as u64), "{done}");
     done["rows"]

@@ -18,32 +18,15 @@ use cargoflow_store::imports::{self, ImportJob};
 use common::*;
 use serde_json::Value;
 
-const HEADER: &str = "reference_code,customer_name,customer_phone,pickup_address,pickup_city,pickup_lat,pickup_lng,drop_address,drop_city,drop_lat,drop_lng,drop_window_start,drop_window_end,weight_kg,notes\n";
 
 fn csv_rows(n: usize, prefix: &str) -> String {
-    let mut s = String::from(HEADER);
+    let mut s = String::from(CSV_HEADER);
     for i in 0..n {
         s.push_str(&format!(
             "{prefix}-{i},Customer {i},+9188888{i:05},Warehouse {i},Bengaluru,12.97,77.75,\"Flat {i}, MG Road\",Bengaluru,12.9719,77.6412,2026-11-23T09:00:00Z,2026-11-23T12:00:00Z,1.5,\n"
         ));
     }
     s
-}
-
-async fn post_csv(t: &TestTenant, csv: String) -> (u16, reqwest::header::HeaderMap, Value) {
-    let r = t
-        .http
-        .post(url("/api/ops/orders/import"))
-        .bearer_auth(&t.access)
-        .header("content-type", "text/csv")
-        .body(csv)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    let headers = r.headers().clone();
-    let body = r.json().await.unwrap_or(Value::Null);
-    (status, headers, body)
 }
 
 /// The tenant's orders in the table (GSI1, counted by DynamoDB).
@@ -199,7 +182,7 @@ async fn bad_rows_get_a_per_row_report_with_field_errors() {
     assert_eq!(order_count(&t.tenant_id).await, 3, "the existing one and 2");
 
     // Every row refused: FAILED.
-    let (s, _, job) = post_csv(&t, format!("{HEADER}X-1,Bad,123,W,B,,,D,B,,,,,,\n")).await;
+    let (s, _, job) = post_csv(&t, format!("{CSV_HEADER}X-1,Bad,123,W,B,,,D,B,,,,,,\n")).await;
     assert_eq!(s, 202);
     let done = wait_for_import(&t.http, &t.access, job["id"].as_str().unwrap()).await;
     assert_eq!(
@@ -213,10 +196,10 @@ async fn the_post_checks_the_file_before_accepting_it() {
     let t = TestTenant::register().await;
     let cases: Vec<(&str, Vec<u8>, u16, &str)> = vec![
         ("text/csv", b"a,b\n1,2\n".to_vec(), 400, "unknown columns"),
-        ("text/csv", HEADER.as_bytes().to_vec(), 400, "no data rows"),
+        ("text/csv", CSV_HEADER.as_bytes().to_vec(), 400, "no data rows"),
         (
             "text/csv",
-            format!("{HEADER}A,B\n").into_bytes(),
+            format!("{CSV_HEADER}A,B\n").into_bytes(),
             400,
             "ragged row",
         ),

@@ -680,3 +680,23 @@ pub async fn rule_to_queue(bus: &str, name: &str, pattern: &Value, queue_arn: &s
         .await
         .unwrap();
 }
+
+/// The CSV import's header row (every column the importer reads).
+pub const CSV_HEADER: &str = "reference_code,customer_name,customer_phone,pickup_address,pickup_city,pickup_lat,pickup_lng,drop_address,drop_city,drop_lat,drop_lng,drop_window_start,drop_window_end,weight_kg,notes\n";
+
+/// POSTs a CSV to the import endpoint: status, headers and JSON body.
+pub async fn post_csv(t: &TestTenant, csv: String) -> (u16, reqwest::header::HeaderMap, Value) {
+    let r = t
+        .http
+        .post(url("/api/ops/orders/import"))
+        .bearer_auth(&t.access)
+        .header("content-type", "text/csv")
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    let headers = r.headers().clone();
+    let body = r.json().await.unwrap_or(Value::Null);
+    (status, headers, body)
+}
