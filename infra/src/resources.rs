@@ -86,7 +86,19 @@ pub fn import_queue_names() -> (String, String) {
 /// The import queue with its DLQ and redrive as the template declares them: its URL.
 pub async fn create_import_queue(sqs: &aws_sdk_sqs::Client, template: &Template) -> Result<String> {
     let (name, dlq_name) = import_queue_names();
-    create_queue_with_dlq(sqs, template, "ImportQueue", &name, &dlq_name)
+    create_import_queue_named(sqs, template, &name, &dlq_name).await
+}
+
+/// An import queue named `name` (DLQ `dlq_name`) with the template's settings: its URL. The
+/// test harness gives each test binary its own, so a receive left open by a binary that has
+/// exited never takes the next binary's job.
+pub async fn create_import_queue_named(
+    sqs: &aws_sdk_sqs::Client,
+    template: &Template,
+    name: &str,
+    dlq_name: &str,
+) -> Result<String> {
+    create_queue_with_dlq(sqs, template, "ImportQueue", name, dlq_name)
         .await
         .map(|(url, _)| url)
 }

@@ -197,7 +197,6 @@ async fn deliver(t: &TestTenant, token: &str, order: &str) -> (u16, Value) {
     .await
 }
 
-
 /// Imports `n` orders through the CSV import (the worker writes them); answers their ids.
 async fn import(t: &TestTenant, n: usize, prefix: &str) -> Vec<String> {
     let mut csv = String::from(CSV_HEADER);

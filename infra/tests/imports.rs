@@ -18,7 +18,6 @@ use cargoflow_store::imports::{self, ImportJob};
 use common::*;
 use serde_json::Value;
 
-
 fn csv_rows(n: usize, prefix: &str) -> String {
     let mut s = String::from(CSV_HEADER);
     for i in 0..n {
@@ -196,7 +195,12 @@ async fn the_post_checks_the_file_before_accepting_it() {
     let t = TestTenant::register().await;
     let cases: Vec<(&str, Vec<u8>, u16, &str)> = vec![
         ("text/csv", b"a,b\n1,2\n".to_vec(), 400, "unknown columns"),
-        ("text/csv", CSV_HEADER.as_bytes().to_vec(), 400, "no data rows"),
+        (
+            "text/csv",
+            CSV_HEADER.as_bytes().to_vec(),
+            400,
+            "no data rows",
+        ),
         (
             "text/csv",
             format!("{CSV_HEADER}A,B\n").into_bytes(),

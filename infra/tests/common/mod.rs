@@ -43,9 +43,9 @@ pub fn base_url() -> &'static str {
                 // The host plays the WebSocket management API too.
                 let mut config = cargoflow_http::AppConfig::from_env().unwrap();
                 config.websocket_management_url = format!("http://127.0.0.1:{port}");
+                config.import_queue_url = start_import_worker().to_string();
                 let sdk = aws_config::load_from_env().await;
                 let deps = Arc::new(Deps::new(config, sdk).unwrap());
-                start_import_worker();
                 let state = HostState {
                     deps,
                     routes: Arc::new(routes),
@@ -62,11 +62,14 @@ pub fn base_url() -> &'static str {
     })
 }
 
-/// import-orders-worker fed by the import queue through the host's SQS player (its own thread
-/// and runtime, once per test binary), as the template's event source runs it in AWS.
-pub fn start_import_worker() {
-    static STARTED: OnceLock<()> = OnceLock::new();
-    STARTED.get_or_init(|| {
+/// import-orders-worker fed by an import queue of this test binary's own through the host's
+/// SQS player (its own thread and runtime, once per binary), as the template's event source runs
+/// it in AWS: the queue's URL. A queue per binary: moto finishes a long poll whose client has
+/// gone, so a binary that exits mid-poll would otherwise take (and hide for the queue's 960 s
+/// visibility timeout) the first job the next binary queues.
+pub fn start_import_worker() -> &'static str {
+    static QUEUE_URL: OnceLock<String> = OnceLock::new();
+    QUEUE_URL.get_or_init(|| {
         require_standins();
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
@@ -87,10 +90,26 @@ pub fn start_import_worker() {
                     )
                     .load()
                     .await;
-                let deps = Arc::new(
-                    Deps::new(cargoflow_http::AppConfig::from_env().unwrap(), sdk.clone()).unwrap(),
+                let (shared, shared_dlq) = cargoflow_infra::resources::import_queue_names();
+                let binary = std::process::id();
+                let (name, dlq) = (
+                    format!("{shared}-{binary}"),
+                    format!("{shared_dlq}-{binary}"),
                 );
-                let name = cargoflow_infra::resources::import_queue_names().0;
+                cargoflow_aws::calls::stand_in(&name, "ImportQueue");
+                cargoflow_aws::calls::stand_in(&dlq, "ImportDeadLetterQueue");
+                let template = Template::load(&template_path()).unwrap();
+                let queue_url = cargoflow_infra::resources::create_import_queue_named(
+                    &aws_sdk_sqs::Client::new(&sdk),
+                    &template,
+                    &name,
+                    &dlq,
+                )
+                .await
+                .unwrap();
+                let mut config = cargoflow_http::AppConfig::from_env().unwrap();
+                config.import_queue_url = queue_url.clone();
+                let deps = Arc::new(Deps::new(config, sdk.clone()).unwrap());
                 let poller =
                     cargoflow_infra::sqs::SqsPoller::new(&sdk, &name, Some("import-orders-worker"))
                         .await
@@ -98,7 +117,7 @@ pub fn start_import_worker() {
                 let handler =
                     cargoflow_functions::registry::sqs_function("import-orders-worker").unwrap();
                 let (_keep, stop) = tokio::sync::watch::channel(false);
-                tx.send(()).unwrap();
+                tx.send(queue_url).unwrap();
                 cargoflow_aws::calls::as_function(
                     "import-orders-worker".to_string(),
                     cargoflow_aws::calls::Via::EventSource,
@@ -107,8 +126,8 @@ pub fn start_import_worker() {
                 .await;
             });
         });
-        rx.recv().unwrap();
-    });
+        rx.recv().unwrap()
+    })
 }
 
 /// Waits for an import job to end (the worker runs it): its final view.
