@@ -41,6 +41,23 @@ fn every_function_has_a_handler_and_every_handler_a_function() {
 #[test]
 fn names_are_one_name_through_the_stack() {
     let template = Template::load(&common::template_path()).unwrap();
+    let template_text = std::fs::read_to_string(common::template_path()).unwrap();
+    // handlers/ holds only functions' handlers (the shared code lives in app/ and adapters/).
+    let handlers =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../functions/api/src/handlers");
+    for entry in std::fs::read_dir(&handlers).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        let Some(module) = name.strip_suffix(".rs").filter(|m| *m != "mod") else {
+            continue;
+        };
+        assert!(
+            template
+                .functions
+                .iter()
+                .any(|f| f.binary.replace('-', "_") == module),
+            "functions/api/src/handlers/{name} is no function of template.yaml"
+        );
+    }
     for f in &template.functions {
         let pascal: String = f
             .binary
@@ -58,10 +75,28 @@ fn names_are_one_name_through_the_stack() {
             "resource name of {}",
             f.binary
         );
+        // One hop from the template to the code: the comment above the resource names the
+        // handler's file, and the file is there.
+        let path = format!(
+            "functions/api/src/handlers/{}.rs",
+            f.binary.replace('-', "_")
+        );
         let module = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../functions/api/src")
-            .join(format!("{}.rs", f.binary.replace('-', "_")));
-        assert!(module.is_file(), "handler module for {}", f.binary);
+            .join("..")
+            .join(&path);
+        assert!(module.is_file(), "handler module for {}: {path}", f.binary);
+        let at = template_text
+            .find(&format!("\n  {}:\n", f.logical_id))
+            .unwrap();
+        let comment = template_text[..at]
+            .rsplit("\n\n")
+            .next()
+            .unwrap_or_default();
+        assert!(
+            comment.contains(&path),
+            "template.yaml names {path} in the comment above {}",
+            f.logical_id
+        );
         let streamed = f.other_events.values().any(|t| t == "DynamoDB");
         assert!(
             !f.http_routes.is_empty()

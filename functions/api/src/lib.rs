@@ -1,132 +1,25 @@
-//! Every CargoFlow function's handler, one module per function, named as in template.yaml
-//! (function `create-driver` -> resource `CreateDriverFunction` -> module [`create_driver`] ->
-//! binary `create-driver` in functions/lambdas).
+//! Every CargoFlow function's code. A function `create-driver` in template.yaml (resource
+//! `CreateDriverFunction`, binary `create-driver` in functions/lambdas) has its handler in
+//! [`handlers`]`/create_driver.rs`. The handlers share the application core in [`app`] (the
+//! dispatch core's load/decide/apply path, idempotency, sessions) and reach the outside world
+//! through [`adapters`] (EventBridge, the webhook client, WebSocket pushes, S3, email).
 //!
 //! An HTTP handler is `async fn handle(deps: Arc<Deps>, req: Request) -> Result<Response, ApiError>`:
-//! it parses the request into validated domain types, authenticates, calls one store
+//! it parses the request into validated domain types, authenticates, calls one core
 //! operation, and returns. [`registry`] maps function names to handlers for the local host and
 //! for the test that checks template.yaml against the code.
 
+pub mod adapters;
+pub mod app;
 pub mod deps;
-pub mod dispatch;
-pub mod dto;
-pub mod idempotency;
-pub mod mailer;
+pub mod handlers;
 pub mod openapi;
 pub mod registry;
-pub mod revocation;
 pub mod runtime;
-pub mod session;
-pub mod signing;
-pub mod tenant_runs;
 
-// Platform
-pub mod get_docs;
-pub mod get_openapi;
-pub mod health;
-
-// Auth
-pub mod get_jwks;
-pub mod get_me;
-pub mod login;
-pub mod logout;
-pub mod refresh_token;
-pub mod register;
-pub mod register_confirm;
-
-// Users (OPS_ADMIN)
-pub mod create_user;
-pub mod deactivate_user;
-pub mod list_users;
-pub mod update_user;
-
-// Driver app
-pub mod get_driver_me;
-pub mod get_driver_route;
-pub mod list_driver_routes_today;
-pub mod scan_order;
-pub mod update_order_status;
-
-// Proof of delivery and tracking
-pub mod create_pod;
-pub mod create_pod_uploads;
-pub mod driver_scope;
-pub mod get_pod;
-pub mod get_tracking;
-pub mod get_tracking_settings;
-pub mod pod_files;
-pub mod put_tracking_settings;
-pub mod revoke_tracking_link;
-pub mod rotate_tracking_link;
-pub mod tracking_link;
-
-// Live updates (WebSocket API)
-pub mod live;
-pub mod push_live_updates;
-pub mod ws_connect;
-pub mod ws_disconnect;
-pub mod ws_message;
-
-// Drivers and vehicles
-pub mod create_driver;
-pub mod create_vehicle;
-pub mod deactivate_driver;
-pub mod deactivate_vehicle;
-pub mod get_driver;
-pub mod get_vehicle;
-pub mod list_drivers;
-pub mod list_vehicles;
-pub mod update_driver;
-pub mod update_vehicle;
-
-// Orders and exceptions
-pub mod ack_exception;
-pub mod cancel_order;
-pub mod create_exception;
-pub mod create_order;
-pub mod get_dashboard;
-pub mod get_import;
-pub mod get_order;
-pub mod import_files;
-pub mod import_orders;
-pub mod import_orders_worker;
-pub mod list_exceptions;
-pub mod list_imports;
-pub mod list_orders;
-pub mod resolve_exception;
-pub mod update_order;
-
-// Routes
-pub mod add_route_orders;
-pub mod cancel_route;
-pub mod create_route;
-pub mod get_route;
-pub mod list_routes;
-pub mod optimize_route;
-pub mod reassign_order;
-pub mod remove_route_order;
-pub mod reorder_route;
-pub mod start_route;
-
-// Scheduled jobs
-pub mod detect_delays;
-pub mod rotate_signing_key;
-pub mod send_route_reminders;
-pub mod sweep_outbox;
-
-// Event pipeline
-pub mod dispatch_webhooks;
-pub mod publish;
-pub mod relay_outbox;
-pub mod webhook_client;
-
-// Webhooks
-pub mod get_webhook_settings;
-pub mod list_events;
-pub mod list_webhook_deliveries;
-pub mod put_webhook_settings;
-pub mod replay_webhook_delivery;
-pub mod replay_webhook_dlq;
-pub mod retry_event;
-
+// Every module keeps its one-segment path (`crate::create_driver`,
+// `cargoflow_functions::dispatch`): the folders group them, the names stay.
+pub use adapters::*;
+pub use app::*;
 pub use deps::Deps;
+pub use handlers::*;

@@ -1,4 +1,4 @@
-//! Lambda entry point of `add-route-orders`; its code is functions/api/src/add_route_orders.rs.
+//! Lambda entry point of `add-route-orders`; its code is functions/api/src/handlers/add_route_orders.rs.
 fn main() -> Result<(), lambda_http::Error> {
     cargoflow_functions::runtime::run_http_idempotent(
         "add-route-orders",

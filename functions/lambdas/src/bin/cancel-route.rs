@@ -1,4 +1,4 @@
-//! Lambda entry point of `cancel-route`; its code is functions/api/src/cancel_route.rs.
+//! Lambda entry point of `cancel-route`; its code is functions/api/src/handlers/cancel_route.rs.
 fn main() -> Result<(), lambda_http::Error> {
     cargoflow_functions::runtime::run_http_idempotent(
         "cancel-route",

@@ -1,4 +1,4 @@
-//! Lambda entry point of `create-exception`; its code is functions/api/src/create_exception.rs.
+//! Lambda entry point of `create-exception`; its code is functions/api/src/handlers/create_exception.rs.
 fn main() -> Result<(), lambda_http::Error> {
     cargoflow_functions::runtime::run_http_idempotent(
         "create-exception",

@@ -1,4 +1,4 @@
-//! Lambda entry point of `create-pod`; its code is functions/api/src/create_pod.rs.
+//! Lambda entry point of `create-pod`; its code is functions/api/src/handlers/create_pod.rs.
 fn main() -> Result<(), lambda_http::Error> {
     cargoflow_functions::runtime::run_http_idempotent(
         "create-pod",

@@ -1,4 +1,4 @@
-//! Lambda entry point of `create-user`; its code is functions/api/src/create_user.rs.
+//! Lambda entry point of `create-user`; its code is functions/api/src/handlers/create_user.rs.
 fn main() -> Result<(), lambda_http::Error> {
     cargoflow_functions::runtime::run_http_idempotent(
         "create-user",

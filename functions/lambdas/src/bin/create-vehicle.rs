@@ -1,4 +1,4 @@
-//! Lambda entry point of `create-vehicle`; its code is functions/api/src/create_vehicle.rs.
+//! Lambda entry point of `create-vehicle`; its code is functions/api/src/handlers/create_vehicle.rs.
 fn main() -> Result<(), lambda_http::Error> {
     cargoflow_functions::runtime::run_http_idempotent(
         "create-vehicle",

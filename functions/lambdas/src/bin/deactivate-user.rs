@@ -1,4 +1,4 @@
-//! Lambda entry point of `deactivate-user`; its code is functions/api/src/deactivate_user.rs.
+//! Lambda entry point of `deactivate-user`; its code is functions/api/src/handlers/deactivate_user.rs.
 fn main() -> Result<(), lambda_http::Error> {
     cargoflow_functions::runtime::run_http_idempotent(
         "deactivate-user",

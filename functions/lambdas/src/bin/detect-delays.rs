@@ -1,4 +1,4 @@
-//! Lambda entry point of `detect-delays` (scheduled); its code is functions/api/src/detect_delays.rs.
+//! Lambda entry point of `detect-delays` (scheduled); its code is functions/api/src/handlers/detect_delays.rs.
 fn main() -> Result<(), lambda_runtime::Error> {
     cargoflow_functions::runtime::run_schedule(
         "detect-delays",

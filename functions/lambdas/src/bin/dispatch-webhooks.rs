@@ -1,4 +1,4 @@
-//! Lambda entry point of `dispatch-webhooks` (SQS); its code is functions/api/src/dispatch_webhooks.rs.
+//! Lambda entry point of `dispatch-webhooks` (SQS); its code is functions/api/src/handlers/dispatch_webhooks.rs.
 fn main() -> Result<(), lambda_runtime::Error> {
     cargoflow_functions::runtime::run_sqs(
         "dispatch-webhooks",

@@ -1,4 +1,4 @@
-//! Lambda entry point of `get-dashboard`; its code is functions/api/src/get_dashboard.rs.
+//! Lambda entry point of `get-dashboard`; its code is functions/api/src/handlers/get_dashboard.rs.
 fn main() -> Result<(), lambda_http::Error> {
     cargoflow_functions::runtime::run_http(
         "get-dashboard",

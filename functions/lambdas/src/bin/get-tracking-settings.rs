@@ -1,4 +1,4 @@
-//! Lambda entry point of `get-tracking-settings`; its code is functions/api/src/get_tracking_settings.rs.
+//! Lambda entry point of `get-tracking-settings`; its code is functions/api/src/handlers/get_tracking_settings.rs.
 fn main() -> Result<(), lambda_http::Error> {
     cargoflow_functions::runtime::run_http(
         "get-tracking-settings",

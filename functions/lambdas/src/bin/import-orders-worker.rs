@@ -1,4 +1,4 @@
-//! Lambda entry point of `import-orders-worker` (SQS); its code is functions/api/src/import_orders_worker.rs.
+//! Lambda entry point of `import-orders-worker` (SQS); its code is functions/api/src/handlers/import_orders_worker.rs.
 fn main() -> Result<(), lambda_runtime::Error> {
     cargoflow_functions::runtime::run_sqs(
         "import-orders-worker",

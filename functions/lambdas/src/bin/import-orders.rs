@@ -1,4 +1,4 @@
-//! Lambda entry point of `import-orders`; its code is functions/api/src/import_orders.rs.
+//! Lambda entry point of `import-orders`; its code is functions/api/src/handlers/import_orders.rs.
 fn main() -> Result<(), lambda_http::Error> {
     cargoflow_functions::runtime::run_http_idempotent(
         "import-orders",

@@ -1,4 +1,4 @@
-//! Lambda entry point of `list-drivers`; its code is functions/api/src/list_drivers.rs.
+//! Lambda entry point of `list-drivers`; its code is functions/api/src/handlers/list_drivers.rs.
 fn main() -> Result<(), lambda_http::Error> {
     cargoflow_functions::runtime::run_http(
         "list-drivers",

@@ -1,4 +1,4 @@
-//! Lambda entry point of `optimize-route`; its code is functions/api/src/optimize_route.rs.
+//! Lambda entry point of `optimize-route`; its code is functions/api/src/handlers/optimize_route.rs.
 fn main() -> Result<(), lambda_http::Error> {
     cargoflow_functions::runtime::run_http(
         "optimize-route",

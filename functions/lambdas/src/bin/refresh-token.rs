@@ -1,4 +1,4 @@
-//! Lambda entry point of `refresh-token`; its code is functions/api/src/refresh_token.rs.
+//! Lambda entry point of `refresh-token`; its code is functions/api/src/handlers/refresh_token.rs.
 fn main() -> Result<(), lambda_http::Error> {
     cargoflow_functions::runtime::run_http(
         "refresh-token",

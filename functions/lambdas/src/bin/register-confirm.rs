@@ -1,4 +1,4 @@
-//! Lambda entry point of `register-confirm`; its code is functions/api/src/register_confirm.rs.
+//! Lambda entry point of `register-confirm`; its code is functions/api/src/handlers/register_confirm.rs.
 fn main() -> Result<(), lambda_http::Error> {
     cargoflow_functions::runtime::run_http(
         "register-confirm",

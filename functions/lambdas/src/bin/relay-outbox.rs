@@ -1,4 +1,4 @@
-//! Lambda entry point of `relay-outbox` (DynamoDB stream); its code is functions/api/src/relay_outbox.rs.
+//! Lambda entry point of `relay-outbox` (DynamoDB stream); its code is functions/api/src/handlers/relay_outbox.rs.
 fn main() -> Result<(), lambda_runtime::Error> {
     cargoflow_functions::runtime::run_stream(
         "relay-outbox",

@@ -1,4 +1,4 @@
-//! Lambda entry point of `replay-webhook-delivery`; its code is functions/api/src/replay_webhook_delivery.rs.
+//! Lambda entry point of `replay-webhook-delivery`; its code is functions/api/src/handlers/replay_webhook_delivery.rs.
 fn main() -> Result<(), lambda_http::Error> {
     cargoflow_functions::runtime::run_http(
         "replay-webhook-delivery",

@@ -1,4 +1,4 @@
-//! Lambda entry point of `start-route`; its code is functions/api/src/start_route.rs.
+//! Lambda entry point of `start-route`; its code is functions/api/src/handlers/start_route.rs.
 fn main() -> Result<(), lambda_http::Error> {
     cargoflow_functions::runtime::run_http_idempotent(
         "start-route",

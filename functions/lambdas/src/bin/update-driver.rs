@@ -1,4 +1,4 @@
-//! Lambda entry point of `update-driver`; its code is functions/api/src/update_driver.rs.
+//! Lambda entry point of `update-driver`; its code is functions/api/src/handlers/update_driver.rs.
 fn main() -> Result<(), lambda_http::Error> {
     cargoflow_functions::runtime::run_http(
         "update-driver",
