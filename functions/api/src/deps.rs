@@ -20,6 +20,9 @@ pub struct Deps {
     /// The functions whose instance has run its init here (the local host plays one
     /// instance of every function in one process).
     started: Mutex<HashSet<&'static str>>,
+    /// This instance's share of the busy rate-limit counters (drivers' requests, tracking
+    /// views): written to the table a batch of hits at a time.
+    pub rate_counts: cargoflow_store::throttle::LocalCounts,
     /// Built on first use, so only the functions that publish (relay, sweeper) pay for it.
     publisher: tokio::sync::OnceCell<crate::publish::Publisher>,
     /// SQS, the webhook queues' URLs and the webhook HTTP client: only the dispatcher and
@@ -82,6 +85,9 @@ impl Deps {
             sdk,
             interceptors,
             started: Mutex::new(HashSet::new()),
+            rate_counts: cargoflow_store::throttle::LocalCounts::new(
+                crate::driver_scope::RATE_LIMIT_BATCH,
+            ),
             publisher: tokio::sync::OnceCell::new(),
             sqs: std::sync::OnceLock::new(),
             queue_url: tokio::sync::OnceCell::new(),

@@ -9,6 +9,35 @@ use crate::keys::{self, Key};
 use crate::store::{key_map, n, s};
 use crate::{Store, StoreError};
 
+/// One instance's share of busy counters (see [`Store::throttle_hit_batched`]): per key, the
+/// counter as last stored and the hits counted here since.
+#[derive(Debug)]
+pub struct LocalCounts {
+    batch: u64,
+    counts: std::sync::Mutex<std::collections::HashMap<String, Local>>,
+}
+
+#[derive(Debug)]
+struct Local {
+    window_start: i64,
+    stored: u64,
+    pending: u64,
+    blocked_until: i64,
+}
+
+impl LocalCounts {
+    /// Keys kept at most (expired windows go first).
+    const MAX_KEYS: usize = 10_000;
+
+    /// Hits are written `batch` at a time (1: every hit, as [`Store::throttle_hit`]).
+    pub fn new(batch: u64) -> Self {
+        Self {
+            batch: batch.max(1),
+            counts: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ThrottleDecision {
     pub allowed: bool,
@@ -70,6 +99,21 @@ impl Store {
         max_block_secs: i64,
         now: i64,
     ) -> Result<ThrottleDecision, StoreError> {
+        self.throttle_add(key, rule, max_block_secs, 1, now)
+            .await
+            .map(|(decision, _)| decision)
+    }
+
+    /// Adds `hits` to `key`'s counter: the decision for the last of them, and the counter as
+    /// stored after.
+    async fn throttle_add(
+        &self,
+        key: &Key,
+        rule: ThrottleRule,
+        max_block_secs: i64,
+        hits: u64,
+        now: i64,
+    ) -> Result<(ThrottleDecision, ThrottleItem), StoreError> {
         let max_block_secs = max_block_secs.max(rule.block_secs);
         let ttl = now + rule.window_secs.max(max_block_secs) + 60;
         // Count within the current window; when the window has passed, start a new one.
@@ -90,7 +134,7 @@ impl Store {
             .expression_attribute_values(":now", n(now))
             .expression_attribute_values(":ttl", n(ttl))
             .expression_attribute_values(":zero", n(0))
-            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":one", n(hits))
             .expression_attribute_values(":floor", n(now - rule.window_secs))
             .return_values(ReturnValue::AllNew)
             .send()
@@ -119,7 +163,7 @@ impl Store {
                     pk: key.pk.clone(),
                     sk: key.sk.clone(),
                     entity_type: ThrottleItem::TYPE.into(),
-                    count: 1,
+                    count: hits,
                     window_start: now,
                     blocked_until,
                     strikes,
@@ -137,10 +181,11 @@ impl Store {
             Err(e) => return Err(StoreError::backend("UpdateItem", e)),
         };
         if item.blocked_until > now {
-            return Ok(ThrottleDecision {
+            let decision = ThrottleDecision {
                 allowed: false,
                 retry_after_secs: (item.blocked_until - now) as u64,
-            });
+            };
+            return Ok((decision, item));
         }
         if item.count >= rule.limit {
             // Strikes from a block long past do not count (TTL deletion is cleanup only).
@@ -163,12 +208,78 @@ impl Store {
                 .send()
                 .await
                 .map_err(|e| StoreError::backend("UpdateItem", e))?;
-            return Ok(ThrottleDecision {
+            let decision = ThrottleDecision {
                 allowed: false,
                 retry_after_secs: block as u64,
-            });
+            };
+            return Ok((
+                decision,
+                ThrottleItem {
+                    blocked_until: until,
+                    ..item
+                },
+            ));
         }
-        Ok(ThrottleDecision::ALLOW)
+        Ok((ThrottleDecision::ALLOW, item))
+    }
+
+    /// [`Self::throttle_hit`] for busy counters (a driver's requests, tracking views): hits
+    /// are counted in this instance's `local` share and added to the stored counter a batch at
+    /// a time: on a key's first hit here, every `local.batch`-th hit after, at a new window and
+    /// whenever the limit comes within reach. Within one instance the decisions are exactly
+    /// [`Self::throttle_hit`]'s; across instances each may let up to `batch - 1` hits more
+    /// through before the shared block starts. A write per batch instead of one per hit.
+    pub async fn throttle_hit_batched(
+        &self,
+        local: &LocalCounts,
+        key: &Key,
+        rule: ThrottleRule,
+        now: i64,
+    ) -> Result<ThrottleDecision, StoreError> {
+        let name = format!("{}\u{1f}{}", key.pk, key.sk);
+        let hits = {
+            let mut counts = local.counts.lock().unwrap_or_else(|p| p.into_inner());
+            match counts.get_mut(&name) {
+                Some(c) if c.blocked_until > now => {
+                    return Ok(ThrottleDecision {
+                        allowed: false,
+                        retry_after_secs: (c.blocked_until - now) as u64,
+                    });
+                }
+                Some(c)
+                    if now - c.window_start < rule.window_secs
+                        && c.pending + 1 < local.batch
+                        && c.stored + c.pending + 1 < rule.limit =>
+                {
+                    c.pending += 1;
+                    return Ok(ThrottleDecision::ALLOW);
+                }
+                // The window this instance counted in is over: its pending hits are history.
+                Some(c) if now - c.window_start >= rule.window_secs => 1,
+                Some(c) => c.pending + 1,
+                None => 1,
+            }
+        };
+        let (decision, item) = self
+            .throttle_add(key, rule, rule.block_secs, hits, now)
+            .await?;
+        let mut counts = local.counts.lock().unwrap_or_else(|p| p.into_inner());
+        if counts.len() >= LocalCounts::MAX_KEYS {
+            counts.retain(|_, c| now - c.window_start < rule.window_secs || c.blocked_until > now);
+            if counts.len() >= LocalCounts::MAX_KEYS {
+                counts.clear();
+            }
+        }
+        counts.insert(
+            name,
+            Local {
+                window_start: item.window_start,
+                stored: item.count,
+                pending: 0,
+                blocked_until: item.blocked_until,
+            },
+        );
+        Ok(decision)
     }
 
     /// Forgets a subject's hits (after a successful login).
