@@ -191,7 +191,7 @@ impl Tenant {
     async fn statuses(&self) -> HashMap<String, usize> {
         let mut out = HashMap::new();
         for e in self.events().await {
-            *out.entry(e["status"].as_str().unwrap_or("").to_string())
+            *out.entry(e["outbox_status"].as_str().unwrap_or("").to_string())
                 .or_default() += 1;
         }
         out
@@ -465,7 +465,7 @@ async fn every_committed_change_reaches_the_receiver_or_the_dlq_and_its_replay()
         .events()
         .await
         .iter()
-        .filter(|e| e["status"] == "FAILED")
+        .filter(|e| e["outbox_status"] == "FAILED")
         .map(|e| e["id"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(failed_ids.len(), failed);

@@ -124,7 +124,7 @@ async fn a_status_change_reaches_the_webhook_queue_through_the_relay() {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     let items = loop {
         let items = event_items(&t).await;
-        if items.iter().all(|i| i["status"] == "PROCESSED")
+        if items.iter().all(|i| i["outbox_status"] == "PROCESSED")
             || tokio::time::Instant::now() > deadline
         {
             break items;
@@ -144,7 +144,7 @@ async fn a_status_change_reaches_the_webhook_queue_through_the_relay() {
             ids.contains(&item["id"].as_str().unwrap()),
             "the event id is stable end to end"
         );
-        assert_eq!(item["status"], "PROCESSED", "{item}");
+        assert_eq!(item["outbox_status"], "PROCESSED", "{item}");
         assert!(item.get("GSI2PK").is_none(), "left the pending index");
     }
     let cancelled = messages
@@ -179,7 +179,10 @@ async fn a_failed_publish_stays_pending_and_the_sweeper_delivers_it() {
     assert_eq!(failed.len(), 1);
     let after = event_items(&t).await;
     assert_eq!(
-        (after[0]["status"].as_str(), after[0]["retries"].as_u64()),
+        (
+            after[0]["outbox_status"].as_str(),
+            after[0]["retries"].as_u64()
+        ),
         (Some("PENDING"), Some(1)),
         "{}",
         after[0]
@@ -201,7 +204,7 @@ async fn a_failed_publish_stays_pending_and_the_sweeper_delivers_it() {
     let report = sweep(sweeper, json!({})).await.unwrap();
     assert!(report["published"].as_u64().unwrap() >= 1, "{report}");
     let done = event_items(&t).await;
-    assert_eq!(done[0]["status"], "PROCESSED");
+    assert_eq!(done[0]["outbox_status"], "PROCESSED");
     let messages = receive(&queue, 1).await;
     assert!(!messages.is_empty());
     assert!(
@@ -237,7 +240,7 @@ async fn the_stored_count_decides_when_an_event_fails_and_a_late_success_still_w
     };
     assert_eq!(publish(&broken).await.len(), 1);
     assert_eq!(
-        event_items(&t).await[0]["status"],
+        event_items(&t).await[0]["outbox_status"],
         "PENDING",
         "one attempt of two"
     );
@@ -245,7 +248,10 @@ async fn the_stored_count_decides_when_an_event_fails_and_a_late_success_still_w
     assert_eq!(publish(&broken).await.len(), 1);
     let failed = event_items(&t).await;
     assert_eq!(
-        (failed[0]["status"].as_str(), failed[0]["retries"].as_u64()),
+        (
+            failed[0]["outbox_status"].as_str(),
+            failed[0]["retries"].as_u64()
+        ),
         (Some("FAILED"), Some(2)),
         "{}",
         failed[0]
@@ -260,7 +266,7 @@ async fn the_stored_count_decides_when_an_event_fails_and_a_late_success_still_w
     let good = deps(Some(&std::env::var("EVENT_BUS_NAME").unwrap())).await;
     assert!(publish(&good).await.is_empty());
     let done = event_items(&t).await;
-    assert_eq!(done[0]["status"], "PROCESSED", "{}", done[0]);
+    assert_eq!(done[0]["outbox_status"], "PROCESSED", "{}", done[0]);
     assert!(
         done[0].get("GSI2PK").is_none(),
         "it left the outbox index: {}",

@@ -62,7 +62,7 @@ async fn create_and_read_an_order_with_history() {
     let ev = events(&t).await;
     assert_eq!(ev.len(), 1);
     assert_eq!(ev[0]["event_type"], "order.created");
-    assert_eq!(ev[0]["status"], "PENDING");
+    assert_eq!(ev[0]["outbox_status"], "PENDING");
 }
 
 #[tokio::test]

@@ -188,7 +188,7 @@ async fn processed(t: &TestTenant) -> usize {
     stored_events(&t.tenant_id)
         .await
         .iter()
-        .filter(|e| e["status"] == "PROCESSED")
+        .filter(|e| e["outbox_status"] == "PROCESSED")
         .count()
 }
 

@@ -25,9 +25,30 @@ fn subject() -> String {
 }
 
 /// The stored counter's hits so far.
-async fn stored_count(store: &Store, key: &keys::Key) -> u64 {
-    let item: Option<cargoflow_store::items::ThrottleItem> = store.get(key).await.unwrap();
-    item.map_or(0, |i| i.count)
+async fn stored_count(key: &keys::Key) -> u64 {
+    let sdk = aws_config::load_from_env().await;
+    let out = aws_sdk_dynamodb::Client::new(&sdk)
+        .get_item()
+        .table_name(std::env::var("TABLE_NAME").unwrap())
+        .key(
+            keys::PK,
+            aws_sdk_dynamodb::types::AttributeValue::S(key.pk.clone()),
+        )
+        .key(
+            keys::SK,
+            aws_sdk_dynamodb::types::AttributeValue::S(key.sk.clone()),
+        )
+        .consistent_read(true)
+        .send()
+        .await
+        .unwrap();
+    out.item
+        .map(|i| {
+            serde_dynamo::from_item::<_, cargoflow_store::items::ThrottleItem>(i)
+                .unwrap()
+                .count
+        })
+        .unwrap_or(0)
 }
 
 #[tokio::test]
@@ -75,7 +96,7 @@ async fn the_counter_is_written_once_per_batch() {
                 .unwrap()
                 .allowed
         );
-        seen.push(stored_count(&store, &key).await);
+        seen.push(stored_count(&key).await);
     }
     // The first hit is written at once (the instance learns the shared count); then every
     // fifth.

@@ -1017,16 +1017,13 @@ export interface components {
             password: string;
             full_name: string;
             /** @description OPS_ADMIN or OPS_DISPATCHER (drivers are created through /api/ops/drivers). */
-            role: string;
+            role: components["schemas"]["OpsRole"];
         };
         CreateVehicleRequest: {
             /** @example KA01AB1234 */
             plate_number: string;
-            /**
-             * @description BIKE, CAR, VAN or TRUCK.
-             * @example VAN
-             */
-            type: string;
+            /** @description BIKE, CAR, VAN or TRUCK. */
+            type: components["schemas"]["VehicleType"];
             /**
              * Format: int64
              * @example 1200
@@ -1295,6 +1292,12 @@ export interface components {
             user: components["schemas"]["User"];
             tenant: components["schemas"]["TenantSummary"];
         };
+        /**
+         * @description The roles an ops user may be given (DRIVER logins belong to driver records). Documents
+         *     the `role` of the user requests, which read it as text to answer a field error.
+         * @enum {string}
+         */
+        OpsRole: "OPS_ADMIN" | "OPS_DISPATCHER";
         /** @description An order as stored and shown to ops. */
         Order: {
             id: components["schemas"]["OrderId"];
@@ -1659,7 +1662,7 @@ export interface components {
             /** Format: int64 */
             sequence_index: number;
             /** @description PICKUP or DROP */
-            type: string;
+            type: components["schemas"]["StopType"];
             address_line: string;
             city: string;
             postal_code?: string | null;
@@ -1797,12 +1800,11 @@ export interface components {
         };
         UpdateUserRequest: {
             full_name?: string | null;
-            /** @description OPS_ADMIN or OPS_DISPATCHER. */
-            role?: string | null;
+            role?: null | components["schemas"]["OpsRole"];
         };
         UpdateVehicleRequest: {
             plate_number?: string | null;
-            type?: string | null;
+            type?: null | components["schemas"]["VehicleType"];
             /** Format: int64 */
             capacity_kg?: number | null;
             is_active?: boolean | null;

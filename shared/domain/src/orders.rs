@@ -187,6 +187,7 @@ pub struct StopInput {
     pub sequence_index: i64,
     /// PICKUP or DROP
     #[serde(rename = "type")]
+    #[schema(value_type = StopType)]
     pub stop_type: String,
     #[schema(max_length = 200)]
     pub address_line: String,

@@ -13,6 +13,15 @@ pub enum Role {
     Driver,
 }
 
+/// The roles an ops user may be given (DRIVER logins belong to driver records). Documents
+/// the `role` of the user requests, which read it as text to answer a field error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum OpsRole {
+    OpsAdmin,
+    OpsDispatcher,
+}
+
 /// Which app a token is good for. Ops routes refuse driver tokens and the reverse.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

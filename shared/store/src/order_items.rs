@@ -219,6 +219,10 @@ pub struct EventItem {
     /// The payload, as JSON text (published verbatim).
     pub payload: String,
     /// PENDING, PROCESSED or FAILED (publishing gave up after its attempts; retried by hand).
+    /// Stored as `outbox_status`, an attribute GSI1 does not project: marking the event
+    /// published then leaves its GSI1 entry (the tenant's event log) untouched, a write unit
+    /// less per event.
+    #[serde(rename = "outbox_status")]
     pub status: String,
     pub retries: u32,
     /// Why the last publish failed.

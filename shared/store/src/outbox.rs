@@ -8,6 +8,9 @@ use crate::order_items::{EventItem, due_key};
 use crate::store::{key_map, n, s};
 use crate::{Store, StoreError, keys};
 
+/// The stored name of an event's outbox status (`EventItem::status`).
+const EVENT_STATUS: &str = "outbox_status";
+
 impl Store {
     /// PENDING (or FAILED) -> PROCESSED, leaving the outbox index. A publish that succeeded
     /// wins over a concurrent worker's give-up. Idempotent: an event already PROCESSED (by a
@@ -25,7 +28,7 @@ impl Store {
             .set_key(Some(key_map(&keys::event(tenant, event))))
             .update_expression("SET #status = :done, processed_at = :now, updated_at = :now, version = version + :one REMOVE GSI2PK, GSI2SK, failed_at")
             .condition_expression("#status IN (:pending, :failed)")
-            .expression_attribute_names("#status", "status")
+            .expression_attribute_names("#status", EVENT_STATUS)
             .expression_attribute_values(":done", s("PROCESSED"))
             .expression_attribute_values(":pending", s("PENDING"))
             .expression_attribute_values(":failed", s("FAILED"))
@@ -58,7 +61,7 @@ impl Store {
             .set_key(Some(key_map(&keys::event(tenant, event))))
             .update_expression("SET retries = retries + :one, next_attempt_at = :next, last_error = :err, updated_at = :now, version = version + :one, GSI2PK = :shard, GSI2SK = :due")
             .condition_expression("#status = :pending AND retries < :last")
-            .expression_attribute_names("#status", "status")
+            .expression_attribute_names("#status", EVENT_STATUS)
             .expression_attribute_values(":pending", s("PENDING"))
             .expression_attribute_values(":last", n(last))
             .expression_attribute_values(":one", n(1))
@@ -78,7 +81,7 @@ impl Store {
                 Some(aws_sdk_dynamodb::operation::update_item::UpdateItemError::ConditionalCheckFailedException(c)) => {
                     let still_pending = c
                         .item()
-                        .and_then(|old| old.get("status"))
+                        .and_then(|old| old.get(EVENT_STATUS))
                         .and_then(|v| v.as_s().ok())
                         .is_some_and(|st| st == "PENDING");
                     // Still PENDING: its attempts are spent. Otherwise published (or given up)
@@ -126,7 +129,7 @@ impl Store {
             .set_key(Some(key_map(&keys::event(tenant, event))))
             .update_expression("SET #status = :failed, retries = retries + :one, last_error = :err, failed_at = :now, updated_at = :now, version = version + :one, GSI2PK = :shard, GSI2SK = :at")
             .condition_expression("#status = :pending")
-            .expression_attribute_names("#status", "status")
+            .expression_attribute_names("#status", EVENT_STATUS)
             .expression_attribute_values(":failed", s("FAILED"))
             .expression_attribute_values(":pending", s("PENDING"))
             .expression_attribute_values(":one", n(1))
@@ -159,7 +162,7 @@ impl Store {
             .set_key(Some(key_map(&keys::event(tenant, event))))
             .update_expression("SET #status = :pending, retries = :zero, next_attempt_at = :now, updated_at = :now, version = version + :one, GSI2PK = :shard, GSI2SK = :due REMOVE failed_at")
             .condition_expression("attribute_exists(PK) AND #status = :failed")
-            .expression_attribute_names("#status", "status")
+            .expression_attribute_names("#status", EVENT_STATUS)
             .expression_attribute_values(":failed", s("FAILED"))
             .expression_attribute_values(":pending", s("PENDING"))
             .expression_attribute_values(":zero", n(0))
@@ -180,7 +183,7 @@ impl Store {
                 Some(aws_sdk_dynamodb::operation::update_item::UpdateItemError::ConditionalCheckFailedException(c)) => {
                     match c.item() {
                         Some(old) => Err(RetryEventError::NotFailed(
-                            old.get("status")
+                            old.get(EVENT_STATUS)
                                 .and_then(|v| v.as_s().ok())
                                 .cloned()
                                 .unwrap_or_default(),

@@ -283,10 +283,15 @@ impl Store {
         if let Some(t) = event_type {
             filters.push(("event_type", t.to_string()));
         }
+        let mut page: Page<EventItem> = self
+            .gsi1_page(keys::gsi1_events(tenant), &filters, cursor, limit)
+            .await?;
+        // The outbox status is not in GSI1 (see `EventItem::status`): filtered here, after
+        // the page is read, as a FilterExpression would (a page may hold fewer than `limit`;
+        // the cursor goes on where the read stopped).
         if let Some(st) = status {
-            filters.push(("status", st.to_string()));
+            page.items.retain(|e| e.status == st);
         }
-        self.gsi1_page(keys::gsi1_events(tenant), &filters, cursor, limit)
-            .await
+        Ok(page)
     }
 }

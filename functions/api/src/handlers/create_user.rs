@@ -19,6 +19,7 @@ pub struct CreateUserRequest {
     #[schema(max_length = 120)]
     pub full_name: String,
     /// OPS_ADMIN or OPS_DISPATCHER (drivers are created through /api/ops/drivers).
+    #[schema(value_type = cargoflow_domain::OpsRole)]
     pub role: String,
 }
 

@@ -16,7 +16,7 @@ pub struct CreateVehicleRequest {
     pub plate_number: String,
     /// BIKE, CAR, VAN or TRUCK.
     #[serde(rename = "type")]
-    #[schema(example = "VAN")]
+    #[schema(example = "VAN", value_type = VehicleType)]
     pub vehicle_type: String,
     #[schema(example = 1200)]
     #[schema(minimum = 1, maximum = 100000)]

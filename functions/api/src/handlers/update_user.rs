@@ -20,6 +20,7 @@ pub struct UpdateUserRequest {
     #[schema(max_length = 120)]
     pub full_name: Option<String>,
     /// OPS_ADMIN or OPS_DISPATCHER.
+    #[schema(value_type = Option<cargoflow_domain::OpsRole>)]
     pub role: Option<String>,
 }
 

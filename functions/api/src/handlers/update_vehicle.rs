@@ -17,6 +17,7 @@ use crate::Deps;
 pub struct UpdateVehicleRequest {
     pub plate_number: Option<String>,
     #[serde(rename = "type")]
+    #[schema(value_type = Option<VehicleType>)]
     pub vehicle_type: Option<String>,
     #[schema(minimum = 1, maximum = 100000)]
     pub capacity_kg: Option<i64>,
