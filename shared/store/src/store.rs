@@ -470,9 +470,9 @@ impl Store {
     /// a cancelled transaction's `ConditionalCheckFailed`, a write refused because a
     /// transaction holds the item as `TransactionConflict`, so callers see one error shape.
     async fn write_single(&self, item: TransactWriteItem) -> Result<(), TxError> {
-        fn refused<E: ProvideErrorMetadata>(op: &'static str, e: SdkError<E>) -> TxError
+        fn refused<E>(op: &'static str, e: SdkError<E>) -> TxError
         where
-            E: std::error::Error + Send + Sync + 'static,
+            E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
         {
             match e.as_service_error().and_then(|s| s.code()) {
                 Some("ConditionalCheckFailedException") => {
