@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
     AttributeValue, Delete, KeysAndAttributes, Put, TransactWriteItem, Update,
@@ -420,10 +420,8 @@ impl Store {
     /// same items (`TransactionConflict`, no failed condition) is retried once; what remains is
     /// reported with its per-item reasons.
     pub(crate) async fn transact(&self, items: Vec<TransactWriteItem>) -> Result<(), TxError> {
-        if let [item] = items.as_slice()
-            && item.condition_check.is_none()
-        {
-            return self.write_single(item.clone()).await;
+        if let [TransactWriteItem { put: Some(put), .. }] = items.as_slice() {
+            return self.put_single(put.clone()).await;
         }
         let mut attempt = 0;
         loop {
@@ -465,73 +463,50 @@ impl Store {
         }
     }
 
-    /// One item's write as its own conditional request: as atomic as a transaction of one, at
-    /// half the write units (a transaction bills each item twice). A failed condition reads as
-    /// a cancelled transaction's `ConditionalCheckFailed`, a write refused because a
-    /// transaction holds the item as `TransactionConflict`, so callers see one error shape.
-    async fn write_single(&self, item: TransactWriteItem) -> Result<(), TxError> {
-        fn refused<E>(op: &'static str, e: SdkError<E>) -> TxError
-        where
-            E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-        {
-            match e.as_service_error().and_then(|s| s.code()) {
-                Some("ConditionalCheckFailedException") => {
-                    TxError::Cancelled(vec!["ConditionalCheckFailed".into()])
-                }
-                Some("TransactionConflictException") => {
-                    TxError::Cancelled(vec!["TransactionConflict".into()])
-                }
-                _ => TxError::Store(StoreError::backend(op, e)),
-            }
-        }
+    /// A transaction of one Put, sent as a conditional PutItem: as atomic, at half the write
+    /// units (a transaction bills each item twice). What the transaction gave beside that is
+    /// kept: a retry of a put that landed is recognised (the item its failed condition returns
+    /// is the one being written) instead of failing its own condition, as the transaction's
+    /// client token would have; a failed condition reads as a cancelled transaction's
+    /// `ConditionalCheckFailed`, an item held by a transaction as `TransactionConflict`.
+    /// Updates and deletes of one item stay transactions: their retries are not recognisable.
+    async fn put_single(&self, put: Put) -> Result<(), TxError> {
+        use aws_sdk_dynamodb::operation::put_item::PutItemError;
+        use aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure as OnFail;
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let result = if let Some(p) = item.put.clone() {
-                self.client
-                    .put_item()
-                    .table_name(p.table_name)
-                    .set_item(Some(p.item))
-                    .set_condition_expression(p.condition_expression)
-                    .set_expression_attribute_names(p.expression_attribute_names)
-                    .set_expression_attribute_values(p.expression_attribute_values)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| refused("PutItem", e))
-            } else if let Some(u) = item.update.clone() {
-                self.client
-                    .update_item()
-                    .table_name(u.table_name)
-                    .set_key(Some(u.key))
-                    .update_expression(u.update_expression)
-                    .set_condition_expression(u.condition_expression)
-                    .set_expression_attribute_names(u.expression_attribute_names)
-                    .set_expression_attribute_values(u.expression_attribute_values)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| refused("UpdateItem", e))
-            } else if let Some(d) = item.delete.clone() {
-                self.client
-                    .delete_item()
-                    .table_name(d.table_name)
-                    .set_key(Some(d.key))
-                    .set_condition_expression(d.condition_expression)
-                    .set_expression_attribute_names(d.expression_attribute_names)
-                    .set_expression_attribute_values(d.expression_attribute_values)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| refused("DeleteItem", e))
-            } else {
-                Err(TxError::Store(StoreError::Corrupt(
-                    "a transaction item with no write".into(),
-                )))
+            let result = self
+                .client
+                .put_item()
+                .table_name(put.table_name.clone())
+                .set_item(Some(put.item.clone()))
+                .set_condition_expression(put.condition_expression.clone())
+                .set_expression_attribute_names(put.expression_attribute_names.clone())
+                .set_expression_attribute_values(put.expression_attribute_values.clone())
+                .return_values_on_condition_check_failure(OnFail::AllOld)
+                .send()
+                .await;
+            let result = match result {
+                Ok(_) => Ok(()),
+                Err(e) => match e.as_service_error() {
+                    Some(PutItemError::ConditionalCheckFailedException(c))
+                        if c.item.as_ref() == Some(&put.item) =>
+                    {
+                        Ok(())
+                    }
+                    Some(PutItemError::ConditionalCheckFailedException(_)) => {
+                        Err(TxError::Cancelled(vec!["ConditionalCheckFailed".into()]))
+                    }
+                    Some(PutItemError::TransactionConflictException(_)) => {
+                        Err(TxError::Cancelled(vec!["TransactionConflict".into()]))
+                    }
+                    _ => Err(TxError::Store(StoreError::backend("PutItem", e))),
+                },
             };
             match result {
-                // As for transactions: one more try after a moment when another transaction
-                // held the item.
+                // As for transactions: one more try after a moment when a transaction held
+                // the item.
                 Err(TxError::Cancelled(codes))
                     if attempt == 1 && codes.iter().any(|c| c == "TransactionConflict") =>
                 {

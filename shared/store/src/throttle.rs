@@ -255,27 +255,48 @@ impl Store {
                     return Ok(ThrottleDecision::ALLOW);
                 }
                 // The window this instance counted in is over: its pending hits are history.
-                Some(c) if now - c.window_start >= rule.window_secs => 1,
-                Some(c) => c.pending + 1,
+                Some(c) if now - c.window_start >= rule.window_secs => {
+                    c.pending = 0;
+                    1
+                }
+                // Taken out before the write, so a concurrent request does not add them too.
+                Some(c) => std::mem::take(&mut c.pending) + 1,
                 None => 1,
             }
         };
-        let (decision, item) = self
+        let (decision, item) = match self
             .throttle_add(key, rule, rule.block_secs, hits, now)
-            .await?;
+            .await
+        {
+            Ok(r) => r,
+            Err(e) => {
+                // Not written: counted here again (the request that met the error included).
+                let mut counts = local.counts.lock().unwrap_or_else(|p| p.into_inner());
+                if let Some(c) = counts.get_mut(&name) {
+                    c.pending += hits - 1;
+                }
+                return Err(e);
+            }
+        };
         let mut counts = local.counts.lock().unwrap_or_else(|p| p.into_inner());
         if counts.len() >= LocalCounts::MAX_KEYS {
             counts.retain(|_, c| now - c.window_start < rule.window_secs || c.blocked_until > now);
-            if counts.len() >= LocalCounts::MAX_KEYS {
+            // Still nearly full of live keys: start over rather than prune on every insert.
+            if counts.len() >= LocalCounts::MAX_KEYS * 9 / 10 {
                 counts.clear();
             }
         }
+        // Hits a concurrent request counted here while this one wrote stay pending.
+        let pending = counts
+            .get(&name)
+            .filter(|c| c.window_start == item.window_start)
+            .map_or(0, |c| c.pending);
         counts.insert(
             name,
             Local {
                 window_start: item.window_start,
                 stored: item.count,
-                pending: 0,
+                pending,
                 blocked_until: item.blocked_until,
             },
         );
